@@ -1,0 +1,195 @@
+import { z } from 'zod';
+
+/** The bot's whole configuration, parsed once at start by {@link createConfig}. Units are in the names. */
+export interface Config {
+  readonly telegram: {
+    /** Bot token from BotFather (secret). */
+    readonly token: string;
+    /** Bot API root, default `https://api.telegram.org`. */
+    readonly apiRoot: string;
+    /** Send QR photos with `protect_content` (no forwarding or saving). Default true. */
+    readonly protectContent: boolean;
+    /** Webhook mode when both are set; long polling otherwise. */
+    readonly webhook?: { readonly url: string; readonly secret: string };
+  };
+  readonly wasend: {
+    /** API root, default `https://api.wasend.dev`. */
+    readonly baseUrl: string;
+    /** Bearer key (secret). */
+    readonly apiKey: string;
+    /** Timeout of each single HTTP attempt. Default 15000. */
+    readonly timeoutMs: number;
+    /** Retries of a GET after the first attempt. Default 3. */
+    readonly maxRetries: number;
+    /** Longest gap between two looks at a session that has a live QR. Default 2000. */
+    readonly pollIntervalMs: number;
+    /** Budget for all Wasend calls together, requests per second. Default 10. */
+    readonly maxRps: number;
+    /** HMAC-SHA512 key for `POST /webhooks/wasend`; the endpoint is off without it (secret). */
+    readonly webhookSecret?: string;
+  };
+  /** Telegram user ids with every right. */
+  readonly adminIds: ReadonlySet<number>;
+  /** SQLite file. Default `./data/wasend-qr-bot.sqlite`. */
+  readonly databasePath: string;
+  /** pino level. Default `info`. */
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly http: {
+    /** The listener for webhooks and `/healthz`; off when unset. */
+    readonly port?: number;
+    /** Default `0.0.0.0`. */
+    readonly host: string;
+  };
+  /** How long an invite link stays valid. Default 24 h. */
+  readonly inviteTtlMs: number;
+  /** How long one live QR message is watched before it says expired. Default 10 min. */
+  readonly qrWatchTimeoutMs: number;
+  /** How often watched (linked) sessions are checked for health alerts. Default 3 min. */
+  readonly healthCheckIntervalMs: number;
+}
+
+/** Thrown by {@link createConfig}; `message` names every bad variable and never holds a secret's value. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Configuration is incomplete or invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Copy .env.example to .env and fill it in (or set these variables in the environment).',
+    );
+  }
+}
+
+const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL')
+  .transform((value) => value.replace(/\/+$/, ''));
+const boolean = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(v), 'must be true or false')
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+const schema = z.object({
+  TELEGRAM_BOT_TOKEN: z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: 'is missing: the token BotFather gave you, like 123456:ABC-DEF...' })
+      .trim()
+      .regex(/^\d+:[\w-]{20,}$/, 'does not look like a bot token (expected 123456:ABC-DEF...)'),
+  ),
+  WASEND_API_KEY: z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: 'is missing: your Wasend API key (Dashboard -> API keys)' })
+      .trim()
+      .regex(/^[\x21-\x7e]+$/, 'must be one word of printable characters'),
+  ),
+  ADMIN_IDS: z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: 'is missing: comma-separated numeric Telegram user ids, like 123456789,987654321' })
+      .transform((value, ctx) => {
+        const parts = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
+        const bad = parts.filter((p) => !/^[1-9]\d{0,15}$/.test(p));
+        if (parts.length === 0 || bad.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `must be comma-separated numeric Telegram user ids, like 123456789,987654321${
+              bad.length > 0 ? ` (not a user id: ${bad.map((b) => JSON.stringify(b.slice(0, 20))).join(', ')})` : ''
+            }`,
+          });
+          return z.NEVER;
+        }
+        return new Set(parts.map(Number));
+      }),
+  ),
+  WASEND_BASE_URL: optional(httpUrl),
+  TELEGRAM_API_ROOT: optional(httpUrl),
+  DATABASE_PATH: optional(z.string().trim()),
+  WASEND_POLL_INTERVAL_MS: optional(integer(200, 600_000)),
+  WASEND_TIMEOUT_MS: optional(integer(100, 120_000)),
+  WASEND_MAX_RETRIES: optional(integer(0, 10)),
+  WASEND_MAX_RPS: optional(z.coerce.number().min(0.1).max(1000)),
+  WASEND_WEBHOOK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  PROTECT_CONTENT: optional(boolean),
+  INVITE_TTL_HOURS: optional(z.coerce.number().min(0.01).max(24 * 365)),
+  QR_WATCH_TIMEOUT_MS: optional(integer(10_000, 3_600_000)),
+  HEALTH_CHECK_INTERVAL_MS: optional(integer(5_000, 86_400_000)),
+  HTTP_PORT: optional(integer(0, 65_535)),
+  HTTP_HOST: optional(z.string().trim()),
+  TELEGRAM_WEBHOOK_URL: optional(
+    httpUrl.refine((v) => v.startsWith('https://'), 'must be an https URL (Telegram only calls https webhooks)'),
+  ),
+  TELEGRAM_WEBHOOK_SECRET: optional(
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -'),
+  ),
+});
+
+/**
+ * Parses the environment once. Unknown variables are ignored; every bad or missing one is reported
+ * together in one {@link ConfigError}.
+ */
+export function createConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = schema.safeParse(env);
+  const problems: string[] = [];
+  // The messages above are ours or zod's, and neither quotes the received value, so no secret leaks here.
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = String(issue.path[0] ?? 'environment');
+      const message = issue.message.startsWith('is ') ? issue.message : `is invalid: ${issue.message}`;
+      problems.push(`${name} ${message}`);
+    }
+  }
+  const values = parsed.success ? parsed.data : undefined;
+  if (values && Boolean(values.TELEGRAM_WEBHOOK_URL) !== Boolean(values.TELEGRAM_WEBHOOK_SECRET)) {
+    problems.push('TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET must be set together (or both left empty for long polling)');
+  }
+  if (values?.TELEGRAM_WEBHOOK_URL && values.HTTP_PORT === undefined) {
+    problems.push('HTTP_PORT is missing: webhook mode needs the HTTP listener (set HTTP_PORT, e.g. 8080)');
+  }
+  if (problems.length > 0 || !values) throw new ConfigError(problems);
+
+  return {
+    telegram: {
+      token: values.TELEGRAM_BOT_TOKEN,
+      apiRoot: values.TELEGRAM_API_ROOT ?? 'https://api.telegram.org',
+      protectContent: values.PROTECT_CONTENT ?? true,
+      ...(values.TELEGRAM_WEBHOOK_URL && values.TELEGRAM_WEBHOOK_SECRET
+        ? { webhook: { url: values.TELEGRAM_WEBHOOK_URL, secret: values.TELEGRAM_WEBHOOK_SECRET } }
+        : {}),
+    },
+    wasend: {
+      baseUrl: values.WASEND_BASE_URL ?? 'https://api.wasend.dev',
+      apiKey: values.WASEND_API_KEY,
+      timeoutMs: values.WASEND_TIMEOUT_MS ?? 15_000,
+      maxRetries: values.WASEND_MAX_RETRIES ?? 3,
+      pollIntervalMs: values.WASEND_POLL_INTERVAL_MS ?? 2_000,
+      maxRps: values.WASEND_MAX_RPS ?? 10,
+      ...(values.WASEND_WEBHOOK_SECRET ? { webhookSecret: values.WASEND_WEBHOOK_SECRET } : {}),
+    },
+    adminIds: values.ADMIN_IDS,
+    databasePath: values.DATABASE_PATH ?? './data/wasend-qr-bot.sqlite',
+    logLevel: values.LOG_LEVEL ?? 'info',
+    http: {
+      ...(values.HTTP_PORT !== undefined ? { port: values.HTTP_PORT } : {}),
+      host: values.HTTP_HOST ?? '0.0.0.0',
+    },
+    inviteTtlMs: Math.round((values.INVITE_TTL_HOURS ?? 24) * 3_600_000),
+    qrWatchTimeoutMs: values.QR_WATCH_TIMEOUT_MS ?? 600_000,
+    healthCheckIntervalMs: values.HEALTH_CHECK_INTERVAL_MS ?? 180_000,
+  };
+}

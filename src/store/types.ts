@@ -1,0 +1,117 @@
+/**
+ * What the bot keeps across restarts. `createStore(path)` in `./sqlite.ts` implements all of it on SQLite;
+ * everything else depends only on these interfaces. Times are epoch milliseconds; Telegram ids are numbers.
+ */
+
+export interface Grant {
+  readonly userId: number;
+  readonly sessionId: string;
+  readonly grantedBy: number;
+  readonly grantedAt: number;
+}
+
+export interface GrantStore {
+  /** Returns false when the user already had the session. */
+  grant(userId: number, sessionId: string, grantedBy: number, now?: number): boolean;
+  /** Returns false when there was nothing to revoke. */
+  revoke(userId: number, sessionId: string): boolean;
+  has(userId: number, sessionId: string): boolean;
+  /** Session ids granted to a user, sorted. */
+  sessionsOf(userId: number): string[];
+  /** All grants, or those of one session, sorted by session then user. */
+  list(sessionId?: string): Grant[];
+}
+
+export type RedeemResult =
+  | { readonly ok: true; readonly sessionId: string; readonly alreadyGranted: boolean }
+  | { readonly ok: false; readonly reason: 'unknown' | 'used' | 'expired' };
+
+export interface InviteStore {
+  /** Creates a single-use invite. Only a hash of the token is stored; the token is returned once. */
+  create(input: { sessionId: string; createdBy: number; ttlMs: number; now?: number }): { token: string; expiresAt: number };
+  /** Atomically marks the invite used and grants its session to `userId`. */
+  redeem(token: string, userId: number, now?: number): RedeemResult;
+}
+
+/** `showing` is the only live state; the others are final and kept for history. */
+export type LiveMessageState = 'showing' | 'connected' | 'expired' | 'cancelled' | 'retired' | 'gone';
+
+export interface LiveMessage {
+  readonly chatId: number;
+  readonly messageId: number;
+  readonly userId: number;
+  readonly sessionId: string;
+  readonly state: LiveMessageState;
+  /** Fingerprint of the code the message shows now (null when it shows no code). */
+  readonly fingerprint: string | null;
+  /** When the shown code expires (null when unknown). */
+  readonly expiresAt: number | null;
+  /** After this the watch gives up and the message says expired. */
+  readonly deadlineAt: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface LiveMessageStore {
+  /** Inserts or replaces the row for (chatId, messageId). */
+  save(message: LiveMessage): void;
+  get(chatId: number, messageId: number): LiveMessage | undefined;
+  /** Only fields given change; `updatedAt` is set to `now`. Returns the updated row. */
+  update(
+    chatId: number,
+    messageId: number,
+    patch: Partial<Pick<LiveMessage, 'state' | 'fingerprint' | 'expiresAt' | 'deadlineAt' | 'userId'>>,
+    now?: number,
+  ): LiveMessage | undefined;
+  /** Every message in state `showing`. */
+  listLive(): LiveMessage[];
+  listLiveBySession(sessionId: string): LiveMessage[];
+  listLiveByChat(chatId: number): LiveMessage[];
+}
+
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: number;
+  readonly userId: number | null;
+  readonly chatId: number | null;
+  /** e.g. `qr`, `grant`, `revoke`, `invite.create`, `invite.redeem`, `denied`. */
+  readonly action: string;
+  readonly sessionId: string | null;
+  /** e.g. `ok`, `denied`, `error`, `not_found`. */
+  readonly outcome: string;
+  readonly detail: string | null;
+}
+
+export interface AuditStore {
+  record(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: number }): void;
+  /** Newest first. */
+  latest(limit: number): AuditEntry[];
+}
+
+/** Health-alert subscriptions (issue 5). */
+export interface Watch {
+  readonly userId: number;
+  readonly chatId: number;
+  readonly sessionId: string;
+  readonly createdAt: number;
+}
+
+export interface WatchStore {
+  add(watch: { userId: number; chatId: number; sessionId: string; now?: number }): boolean;
+  remove(userId: number, sessionId: string): boolean;
+  listBySession(sessionId: string): Watch[];
+  listByUser(userId: number): Watch[];
+  /** Distinct watched session ids. */
+  sessions(): string[];
+}
+
+export interface Store {
+  readonly grants: GrantStore;
+  readonly invites: InviteStore;
+  readonly liveMessages: LiveMessageStore;
+  readonly audit: AuditStore;
+  readonly watches: WatchStore;
+  /** Cheap liveness check for /healthz. */
+  ping(): boolean;
+  close(): void;
+}
