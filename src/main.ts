@@ -1,0 +1,82 @@
+import { config as loadDotenv } from 'dotenv';
+import { GrammyError, HttpError } from 'grammy';
+import { createApp, type App } from './app.js';
+import { ConfigError, createConfig, type Config } from './config.js';
+import { createLogger, createSecretScrubber } from './logger.js';
+import { StoreOpenError } from './store/sqlite.js';
+
+/** SIGINT/SIGTERM must end the process within this, whatever is still in flight. */
+const SHUTDOWN_LIMIT_MS = 4_500;
+
+function secretsOf(config: Config): string[] {
+  return [
+    config.telegram.token,
+    config.wasend.apiKey,
+    config.wasend.webhookSecret,
+    config.telegram.webhook?.secret,
+  ].filter((secret): secret is string => typeof secret === 'string');
+}
+
+/** Turns a start-up failure into one line a person can act on. */
+function describeStartFailure(error: unknown): string {
+  if (error instanceof ConfigError || error instanceof StoreOpenError) return error.message;
+  if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
+    return 'Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token from BotFather into .env again.';
+  }
+  if (error instanceof HttpError) {
+    return 'Could not reach the Telegram Bot API (check the network or TELEGRAM_API_ROOT).';
+  }
+  return `Could not start: ${error instanceof Error ? error.message : String(error)}`;
+}
+
+async function main(): Promise<void> {
+  const env: Record<string, string | undefined> = { ...process.env };
+  loadDotenv({ processEnv: env, quiet: true });
+
+  let config: Config;
+  try {
+    config = createConfig(env);
+  } catch (error) {
+    console.error(describeStartFailure(error));
+    process.exitCode = 1;
+    return;
+  }
+
+  const scrub = createSecretScrubber(secretsOf(config));
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
+
+  let app: App | undefined;
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    setTimeout(() => {
+      logger.error('shutdown took longer than expected; exiting now');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS).unref();
+    (app ? app.stop() : Promise.resolve()).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+
+  try {
+    app = await createApp(config, { logger });
+    if (stopping) return void (await app.stop());
+    await app.start();
+  } catch (error) {
+    console.error(scrub(describeStartFailure(error)));
+    logger.debug({ err: error }, 'start failed');
+    await app?.stop().catch(() => undefined);
+    process.exit(1);
+  }
+}
+
+void main();
