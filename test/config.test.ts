@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, createConfig } from '../src/config.js';
+
+const TOKEN = '123456789:AAHsecretsecretsecretsecretsecret';
+const KEY = 'wasend-live-key-abcdef123456';
+const minimal = { TELEGRAM_BOT_TOKEN: TOKEN, WASEND_API_KEY: KEY, ADMIN_IDS: '111, 222' };
+
+function problemsOf(env: Record<string, string | undefined>): ConfigError {
+  try {
+    createConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('createConfig', () => {
+  it('fills every default from three required variables', () => {
+    const config = createConfig(minimal);
+    expect(config.telegram.token).toBe(TOKEN);
+    expect(config.telegram.apiRoot).toBe('https://api.telegram.org');
+    expect(config.telegram.protectContent).toBe(true);
+    expect(config.telegram.webhook).toBeUndefined();
+    expect(config.wasend.baseUrl).toBe('https://api.wasend.dev');
+    expect(config.wasend.apiKey).toBe(KEY);
+    expect(config.wasend.pollIntervalMs).toBe(2000);
+    expect([...config.adminIds]).toEqual([111, 222]);
+    expect(config.databasePath).toBe('./data/wasend-qr-bot.sqlite');
+    expect(config.logLevel).toBe('info');
+    expect(config.http.port).toBeUndefined();
+    expect(config.inviteTtlMs).toBe(24 * 3_600_000);
+  });
+
+  it('reads optional values with their units and trims trailing slashes from URLs', () => {
+    const config = createConfig({
+      ...minimal,
+      WASEND_BASE_URL: 'http://127.0.0.1:3100/',
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:8081',
+      WASEND_POLL_INTERVAL_MS: '500',
+      PROTECT_CONTENT: 'false',
+      LOG_LEVEL: 'debug',
+      HTTP_PORT: '8080',
+      INVITE_TTL_HOURS: '2',
+    });
+    expect(config.wasend.baseUrl).toBe('http://127.0.0.1:3100');
+    expect(config.telegram.apiRoot).toBe('http://127.0.0.1:8081');
+    expect(config.wasend.pollIntervalMs).toBe(500);
+    expect(config.telegram.protectContent).toBe(false);
+    expect(config.logLevel).toBe('debug');
+    expect(config.http.port).toBe(8080);
+    expect(config.inviteTtlMs).toBe(2 * 3_600_000);
+  });
+
+  it('treats empty values copied from .env.example as unset', () => {
+    const config = createConfig({ ...minimal, HTTP_PORT: '', WASEND_BASE_URL: '  ', TELEGRAM_WEBHOOK_URL: '' });
+    expect(config.http.port).toBeUndefined();
+    expect(config.wasend.baseUrl).toBe('https://api.wasend.dev');
+  });
+
+  it('names every missing variable in one message and points at .env.example', () => {
+    const error = problemsOf({});
+    expect(error.problems).toHaveLength(3);
+    expect(error.message).toMatch(/TELEGRAM_BOT_TOKEN is missing/);
+    expect(error.message).toMatch(/WASEND_API_KEY is missing/);
+    expect(error.message).toMatch(/ADMIN_IDS is missing/);
+    expect(error.message).toContain('.env.example');
+  });
+
+  it('rejects malformed values and says what to put there', () => {
+    const error = problemsOf({
+      ...minimal,
+      ADMIN_IDS: '111,@bob',
+      WASEND_POLL_INTERVAL_MS: 'soon',
+      WASEND_BASE_URL: 'ftp://example.com',
+      LOG_LEVEL: 'loud',
+    });
+    expect(error.message).toMatch(/ADMIN_IDS .*numeric Telegram user ids.*"@bob"/);
+    expect(error.message).toMatch(/WASEND_POLL_INTERVAL_MS/);
+    expect(error.message).toMatch(/WASEND_BASE_URL .*http\(s\) URL/);
+    expect(error.message).toMatch(/LOG_LEVEL/);
+    expect(error.problems).toHaveLength(4);
+  });
+
+  it('never prints the value of a malformed secret', () => {
+    const badToken = 'not-a-token-but-secret-value-xyz';
+    const badKey = 'key with spaces secret-value-abc';
+    const error = problemsOf({ ...minimal, TELEGRAM_BOT_TOKEN: badToken, WASEND_API_KEY: badKey, WASEND_WEBHOOK_SECRET: 'short' });
+    expect(error.message).toMatch(/TELEGRAM_BOT_TOKEN .*bot token/);
+    expect(error.message).toMatch(/WASEND_API_KEY/);
+    expect(error.message).toMatch(/WASEND_WEBHOOK_SECRET/);
+    for (const secret of [badToken, badKey, 'short']) expect(error.message).not.toContain(secret);
+  });
+
+  it('needs both Telegram webhook variables and a port for webhook mode', () => {
+    expect(problemsOf({ ...minimal, TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/tg' }).message).toMatch(
+      /TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET must be set together/,
+    );
+    expect(
+      problemsOf({ ...minimal, TELEGRAM_WEBHOOK_URL: 'http://bot.example.com/tg', TELEGRAM_WEBHOOK_SECRET: 'a'.repeat(20), HTTP_PORT: '8080' })
+        .message,
+    ).toMatch(/https URL/);
+    const config = createConfig({
+      ...minimal,
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/tg',
+      TELEGRAM_WEBHOOK_SECRET: 'a'.repeat(20),
+      HTTP_PORT: '8080',
+    });
+    expect(config.telegram.webhook).toEqual({ url: 'https://bot.example.com/tg', secret: 'a'.repeat(20) });
+  });
+
+  it('ignores unknown variables', () => {
+    expect(() => createConfig({ ...minimal, PATH: '/usr/bin', SOMETHING_ELSE: 'x' })).not.toThrow();
+  });
+});
