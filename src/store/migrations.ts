@@ -1,0 +1,113 @@
+import type { Database } from 'better-sqlite3';
+
+/** One schema step. `version` is what `PRAGMA user_version` holds once `up` has run. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: Database) => void;
+}
+
+/** Thrown by {@link runMigrations} when the database was written by a newer version of the code. */
+export class NewerSchemaError extends Error {
+  override readonly name = 'NewerSchemaError';
+  constructor(
+    readonly found: number,
+    readonly known: number,
+  ) {
+    super(`database schema version ${found} is newer than the newest this code knows (${known})`);
+  }
+}
+
+/** The schema, in order. Append only: never edit a migration that has shipped. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE grants (
+          user_id    INTEGER NOT NULL,
+          session_id TEXT    NOT NULL,
+          granted_by INTEGER NOT NULL,
+          granted_at INTEGER NOT NULL,
+          PRIMARY KEY (user_id, session_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX grants_by_session ON grants (session_id, user_id);
+
+        CREATE TABLE invites (
+          token_hash BLOB    PRIMARY KEY,
+          session_id TEXT    NOT NULL,
+          created_by INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL,
+          used_at    INTEGER,
+          used_by    INTEGER
+        );
+
+        CREATE TABLE live_messages (
+          chat_id     INTEGER NOT NULL,
+          message_id  INTEGER NOT NULL,
+          user_id     INTEGER NOT NULL,
+          session_id  TEXT    NOT NULL,
+          state       TEXT    NOT NULL
+                      CHECK (state IN ('showing', 'connected', 'expired', 'cancelled', 'retired', 'gone')),
+          fingerprint TEXT,
+          expires_at  INTEGER,
+          deadline_at INTEGER NOT NULL,
+          created_at  INTEGER NOT NULL,
+          updated_at  INTEGER NOT NULL,
+          PRIMARY KEY (chat_id, message_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX live_messages_by_state ON live_messages (state, session_id);
+
+        CREATE TABLE audit_log (
+          id         INTEGER PRIMARY KEY AUTOINCREMENT,
+          at         INTEGER NOT NULL,
+          user_id    INTEGER,
+          chat_id    INTEGER,
+          action     TEXT    NOT NULL,
+          session_id TEXT,
+          outcome    TEXT    NOT NULL,
+          detail     TEXT
+        );
+
+        CREATE TABLE watches (
+          user_id    INTEGER NOT NULL,
+          chat_id    INTEGER NOT NULL,
+          session_id TEXT    NOT NULL,
+          created_at INTEGER NOT NULL,
+          PRIMARY KEY (user_id, session_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX watches_by_session ON watches (session_id, user_id);
+      `),
+  },
+];
+
+export function schemaVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Brings the database up to the newest migration in `migrations` (sorted by version). Each step runs in its own
+ * `BEGIN IMMEDIATE` transaction together with the `user_version` bump, so a step is applied exactly once even
+ * when two processes open the file together, and a failing step leaves the previous version intact.
+ * Always takes the write lock at least once, so a file another process holds locked fails here, at open.
+ * Throws {@link NewerSchemaError} when the file's version is beyond the newest known one.
+ */
+export function runMigrations(db: Database, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+  const known = migrations.at(-1)?.version ?? 0;
+  const from = schemaVersion(db);
+  const step = db.transaction((): boolean => {
+    const current = schemaVersion(db);
+    if (current > known) throw new NewerSchemaError(current, known);
+    const next = migrations.find((migration) => migration.version > current);
+    if (next === undefined) return false;
+    next.up(db);
+    db.pragma(`user_version = ${next.version}`);
+    return true;
+  });
+  while (step.immediate()) {
+    // one migration per transaction
+  }
+  return { from, to: schemaVersion(db) };
+}

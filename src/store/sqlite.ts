@@ -1,0 +1,416 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { MIGRATIONS, NewerSchemaError, runMigrations } from './migrations.js';
+import type {
+  AuditEntry,
+  AuditStore,
+  Grant,
+  GrantStore,
+  InviteStore,
+  LiveMessage,
+  LiveMessageState,
+  LiveMessageStore,
+  RedeemResult,
+  Store,
+  Watch,
+  WatchStore,
+} from './types.js';
+
+/** Options of {@link createStore}. */
+export interface StoreOptions {
+  /** Clock for every `now` a caller leaves out, epoch ms. Default `Date.now`. */
+  now?: () => number;
+  /** How long a statement waits for another connection's lock before failing, ms. Default 5000. */
+  busyTimeoutMs?: number;
+  /** The audit log is pruned back to this many newest rows (at open and every tenth of it in inserts). Default 10000. */
+  auditMaxRows?: number;
+}
+
+export type StoreOpenErrorReason = 'locked' | 'corrupt' | 'unwritable' | 'newer_schema';
+
+/** Thrown by {@link createStore} when the database file cannot be used; `message` names the file and what to do. */
+export class StoreOpenError extends Error {
+  override readonly name = 'StoreOpenError';
+  constructor(
+    readonly reason: StoreOpenErrorReason,
+    readonly path: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+const DEFAULT_AUDIT_MAX_ROWS = 10_000;
+const MAX_DETAIL_CHARS = 2000;
+const INVITE_TOKEN_BYTES = 32;
+
+/**
+ * Opens (creating it and its directory when missing) the SQLite database at `path` (`:memory:` for tests),
+ * brings its schema up to date and returns the {@link Store} on it. Throws {@link StoreOpenError} when the file
+ * is locked by another process, is not a database or is damaged, cannot be written, or has a newer schema.
+ */
+export function createStore(path: string, options: StoreOptions = {}): Store {
+  const now = options.now ?? Date.now;
+  const auditMaxRows = Math.max(1, options.auditMaxRows ?? DEFAULT_AUDIT_MAX_ROWS);
+  const db = openDatabase(path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
+  try {
+    const ping = db.prepare('SELECT 1');
+    return {
+      grants: createGrantStore(db, now),
+      invites: createInviteStore(db, now),
+      liveMessages: createLiveMessageStore(db, now),
+      audit: createAuditStore(db, now, auditMaxRows),
+      watches: createWatchStore(db, now),
+      ping() {
+        try {
+          return db.open && ping.get() !== undefined;
+        } catch {
+          return false;
+        }
+      },
+      close() {
+        if (db.open) db.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function openDatabase(path: string, busyTimeoutMs: number): SqliteDatabase {
+  const inMemory = path === ':memory:';
+  if (!inMemory) {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (error) {
+      throw new StoreOpenError(
+        'unwritable',
+        path,
+        `Cannot create the directory for database file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}). ` +
+          'Set DATABASE_PATH to a file in a directory this process can write.',
+        { cause: error },
+      );
+    }
+  }
+  let db: SqliteDatabase | undefined;
+  try {
+    db = new Database(path, { timeout: busyTimeoutMs });
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    const check = db.pragma('quick_check(1)', { simple: true });
+    if (check !== 'ok') throw new StoreOpenError('corrupt', path, corruptMessage(path));
+    runMigrations(db, MIGRATIONS);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw toOpenError(error, path);
+  }
+}
+
+function corruptMessage(path: string): string {
+  return (
+    `Database file ${path} is not a valid SQLite database (corrupt or another kind of file). ` +
+    'Move it away to start fresh, or restore a backup.'
+  );
+}
+
+function toOpenError(error: unknown, path: string): unknown {
+  if (error instanceof StoreOpenError) return error;
+  if (error instanceof NewerSchemaError) {
+    return new StoreOpenError(
+      'newer_schema',
+      path,
+      `Database file ${path} has schema version ${error.found}, but this version of the bot knows only up to ` +
+        `${error.known}. It was written by a newer version: run that version, or restore a backup made by this one.`,
+      { cause: error },
+    );
+  }
+  const code = error instanceof Database.SqliteError ? error.code : undefined;
+  if (code === undefined) return error;
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new StoreOpenError('corrupt', path, corruptMessage(path), { cause: error });
+  }
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new StoreOpenError(
+      'locked',
+      path,
+      `Database file ${path} is locked by another process. Another copy of the bot may be running with the same ` +
+        'database: stop it, or give this one its own DATABASE_PATH.',
+      { cause: error },
+    );
+  }
+  if (
+    code.startsWith('SQLITE_CANTOPEN') ||
+    code.startsWith('SQLITE_READONLY') ||
+    code.startsWith('SQLITE_PERM') ||
+    code.startsWith('SQLITE_IOERR') ||
+    code === 'SQLITE_FULL'
+  ) {
+    return new StoreOpenError(
+      'unwritable',
+      path,
+      `Cannot open database file ${path} for writing (${code}). Check that the file and its directory are writable ` +
+        'by this process and the disk is not full, or set DATABASE_PATH elsewhere.',
+      { cause: error },
+    );
+  }
+  return error;
+}
+
+interface GrantRow {
+  user_id: number;
+  session_id: string;
+  granted_by: number;
+  granted_at: number;
+}
+
+const toGrant = (row: GrantRow): Grant => ({
+  userId: row.user_id,
+  sessionId: row.session_id,
+  grantedBy: row.granted_by,
+  grantedAt: row.granted_at,
+});
+
+function createGrantStore(db: SqliteDatabase, now: () => number): GrantStore {
+  const insert = db.prepare<[number, string, number, number]>(
+    'INSERT INTO grants (user_id, session_id, granted_by, granted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  );
+  const remove = db.prepare<[number, string]>('DELETE FROM grants WHERE user_id = ? AND session_id = ?');
+  const has = db.prepare<[number, string], 1>('SELECT 1 FROM grants WHERE user_id = ? AND session_id = ?').pluck();
+  const sessionsOf = db
+    .prepare<[number], string>('SELECT session_id FROM grants WHERE user_id = ? ORDER BY session_id')
+    .pluck();
+  const listAll = db.prepare<[], GrantRow>('SELECT * FROM grants ORDER BY session_id, user_id');
+  const listOne = db.prepare<[string], GrantRow>('SELECT * FROM grants WHERE session_id = ? ORDER BY user_id');
+  return {
+    grant: (userId, sessionId, grantedBy, at = now()) => insert.run(userId, sessionId, grantedBy, at).changes === 1,
+    revoke: (userId, sessionId) => remove.run(userId, sessionId).changes === 1,
+    has: (userId, sessionId) => has.get(userId, sessionId) !== undefined,
+    sessionsOf: (userId) => sessionsOf.all(userId),
+    list: (sessionId) => (sessionId === undefined ? listAll.all() : listOne.all(sessionId)).map(toGrant),
+  };
+}
+
+interface InviteRow {
+  session_id: string;
+  created_by: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+const hashToken = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
+
+function createInviteStore(db: SqliteDatabase, now: () => number): InviteStore {
+  const insert = db.prepare<[Buffer, string, number, number, number]>(
+    'INSERT INTO invites (token_hash, session_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const find = db.prepare<[Buffer], InviteRow>(
+    'SELECT session_id, created_by, expires_at, used_at FROM invites WHERE token_hash = ?',
+  );
+  const markUsed = db.prepare<[number, number, Buffer]>(
+    'UPDATE invites SET used_at = ?, used_by = ? WHERE token_hash = ? AND used_at IS NULL',
+  );
+  const grant = db.prepare<[number, string, number, number]>(
+    'INSERT INTO grants (user_id, session_id, granted_by, granted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  );
+  const redeem = db.transaction((hash: Buffer, userId: number, at: number): RedeemResult => {
+    const invite = find.get(hash);
+    if (invite === undefined) return { ok: false, reason: 'unknown' };
+    if (invite.used_at !== null) return { ok: false, reason: 'used' };
+    if (at >= invite.expires_at) return { ok: false, reason: 'expired' };
+    if (markUsed.run(at, userId, hash).changes !== 1) return { ok: false, reason: 'used' };
+    const added = grant.run(userId, invite.session_id, invite.created_by, at).changes === 1;
+    return { ok: true, sessionId: invite.session_id, alreadyGranted: !added };
+  });
+  return {
+    create({ sessionId, createdBy, ttlMs, now: at = now() }) {
+      const token = randomBytes(INVITE_TOKEN_BYTES).toString('base64url');
+      const expiresAt = at + ttlMs;
+      insert.run(hashToken(token), sessionId, createdBy, at, expiresAt);
+      return { token, expiresAt };
+    },
+    // IMMEDIATE takes the write lock before the read, so two processes redeeming one token cannot both see it unused.
+    redeem: (token, userId, at = now()) => redeem.immediate(hashToken(token), userId, at),
+  };
+}
+
+interface LiveMessageRow {
+  chat_id: number;
+  message_id: number;
+  user_id: number;
+  session_id: string;
+  state: LiveMessageState;
+  fingerprint: string | null;
+  expires_at: number | null;
+  deadline_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+const toLiveMessage = (row: LiveMessageRow): LiveMessage => ({
+  chatId: row.chat_id,
+  messageId: row.message_id,
+  userId: row.user_id,
+  sessionId: row.session_id,
+  state: row.state,
+  fingerprint: row.fingerprint,
+  expiresAt: row.expires_at,
+  deadlineAt: row.deadline_at,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+function createLiveMessageStore(db: SqliteDatabase, now: () => number): LiveMessageStore {
+  const upsert = db.prepare<[LiveMessageRow]>(`
+    INSERT OR REPLACE INTO live_messages
+      (chat_id, message_id, user_id, session_id, state, fingerprint, expires_at, deadline_at, created_at, updated_at)
+    VALUES
+      (@chat_id, @message_id, @user_id, @session_id, @state, @fingerprint, @expires_at, @deadline_at, @created_at, @updated_at)
+  `);
+  const get = db.prepare<[number, number], LiveMessageRow>(
+    'SELECT * FROM live_messages WHERE chat_id = ? AND message_id = ?',
+  );
+  const listLive = db.prepare<[], LiveMessageRow>(
+    "SELECT * FROM live_messages WHERE state = 'showing' ORDER BY created_at, chat_id, message_id",
+  );
+  const listLiveBySession = db.prepare<[string], LiveMessageRow>(
+    "SELECT * FROM live_messages WHERE state = 'showing' AND session_id = ? ORDER BY created_at, chat_id, message_id",
+  );
+  const listLiveByChat = db.prepare<[number], LiveMessageRow>(
+    "SELECT * FROM live_messages WHERE state = 'showing' AND chat_id = ? ORDER BY created_at, message_id",
+  );
+  const toRow = (message: LiveMessage): LiveMessageRow => ({
+    chat_id: message.chatId,
+    message_id: message.messageId,
+    user_id: message.userId,
+    session_id: message.sessionId,
+    state: message.state,
+    fingerprint: message.fingerprint,
+    expires_at: message.expiresAt,
+    deadline_at: message.deadlineAt,
+    created_at: message.createdAt,
+    updated_at: message.updatedAt,
+  });
+  const update = db.transaction(
+    (chatId: number, messageId: number, patch: Partial<LiveMessage>, at: number): LiveMessage | undefined => {
+      const row = get.get(chatId, messageId);
+      if (row === undefined) return undefined;
+      const current = toLiveMessage(row);
+      const next: LiveMessage = {
+        ...current,
+        state: patch.state ?? current.state,
+        fingerprint: patch.fingerprint !== undefined ? patch.fingerprint : current.fingerprint,
+        expiresAt: patch.expiresAt !== undefined ? patch.expiresAt : current.expiresAt,
+        deadlineAt: patch.deadlineAt ?? current.deadlineAt,
+        userId: patch.userId ?? current.userId,
+        updatedAt: at,
+      };
+      upsert.run(toRow(next));
+      return next;
+    },
+  );
+  return {
+    save: (message) => void upsert.run(toRow(message)),
+    get: (chatId, messageId) => {
+      const row = get.get(chatId, messageId);
+      return row === undefined ? undefined : toLiveMessage(row);
+    },
+    update: (chatId, messageId, patch, at = now()) => update(chatId, messageId, patch, at),
+    listLive: () => listLive.all().map(toLiveMessage),
+    listLiveBySession: (sessionId) => listLiveBySession.all(sessionId).map(toLiveMessage),
+    listLiveByChat: (chatId) => listLiveByChat.all(chatId).map(toLiveMessage),
+  };
+}
+
+interface AuditRow {
+  id: number;
+  at: number;
+  user_id: number | null;
+  chat_id: number | null;
+  action: string;
+  session_id: string | null;
+  outcome: string;
+  detail: string | null;
+}
+
+function createAuditStore(db: SqliteDatabase, now: () => number, maxRows: number): AuditStore {
+  const insert = db.prepare<[Omit<AuditRow, 'id'>]>(`
+    INSERT INTO audit_log (at, user_id, chat_id, action, session_id, outcome, detail)
+    VALUES (@at, @user_id, @chat_id, @action, @session_id, @outcome, @detail)
+  `);
+  const latest = db.prepare<[number], AuditRow>('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?');
+  // Deletes everything older than the maxRows-th newest row; a no-op while there are fewer rows.
+  const prune = db.prepare<[number]>(
+    'DELETE FROM audit_log WHERE id < (SELECT id FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET ?)',
+  );
+  const pruneEvery = Math.max(1, Math.floor(maxRows / 10));
+  let sincePrune = 0;
+  prune.run(maxRows - 1);
+  return {
+    record(entry) {
+      insert.run({
+        at: entry.at ?? now(),
+        user_id: entry.userId,
+        chat_id: entry.chatId,
+        action: entry.action,
+        session_id: entry.sessionId,
+        outcome: entry.outcome,
+        detail: entry.detail === null ? null : entry.detail.slice(0, MAX_DETAIL_CHARS),
+      });
+      sincePrune += 1;
+      if (sincePrune >= pruneEvery) {
+        sincePrune = 0;
+        prune.run(maxRows - 1);
+      }
+    },
+    latest: (limit) =>
+      latest.all(Math.max(0, Math.floor(limit))).map((row) => ({
+        id: row.id,
+        at: row.at,
+        userId: row.user_id,
+        chatId: row.chat_id,
+        action: row.action,
+        sessionId: row.session_id,
+        outcome: row.outcome,
+        detail: row.detail,
+      })),
+  };
+}
+
+interface WatchRow {
+  user_id: number;
+  chat_id: number;
+  session_id: string;
+  created_at: number;
+}
+
+const toWatch = (row: WatchRow): Watch => ({
+  userId: row.user_id,
+  chatId: row.chat_id,
+  sessionId: row.session_id,
+  createdAt: row.created_at,
+});
+
+function createWatchStore(db: SqliteDatabase, now: () => number): WatchStore {
+  const insert = db.prepare<[number, number, string, number]>(
+    'INSERT INTO watches (user_id, chat_id, session_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+  );
+  const remove = db.prepare<[number, string]>('DELETE FROM watches WHERE user_id = ? AND session_id = ?');
+  const bySession = db.prepare<[string], WatchRow>('SELECT * FROM watches WHERE session_id = ? ORDER BY user_id');
+  const byUser = db.prepare<[number], WatchRow>('SELECT * FROM watches WHERE user_id = ? ORDER BY session_id');
+  const sessions = db.prepare<[], string>('SELECT DISTINCT session_id FROM watches ORDER BY session_id').pluck();
+  return {
+    add: ({ userId, chatId, sessionId, now: at = now() }) => insert.run(userId, chatId, sessionId, at).changes === 1,
+    remove: (userId, sessionId) => remove.run(userId, sessionId).changes === 1,
+    listBySession: (sessionId) => bySession.all(sessionId).map(toWatch),
+    listByUser: (userId) => byUser.all(userId).map(toWatch),
+    sessions: () => sessions.all(),
+  };
+}
