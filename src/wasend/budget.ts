@@ -8,6 +8,8 @@ export interface RequestBudgetOptions {
   readonly burst?: number;
   /** Pause after a 429 that named no `Retry-After`, in ms. Default 1000. */
   readonly defaultPenaltyMs?: number;
+  /** A server's `Retry-After` pauses everyone at most this long, in ms. Default 30000. */
+  readonly maxPenaltyMs?: number;
   /** The rate never drops below this share of `maxRps` after 429s. Default 1/8. */
   readonly minRateShare?: number;
   /** For tests. */
@@ -45,6 +47,7 @@ export function createRequestBudget(options: RequestBudgetOptions): ManagedReque
   const burst = options.burst ?? Math.max(1, maxRps);
   const minRps = maxRps * (options.minRateShare ?? 1 / 8);
   const defaultPenaltyMs = options.defaultPenaltyMs ?? 1_000;
+  const maxPenaltyMs = options.maxPenaltyMs ?? 30_000;
 
   let rps = maxRps;
   let tokens = burst;
@@ -112,7 +115,7 @@ export function createRequestBudget(options: RequestBudgetOptions): ManagedReque
       refill();
       const t = now();
       lastPenaltyAt = t;
-      pausedUntil = Math.max(pausedUntil, t + (retryAfterMs ?? defaultPenaltyMs));
+      pausedUntil = Math.max(pausedUntil, t + Math.min(maxPenaltyMs, retryAfterMs ?? defaultPenaltyMs));
       rps = Math.max(minRps, rps / 2);
       tokens = Math.min(tokens, 1);
       if (timer) clearTimeout(timer);

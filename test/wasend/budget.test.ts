@@ -83,3 +83,17 @@ describe('request budget', () => {
     expect(budget.stats().queued).toEqual({ live: 0, background: 0 });
   });
 });
+
+describe('request budget caps', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+  it('caps a huge Retry-After so one bad answer cannot stall the bot for an hour', async () => {
+    const budget = createRequestBudget({ maxRps: 10, maxPenaltyMs: 5_000 });
+    budget.penalize(3_600_000);
+    const order: string[] = [];
+    track(budget.acquire('live'), 'live', order);
+    await vi.advanceTimersByTimeAsync(5_010);
+    expect(order).toEqual(['live']);
+  });
+});
