@@ -1,0 +1,425 @@
+import type { LiveMessage, LiveMessageState } from '../store/types.js';
+import type { NormalizedQr, QrPayload } from '../wasend/types.js';
+import { systemClock } from './clock.js';
+import { classifyWasendError, describeError } from './failures.js';
+import type { LiveQr, LiveQrDeps, OpenOutcome, QrView } from './types.js';
+import { createSessionWatcher, messageKey, trackedFrom, type SessionWatcher, type WatcherContext } from './watcher.js';
+
+/** Default of {@link LiveQrDeps.codeWaitMs}. */
+export const DEFAULT_CODE_WAIT_MS = 30_000;
+/** Longest wait of `stop()` for work in flight. */
+const STOP_GRACE_MS = 3_000;
+/** Gap between two `getQr` calls while `open` waits for the first code. */
+const CODE_WAIT_STEP_MAX_MS = 1_000;
+/** Rendered PNGs kept (one per fingerprint). */
+const PNG_CACHE_SIZE = 32;
+
+type Acquired = { readonly kind: 'code'; readonly qr: NormalizedQr; readonly at: number; readonly timing: { firstOfSeries: boolean; bornAfter: number | null } };
+
+/**
+ * The live QR messages: sends a code photo, then keeps it true in place (new code, connected, expired)
+ * with one watcher per session, however many messages show it. Never throws out of `open`/`renew`.
+ */
+export function createLiveQr(deps: LiveQrDeps): LiveQr {
+  const { wasend, store, messenger, render, logger, pollIntervalMs, watchTimeoutMs } = deps;
+  const clock = deps.clock ?? systemClock;
+  const codeWaitMs = deps.codeWaitMs ?? DEFAULT_CODE_WAIT_MS;
+  const watchers = new Map<string, SessionWatcher>();
+  const inFlight = new Set<Promise<unknown>>();
+  const sleepers = new Set<() => void>();
+  const tails = new Map<string, Promise<unknown>>();
+  const pngs = new Map<string, Promise<Buffer>>();
+  let stopped = false;
+
+  function track<T>(work: Promise<T>): Promise<T> {
+    inFlight.add(work);
+    const forget = () => inFlight.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        sleepers.delete(done);
+        clock.clearTimeout(handle);
+        resolve();
+      };
+      const handle = clock.setTimeout(done, ms);
+      sleepers.add(done);
+    });
+  }
+
+  function pngFor(fingerprint: string, payload: QrPayload): Promise<Buffer> {
+    const cached = pngs.get(fingerprint);
+    if (cached) return cached;
+    const rendering = render(payload);
+    pngs.set(fingerprint, rendering);
+    rendering.catch(() => pngs.delete(fingerprint));
+    while (pngs.size > PNG_CACHE_SIZE) {
+      const oldest = pngs.keys().next().value;
+      if (oldest === undefined) break;
+      pngs.delete(oldest);
+    }
+    return rendering;
+  }
+
+  function withMessage<T>(chatId: number, messageId: number, task: () => Promise<T>): Promise<T> {
+    const key = messageKey(chatId, messageId);
+    const result = (tails.get(key) ?? Promise.resolve()).then(task);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return result;
+  }
+
+  function persist(chatId: number, messageId: number, patch: Parameters<typeof store.update>[2]): void {
+    try {
+      store.update(chatId, messageId, patch, clock.now());
+    } catch (error) {
+      logger.error({ chatId, messageId, err: describeError(error) }, 'could not save live QR message state');
+    }
+  }
+
+  const context: WatcherContext = {
+    wasend,
+    messenger,
+    logger,
+    clock,
+    pollIntervalMs,
+    pngFor,
+    withMessage,
+    persist,
+    isStopped: () => stopped,
+    track: (work) => void track(work),
+    onIdle: (watcher) => {
+      if (watchers.get(watcher.sessionId) === watcher) watchers.delete(watcher.sessionId);
+    },
+  };
+
+  function watcherFor(sessionId: string): SessionWatcher {
+    let watcher = watchers.get(sessionId);
+    if (watcher === undefined) {
+      watcher = createSessionWatcher(sessionId, context);
+      watchers.set(sessionId, watcher);
+    }
+    return watcher;
+  }
+
+  function findTracked(chatId: number, messageId: number): SessionWatcher | undefined {
+    for (const watcher of watchers.values()) {
+      if (watcher.messages().some((m) => m.chatId === chatId && m.messageId === messageId)) return watcher;
+    }
+    return undefined;
+  }
+
+  function failureOutcome(error: unknown, sessionId: string, step: string): OpenOutcome {
+    const failure = classifyWasendError(error);
+    const log = { sessionId, step, err: describeError(error) };
+    switch (failure) {
+      case 'not_found':
+        return { kind: 'not_found' };
+      case 'connected':
+        return { kind: 'already_connected' };
+      case 'rate_limited':
+      case 'auth':
+      case 'invalid_response':
+        logger.warn(log, 'could not get a QR code from Wasend');
+        return { kind: 'unavailable', reason: failure };
+      case 'down':
+      case 'not_ready':
+        logger.warn(log, 'could not get a QR code from Wasend');
+        return { kind: 'unavailable', reason: 'down' };
+      default:
+        logger.error(log, 'unexpected error while getting a QR code');
+        return { kind: 'unavailable', reason: 'down' };
+    }
+  }
+
+  /** Reads the session, (re)starts it when needed, then waits up to `codeWaitMs` for a code. */
+  async function acquireCode(sessionId: string, restart: boolean): Promise<Acquired | OpenOutcome> {
+    let state;
+    try {
+      state = (await wasend.getSession(sessionId, { priority: 'live' })).status.state;
+    } catch (error) {
+      return failureOutcome(error, sessionId, 'getSession');
+    }
+    if (state === 'connected') return { kind: 'already_connected' };
+    const action = state === 'stopped' ? 'start' : restart || state === 'failed' ? 'restart' : null;
+    let startedAt: number | null = null;
+    if (action !== null) {
+      startedAt = clock.now();
+      try {
+        await (action === 'start' ? wasend.startSession(sessionId) : wasend.restartSession(sessionId));
+      } catch (error) {
+        return failureOutcome(error, sessionId, `${action}Session`);
+      }
+    }
+    const firstOfSeries = startedAt !== null || state === 'starting';
+    let lastNoCodeAt = startedAt;
+    const giveUpAt = clock.now() + codeWaitMs;
+    const step = Math.min(pollIntervalMs, CODE_WAIT_STEP_MAX_MS);
+    for (;;) {
+      if (stopped) return { kind: 'unavailable', reason: 'down' };
+      const at = clock.now();
+      try {
+        const qr = await wasend.getQr(sessionId, { priority: 'live' });
+        return { kind: 'code', qr, at, timing: { firstOfSeries, bornAfter: firstOfSeries ? lastNoCodeAt : null } };
+      } catch (error) {
+        if (classifyWasendError(error) !== 'not_ready') return failureOutcome(error, sessionId, 'getQr');
+        lastNoCodeAt = at;
+      }
+      if (clock.now() + step > giveUpAt) return { kind: 'no_code' };
+      await sleep(step);
+    }
+  }
+
+  function codeView(sessionId: string, qr: NormalizedQr, png: Buffer): QrView {
+    return {
+      kind: 'code',
+      sessionId,
+      png,
+      fingerprint: qr.fingerprint,
+      expiresAt: qr.expiresAt ? qr.expiresAt.getTime() : null,
+      codeNumber: 1,
+    };
+  }
+
+  function watch(row: LiveMessage, acquired: Acquired): void {
+    const watcher = watcherFor(row.sessionId);
+    watcher.observe(acquired.qr, acquired.at, acquired.timing);
+    watcher.attach(trackedFrom(row));
+  }
+
+  /** Takes a message out of its watcher and edits it to a final view; the store says `state` unless it is gone. */
+  async function finishMessage(row: Pick<LiveMessage, 'chatId' | 'messageId' | 'sessionId'>, view: QrView, state: LiveMessageState) {
+    watchers.get(row.sessionId)?.detach(row.chatId, row.messageId);
+    await withMessage(row.chatId, row.messageId, async () => {
+      let result: 'ok' | 'not_modified' | 'gone' | 'failed';
+      try {
+        result = await messenger.edit(row.chatId, row.messageId, view);
+      } catch (error) {
+        result = 'failed';
+        logger.warn({ chatId: row.chatId, messageId: row.messageId, view: view.kind, err: describeError(error) }, 'live QR edit failed');
+      }
+      persist(row.chatId, row.messageId, { state: result === 'gone' ? 'gone' : state });
+    });
+  }
+
+  function liveInChat(chatId: number): LiveMessage[] {
+    try {
+      return store.listLiveByChat(chatId);
+    } catch (error) {
+      logger.error({ chatId, err: describeError(error) }, 'could not read live QR messages');
+      return [];
+    }
+  }
+
+  async function open(request: { chatId: number; userId: number; sessionId: string }): Promise<OpenOutcome> {
+    const { chatId, userId, sessionId } = request;
+    if (stopped) return { kind: 'unavailable', reason: 'down' };
+    const acquired = await acquireCode(sessionId, false);
+    if (acquired.kind !== 'code') return acquired;
+    let png: Buffer;
+    try {
+      png = await pngFor(acquired.qr.fingerprint, acquired.qr.payload);
+    } catch (error) {
+      logger.warn({ sessionId, err: describeError(error) }, 'QR code could not be rendered');
+      return { kind: 'unavailable', reason: 'invalid_response' };
+    }
+    const view = codeView(sessionId, acquired.qr, png);
+    let messageId: number;
+    try {
+      ({ messageId } = await messenger.send(chatId, view));
+    } catch (error) {
+      logger.warn({ chatId, sessionId, err: describeError(error) }, 'could not send the QR photo');
+      return { kind: 'unavailable', reason: 'down' };
+    }
+    const now = clock.now();
+    const row: LiveMessage = {
+      chatId,
+      messageId,
+      userId,
+      sessionId,
+      state: 'showing',
+      fingerprint: acquired.qr.fingerprint,
+      expiresAt: view.kind === 'code' ? view.expiresAt : null,
+      deadlineAt: now + watchTimeoutMs,
+      createdAt: now,
+      updatedAt: now,
+    };
+    try {
+      store.save(row);
+    } catch (error) {
+      logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the live QR message');
+    }
+    const earlier = new Map<number, LiveMessage | { chatId: number; messageId: number; sessionId: string }>();
+    for (const m of liveInChat(chatId)) if (m.sessionId === sessionId) earlier.set(m.messageId, m);
+    for (const m of watchers.get(sessionId)?.messages() ?? []) if (m.chatId === chatId) earlier.set(m.messageId, { ...m, sessionId });
+    earlier.delete(messageId);
+    watch(row, acquired);
+    await Promise.all([...earlier.values()].map((m) => finishMessage(m, { kind: 'retired', sessionId }, 'retired')));
+    return { kind: 'sent', messageId };
+  }
+
+  async function renew(chatId: number, messageId: number, userId: number): Promise<OpenOutcome> {
+    if (stopped) return { kind: 'unavailable', reason: 'down' };
+    let row: LiveMessage | undefined;
+    try {
+      row = store.get(chatId, messageId);
+    } catch (error) {
+      logger.error({ chatId, messageId, err: describeError(error) }, 'could not read the live QR message');
+      return { kind: 'unavailable', reason: 'down' };
+    }
+    if (row === undefined || row.state === 'gone') return { kind: 'not_found' };
+    const { sessionId } = row;
+    if (row.state === 'showing' && findTracked(chatId, messageId)) {
+      await refresh(chatId, messageId);
+      return { kind: 'sent', messageId };
+    }
+    const acquired = await acquireCode(sessionId, true);
+    if (acquired.kind === 'already_connected') {
+      await finishMessage(row, { kind: 'connected', sessionId }, 'connected');
+      return acquired;
+    }
+    if (acquired.kind !== 'code') return acquired;
+    let png: Buffer;
+    try {
+      png = await pngFor(acquired.qr.fingerprint, acquired.qr.payload);
+    } catch (error) {
+      logger.warn({ sessionId, err: describeError(error) }, 'QR code could not be rendered');
+      return { kind: 'unavailable', reason: 'invalid_response' };
+    }
+    const view = codeView(sessionId, acquired.qr, png);
+    findTracked(chatId, messageId)?.detach(chatId, messageId);
+    const result = await withMessage(chatId, messageId, async () => {
+      try {
+        return await messenger.edit(chatId, messageId, view);
+      } catch (error) {
+        logger.warn({ chatId, messageId, err: describeError(error) }, 'could not put the new QR code in the message');
+        return 'failed' as const;
+      }
+    });
+    if (result === 'failed') return { kind: 'unavailable', reason: 'down' };
+    if (result === 'gone') {
+      persist(chatId, messageId, { state: 'gone' });
+      return { kind: 'not_found' };
+    }
+    const now = clock.now();
+    const renewed: LiveMessage = {
+      ...row,
+      userId,
+      state: 'showing',
+      fingerprint: acquired.qr.fingerprint,
+      expiresAt: view.kind === 'code' ? view.expiresAt : null,
+      deadlineAt: now + watchTimeoutMs,
+      updatedAt: now,
+    };
+    try {
+      store.update(chatId, messageId, {
+        state: renewed.state,
+        fingerprint: renewed.fingerprint,
+        expiresAt: renewed.expiresAt,
+        deadlineAt: renewed.deadlineAt,
+        userId,
+      }, now);
+    } catch (error) {
+      logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the renewed live QR message');
+    }
+    watch(renewed, acquired);
+    return { kind: 'sent', messageId };
+  }
+
+  async function refresh(chatId: number, messageId: number): Promise<void> {
+    await findTracked(chatId, messageId)?.lookNow();
+  }
+
+  async function cancel(chatId: number, messageId: number): Promise<boolean> {
+    const watcher = findTracked(chatId, messageId);
+    let row: LiveMessage | undefined;
+    try {
+      row = store.get(chatId, messageId);
+    } catch (error) {
+      logger.error({ chatId, messageId, err: describeError(error) }, 'could not read the live QR message');
+    }
+    const sessionId = watcher?.sessionId ?? (row?.state === 'showing' ? row.sessionId : undefined);
+    if (sessionId === undefined) return false;
+    await finishMessage({ chatId, messageId, sessionId }, { kind: 'cancelled', sessionId }, 'cancelled');
+    return true;
+  }
+
+  async function cancelChat(chatId: number, userId: number): Promise<number> {
+    const targets = new Map<number, { chatId: number; messageId: number; sessionId: string }>();
+    for (const m of liveInChat(chatId)) if (m.userId === userId) targets.set(m.messageId, m);
+    for (const watcher of watchers.values()) {
+      for (const m of watcher.messages()) {
+        if (m.chatId === chatId && m.userId === userId) targets.set(m.messageId, { ...m, sessionId: watcher.sessionId });
+      }
+    }
+    await Promise.all(
+      [...targets.values()].map((m) => finishMessage(m, { kind: 'cancelled', sessionId: m.sessionId }, 'cancelled')),
+    );
+    return targets.size;
+  }
+
+  async function resume(): Promise<void> {
+    if (stopped) return;
+    let rows: LiveMessage[];
+    try {
+      rows = store.listLive();
+    } catch (error) {
+      logger.error({ err: describeError(error) }, 'could not read live QR messages to resume');
+      return;
+    }
+    for (const row of rows) {
+      if (findTracked(row.chatId, row.messageId)) continue;
+      watcherFor(row.sessionId).attach(trackedFrom(row));
+    }
+    if (rows.length > 0) logger.info({ messages: rows.length, sessions: watchers.size }, 'resumed live QR messages');
+  }
+
+  async function stop(): Promise<void> {
+    stopped = true;
+    for (const watcher of watchers.values()) watcher.halt();
+    for (const wakeUp of [...sleepers]) wakeUp();
+    let graceTimer: unknown;
+    const grace = new Promise<void>((resolve) => {
+      graceTimer = clock.setTimeout(resolve, STOP_GRACE_MS);
+    });
+    await Promise.race([Promise.allSettled([...inFlight]), grace]);
+    clock.clearTimeout(graceTimer);
+  }
+
+  const guarded =
+    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> =>
+      track(fn(...args));
+
+  /** The last net under `open`/`renew`: a bug must not become an unhandled rejection in a bot handler. */
+  const neverThrows =
+    <A extends unknown[]>(name: string, fn: (...args: A) => Promise<OpenOutcome>) =>
+    (...args: A): Promise<OpenOutcome> =>
+      fn(...args).catch((error: unknown) => {
+        logger.error({ err: describeError(error) }, `live QR ${name} failed unexpectedly`);
+        return { kind: 'unavailable', reason: 'down' } as const;
+      });
+
+  return {
+    open: guarded(neverThrows('open', open)),
+    renew: guarded(neverThrows('renew', renew)),
+    refresh: guarded(refresh),
+    cancel: guarded(cancel),
+    cancelChat: guarded(cancelChat),
+    poke(sessionId) {
+      if (!stopped) watchers.get(sessionId)?.poke();
+    },
+    resume,
+    liveSessions: () => [...watchers.keys()].sort(),
+    stop,
+  };
+}

@@ -1,0 +1,91 @@
+import type { LiveMessageStore } from '../store/types.js';
+import type { QrPayload, WasendApi } from '../wasend/types.js';
+import type { Clock } from './clock.js';
+
+/** Why a live QR message stopped showing a code. */
+export type ExpiredReason = 'codes_ran_out' | 'failed' | 'timed_out' | 'stopped';
+
+/** What one live QR message shows; the messenger turns it into a Telegram photo, caption and buttons. */
+export type QrView =
+  | {
+      readonly kind: 'code';
+      readonly sessionId: string;
+      /** Rendered, scannable PNG of the current code (shared by every message showing it). */
+      readonly png: Buffer;
+      readonly fingerprint: string;
+      /** When the code stops working (epoch ms), when Wasend said so. */
+      readonly expiresAt: number | null;
+      /** 1 for the first code this message showed, +1 per rotation. */
+      readonly codeNumber: number;
+    }
+  | { readonly kind: 'waiting'; readonly sessionId: string }
+  | { readonly kind: 'connected'; readonly sessionId: string }
+  | { readonly kind: 'expired'; readonly sessionId: string; readonly reason: ExpiredReason }
+  | { readonly kind: 'cancelled'; readonly sessionId: string }
+  | { readonly kind: 'retired'; readonly sessionId: string };
+
+/**
+ * Draws a {@link QrView} in a chat. `send` throws when the photo could not be sent.
+ * `edit` resolves `'not_modified'` when the message already shows that view, `'gone'` when the message,
+ * the chat or the bot's access is gone for good; it throws on transient errors (the edit is retried later).
+ */
+export interface QrMessenger {
+  send(chatId: number, view: QrView): Promise<{ messageId: number }>;
+  edit(chatId: number, messageId: number, view: QrView): Promise<'ok' | 'not_modified' | 'gone'>;
+}
+
+/** What `open` and `renew` achieved; they never throw. */
+export type OpenOutcome =
+  | { readonly kind: 'sent'; readonly messageId: number }
+  | { readonly kind: 'already_connected' }
+  /** The session does not exist (or, for `renew`, the message is unknown or gone). */
+  | { readonly kind: 'not_found' }
+  /** No code appeared within `codeWaitMs`. */
+  | { readonly kind: 'no_code' }
+  | { readonly kind: 'unavailable'; readonly reason: 'rate_limited' | 'down' | 'auth' | 'invalid_response' };
+
+/** The subset of a pino logger this module uses. Objects logged here never hold secrets. */
+export interface LiveLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface LiveQrDeps {
+  readonly wasend: WasendApi;
+  readonly store: LiveMessageStore;
+  readonly messenger: QrMessenger;
+  /** Pure payload -> PNG renderer (`renderQrPng`); a rejection means the payload is unusable. */
+  readonly render: (payload: QrPayload) => Promise<Buffer>;
+  readonly logger: LiveLogger;
+  /** Longest gap between two looks at a session that has a live message, in ms. */
+  readonly pollIntervalMs: number;
+  /** How long one message is kept live before it says expired (`timed_out`), in ms. */
+  readonly watchTimeoutMs: number;
+  /** How long `open` / `renew` wait for a first code, in ms. Default 30000. */
+  readonly codeWaitMs?: number;
+  /** Time source and timers. Default: the system clock. */
+  readonly clock?: Clock;
+}
+
+export interface LiveQr {
+  /** Sends a live QR photo for the session to the chat. A second open of the same session in the same chat retires the first. */
+  open(request: { chatId: number; userId: number; sessionId: string }): Promise<OpenOutcome>;
+  /** "New QR" on a finished message: restarts the session's code series and shows the fresh code in the same message. */
+  renew(chatId: number, messageId: number, userId: number): Promise<OpenOutcome>;
+  /** Looks at the message's session now (the Refresh button); resolves when that look is done. */
+  refresh(chatId: number, messageId: number): Promise<void>;
+  /** Returns false when the message was not live. */
+  cancel(chatId: number, messageId: number): Promise<boolean>;
+  /** Cancels the live messages that `userId` opened in the chat; returns how many. */
+  cancelChat(chatId: number, userId: number): Promise<number>;
+  /** A webhook said the session changed: look now. Bursts are coalesced; sessions without a live message are ignored. */
+  poke(sessionId: string): void;
+  /** After start: watch every live message in the store again; overdue ones are edited to expired. */
+  resume(): Promise<void>;
+  /** Sessions that currently have a watcher (one per session, however many messages). */
+  liveSessions(): string[];
+  /** Clears every timer and waits (at most 3 s) for looks and edits in flight. No look starts afterwards. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,420 @@
+import type { LiveMessage, LiveMessageState } from '../store/types.js';
+import type { NormalizedQr, QrPayload, WasendApi } from '../wasend/types.js';
+import type { Clock, TimerHandle } from './clock.js';
+import { classifyWasendError, describeError, retryAfterOf } from './failures.js';
+import {
+  errorBackoffMs,
+  expectedRotationAt,
+  nextLookAt,
+  type CodeTiming,
+  type LookSchedule,
+} from './schedule.js';
+import type { ExpiredReason, LiveLogger, QrMessenger, QrView } from './types.js';
+
+/** After the deadline, give up on an expired edit that keeps failing after this many tries. */
+const MAX_DEADLINE_EDIT_TRIES = 5;
+
+/** One live message as its watcher keeps it in memory. */
+export interface TrackedMessage {
+  readonly chatId: number;
+  readonly messageId: number;
+  readonly userId: number;
+  readonly deadlineAt: number;
+  /** Fingerprint of the code the Telegram message shows now (only changed after a successful edit). */
+  shownFingerprint: string | null;
+  /** Number of the code shown (1 = first code this message showed). */
+  codeNumber: number;
+  deadlineEditFailures: number;
+  /** After a failed expired edit, the next try is not before this. */
+  deadlineRetryAt: number;
+}
+
+/** The in-memory form of a stored live message (`codeNumber` is not stored: it restarts at 1). */
+export function trackedFrom(row: LiveMessage, codeNumber = 1): TrackedMessage {
+  return {
+    chatId: row.chatId,
+    messageId: row.messageId,
+    userId: row.userId,
+    deadlineAt: row.deadlineAt,
+    shownFingerprint: row.fingerprint,
+    codeNumber,
+    deadlineEditFailures: 0,
+    deadlineRetryAt: 0,
+  };
+}
+
+/** Map key of one Telegram message. */
+export const messageKey = (chatId: number, messageId: number): string => `${chatId}:${messageId}`;
+
+/** The code a session shows, with what we know of its timing. */
+interface CurrentCode extends CodeTiming {
+  readonly fingerprint: string;
+  readonly payload: QrPayload;
+  expiresAt: number | null;
+  /** Position in its series (1-based) when known. */
+  readonly seriesIndex: number | null;
+}
+
+/** What the watcher needs from its owner ({@link createLiveQr}). */
+export interface WatcherContext {
+  readonly wasend: WasendApi;
+  readonly messenger: QrMessenger;
+  readonly logger: LiveLogger;
+  readonly clock: Clock;
+  readonly pollIntervalMs: number;
+  /** Renders a code once per fingerprint (shared by every message and by `open`). */
+  pngFor(fingerprint: string, payload: QrPayload): Promise<Buffer>;
+  /** Runs `task` after every earlier task on the same message, so edits of one message never cross. */
+  withMessage<T>(chatId: number, messageId: number, task: () => Promise<T>): Promise<T>;
+  /** Store update that logs instead of throwing. */
+  persist(chatId: number, messageId: number, patch: Partial<Pick<LiveMessage, 'state' | 'fingerprint' | 'expiresAt'>>): void;
+  isStopped(): boolean;
+  /** Registers work that `stop()` waits for. */
+  track(work: Promise<unknown>): void;
+  /** Called when the watcher has no message left (it holds no timer then). */
+  onIdle(watcher: SessionWatcher): void;
+}
+
+/** Counters of one watcher since it was created. */
+export interface WatcherStats {
+  readonly looks: number;
+  readonly wasendRequests: number;
+  readonly edits: number;
+}
+
+/** Watches one session for every live message that shows it: one look serves them all. */
+export interface SessionWatcher {
+  readonly sessionId: string;
+  /** Starts tracking a message (its first look is at once when the watcher has never looked). */
+  attach(message: TrackedMessage): void;
+  /** Stops tracking a message without editing it. */
+  detach(chatId: number, messageId: number): TrackedMessage | undefined;
+  messages(): TrackedMessage[];
+  /** Feeds a code fetched elsewhere (by `open`/`renew`) at time `at`, with what is known of its birth. */
+  observe(qr: NormalizedQr, at: number, timing?: { firstOfSeries: boolean; bornAfter: number | null }): void;
+  /** Look now (coalesced with other requests); resolves when that look is done. */
+  lookNow(): Promise<void>;
+  /** Look soon, without waiting. */
+  poke(): void;
+  /** Clears the timer for good (used by `stop`). */
+  halt(): void;
+  schedule(): LookSchedule;
+  stats(): WatcherStats;
+}
+
+export function createSessionWatcher(sessionId: string, ctx: WatcherContext): SessionWatcher {
+  const { wasend, messenger, logger, clock, pollIntervalMs } = ctx;
+  const tracked = new Map<string, TrackedMessage>();
+  let code: CurrentCode | null = null;
+  /** Last look whose answer told the current state (a code or no code); errors tell nothing. */
+  let lastEvidenceAt: number | null = null;
+  let lastLookAt: number | null = null;
+  let staleLooks = 0;
+  /** Codes seen since the watcher started (a FAILED session after codes means the series ran out). */
+  let codesSeen = 0;
+  /** The session was seen STARTING: the next code opens a series (WAHA: it lives 60 s). */
+  let nextIsFirst = false;
+  let retryAt: number | null = null;
+  let failures = 0;
+  let timer: TimerHandle | null = null;
+  let running: Promise<void> | null = null;
+  let forced = false;
+  let halted = false;
+  let waiters: Array<() => void> = [];
+  const counters = { looks: 0, wasendRequests: 0, edits: 0 };
+
+  const schedule = (): LookSchedule => ({
+    lastLookAt,
+    expectedRotationAt: code === null ? null : expectedRotationAt(code),
+    staleLooks,
+    retryAt,
+  });
+
+  function observe(qr: NormalizedQr, at: number, timing?: { firstOfSeries: boolean; bornAfter: number | null }): void {
+    if (lastEvidenceAt !== null && at < lastEvidenceAt) return; // an older answer than one already seen
+    const expiresAt = qr.expiresAt ? qr.expiresAt.getTime() : null;
+    if (code !== null && code.fingerprint === qr.fingerprint) {
+      if (expiresAt !== null) code.expiresAt = expiresAt;
+      const rotation = expectedRotationAt(code);
+      if (rotation !== null && at >= rotation) staleLooks += 1;
+    } else {
+      const firstOfSeries = timing?.firstOfSeries ?? nextIsFirst;
+      nextIsFirst = false;
+      codesSeen += 1;
+      const previousIndex = code?.seriesIndex ?? null;
+      code = {
+        fingerprint: qr.fingerprint,
+        payload: qr.payload,
+        expiresAt,
+        bornAfter: timing ? timing.bornAfter : lastEvidenceAt,
+        firstOfSeries,
+        seriesIndex: firstOfSeries ? 1 : previousIndex === null ? null : previousIndex + 1,
+      };
+      staleLooks = 0;
+      logger.debug({ sessionId, fingerprint: qr.fingerprint, seriesIndex: code.seriesIndex }, 'new QR code');
+    }
+    lastEvidenceAt = at;
+    lastLookAt = lastLookAt === null ? at : Math.max(lastLookAt, at);
+  }
+
+  function nextDeadlineCheck(): number {
+    let at = Number.POSITIVE_INFINITY;
+    for (const m of tracked.values()) at = Math.min(at, Math.max(m.deadlineAt, m.deadlineRetryAt));
+    return at;
+  }
+
+  function reschedule(): void {
+    if (timer !== null) {
+      clock.clearTimeout(timer);
+      timer = null;
+    }
+    if (halted || ctx.isStopped() || running !== null) return;
+    if (tracked.size === 0) {
+      logger.debug({ sessionId, ...counters }, 'live QR watch ended');
+      releaseWaiters();
+      ctx.onIdle(self);
+      return;
+    }
+    const now = clock.now();
+    const lookAt = forced ? Math.max(now, retryAt ?? now) : nextLookAt(schedule(), { pollIntervalMs });
+    const wakeAt = Math.min(lookAt, nextDeadlineCheck());
+    timer = clock.setTimeout(wake, Math.max(0, wakeAt - now));
+  }
+
+  function releaseWaiters(): void {
+    const done = waiters;
+    waiters = [];
+    for (const resolve of done) resolve();
+  }
+
+  function wake(): void {
+    timer = null;
+    if (halted || ctx.isStopped() || running !== null) return;
+    const work = run().finally(() => {
+      running = null;
+      reschedule();
+    });
+    running = work;
+    ctx.track(work);
+  }
+
+  async function run(): Promise<void> {
+    const now = clock.now();
+    const due = forced ? now >= (retryAt ?? now) : now >= nextLookAt(schedule(), { pollIntervalMs });
+    const answered = waiters;
+    waiters = [];
+    if (due) forced = false;
+    try {
+      await expireOverdue(now);
+      if (due && tracked.size > 0) await look();
+    } catch (error) {
+      logger.error({ sessionId, err: describeError(error) }, 'live QR look failed unexpectedly');
+    } finally {
+      for (const resolve of answered) resolve();
+    }
+  }
+
+  async function look(): Promise<void> {
+    const at = clock.now();
+    lastLookAt = at;
+    counters.looks += 1;
+    counters.wasendRequests += 1;
+    let qr: NormalizedQr;
+    try {
+      qr = await wasend.getQr(sessionId, { priority: 'live' });
+    } catch (error) {
+      await onQrError(error, at);
+      return;
+    }
+    failures = 0;
+    retryAt = null;
+    observe(qr, at);
+    await showCode();
+  }
+
+  async function onQrError(error: unknown, at: number): Promise<void> {
+    switch (classifyWasendError(error)) {
+      case 'connected':
+        failures = 0;
+        retryAt = null;
+        await finishAll({ kind: 'connected', sessionId }, 'connected');
+        return;
+      case 'rate_limited':
+      case 'auth':
+      case 'down':
+        backOff(error);
+        return;
+      default:
+        await checkSession(at);
+    }
+  }
+
+  async function checkSession(at: number): Promise<void> {
+    counters.wasendRequests += 1;
+    let state;
+    try {
+      state = (await wasend.getSession(sessionId, { priority: 'live' })).status.state;
+    } catch (error) {
+      if (classifyWasendError(error) === 'not_found') {
+        await finishAll({ kind: 'expired', sessionId, reason: 'stopped' }, 'expired');
+      } else {
+        backOff(error);
+      }
+      return;
+    }
+    failures = 0;
+    retryAt = null;
+    if (state === 'connected') {
+      await finishAll({ kind: 'connected', sessionId }, 'connected');
+    } else if (state === 'failed') {
+      const reason: ExpiredReason = codesSeen > 0 ? 'codes_ran_out' : 'failed';
+      await finishAll({ kind: 'expired', sessionId, reason }, 'expired');
+    } else if (state === 'stopped') {
+      await finishAll({ kind: 'expired', sessionId, reason: 'stopped' }, 'expired');
+    } else {
+      // Starting or between codes: nothing to show right now. Messages keep their last code (no edit)
+      // and the next code that appears is compared against nothing, so it is shown at once.
+      lastEvidenceAt = Math.max(lastEvidenceAt ?? at, at);
+      code = null;
+      staleLooks = 0;
+      if (state === 'starting') nextIsFirst = true;
+    }
+  }
+
+  function backOff(error: unknown): void {
+    failures += 1;
+    const delayMs = errorBackoffMs(failures, pollIntervalMs, retryAfterOf(error));
+    retryAt = clock.now() + delayMs;
+    logger.warn({ sessionId, err: describeError(error), failures, retryInMs: delayMs }, 'live QR look failed; will retry');
+  }
+
+  async function showCode(): Promise<void> {
+    const current = code;
+    if (current === null) return;
+    const behind = [...tracked.values()].filter((m) => m.shownFingerprint !== current.fingerprint);
+    if (behind.length === 0) return;
+    let png: Buffer;
+    try {
+      png = await ctx.pngFor(current.fingerprint, current.payload);
+    } catch (error) {
+      logger.warn({ sessionId, err: describeError(error) }, 'new QR code could not be rendered; messages keep the last one');
+      return;
+    }
+    await Promise.all(behind.map((m) => editToCode(m, current, png)));
+  }
+
+  function editToCode(m: TrackedMessage, current: CurrentCode, png: Buffer): Promise<void> {
+    const key = messageKey(m.chatId, m.messageId);
+    return ctx.withMessage(m.chatId, m.messageId, async () => {
+      if (tracked.get(key) !== m || m.shownFingerprint === current.fingerprint || code !== current) return;
+      const view: QrView = {
+        kind: 'code',
+        sessionId,
+        png,
+        fingerprint: current.fingerprint,
+        expiresAt: current.expiresAt,
+        codeNumber: m.codeNumber + 1,
+      };
+      const result = await tryEdit(m, view);
+      if (result === 'failed') return;
+      if (result === 'gone') {
+        tracked.delete(key);
+        ctx.persist(m.chatId, m.messageId, { state: 'gone' });
+        return;
+      }
+      m.shownFingerprint = current.fingerprint;
+      m.codeNumber += 1;
+      ctx.persist(m.chatId, m.messageId, { fingerprint: current.fingerprint, expiresAt: current.expiresAt });
+    });
+  }
+
+  async function tryEdit(m: TrackedMessage, view: QrView): Promise<'ok' | 'not_modified' | 'gone' | 'failed'> {
+    counters.edits += 1;
+    try {
+      return await messenger.edit(m.chatId, m.messageId, view);
+    } catch (error) {
+      logger.warn(
+        { sessionId, chatId: m.chatId, messageId: m.messageId, view: view.kind, err: describeError(error) },
+        'live QR edit failed; will retry',
+      );
+      return 'failed';
+    }
+  }
+
+  /** Edits one message to a final view; true when it is settled (edited, unchanged or gone). */
+  function finish(m: TrackedMessage, view: QrView, state: LiveMessageState): Promise<boolean> {
+    const key = messageKey(m.chatId, m.messageId);
+    return ctx.withMessage(m.chatId, m.messageId, async () => {
+      if (tracked.get(key) !== m) return true;
+      const result = await tryEdit(m, view);
+      if (result === 'failed') return false;
+      tracked.delete(key);
+      ctx.persist(m.chatId, m.messageId, { state: result === 'gone' ? 'gone' : state });
+      return true;
+    });
+  }
+
+  async function finishAll(view: QrView, state: LiveMessageState): Promise<void> {
+    await Promise.all([...tracked.values()].map((m) => finish(m, view, state)));
+  }
+
+  async function expireOverdue(now: number): Promise<void> {
+    const overdue = [...tracked.values()].filter((m) => now >= m.deadlineAt && now >= m.deadlineRetryAt);
+    await Promise.all(
+      overdue.map(async (m) => {
+        if (await finish(m, { kind: 'expired', sessionId, reason: 'timed_out' }, 'expired')) return;
+        m.deadlineEditFailures += 1;
+        m.deadlineRetryAt = clock.now() + pollIntervalMs;
+        if (m.deadlineEditFailures >= MAX_DEADLINE_EDIT_TRIES) {
+          tracked.delete(messageKey(m.chatId, m.messageId));
+          ctx.persist(m.chatId, m.messageId, { state: 'expired' });
+          logger.warn({ sessionId, chatId: m.chatId, messageId: m.messageId }, 'gave up editing an expired live QR message');
+        }
+      }),
+    );
+  }
+
+  const self: SessionWatcher = {
+    sessionId,
+    attach(message) {
+      tracked.set(messageKey(message.chatId, message.messageId), message);
+      if (code !== null && message.shownFingerprint !== code.fingerprint && lastLookAt !== null) forced = true;
+      reschedule();
+    },
+    detach(chatId, messageId) {
+      const key = messageKey(chatId, messageId);
+      const message = tracked.get(key);
+      if (message === undefined) return undefined;
+      tracked.delete(key);
+      reschedule();
+      return message;
+    },
+    messages: () => [...tracked.values()],
+    observe,
+    lookNow() {
+      if (halted || ctx.isStopped() || tracked.size === 0) return Promise.resolve();
+      forced = true;
+      if (retryAt !== null && retryAt > clock.now()) {
+        reschedule();
+        return Promise.resolve();
+      }
+      const done = new Promise<void>((resolve) => waiters.push(resolve));
+      reschedule();
+      return done;
+    },
+    poke() {
+      if (halted || ctx.isStopped() || tracked.size === 0) return;
+      forced = true;
+      reschedule();
+    },
+    halt() {
+      halted = true;
+      if (timer !== null) clock.clearTimeout(timer);
+      timer = null;
+      releaseWaiters();
+    },
+    schedule,
+    stats: () => ({ ...counters }),
+  };
+  return self;
+}
