@@ -1,0 +1,684 @@
+import { timingSafeEqual } from 'node:crypto';
+import http, { STATUS_CODES } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import { createImageCache, pairingCode } from './codes.js';
+import type { ImageStyle } from './codes.js';
+import {
+  createTiming,
+  initialPhase,
+  rotatePhase,
+  startPhase,
+  toVocabulary,
+  viewAt,
+} from './lifecycle.js';
+import type { Phase, Vocabulary, WahaStatus } from './lifecycle.js';
+import {
+  EXPIRES_AT_FORMATS,
+  LIST_SHAPES,
+  QR_SHAPES,
+  imageQrReply,
+  isRawShape,
+  rawQrReply,
+  sessionItem,
+} from './responses.js';
+import type { ExpiresAtFormat, ListShape, QrReply, QrShape } from './responses.js';
+import { createWebhookSender } from './webhook.js';
+import type { SimWebhookOptions, WebhookSender } from './webhook.js';
+
+export type { ExpiresAtFormat, ListShape, QrShape } from './responses.js';
+export { QR_SHAPES } from './responses.js';
+export type { ImageStyle } from './codes.js';
+export type { WahaStatus } from './lifecycle.js';
+export type { SimWebhookOptions } from './webhook.js';
+
+/** A session to seed or add. Only `id` is required. */
+export interface SimSessionSpec {
+  /** The `uniqueSessionId` used in paths. */
+  id: string;
+  /** Display name; defaults to the id. */
+  name?: string;
+  /** Initial WAHA status, default `STOPPED`. `SCAN_QR_CODE` starts at code 1 now; `STARTING` runs the STARTING phase first. */
+  status?: 'STOPPED' | 'WORKING' | 'SCAN_QR_CODE' | 'STARTING' | 'FAILED';
+  /** Which status words the server speaks for this session, default `waha`. */
+  vocabulary?: Vocabulary;
+  /** Shape of the QR response, default `data-base64`. */
+  qrShape?: QrShape;
+  /** How the QR image is drawn, default `plain` (about 264 px PNG). */
+  imageStyle?: ImageStyle;
+  /** Format of `expiresAt` in the `qrCode-expiresAt` shape, default `iso`. */
+  expiresAtFormat?: ExpiresAtFormat;
+  /** Where the status sits in list items, default `session` (`sessions[].session.status`). */
+  listShape?: ListShape;
+}
+
+export interface SimulatorOptions {
+  /** The key expected in `Authorization: Bearer <apiKey>`. */
+  apiKey: string;
+  /** Default `127.0.0.1`. */
+  host?: string;
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Time factor: 10 runs every lifecycle duration ten times faster. Default 1. */
+  speed?: number;
+  /** Length of the STARTING phase before the first code, in ms before scaling. Default 2000. */
+  startingMs?: number;
+  /** Which QR paths exist: `/sessions/:id/qr`, `/sessions/:id/auth/qr` or both (default). */
+  qrPaths?: 'both' | 'qr-only' | 'auth-only';
+  sessions?: SimSessionSpec[];
+  /** Post WAHA `session.status` events on every status transition. */
+  webhook?: SimWebhookOptions;
+}
+
+export interface SimSessionState {
+  /** The status as the server reports it for this session (its vocabulary). */
+  readonly status: string;
+  /** The same in the WAHA vocabulary. */
+  readonly wahaStatus: WahaStatus;
+  /** The pairing string being served now, or null when there is no code. */
+  readonly code: string | null;
+  /** 1..6 while a code is served, else 0. */
+  readonly codeIndex: number;
+  /** How many series (start/restart) the session went through; 0 before the first. */
+  readonly series: number;
+  /** When the current code stops being served (ms epoch), or null. */
+  readonly expiresAt: number | null;
+  /** Whether a phone is linked: a linked session restarts to WORKING without a QR (stop keeps it, logout clears it). */
+  readonly linked: boolean;
+}
+
+/**
+ * A fault for the next API responses. `path` limits it to request paths containing that substring.
+ * `slow` delays and then answers normally; `huge` streams a 200 JSON body of `bytes` bytes without a length;
+ * `bad-image` only hits a QR response that has a code: `truncated` (default) sends the first half of the image,
+ * `not-image` sends bytes that are no image at all.
+ */
+export type SimFault = (
+  | { kind: 'status'; status: number; retryAfter?: string; body?: string }
+  | { kind: 'slow'; delayMs: number }
+  | { kind: 'garbage' }
+  | { kind: 'reset' }
+  | { kind: 'huge'; bytes: number }
+  | { kind: 'bad-image'; variant?: 'truncated' | 'not-image' }
+) & { path?: string };
+
+export interface SimRequestRecord {
+  readonly method: string;
+  /** The path without the query string. */
+  readonly path: string;
+  /** Arrival time, ms epoch. */
+  readonly at: number;
+  /** The status sent; 0 when the connection was reset or no answer was sent. */
+  status: number;
+}
+
+export interface WasendSimulator {
+  /** Base URL to give the client, e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  readonly url: string;
+  close(): Promise<void>;
+  /** Throws when the spec is invalid or the id already exists. */
+  addSession(spec: SimSessionSpec): void;
+  state(id: string): SimSessionState | undefined;
+  /** The phone scanned: WORKING (CONNECTED), linked. */
+  scan(id: string): void;
+  /** FAILED (ERROR), as after the last code. */
+  fail(id: string): void;
+  /** STOPPED and unlinked: the next start needs a QR again. */
+  logout(id: string): void;
+  /** Serve the next code now (STARTING -> code 1, code 6 -> FAILED). Throws when no series is running. */
+  rotate(id: string): void;
+  /** Apply `fault` to the next `count` (default 1) matching API responses; faults queue in order. */
+  injectFaults(fault: SimFault, count?: number): void;
+  /** Every API request (not `/_sim/`), in arrival order (the last 100k or so). */
+  readonly requests: SimRequestRecord[];
+  resetRequests(): void;
+}
+
+const INITIAL_STATUSES = ['STOPPED', 'WORKING', 'SCAN_QR_CODE', 'STARTING', 'FAILED'] as const;
+
+const specSchema = z.strictObject({
+  id: z.string().min(1).max(512),
+  name: z.string().optional(),
+  status: z.enum(INITIAL_STATUSES).optional(),
+  vocabulary: z.enum(['waha', 'wasend']).optional(),
+  qrShape: z.enum(QR_SHAPES).optional(),
+  imageStyle: z.enum(['plain', 'small', 'transparent', 'jpeg']).optional(),
+  expiresAtFormat: z.enum(EXPIRES_AT_FORMATS).optional(),
+  listShape: z.enum(LIST_SHAPES).optional(),
+});
+
+const faultSchema = z.intersection(
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('status'), status: z.int().min(100).max(599), retryAfter: z.string().optional(), body: z.string().optional() }),
+    z.object({ kind: z.literal('slow'), delayMs: z.number().min(0) }),
+    z.object({ kind: z.literal('garbage') }),
+    z.object({ kind: z.literal('reset') }),
+    z.object({ kind: z.literal('huge'), bytes: z.int().min(0) }),
+    z.object({ kind: z.literal('bad-image'), variant: z.enum(['truncated', 'not-image']).optional() }),
+  ]),
+  z.object({ path: z.string().optional() }),
+);
+
+const faultRequestSchema = z.object({ fault: faultSchema, count: z.int().min(1).optional() });
+
+interface SessionRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly phoneNumber?: string;
+  readonly vocabulary: Vocabulary;
+  readonly qrShape: QrShape;
+  readonly imageStyle: ImageStyle;
+  readonly expiresAtFormat: ExpiresAtFormat;
+  readonly listShape: ListShape;
+  linked: boolean;
+  series: number;
+  phase: Phase;
+  /** Webhook bookkeeping: the last status announced and when the session was last looked at. */
+  announced: WahaStatus;
+  checkedAt: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+interface Exchange {
+  readonly req: http.IncomingMessage;
+  readonly res: http.ServerResponse;
+  readonly record?: SimRequestRecord;
+}
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const HUGE_CHUNK_BYTES = 64 * 1024;
+/** The request log keeps about the last 100k entries so a long-running simulator does not grow without bound. */
+const MAX_REQUEST_LOG = 100_000;
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && (address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.'));
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function send(exchange: Exchange, status: number, body: string | Buffer, headers: Record<string, string> = {}): void {
+  if (exchange.record) exchange.record.status = status;
+  if (exchange.res.headersSent || exchange.res.destroyed) return;
+  exchange.res.writeHead(status, { 'content-length': String(Buffer.byteLength(body)), ...headers });
+  exchange.res.end(body);
+}
+
+function sendJson(exchange: Exchange, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  send(exchange, status, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8', ...headers });
+}
+
+function routeNotFound(exchange: Exchange, method: string, path: string): void {
+  sendJson(exchange, 404, { message: `Cannot ${method} ${path}`, error: 'Not Found', statusCode: 404 });
+}
+
+async function readBody(req: http.IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'session';
+}
+
+/**
+ * Starts a Wasend-compatible HTTP server on loopback. Session states are computed from timestamps on each
+ * request, so thousands of sessions cost no timers; only a configured webhook schedules (unref'd) timers.
+ */
+export async function createWasendSimulator(options: SimulatorOptions): Promise<WasendSimulator> {
+  const speed = options.speed ?? 1;
+  if (!(speed > 0) || !Number.isFinite(speed)) throw new Error(`Simulator speed must be a positive number, got ${speed}`);
+  const timing = createTiming(options.startingMs ?? 2_000, speed);
+  const qrPaths = options.qrPaths ?? 'both';
+  const renderImage = createImageCache();
+  const sessions = new Map<string, SessionRecord>();
+  const faults: Array<{ fault: SimFault; remaining: number }> = [];
+  const requests: SimRequestRecord[] = [];
+  const pendingDelays = new Set<NodeJS.Timeout>();
+  const webhook: WebhookSender | undefined = options.webhook ? createWebhookSender(options.webhook) : undefined;
+  let created = 0;
+  let closed = false;
+
+  const viewOf = (session: SessionRecord, now = Date.now()) => viewAt(session.phase, timing, now);
+
+  const stateOf = (session: SessionRecord): SimSessionState => {
+    const view = viewOf(session);
+    return {
+      status: toVocabulary(view.status, session.vocabulary),
+      wahaStatus: view.status,
+      code: view.codeIndex > 0 ? pairingCode(session.id, session.series, view.codeIndex) : null,
+      codeIndex: view.codeIndex,
+      series: session.series,
+      expiresAt: view.expiresAt,
+      linked: session.linked,
+    };
+  };
+
+  /** Announces every status change since the session was last looked at, then waits for the next one. */
+  const sync = (session: SessionRecord, announceCurrent = false): void => {
+    if (!webhook || closed) return;
+    const now = Date.now();
+    let at = Math.min(session.checkedAt, now);
+    let announce = announceCurrent;
+    clearTimeout(session.timer);
+    session.timer = undefined;
+    for (;;) {
+      const view = viewAt(session.phase, timing, at);
+      if (announce || view.status !== session.announced) {
+        announce = false;
+        session.announced = view.status;
+        webhook.send(session.id, toVocabulary(view.status, session.vocabulary));
+      }
+      const next = view.nextStatusChangeAt;
+      if (next === null) break;
+      if (next > now) {
+        session.timer = setTimeout(() => sync(session), next - now + 1);
+        session.timer.unref();
+        break;
+      }
+      at = next;
+    }
+    session.checkedAt = now;
+  };
+
+  const enter = (session: SessionRecord, phase: Phase, announceCurrent = false): void => {
+    sync(session);
+    session.phase = phase;
+    session.checkedAt = Date.now();
+    sync(session, announceCurrent);
+  };
+
+  const addSession = (input: SimSessionSpec & { phoneNumber?: string }): SessionRecord => {
+    const { phoneNumber, ...rest } = input;
+    const spec = specSchema.parse(rest);
+    if (sessions.has(spec.id)) throw new Error(`Simulator: session "${spec.id}" already exists`);
+    const now = Date.now();
+    const status = spec.status ?? 'STOPPED';
+    const phase = initialPhase(status, timing, now);
+    const session: SessionRecord = {
+      id: spec.id,
+      name: spec.name ?? spec.id,
+      createdAt: now,
+      ...(phoneNumber !== undefined ? { phoneNumber } : {}),
+      vocabulary: spec.vocabulary ?? 'waha',
+      qrShape: spec.qrShape ?? 'data-base64',
+      imageStyle: spec.imageStyle ?? 'plain',
+      expiresAtFormat: spec.expiresAtFormat ?? 'iso',
+      listShape: spec.listShape ?? 'session',
+      linked: status === 'WORKING',
+      series: phase.kind === 'pairing' ? 1 : 0,
+      phase,
+      announced: viewAt(phase, timing, now).status,
+      checkedAt: now,
+      timer: undefined,
+    };
+    sessions.set(session.id, session);
+    sync(session);
+    return session;
+  };
+
+  const mustGet = (id: string): SessionRecord => {
+    const session = sessions.get(id);
+    if (!session) throw new Error(`Simulator: no session "${id}"`);
+    return session;
+  };
+
+  const actions = {
+    start(session: SessionRecord): void {
+      const status = viewOf(session).status;
+      if (status !== 'STOPPED' && status !== 'FAILED') return;
+      session.series += 1;
+      enter(session, startPhase(timing, Date.now(), session.linked), true);
+    },
+    stop(session: SessionRecord): void {
+      enter(session, { kind: 'idle', status: 'STOPPED' });
+    },
+    restart(session: SessionRecord): void {
+      session.series += 1;
+      enter(session, startPhase(timing, Date.now(), session.linked), true);
+    },
+    scan(session: SessionRecord): void {
+      session.linked = true;
+      enter(session, { kind: 'idle', status: 'WORKING' });
+    },
+    fail(session: SessionRecord): void {
+      enter(session, { kind: 'idle', status: 'FAILED' });
+    },
+    logout(session: SessionRecord): void {
+      session.linked = false;
+      enter(session, { kind: 'idle', status: 'STOPPED' });
+    },
+    rotate(session: SessionRecord): void {
+      const next = rotatePhase(session.phase, timing, Date.now());
+      if (!next) throw new Error(`Simulator: session "${session.id}" has no code to rotate (${viewOf(session).status})`);
+      enter(session, next);
+    },
+  };
+
+  const takeFault = (path: string, badImage: boolean): SimFault | undefined => {
+    const index = faults.findIndex(
+      (entry) => (entry.fault.kind === 'bad-image') === badImage && (entry.fault.path === undefined || path.includes(entry.fault.path)),
+    );
+    const entry = faults[index];
+    if (!entry) return undefined;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) faults.splice(index, 1);
+    return entry.fault;
+  };
+
+  const delay = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        pendingDelays.delete(timer);
+        resolve();
+      }, ms);
+      pendingDelays.add(timer);
+    });
+
+  const streamHuge = async (exchange: Exchange, bytes: number): Promise<void> => {
+    const { res } = exchange;
+    if (exchange.record) exchange.record.status = 200;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const head = bytes >= 11 ? '{"data":"' : '';
+    const tail = bytes >= 11 ? '"}' : '';
+    let left = bytes - head.length - tail.length;
+    const chunk = Buffer.alloc(HUGE_CHUNK_BYTES, 'A');
+    if (head) res.write(head);
+    while (left > 0 && !res.destroyed) {
+      const piece = left >= chunk.length ? chunk : chunk.subarray(0, left);
+      left -= piece.length;
+      if (!res.write(piece)) {
+        await new Promise<void>((resolve) => {
+          const done = (): void => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+      }
+    }
+    if (!res.destroyed) res.end(tail);
+  };
+
+  /** Returns true when the fault answered the request. */
+  const applyFault = async (exchange: Exchange, fault: SimFault): Promise<boolean> => {
+    switch (fault.kind) {
+      case 'status': {
+        const body = fault.body ?? JSON.stringify({ message: STATUS_CODES[fault.status] ?? 'Error', statusCode: fault.status });
+        const isJson = /^\s*[{[]/.test(body);
+        send(exchange, fault.status, body, {
+          'content-type': isJson ? 'application/json; charset=utf-8' : 'text/html; charset=utf-8',
+          ...(fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {}),
+        });
+        return true;
+      }
+      case 'slow':
+        await delay(fault.delayMs);
+        return exchange.res.destroyed;
+      case 'garbage':
+        send(exchange, 200, '<!DOCTYPE html><html><body><h1>502 upstream hiccup</h1></body></html>', {
+          'content-type': 'application/json',
+        });
+        return true;
+      case 'reset':
+        exchange.req.socket.destroy();
+        return true;
+      case 'huge':
+        await streamHuge(exchange, fault.bytes);
+        return true;
+      case 'bad-image':
+        return false;
+    }
+  };
+
+  const serveQr = async (exchange: Exchange, session: SessionRecord, path: string): Promise<void> => {
+    const view = viewOf(session);
+    const status = toVocabulary(view.status, session.vocabulary);
+    if (view.status === 'WORKING') {
+      sendJson(exchange, 409, { message: 'Session is already connected', status });
+      return;
+    }
+    if (view.status !== 'SCAN_QR_CODE' || view.expiresAt === null) {
+      sendJson(exchange, 422, {
+        error: 'Session status is not as expected. Try again later or restart the session',
+        session: session.id,
+        status,
+        expected: ['SCAN_QR_CODE'],
+      });
+      return;
+    }
+    const code = pairingCode(session.id, session.series, view.codeIndex);
+    const fault = takeFault(path, true);
+    let reply: QrReply;
+    if (fault?.kind === 'bad-image') {
+      const image = await renderImage(code, session.imageStyle);
+      const bytes =
+        fault.variant === 'not-image'
+          ? Buffer.from('<html><body>this is not an image</body></html>')
+          : image.bytes.subarray(0, Math.floor(image.bytes.length / 2));
+      reply = imageQrReply(session.qrShape, { bytes, mimetype: image.mimetype }, view.expiresAt, session.expiresAtFormat);
+    } else if (isRawShape(session.qrShape)) {
+      reply = rawQrReply(session.qrShape, code);
+    } else {
+      const image = await renderImage(code, session.imageStyle);
+      reply = imageQrReply(session.qrShape, image, view.expiresAt, session.expiresAtFormat);
+    }
+    if (reply.kind === 'binary') send(exchange, 200, reply.bytes, { 'content-type': reply.mimetype });
+    else sendJson(exchange, 200, reply.body);
+  };
+
+  const sessionBody = (session: SessionRecord): Record<string, unknown> => {
+    const status = toVocabulary(viewOf(session).status, session.vocabulary);
+    return { ...sessionItem(session, status, session.listShape), status };
+  };
+
+  const createFromApi = async (exchange: Exchange): Promise<void> => {
+    const body = parseJson(await readBody(exchange.req)) as Record<string, unknown> | undefined;
+    const sessionName = body?.sessionName;
+    const phoneNumber = body?.phoneNumber;
+    if (typeof sessionName !== 'string' || sessionName.trim() === '') {
+      sendJson(exchange, 400, { message: ['sessionName must be a non-empty string'], error: 'Bad Request', statusCode: 400 });
+      return;
+    }
+    created += 1;
+    const session = addSession({
+      id: `${slug(sessionName)}-${created}`,
+      name: sessionName,
+      ...(typeof phoneNumber === 'string' ? { phoneNumber } : {}),
+    });
+    sendJson(exchange, 201, sessionBody(session));
+  };
+
+  const handleApi = async (exchange: Exchange, method: string, path: string): Promise<void> => {
+    const fault = takeFault(path, false);
+    if (fault && (await applyFault(exchange, fault))) return;
+
+    const auth = exchange.req.headers.authorization ?? '';
+    if (!sameSecret(auth, `Bearer ${options.apiKey}`)) {
+      sendJson(exchange, 401, { message: 'Unauthorized: missing or invalid API key', statusCode: 401 });
+      return;
+    }
+
+    const segments = path.split('/').slice(1);
+    if (segments[0] !== 'sessions') return routeNotFound(exchange, method, path);
+    if (segments.length === 1) {
+      if (method === 'GET') {
+        const items = [...sessions.values()].map((session) =>
+          sessionItem(session, toVocabulary(viewOf(session).status, session.vocabulary), session.listShape),
+        );
+        return sendJson(exchange, 200, { sessions: items });
+      }
+      if (method === 'POST') return createFromApi(exchange);
+      return routeNotFound(exchange, method, path);
+    }
+
+    let id: string;
+    try {
+      id = decodeURIComponent(segments[1] ?? '');
+    } catch {
+      return sendJson(exchange, 400, { message: 'Malformed session id', statusCode: 400 });
+    }
+    const rest = segments.slice(2).join('/');
+    const route = `${method} ${rest}`;
+    const known =
+      route === 'GET ' ||
+      (route === 'GET qr' && qrPaths !== 'auth-only') ||
+      (route === 'GET auth/qr' && qrPaths !== 'qr-only') ||
+      route === 'POST start' ||
+      route === 'POST stop' ||
+      route === 'POST restart';
+    if (!known || id === '') return routeNotFound(exchange, method, path);
+
+    const session = sessions.get(id);
+    if (!session) return sendJson(exchange, 404, { message: 'Session not found', statusCode: 404 });
+
+    switch (route) {
+      case 'GET ':
+        return sendJson(exchange, 200, sessionBody(session));
+      case 'GET qr':
+      case 'GET auth/qr':
+        return serveQr(exchange, session, path);
+      default: {
+        const action = rest as 'start' | 'stop' | 'restart';
+        actions[action](session);
+        return sendJson(exchange, 201, sessionBody(session));
+      }
+    }
+  };
+
+  const handleControl = async (exchange: Exchange, method: string, path: string): Promise<void> => {
+    if (!isLoopback(exchange.req.socket.remoteAddress)) {
+      return sendJson(exchange, 403, { message: 'Simulator controls answer loopback clients only' });
+    }
+    const segments = path.split('/').slice(2).map((segment) => decodeURIComponent(segment));
+    const [first, id, action] = segments;
+    const readJson = async (): Promise<unknown> => parseJson(await readBody(exchange.req));
+
+    if (first === 'requests' && segments.length === 1) {
+      if (method === 'GET') return sendJson(exchange, 200, { requests });
+      if (method === 'DELETE') {
+        requests.length = 0;
+        return send(exchange, 204, '');
+      }
+    }
+    if (first === 'faults' && segments.length === 1 && method === 'POST') {
+      const parsed = faultRequestSchema.safeParse(await readJson());
+      if (!parsed.success) return sendJson(exchange, 400, { message: z.prettifyError(parsed.error) });
+      simulator.injectFaults(parsed.data.fault, parsed.data.count);
+      return send(exchange, 204, '');
+    }
+    if (first === 'sessions') {
+      if (segments.length === 1 && method === 'GET') {
+        return sendJson(exchange, 200, { sessions: [...sessions.values()].map((session) => ({ id: session.id, ...stateOf(session) })) });
+      }
+      if (segments.length === 1 && method === 'POST') {
+        const parsed = specSchema.safeParse(await readJson());
+        if (!parsed.success) return sendJson(exchange, 400, { message: z.prettifyError(parsed.error) });
+        if (sessions.has(parsed.data.id)) return sendJson(exchange, 409, { message: `Session "${parsed.data.id}" already exists` });
+        const session = addSession(parsed.data);
+        return sendJson(exchange, 201, { id: session.id, ...stateOf(session) });
+      }
+      const session = id === undefined ? undefined : sessions.get(id);
+      if (segments.length >= 2 && !session) return sendJson(exchange, 404, { message: 'Session not found' });
+      if (session && segments.length === 2 && method === 'GET') return sendJson(exchange, 200, { id: session.id, ...stateOf(session) });
+      if (session && segments.length === 3 && method === 'POST') {
+        if (action === 'scan' || action === 'fail' || action === 'logout') {
+          actions[action](session);
+          return sendJson(exchange, 200, { id: session.id, ...stateOf(session) });
+        }
+        if (action === 'rotate') {
+          const next = rotatePhase(session.phase, timing, Date.now());
+          if (!next) return sendJson(exchange, 409, { message: `No code to rotate (${viewOf(session).status})` });
+          enter(session, next);
+          return sendJson(exchange, 200, { id: session.id, ...stateOf(session) });
+        }
+      }
+    }
+    return routeNotFound(exchange, method, path);
+  };
+
+  const server = http.createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const path = new URL(req.url ?? '/', 'http://simulator').pathname;
+    const isControl = path.startsWith('/_sim/');
+    const record: SimRequestRecord | undefined = isControl ? undefined : { method, path, at: Date.now(), status: 0 };
+    if (record) {
+      requests.push(record);
+      if (requests.length > MAX_REQUEST_LOG + 10_000) requests.splice(0, 10_000);
+    }
+    const exchange: Exchange = record ? { req, res, record } : { req, res };
+    const handling = isControl ? handleControl(exchange, method, path) : handleApi(exchange, method, path);
+    handling.catch((error: unknown) => {
+      sendJson(exchange, 500, { message: `Simulator error: ${error instanceof Error ? error.message : String(error)}` });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost =
+    address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '[::1]' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  for (const spec of options.sessions ?? []) addSession(spec);
+
+  let closing: Promise<void> | undefined;
+  const simulator: WasendSimulator = {
+    url: `http://${urlHost}:${address.port}`,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        closed = true;
+        for (const session of sessions.values()) clearTimeout(session.timer);
+        for (const timer of pendingDelays) clearTimeout(timer);
+        pendingDelays.clear();
+        webhook?.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+    addSession(spec) {
+      addSession(spec);
+    },
+    state(id) {
+      const session = sessions.get(id);
+      return session ? stateOf(session) : undefined;
+    },
+    scan: (id) => actions.scan(mustGet(id)),
+    fail: (id) => actions.fail(mustGet(id)),
+    logout: (id) => actions.logout(mustGet(id)),
+    rotate: (id) => actions.rotate(mustGet(id)),
+    injectFaults(fault, count = 1) {
+      faults.push({ fault: faultSchema.parse(fault) as SimFault, remaining: count });
+    },
+    requests,
+    resetRequests() {
+      requests.length = 0;
+    },
+  };
+  return simulator;
+}
