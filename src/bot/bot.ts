@@ -1,0 +1,75 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { sequentialize } from '@grammyjs/runner';
+import { Bot, type Api, type BotError } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { Logger } from '../logger.js';
+import { accessGate } from './access.js';
+import type { BotContext, BotDeps } from './context.js';
+import { describeError } from './describe-error.js';
+import { adminFeature } from './features/admin.js';
+import { callbacksFeature } from './features/callbacks.js';
+import { cancelFeature } from './features/cancel.js';
+import { groupFeature } from './features/group.js';
+import { qrFeature } from './features/qr.js';
+import { sessionsFeature } from './features/sessions.js';
+import { privateFallback, startHelpFeature } from './features/start-help.js';
+import { statusFeature } from './features/status.js';
+import { replies } from './texts.js';
+
+export interface CreateBotOptions {
+  /** Skips `getMe` in `bot.init()` (tests). */
+  readonly botInfo?: UserFromGetMe;
+}
+
+/**
+ * Retries Telegram 429s and 5xx briefly (a QR code lives 20 s, so waiting long is useless) and logs failed
+ * `getUpdates` calls, which the runner would otherwise print raw (with the token in the URL) or not at all.
+ */
+export function configureApi(api: Api, logger: Logger): void {
+  api.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 }));
+  api.config.use(async (prev, method, payload, signal) => {
+    try {
+      return await prev(method, payload, signal);
+    } catch (error) {
+      if (method === 'getUpdates' && !signal?.aborted) logger.warn({ error: describeError(error) }, 'getUpdates failed');
+      throw error;
+    }
+  });
+}
+
+/** The grammY bot with every feature installed; the caller starts it (long polling or webhook). */
+export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
+  const { config, logger } = deps;
+  const bot = new Bot<BotContext>(config.telegram.token, {
+    client: { apiRoot: config.telegram.apiRoot },
+    ...(options.botInfo ? { botInfo: options.botInfo } : {}),
+  });
+  configureApi(bot.api, logger);
+
+  // One chat's updates run in order (a Cancel press after /qr sees the message /qr created).
+  bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
+  bot.use((ctx, next) => {
+    ctx.deps = deps;
+    ctx.log = logger.child({ updateId: ctx.update.update_id });
+    return next();
+  });
+  bot.use(accessGate);
+  bot.use(startHelpFeature, qrFeature, statusFeature, sessionsFeature, adminFeature, cancelFeature, callbacksFeature, groupFeature, privateFallback);
+
+  bot.catch((error) => handleError(error, logger));
+  return bot;
+}
+
+async function handleError(error: BotError<BotContext>, logger: Logger): Promise<void> {
+  const { ctx } = error;
+  (ctx.log ?? logger).error({ error: describeError(error.error), updateId: ctx.update.update_id }, 'update failed');
+  try {
+    if (ctx.callbackQuery) {
+      await ctx.answerCallbackQuery({ text: replies.somethingWrong }).catch(() => ctx.reply(replies.somethingWrong));
+    } else if (ctx.chat) {
+      await ctx.reply(replies.somethingWrong);
+    }
+  } catch {
+    // The chat may be gone or the bot blocked; the error is logged above.
+  }
+}

@@ -1,0 +1,36 @@
+import type { Context } from 'grammy';
+import type { Config } from '../config.js';
+import type { LiveQr } from '../live/types.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/types.js';
+import type { WasendApi } from '../wasend/types.js';
+
+/** Everything the bot's handlers use; built once by `createApp`. */
+export interface BotDeps {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly wasend: WasendApi;
+  readonly liveQr: LiveQr;
+}
+
+/** What the sender of the current update may do, loaded before any handler runs. */
+export interface Access {
+  readonly userId: number;
+  readonly isAdmin: boolean;
+  /** Granted session ids, sorted (admins may use every session, listed or not). */
+  readonly granted: readonly string[];
+  /** True for admins, or when the store holds a grant (read at call time, so a revoke applies at once). */
+  canUse(sessionId: string): boolean;
+}
+
+interface Extras {
+  deps: BotDeps;
+  /** A child logger carrying the update id. */
+  log: Logger;
+  /** Set by the access gate, which runs before every feature; updates without a sender never get past it. */
+  access: Access;
+}
+
+/** The one context type of the bot. */
+export type BotContext = Context & Extras;

@@ -1,0 +1,56 @@
+import { Composer } from 'grammy';
+import { audit, deny } from '../access.js';
+import { parseSessionId } from '../args.js';
+import type { BotContext } from '../context.js';
+import { outcomeText, replies } from '../texts.js';
+import { openQr, outcomeName, PICK_PREFIX } from './qr.js';
+
+/**
+ * Buttons. The session a QR message belongs to is read from the store, never from the callback data, and the
+ * presser's access to it is checked on every press. Every press is answered.
+ */
+export const callbacksFeature = new Composer<BotContext>();
+
+callbacksFeature.callbackQuery(/^qr:(refresh|cancel|new)$/, async (ctx) => {
+  const action = ctx.match[1];
+  const chatId = ctx.chat?.id;
+  const messageId = ctx.callbackQuery.message?.message_id;
+  const live = chatId !== undefined && messageId !== undefined ? ctx.deps.store.liveMessages.get(chatId, messageId) : undefined;
+  if (chatId === undefined || messageId === undefined || live === undefined) {
+    return void (await ctx.answerCallbackQuery({ text: 'This QR message is no longer active. Send /qr for a new one.' }));
+  }
+  if (!ctx.access.canUse(live.sessionId)) return deny(ctx, `button qr:${action ?? ''}`, replies.refusedSession, live.sessionId);
+  const { liveQr } = ctx.deps;
+  switch (action) {
+    case 'refresh':
+      await ctx.answerCallbackQuery({ text: 'Checking for a new code…' });
+      await liveQr.refresh(chatId, messageId);
+      return;
+    case 'cancel': {
+      const cancelled = await liveQr.cancel(chatId, messageId);
+      audit(ctx, 'qr.cancel', cancelled ? 'ok' : 'not_live', { sessionId: live.sessionId });
+      await ctx.answerCallbackQuery({ text: cancelled ? 'Cancelled.' : 'This QR code is no longer live.' });
+      return;
+    }
+    case 'new': {
+      await ctx.answerCallbackQuery({ text: 'Getting a new code…' });
+      const outcome = await liveQr.renew(chatId, messageId, ctx.access.userId);
+      audit(ctx, 'qr', outcomeName(outcome), { sessionId: live.sessionId, detail: 'renew' });
+      const text = outcomeText(outcome, live.sessionId);
+      if (text !== undefined) await ctx.reply(text);
+      return;
+    }
+  }
+});
+
+callbacksFeature.callbackQuery(/^qr:pick:/, async (ctx) => {
+  const sessionId = parseSessionId(ctx.callbackQuery.data.slice(PICK_PREFIX.length));
+  if (sessionId === undefined) return void (await ctx.answerCallbackQuery());
+  if (ctx.chat?.type !== 'private') return void (await ctx.answerCallbackQuery({ text: replies.qrOnlyPrivate, show_alert: true }));
+  if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button qr:pick', replies.refusedSession, sessionId);
+  await ctx.answerCallbackQuery({ text: `Getting the QR code for ${sessionId}…` });
+  await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+  await openQr(ctx, sessionId);
+});
+
+callbacksFeature.on('callback_query', (ctx) => ctx.answerCallbackQuery());

@@ -1,0 +1,77 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import type { OpenOutcome } from '../../live/types.js';
+import { audit, deny } from '../access.js';
+import { parseSessionId, splitArgs } from '../args.js';
+import { keepChatAction } from '../chat-action.js';
+import type { BotContext } from '../context.js';
+import { outcomeText, replies, usage } from '../texts.js';
+import { describeWasendFailure } from '../wasend-failure.js';
+
+/** Telegram allows at most 64 bytes of callback data. */
+const MAX_CALLBACK_BYTES = 64;
+export const PICK_PREFIX = 'qr:pick:';
+const MAX_PICK_BUTTONS = 40;
+
+/** `/qr [session]`: in private chats only; a group gets a pointer to the private chat and no photo. */
+export const qrFeature = new Composer<BotContext>();
+qrFeature.chatType(['group', 'supergroup']).command('qr', (ctx) => ctx.reply(replies.qrOnlyPrivate));
+const dm = qrFeature.chatType('private');
+
+dm.command('qr', async (ctx) => {
+  const args = splitArgs(ctx.match);
+  if (args === undefined || args.length > 1) return void (await ctx.reply(usage.qr));
+  if (args.length === 1) {
+    const sessionId = parseSessionId(args[0]);
+    if (sessionId === undefined) return void (await ctx.reply(usage.qr));
+    return openQr(ctx, sessionId);
+  }
+  let sessions: readonly string[];
+  if (ctx.access.isAdmin) {
+    try {
+      sessions = (await ctx.deps.wasend.listSessions({ priority: 'live' })).map((s) => s.id);
+    } catch (error) {
+      return void (await ctx.reply(`Could not list the sessions: ${describeWasendFailure(error)}.`));
+    }
+  } else {
+    sessions = ctx.access.granted;
+  }
+  const only = sessions.length === 1 ? sessions[0] : undefined;
+  if (only !== undefined) return openQr(ctx, only);
+  if (sessions.length === 0) return void (await ctx.reply(ctx.access.isAdmin ? 'There are no sessions on Wasend.' : replies.noSessions));
+  const keyboard = new InlineKeyboard();
+  let shown = 0;
+  for (const sessionId of sessions) {
+    const data = PICK_PREFIX + sessionId;
+    if (Buffer.byteLength(data) > MAX_CALLBACK_BYTES || shown >= MAX_PICK_BUTTONS) continue;
+    keyboard.text(sessionId, data);
+    if (++shown % 2 === 0) keyboard.row();
+  }
+  const hidden = sessions.length - shown;
+  const more = hidden > 0 ? `\n(${hidden} more not shown: send /qr <session>)` : '';
+  await ctx.reply(`Which session?${more}`, { reply_markup: keyboard });
+});
+
+/** Checks access, opens a live QR message in this private chat and answers every outcome but `sent`. */
+export async function openQr(ctx: BotContext, sessionId: string): Promise<void> {
+  const chatId = ctx.chat?.id;
+  if (chatId === undefined) return;
+  if (!ctx.access.canUse(sessionId)) return deny(ctx, '/qr', replies.refusedSession, sessionId);
+  const stopAction = keepChatAction(ctx, 'upload_photo');
+  let outcome: OpenOutcome;
+  try {
+    outcome = await ctx.deps.liveQr.open({ chatId, userId: ctx.access.userId, sessionId });
+  } catch (error) {
+    audit(ctx, 'qr', 'error', { sessionId });
+    throw error;
+  } finally {
+    stopAction();
+  }
+  audit(ctx, 'qr', outcomeName(outcome), { sessionId });
+  ctx.log.info({ sessionId, outcome: outcomeName(outcome) }, 'qr requested');
+  const text = outcomeText(outcome, sessionId);
+  if (text !== undefined) await ctx.reply(text);
+}
+
+export function outcomeName(outcome: OpenOutcome): string {
+  return outcome.kind === 'unavailable' ? `unavailable:${outcome.reason}` : outcome.kind;
+}

@@ -1,0 +1,29 @@
+import { afterEach, expect, it } from 'vitest';
+import { ADMIN, startHarness, untilShowsCurrentCode, type Harness } from './harness.js';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+it('resumes a live QR after a restart: the same message gets the code that rotated while the bot was down', async () => {
+  h = await startHarness({ sessions: [{ id: 'demo', status: 'STOPPED' }] });
+  const reply = await h.say(ADMIN, '/qr demo');
+  const before = await untilShowsCurrentCode(h, reply, 'demo');
+
+  await h.restart(() => h.sim.rotate('demo'));
+  const after = await untilShowsCurrentCode(h, reply, 'demo');
+  expect(after).not.toBe(before);
+  expect(h.photos(ADMIN)).toHaveLength(1);
+  expect((await h.say(ADMIN, '/status demo')).text).toMatch(/demo: 📷 waiting for a QR scan/);
+});
+
+it('stops taking updates when stopped, and a second stop is harmless', async () => {
+  h = await startHarness({ sessions: [{ id: 'demo', status: 'STOPPED' }] });
+  await untilShowsCurrentCode(h, await h.say(ADMIN, '/qr demo'), 'demo');
+  await Promise.all([h.app.stop(), h.app.stop()]);
+  const messages = h.tg.messages(ADMIN).length;
+  h.tg.sendText({ userId: ADMIN, text: '/help' });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(h.tg.messages(ADMIN)).toHaveLength(messages);
+});

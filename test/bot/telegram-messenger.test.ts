@@ -1,0 +1,50 @@
+import { Api } from 'grammy';
+import pino from 'pino';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createTelegramMessenger } from '../../src/bot/telegram-messenger.js';
+import type { QrView } from '../../src/live/types.js';
+import { renderQrPng } from '../../src/qr/render.js';
+import { decodeQrPng } from '../support/decode-qr.js';
+import { createFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
+
+let tg: FakeTelegram;
+let code: Extract<QrView, { kind: 'code' }>;
+beforeAll(async () => {
+  tg = await createFakeTelegram();
+  code = { kind: 'code', sessionId: 'demo', png: await renderQrPng({ kind: 'raw', value: '2@first-code' }), fingerprint: 'f1', expiresAt: Date.UTC(2030, 0, 1, 12, 34, 56), codeNumber: 2 };
+});
+afterAll(() => tg.close());
+
+const messenger = () => createTelegramMessenger({ api: new Api(tg.token, { apiRoot: tg.apiRoot }), protectContent: true, logger: pino({ level: 'silent' }) });
+
+it('sends a protected photo with caption and buttons, edits only the caption when the image stays', async () => {
+  const m = messenger();
+  const { messageId } = await m.send(42, code);
+  const message = tg.message(42, messageId);
+  expect(message?.protectContent).toBe(true);
+  expect(await decodeQrPng(message?.photo ?? Buffer.alloc(0))).toBe('2@first-code');
+  expect(message?.caption).toContain('Code 2, valid until 12:34:56 (UTC)');
+
+  expect(await m.edit(42, messageId, { ...code, expiresAt: null })).toBe('ok');
+  expect(message?.history.at(-1)?.method).toBe('editMessageCaption');
+  expect(message?.caption).toContain('valid for about 20 s');
+  expect(await m.edit(42, messageId, { ...code, expiresAt: null })).toBe('not_modified');
+
+  expect(await m.edit(42, messageId, { kind: 'expired', sessionId: 'demo', reason: 'codes_ran_out' })).toBe('ok');
+  expect(message?.history.at(-1)?.method).toBe('editMessageMedia');
+  expect(await decodeQrPng(message?.photo ?? Buffer.alloc(0))).toBeNull();
+  expect(message?.replyMarkup?.inline_keyboard.flat().map((b) => b.text)).toEqual(['🆕 New QR']);
+});
+
+it("reports a deleted message or a blocked bot as gone and rethrows Telegram's transient errors", async () => {
+  const m = messenger();
+  const first = await m.send(43, code);
+  tg.deleteByUser(43, first.messageId);
+  expect(await m.edit(43, first.messageId, { kind: 'connected', sessionId: 'demo' })).toBe('gone');
+
+  const second = await m.send(44, code);
+  tg.failNext('editMessageMedia', { errorCode: 500, description: 'Internal Server Error' });
+  await expect(m.edit(44, second.messageId, { kind: 'cancelled', sessionId: 'demo' })).rejects.toThrow(/Internal Server Error/);
+  tg.blockBy(44);
+  expect(await m.edit(44, second.messageId, { kind: 'cancelled', sessionId: 'demo' })).toBe('gone');
+});
