@@ -1,0 +1,208 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BodyReadError, BodyTooLargeError, readBody } from './body.js';
+import type { HealthReport } from './health.js';
+import { createTelegramWebhookHandler } from './telegram-webhook.js';
+import type { HttpLogger, WebhookOutcome, WebhookRequest } from './types.js';
+import { createWasendWebhookHandler, type WasendStatusEvent } from './wasend-webhook.js';
+
+/** Options of {@link createHttpServer}. */
+export interface HttpServerOptions {
+  /** Interface to listen on, e.g. `0.0.0.0` or `127.0.0.1`. */
+  readonly host: string;
+  /** TCP port; 0 picks a free one (see {@link HttpServer.port}). */
+  readonly port: number;
+  readonly logger: HttpLogger;
+  /** `POST /webhooks/wasend`; without it that path answers 404 (the endpoint is off). */
+  readonly wasendWebhook?: { readonly secret: string; readonly onEvent: (event: WasendStatusEvent) => void };
+  /** Telegram webhook at `path` (see {@link telegramWebhookPath}); without it that path answers 404. */
+  readonly telegramWebhook?: { readonly path: string; readonly secret: string; readonly onUpdate: (update: unknown) => void };
+  /** Builds the `GET /healthz` answer: 200 when `status` is `ok`, 503 otherwise. */
+  readonly health: () => Promise<HealthReport>;
+  /** Longest time to receive a request body, ms. Default 10000. */
+  readonly bodyTimeoutMs?: number;
+}
+
+export interface HttpServer {
+  /** Base URL to reach the server, e.g. `http://127.0.0.1:43117` (loopback when listening on all interfaces). */
+  readonly url: string;
+  /** The port actually bound. */
+  readonly port: number;
+  /** Stops listening, lets answers in flight finish (at most about 1 s), then ends every connection, keep-alive ones too. */
+  close(): Promise<void>;
+}
+
+/** Wasend sends small status events. */
+export const WASEND_BODY_LIMIT_BYTES = 256 * 1024;
+/** Telegram updates are small, but a message with a long text and entities can reach tens of KiB. */
+export const TELEGRAM_BODY_LIMIT_BYTES = 1024 * 1024;
+export const WASEND_WEBHOOK_PATH = '/webhooks/wasend';
+export const HEALTH_PATH = '/healthz';
+
+const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+const CLOSE_GRACE_MS = 1_000;
+
+/** The path Telegram will POST to: the pathname of the configured webhook URL (`/` when it has none). */
+export function telegramWebhookPath(webhookUrl: string): string {
+  return new URL(webhookUrl).pathname || '/';
+}
+
+interface Route {
+  readonly methods: readonly string[];
+  readonly serve: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+}
+
+/**
+ * The listener for webhooks and health: `POST /webhooks/wasend`, `POST <telegram path>`, `GET /healthz`. Anything
+ * else is 404; a known path with another method is 405. Webhooks are answered as soon as they are verified; their
+ * work runs after the answer.
+ */
+export async function createHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  const { logger } = options;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const routes = new Map<string, Route>();
+
+  const webhookRoute = (limitBytes: number, handle: (request: WebhookRequest) => WebhookOutcome, name: string): Route => ({
+    methods: ['POST'],
+    serve: async (request, response) => {
+      let body: Buffer;
+      try {
+        body = await readBody(request, { limitBytes, timeoutMs: bodyTimeoutMs });
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          logger.warn({ webhook: name, limitBytes }, 'webhook body too large');
+          return sendJson(response, 413, { error: 'payload_too_large' }, { close: true });
+        }
+        if (error instanceof BodyReadError && error.reason === 'timeout') {
+          logger.warn({ webhook: name }, 'webhook body timed out');
+          return sendJson(response, 408, { error: 'request_timeout' }, { close: true });
+        }
+        return void response.destroy();
+      }
+      const outcome = handle({ headers: request.headers, body });
+      sendJson(response, outcome.status, outcome.body);
+      const after = outcome.after;
+      if (after === undefined) return;
+      setImmediate(() => {
+        try {
+          after();
+        } catch (error) {
+          logger.error({ err: error, webhook: name }, 'webhook consumer failed');
+        }
+      });
+    },
+  });
+
+  if (options.wasendWebhook !== undefined) {
+    const handle = createWasendWebhookHandler({ ...options.wasendWebhook, logger });
+    routes.set(WASEND_WEBHOOK_PATH, webhookRoute(WASEND_BODY_LIMIT_BYTES, handle, 'wasend'));
+  }
+  if (options.telegramWebhook !== undefined) {
+    const { path } = options.telegramWebhook;
+    if (!path.startsWith('/') || routes.has(path) || path === HEALTH_PATH) {
+      throw new Error(`The Telegram webhook path ${JSON.stringify(path)} must start with "/" and differ from ${WASEND_WEBHOOK_PATH} and ${HEALTH_PATH}: change the path of TELEGRAM_WEBHOOK_URL.`);
+    }
+    const handle = createTelegramWebhookHandler({ ...options.telegramWebhook, logger });
+    routes.set(path, webhookRoute(TELEGRAM_BODY_LIMIT_BYTES, handle, 'telegram'));
+  }
+  routes.set(HEALTH_PATH, {
+    methods: ['GET', 'HEAD'],
+    serve: async (_request, response) => {
+      let report: HealthReport | undefined;
+      try {
+        report = await options.health();
+      } catch (error) {
+        logger.error({ err: error }, 'health report failed');
+      }
+      if (report === undefined) return sendJson(response, 503, { status: 'degraded' });
+      sendJson(response, report.status === 'ok' ? 200 : 503, report);
+    },
+  });
+
+  const inFlight = new Set<Promise<void>>();
+  const server = createServer((request, response) => {
+    const path = pathnameOf(request.url);
+    const route = path === undefined ? undefined : routes.get(path);
+    if (route === undefined) return sendJson(response, 404, { error: 'not_found' }, { drain: request });
+    if (!route.methods.includes(request.method ?? '')) {
+      response.setHeader('allow', route.methods.join(', '));
+      return sendJson(response, 405, { error: 'method_not_allowed' }, { drain: request });
+    }
+    const task = route.serve(request, response).catch((error: unknown) => {
+      logger.error({ err: error, path }, 'http handler failed');
+      if (!response.headersSent) sendJson(response, 500, { error: 'internal' }, { close: true });
+      else response.destroy();
+    });
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  });
+  server.headersTimeout = bodyTimeoutMs;
+  server.requestTimeout = bodyTimeoutMs + 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  server.on('error', (error) => logger.error({ err: error }, 'http server error'));
+
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${displayHost(options.host)}:${port}`;
+  logger.info({ host: options.host, port, wasendWebhook: options.wasendWebhook !== undefined, telegramWebhook: options.telegramWebhook !== undefined }, 'http listener started');
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(inFlight),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, CLOSE_GRACE_MS);
+      }),
+    ]);
+    clearTimeout(timer);
+    server.closeAllConnections();
+    await closed;
+  };
+
+  return {
+    url,
+    port,
+    close() {
+      closing ??= close();
+      return closing;
+    },
+  };
+}
+
+function pathnameOf(rawUrl: string | undefined): string | undefined {
+  if (rawUrl === undefined || !rawUrl.startsWith('/')) return undefined;
+  return rawUrl.split(/[?#]/, 1)[0];
+}
+
+function displayHost(host: string): string {
+  if (host === '' || host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: Readonly<Record<string, unknown>> | HealthReport,
+  options: { close?: boolean; drain?: IncomingMessage } = {},
+): void {
+  const text = JSON.stringify(body);
+  response.statusCode = status;
+  response.setHeader('content-type', 'application/json; charset=utf-8');
+  response.setHeader('content-length', Buffer.byteLength(text));
+  response.setHeader('cache-control', 'no-store');
+  response.setHeader('x-content-type-options', 'nosniff');
+  // After a refused body the rest of it is still on the wire: close rather than parse it as the next request.
+  if (options.close) response.setHeader('connection', 'close');
+  options.drain?.resume();
+  response.end(text);
+}

@@ -1,0 +1,50 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { singleHeader, UNAUTHORIZED, type HttpLogger, type WebhookOutcome, type WebhookRequest } from './types.js';
+
+/** Options of {@link createTelegramWebhookHandler}. */
+export interface TelegramWebhookOptions {
+  /** The `secret_token` given to `setWebhook` (secret). */
+  readonly secret: string;
+  /** Receives each update after the answer was sent; must return quickly (queue it). Its errors are logged. */
+  readonly onUpdate: (update: unknown) => void;
+  readonly logger: HttpLogger;
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
+
+/** Compares two strings in time that depends on neither's content (both are hashed to a fixed length first). */
+export function secretsMatch(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  return timingSafeEqual(digest(given), digest(expected)) && given.length === expected.length;
+}
+
+/**
+ * Handles Telegram's webhook POST: `X-Telegram-Bot-Api-Secret-Token` must equal the secret (401 otherwise), the
+ * body must be a JSON object (400 otherwise); then it answers 200 at once and hands the update to `onUpdate` after
+ * the answer.
+ *
+ * Trade-off: grammY's own `webhookCallback` keeps the request open until the middleware finishes, so Telegram
+ * redelivers an update whose handling crashed. Our handlers can wait tens of seconds (a first QR code), longer than
+ * Telegram waits, and a slow answer makes Telegram resend and back off for the whole bot. So we answer first: an
+ * update is lost if the process dies between answering and handling it.
+ */
+export function createTelegramWebhookHandler(options: TelegramWebhookOptions): (request: WebhookRequest) => WebhookOutcome {
+  const { secret, onUpdate, logger } = options;
+  return ({ headers, body }) => {
+    if (!secretsMatch(singleHeader(headers, 'x-telegram-bot-api-secret-token'), secret)) {
+      logger.warn({ reason: 'bad secret token' }, 'telegram webhook refused');
+      return UNAUTHORIZED;
+    }
+    let update: unknown;
+    try {
+      update = JSON.parse(body.toString('utf8'));
+    } catch {
+      update = undefined;
+    }
+    if (typeof update !== 'object' || update === null || Array.isArray(update)) {
+      logger.warn({ reason: 'body is not a JSON object' }, 'telegram webhook refused');
+      return { status: 400, body: { error: 'bad_request' } };
+    }
+    return { status: 200, body: { ok: true }, after: () => onUpdate(update) };
+  };
+}

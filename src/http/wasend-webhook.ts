@@ -1,0 +1,151 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { SessionStatus } from '../wasend/types.js';
+import { isValidSessionId } from '../wasend/session-id.js';
+import { toSessionStatus } from '../wasend/status.js';
+import { singleHeader, UNAUTHORIZED, type HttpLogger, type WebhookOutcome, type WebhookRequest } from './types.js';
+
+/** A verified WAHA `session.status` event. */
+export interface WasendStatusEvent {
+  readonly sessionId: string;
+  readonly status: SessionStatus;
+  /** WAHA's event id (`evt_...`), when sent. */
+  readonly eventId?: string;
+  /** When WAHA emitted the event, epoch ms, when sent. */
+  readonly timestamp?: number;
+}
+
+/** Options of {@link createWasendWebhookHandler}. */
+export interface WasendWebhookOptions {
+  /** HMAC-SHA512 key shared with Wasend (secret). */
+  readonly secret: string;
+  /** Called after the answer was sent, once per accepted event. Its errors are logged. */
+  readonly onEvent: (event: WasendStatusEvent) => void;
+  readonly logger: HttpLogger;
+  /** Default `Date.now`. */
+  readonly now?: () => number;
+  /** An event whose `timestamp` is further than this from now is refused, ms. Default 300000 (5 min). */
+  readonly maxClockSkewMs?: number;
+  /** How long event ids are remembered to refuse replays, ms. Default 600000 (10 min); keep it >= 2 x maxClockSkewMs. */
+  readonly rememberIdsMs?: number;
+  /** Most ids remembered at once (oldest forgotten first). Default 10000. */
+  readonly maxRememberedIds?: number;
+}
+
+const DEFAULT_MAX_CLOCK_SKEW_MS = 300_000;
+const DEFAULT_REMEMBER_IDS_MS = 600_000;
+const DEFAULT_MAX_REMEMBERED_IDS = 10_000;
+const SHA512_HEX = /^[0-9a-f]{128}$/i;
+const MAX_EVENT_ID_LENGTH = 200;
+/** Below this a timestamp is read as seconds rather than ms (1e11 ms is March 1973). */
+const SECONDS_THRESHOLD = 1e11;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** True when `signatureHex` is the hex HMAC-SHA512 of exactly `body` under `secret`; constant time. */
+export function isValidWasendSignature(body: Buffer, signatureHex: string | undefined, secret: string): boolean {
+  if (signatureHex === undefined) return false;
+  const given = signatureHex.trim();
+  if (!SHA512_HEX.test(given)) return false;
+  const expected = createHmac('sha512', secret).update(body).digest();
+  return timingSafeEqual(Buffer.from(given, 'hex'), expected);
+}
+
+/** Remembers ids for a fixed time, forgetting the oldest first when full. */
+function createSeenIds(ttlMs: number, capacity: number) {
+  const expiries = new Map<string, number>();
+  const prune = (at: number): void => {
+    // Insertion order is expiry order (one TTL for all), so expired ids sit at the front.
+    for (const [id, expiresAt] of expiries) {
+      if (expiresAt > at && expiries.size <= capacity) break;
+      expiries.delete(id);
+    }
+  };
+  return {
+    has(id: string, at: number): boolean {
+      prune(at);
+      return expiries.has(id);
+    },
+    add(id: string, at: number): void {
+      expiries.set(id, at + ttlMs);
+      prune(at);
+    },
+  };
+}
+
+/**
+ * Handles `POST /webhooks/wasend`. In order: signature (401 when the `X-Webhook-Hmac` header is missing,
+ * malformed or wrong, or `X-Webhook-Hmac-Algorithm` is present and not sha512); JSON (400); events other than
+ * `session.status` get 202 and are ignored; session id and status (400); replays: a `timestamp` more than
+ * `maxClockSkewMs` from now -> 401 (an old captured request, or a sender clock that is off: refused like a bad
+ * signature), an `id` already accepted within `rememberIdsMs` -> 409 (the signature is right, so this is a
+ * duplicate delivery, not an authentication failure; a distinct code keeps the operator from hunting a wrong key).
+ * Events without `id` or `timestamp` (older WAHA) are accepted: the worst a replay of one can do is make the bot
+ * look at a session now.
+ */
+export function createWasendWebhookHandler(options: WasendWebhookOptions): (request: WebhookRequest) => WebhookOutcome {
+  const { secret, onEvent, logger } = options;
+  const now = options.now ?? Date.now;
+  const maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
+  const seen = createSeenIds(options.rememberIdsMs ?? DEFAULT_REMEMBER_IDS_MS, options.maxRememberedIds ?? DEFAULT_MAX_REMEMBERED_IDS);
+
+  const refuse = (outcome: WebhookOutcome, reason: string, details: object = {}): WebhookOutcome => {
+    logger.warn({ reason, ...details }, 'wasend webhook refused');
+    return outcome;
+  };
+  const badRequest = (reason: string): WebhookOutcome => refuse({ status: 400, body: { error: 'bad_request' } }, reason);
+
+  return ({ headers, body }) => {
+    const algorithm = singleHeader(headers, 'x-webhook-hmac-algorithm');
+    if (algorithm !== undefined && algorithm.trim().toLowerCase() !== 'sha512') return refuse(UNAUTHORIZED, 'unsupported algorithm');
+    if (!isValidWasendSignature(body, singleHeader(headers, 'x-webhook-hmac'), secret)) return refuse(UNAUTHORIZED, 'bad signature');
+
+    let event: unknown;
+    try {
+      event = JSON.parse(body.toString('utf8'));
+    } catch {
+      return badRequest('body is not JSON');
+    }
+    if (!isRecord(event)) return badRequest('body is not a JSON object');
+    if (event['event'] !== 'session.status') {
+      logger.debug({ event: typeof event['event'] === 'string' ? event['event'].slice(0, 64) : null }, 'wasend webhook event ignored');
+      return { status: 202, body: { ok: true, ignored: true } };
+    }
+
+    const payload = event['payload'];
+    if (!isRecord(payload)) return badRequest('session.status without payload');
+    const sessionId = typeof event['session'] === 'string' ? event['session'] : payload['name'];
+    if (typeof sessionId !== 'string' || !isValidSessionId(sessionId)) return badRequest('invalid session id');
+    if (typeof payload['status'] !== 'string') return badRequest('session.status without status');
+    const status = toSessionStatus(payload['status']);
+
+    const rawId = event['id'];
+    if (rawId !== undefined && (typeof rawId !== 'string' || rawId === '' || rawId.length > MAX_EVENT_ID_LENGTH)) {
+      return badRequest('invalid event id');
+    }
+    const rawTimestamp = event['timestamp'];
+    if (rawTimestamp !== undefined && (typeof rawTimestamp !== 'number' || !Number.isFinite(rawTimestamp) || rawTimestamp <= 0)) {
+      return badRequest('invalid timestamp');
+    }
+    const timestamp = rawTimestamp === undefined ? undefined : rawTimestamp < SECONDS_THRESHOLD ? rawTimestamp * 1000 : rawTimestamp;
+
+    const at = now();
+    if (timestamp !== undefined && Math.abs(at - timestamp) > maxClockSkewMs) {
+      return refuse(UNAUTHORIZED, 'timestamp outside the window', { skewS: Math.round((at - timestamp) / 1000) });
+    }
+    if (rawId !== undefined) {
+      if (seen.has(rawId, at)) return refuse({ status: 409, body: { error: 'duplicate' } }, 'event id already seen');
+      seen.add(rawId, at);
+    }
+
+    const accepted: WasendStatusEvent = {
+      sessionId,
+      status,
+      ...(rawId !== undefined ? { eventId: rawId } : {}),
+      ...(timestamp !== undefined ? { timestamp } : {}),
+    };
+    logger.debug({ sessionId, status: status.raw }, 'wasend webhook accepted');
+    return { status: 200, body: { ok: true }, after: () => onEvent(accepted) };
+  };
+}

@@ -1,0 +1,94 @@
+import { createHmac } from 'node:crypto';
+import http from 'node:http';
+import type { HttpLogger } from '../../src/http/types.js';
+
+export interface LogLine {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly obj: object;
+  readonly msg: string | undefined;
+}
+
+/** A logger that keeps every line, to assert on what was (and was not) logged. */
+export function captureLogger(): HttpLogger & { lines: LogLine[]; text(): string } {
+  const lines: LogLine[] = [];
+  const at = (level: LogLine['level']) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
+  return {
+    lines,
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    text: () => JSON.stringify(lines, (_key, value: unknown) => (value instanceof Error ? { message: value.message, stack: value.stack } : value)),
+  };
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly text: string;
+  json(): unknown;
+}
+
+/**
+ * One request on a fresh connection (no keep-alive). `body` may be a list of chunks, sent chunked without
+ * Content-Length; `stall` leaves the request unfinished. Resolves with the response even if the server closes the
+ * connection while the body is still being written.
+ */
+export function request(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer | Buffer[]; stall?: boolean } = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const chunked = Array.isArray(init.body);
+    const headers: Record<string, string | number> = { ...init.headers };
+    if (init.body !== undefined && !chunked && !init.stall) headers['content-length'] = Buffer.byteLength(init.body as string | Buffer);
+    const req = http.request(url, { method: init.method ?? 'POST', headers, agent: false });
+    let answered = false;
+    req.on('response', (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as unknown });
+      });
+    });
+    req.on('error', (error) => {
+      if (!answered) reject(error);
+    });
+    if (Array.isArray(init.body)) {
+      for (const chunk of init.body) req.write(chunk);
+      req.end();
+    } else if (init.stall) {
+      req.write(init.body ?? '');
+    } else {
+      req.end(init.body);
+    }
+  });
+}
+
+export function sign(body: string | Buffer, secret: string, algorithm = 'sha512'): string {
+  return createHmac(algorithm, secret).update(body).digest('hex');
+}
+
+/** Lets callbacks scheduled after an answer (setImmediate) run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 3; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** Resolves once `check` holds, re-checking every 5 ms; rejects after `timeoutMs`. */
+export async function waitFor(check: () => boolean, description: string, timeoutMs = 3_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
+    await new Promise<void>((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export const okHealth = async () => ({
+  status: 'ok' as const,
+  database: { ok: true },
+  wasend: { ok: true, lastContactAt: null },
+  telegram: { ok: true, lastContactAt: null },
+  uptimeS: 0,
+});

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { createUpdateQueue, updateChatId } from '../../src/http/update-queue.js';
+import { captureLogger, settle } from './helpers.js';
+
+interface Gate {
+  readonly promise: Promise<void>;
+  open(): void;
+}
+
+function gate(): Gate {
+  let open = (): void => {};
+  const promise = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { promise, open };
+}
+
+const message = (updateId: number, chatId: number) => ({ update_id: updateId, message: { message_id: updateId, chat: { id: chatId }, text: `u${updateId}` } });
+
+describe('createUpdateQueue', () => {
+  it('handles one chat strictly in arrival order and other chats meanwhile', async () => {
+    const gates = new Map<number, Gate>([1, 2, 3, 4].map((id) => [id, gate()]));
+    const started: number[] = [];
+    const finished: number[] = [];
+    const queue = createUpdateQueue({
+      handle: async (update) => {
+        const id = (update as { update_id: number }).update_id;
+        started.push(id);
+        await gates.get(id)?.promise;
+        finished.push(id);
+      },
+      logger: captureLogger(),
+    });
+    queue.push(message(1, 100));
+    queue.push(message(2, 100));
+    queue.push(message(3, 200));
+    queue.push(message(4, 100));
+    await settle();
+    expect(started).toEqual([1, 3]);
+
+    gates.get(3)?.open();
+    await settle();
+    expect(finished).toEqual([3]);
+    expect(started).toEqual([1, 3]);
+
+    // Opening the later ones first must not let them overtake update 1.
+    gates.get(4)?.open();
+    gates.get(2)?.open();
+    await settle();
+    expect(started).toEqual([1, 3]);
+    gates.get(1)?.open();
+    await queue.drain();
+    expect(finished).toEqual([3, 1, 2, 4]);
+    expect(queue.pending).toBe(0);
+  });
+
+  it('logs a failing update and goes on with the next one of the same chat', async () => {
+    const logger = captureLogger();
+    const handled: number[] = [];
+    const queue = createUpdateQueue({
+      handle: async (update) => {
+        const id = (update as { update_id: number }).update_id;
+        if (id === 1) throw new Error('handler broke');
+        handled.push(id);
+      },
+      logger,
+    });
+    queue.push(message(1, 7));
+    queue.push(message(2, 7));
+    await queue.drain();
+    expect(handled).toEqual([2]);
+    expect(logger.lines).toEqual([expect.objectContaining({ level: 'error', msg: 'update failed', obj: expect.objectContaining({ updateId: 1 }) })]);
+  });
+
+  it('drain waits for updates pushed while draining', async () => {
+    const handled: number[] = [];
+    const queue = createUpdateQueue({
+      handle: async (update) => {
+        const id = (update as { update_id: number }).update_id;
+        if (id === 1) queue.push(message(2, 9));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        handled.push(id);
+      },
+      logger: captureLogger(),
+    });
+    queue.push(message(1, 8));
+    await queue.drain();
+    expect(handled).toEqual([1, 2]);
+  });
+
+  it('runs updates without a chat on their own, each unblocked by the others', async () => {
+    const blocker = gate();
+    const handled: string[] = [];
+    const queue = createUpdateQueue({
+      handle: async (update) => {
+        const id = (update as { inline_query?: { id: string } }).inline_query?.id ?? 'x';
+        if (id === 'slow') await blocker.promise;
+        handled.push(id);
+      },
+      logger: captureLogger(),
+    });
+    queue.push({ update_id: 1, inline_query: { id: 'slow', from: { id: 1 }, query: '' } });
+    queue.push({ update_id: 2, inline_query: { id: 'fast', from: { id: 1 }, query: '' } });
+    await settle();
+    expect(handled).toEqual(['fast']);
+    blocker.open();
+    await queue.drain();
+    expect(handled).toEqual(['fast', 'slow']);
+  });
+
+  it('finds the chat of every kind of update that has one', () => {
+    expect(updateChatId(message(1, -100123))).toBe(-100123);
+    expect(updateChatId({ update_id: 2, edited_message: { chat: { id: 5 } } })).toBe(5);
+    expect(updateChatId({ update_id: 3, callback_query: { id: 'q', from: { id: 6 }, message: { chat: { id: 6 } } } })).toBe(6);
+    expect(updateChatId({ update_id: 4, my_chat_member: { chat: { id: 11 } } })).toBe(11);
+    expect(updateChatId({ update_id: 5, callback_query: { id: 'q', from: { id: 6 }, inline_message_id: 'i' } })).toBeUndefined();
+    expect(updateChatId({ update_id: 6, poll: { id: 'p' } })).toBeUndefined();
+    expect(updateChatId(null)).toBeUndefined();
+  });
+});
