@@ -1,11 +1,16 @@
 import { run, type RunnerHandle } from '@grammyjs/runner';
 import { Api, type Bot } from 'grammy';
+import type { Update } from 'grammy/types';
 import { configureApi, createBot } from './bot/bot.js';
 import { registerCommands } from './bot/commands.js';
 import type { BotContext } from './bot/context.js';
 import { describeError } from './bot/describe-error.js';
 import { createTelegramMessenger } from './bot/telegram-messenger.js';
 import type { Config } from './config.js';
+import { createHealthReporter, createTelegramContactTransformer } from './http/health.js';
+import { createHttpServer, telegramWebhookPath, type HttpServer } from './http/server.js';
+import { createUpdateQueue } from './http/update-queue.js';
+import type { WasendStatusEvent } from './http/wasend-webhook.js';
 import { createLiveQr } from './live/live-qr.js';
 import type { Logger } from './logger.js';
 import { renderQrPng } from './qr/render.js';
@@ -21,6 +26,8 @@ export interface AppOptions {
 
 export interface App {
   readonly bot: Bot<BotContext>;
+  /** The HTTP listener (webhooks, `/healthz`) once started, when `HTTP_PORT` is set. */
+  readonly http: () => HttpServer | undefined;
   /** `getMe`, command menus, resumes live QR messages from the store, then takes updates. */
   start(): Promise<void>;
   /** Stops taking updates, finishes in-flight edits, closes the store. Idempotent; done within about 5 s. */
@@ -35,6 +42,8 @@ const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 /** Builds every part (Wasend client -> store -> messenger -> live QR -> bot); nothing talks to the network yet. */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
+  const store = createStore(config.databasePath);
+  const health = createHealthReporter({ store });
   const wasend = createWasendClient({
     baseUrl: config.wasend.baseUrl,
     apiKey: config.wasend.apiKey,
@@ -42,12 +51,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     maxRetries: config.wasend.maxRetries,
     budget: createRequestBudget({ maxRps: config.wasend.maxRps }),
     logger: logger.child({ module: 'wasend' }),
+    onContact: health.recordWasendContact,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
-  const store = createStore(config.databasePath);
   try {
     const telegramApi = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
     configureApi(telegramApi, logger);
+    const recordTelegram = createTelegramContactTransformer(health.recordTelegram);
+    telegramApi.config.use(recordTelegram);
     const messenger = createTelegramMessenger({
       api: telegramApi,
       protectContent: config.telegram.protectContent,
@@ -63,9 +74,42 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       watchTimeoutMs: config.qrWatchTimeoutMs,
     });
     const bot = createBot({ config, logger, store, wasend, liveQr });
+    bot.api.config.use(recordTelegram);
+    // Webhook mode answers Telegram first and handles the update after, in order per chat.
+    const updates = createUpdateQueue({
+      handle: (update) => bot.handleUpdate(update as Update),
+      logger: logger.child({ module: 'updates' }),
+    });
+    const onWasendEvent = (event: WasendStatusEvent) => {
+      liveQr.poke(event.sessionId);
+    };
 
     let runner: RunnerHandle | undefined;
+    let http: HttpServer | undefined;
     let stopping: Promise<void> | undefined;
+
+    const startHttp = async () => {
+      if (config.http.port === undefined) return;
+      const hook = config.telegram.webhook;
+      http = await createHttpServer({
+        host: config.http.host,
+        port: config.http.port,
+        logger: logger.child({ module: 'http' }),
+        health: async () => health.report(),
+        ...(config.wasend.webhookSecret
+          ? { wasendWebhook: { secret: config.wasend.webhookSecret, onEvent: onWasendEvent } }
+          : {}),
+        ...(hook
+          ? { telegramWebhook: { path: telegramWebhookPath(hook.url), secret: hook.secret, onUpdate: (u) => updates.push(u) } }
+          : {}),
+      });
+      logger.info({ url: http.url, wasendWebhooks: Boolean(config.wasend.webhookSecret) }, 'HTTP listener started');
+    };
+
+    const startWebhook = async (hook: { url: string; secret: string }) => {
+      await bot.api.setWebhook(hook.url, { secret_token: hook.secret, allowed_updates: ALLOWED_UPDATES });
+      logger.info({ username: bot.botInfo.username }, 'bot started (webhook)');
+    };
 
     const startPolling = async () => {
       // A webhook left over from another deployment would make getUpdates fail with 409.
@@ -75,7 +119,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     };
 
     const stop = async () => {
-      const stoppingRunner = runner?.isRunning() ? runner.stop() : Promise.resolve();
+      await http?.close();
+      const stoppingRunner = Promise.all([runner?.isRunning() ? runner.stop() : undefined, updates.drain()]);
       await withTimeout(liveQr.stop(), LIVE_STOP_MS).catch((error: unknown) =>
         logger.warn({ error: describeError(error) }, 'live QR did not stop cleanly'),
       );
@@ -91,12 +136,15 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
 
     return {
       bot,
+      http: () => http,
       async start() {
         if (stopping) throw new Error('This app was stopped; create a new one to start again.');
         await bot.init();
         await registerCommands(bot.api, config.adminIds, logger);
         await liveQr.resume();
-        await startPolling();
+        await startHttp();
+        const hook = config.telegram.webhook;
+        await (hook ? startWebhook(hook) : startPolling());
       },
       stop() {
         stopping ??= stop();
