@@ -7,6 +7,8 @@ import type { BotContext } from './bot/context.js';
 import { describeError } from './bot/describe-error.js';
 import { createTelegramMessenger } from './bot/telegram-messenger.js';
 import type { Config } from './config.js';
+import { createHealthMonitor } from './health/monitor.js';
+import { createTelegramHealthNotifier } from './health/notifier.js';
 import { createHealthReporter, createTelegramContactTransformer } from './http/health.js';
 import { createHttpServer, telegramWebhookPath, type HttpServer } from './http/server.js';
 import { createUpdateQueue } from './http/update-queue.js';
@@ -22,6 +24,8 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Fetch for Wasend calls; default the global `fetch`. */
   readonly fetch?: typeof fetch;
+  /** How long `/qr` waits for Wasend to show a first code before answering "no code yet", in ms. Default 30000 (for tests). */
+  readonly codeWaitMs?: number;
 }
 
 export interface App {
@@ -43,7 +47,7 @@ const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
   const store = createStore(config.databasePath);
-  const health = createHealthReporter({ store });
+  const healthReport = createHealthReporter({ store });
   const wasend = createWasendClient({
     baseUrl: config.wasend.baseUrl,
     apiKey: config.wasend.apiKey,
@@ -51,13 +55,13 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     maxRetries: config.wasend.maxRetries,
     budget: createRequestBudget({ maxRps: config.wasend.maxRps }),
     logger: logger.child({ module: 'wasend' }),
-    onContact: health.recordWasendContact,
+    onContact: healthReport.recordWasendContact,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   try {
     const telegramApi = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
     configureApi(telegramApi, logger);
-    const recordTelegram = createTelegramContactTransformer(health.recordTelegram);
+    const recordTelegram = createTelegramContactTransformer(healthReport.recordTelegram);
     telegramApi.config.use(recordTelegram);
     const messenger = createTelegramMessenger({
       api: telegramApi,
@@ -72,6 +76,17 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       logger: logger.child({ module: 'live-qr' }),
       pollIntervalMs: config.wasend.pollIntervalMs,
       watchTimeoutMs: config.qrWatchTimeoutMs,
+      ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
+    });
+    const healthLogger = logger.child({ module: 'health' });
+    const monitor = createHealthMonitor({
+      wasend,
+      watches: store.watches,
+      state: store.health,
+      notifier: createTelegramHealthNotifier(telegramApi, healthLogger),
+      logger: healthLogger,
+      intervalMs: config.healthCheckIntervalMs,
+      isAllowed: (watch) => config.adminIds.has(watch.userId) || store.grants.has(watch.userId, watch.sessionId),
     });
     const bot = createBot({ config, logger, store, wasend, liveQr });
     bot.api.config.use(recordTelegram);
@@ -82,6 +97,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     });
     const onWasendEvent = (event: WasendStatusEvent) => {
       liveQr.poke(event.sessionId);
+      monitor.poke(event.sessionId, event.status);
     };
 
     let runner: RunnerHandle | undefined;
@@ -95,7 +111,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         host: config.http.host,
         port: config.http.port,
         logger: logger.child({ module: 'http' }),
-        health: async () => health.report(),
+        health: async () => healthReport.report(),
         ...(config.wasend.webhookSecret
           ? { wasendWebhook: { secret: config.wasend.webhookSecret, onEvent: onWasendEvent } }
           : {}),
@@ -121,9 +137,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     const stop = async () => {
       await http?.close();
       const stoppingRunner = Promise.all([runner?.isRunning() ? runner.stop() : undefined, updates.drain()]);
-      await withTimeout(liveQr.stop(), LIVE_STOP_MS).catch((error: unknown) =>
-        logger.warn({ error: describeError(error) }, 'live QR did not stop cleanly'),
-      );
+      await Promise.all([
+        withTimeout(liveQr.stop(), LIVE_STOP_MS).catch((error: unknown) =>
+          logger.warn({ error: describeError(error) }, 'live QR did not stop cleanly'),
+        ),
+        withTimeout(monitor.stop(), LIVE_STOP_MS).catch((error: unknown) =>
+          logger.warn({ error: describeError(error) }, 'health monitor did not stop cleanly'),
+        ),
+      ]);
       // Handlers waiting on live QR have been released by now; a hung one must not hold the process.
       const drained = await withTimeout(stoppingRunner, RUNNER_STOP_MS).then(
         () => true,
@@ -142,6 +163,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         await bot.init();
         await registerCommands(bot.api, config.adminIds, logger);
         await liveQr.resume();
+        monitor.start();
         await startHttp();
         const hook = config.telegram.webhook;
         await (hook ? startWebhook(hook) : startPolling());

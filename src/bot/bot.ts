@@ -14,7 +14,11 @@ import { qrFeature } from './features/qr.js';
 import { sessionsFeature } from './features/sessions.js';
 import { privateFallback, startHelpFeature } from './features/start-help.js';
 import { statusFeature } from './features/status.js';
+import { watchFeature } from './features/watch.js';
 import { replies } from './texts.js';
+
+/** Bot API methods that create a message: repeating one after a lost answer may deliver it twice. */
+const SENDS_A_MESSAGE = /^(send(?!ChatAction)|forward|copy)/;
 
 export interface CreateBotOptions {
   /** Skips `getMe` in `bot.init()` (tests). */
@@ -22,11 +26,19 @@ export interface CreateBotOptions {
 }
 
 /**
- * Retries Telegram 429s and 5xx briefly (a QR code lives 20 s, so waiting long is useless) and logs failed
- * `getUpdates` calls, which the runner would otherwise print raw (with the token in the URL) or not at all.
+ * Retries what is safe to retry, briefly (a QR code lives 20 s, so waiting long is useless): a 429 (Telegram
+ * did not carry the call out) always, a 5xx only for calls that change nothing when repeated (edits, answers,
+ * reads). A call that sends a message is never repeated when its outcome is unknown: Telegram may have
+ * delivered it, and the user would get the photo twice. A lost connection is never retried here (auto-retry
+ * would do so without limit; the live QR watcher re-edits and the runner re-polls by themselves).
+ * Also logs failed `getUpdates` calls, which the runner would otherwise print raw (with the token in the URL).
  */
 export function configureApi(api: Api, logger: Logger): void {
-  api.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 }));
+  const sends = autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5, rethrowHttpErrors: true, rethrowInternalServerErrors: true });
+  const repeatable = autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5, rethrowHttpErrors: true });
+  api.config.use((prev, method, payload, signal) =>
+    (SENDS_A_MESSAGE.test(method) ? sends : repeatable)(prev, method, payload, signal),
+  );
   api.config.use(async (prev, method, payload, signal) => {
     try {
       return await prev(method, payload, signal);
@@ -54,7 +66,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     return next();
   });
   bot.use(accessGate);
-  bot.use(startHelpFeature, qrFeature, statusFeature, sessionsFeature, adminFeature, cancelFeature, callbacksFeature, groupFeature, privateFallback);
+  bot.use(startHelpFeature, qrFeature, statusFeature, sessionsFeature, adminFeature, cancelFeature, watchFeature, callbacksFeature, groupFeature, privateFallback);
 
   bot.catch((error) => handleError(error, logger));
   return bot;

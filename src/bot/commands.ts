@@ -9,6 +9,8 @@ export const USER_COMMANDS: readonly BotCommand[] = [
   { command: 'status', description: 'State of your sessions' },
   { command: 'sessions', description: 'Sessions you can use' },
   { command: 'cancel', description: 'Stop the live QR codes in this chat' },
+  { command: 'watch', description: 'Alert me when a linked phone drops' },
+  { command: 'unwatch', description: 'Stop alerts for a session' },
   { command: 'help', description: 'What I can do' },
 ];
 

@@ -48,6 +48,9 @@ export function outcomeText(outcome: OpenOutcome, sessionId: string): string | u
           return "Wasend refused the bot's API key. Please tell an admin.";
         case 'invalid_response':
           return 'Wasend sent an answer I could not read. Try again in a minute.';
+        case 'telegram':
+          // The photo may have arrived (a lost answer) or not; resending blindly could show two codes.
+          return `Telegram did not confirm the QR photo. If no photo arrived, send /qr ${sessionId} again.`;
       }
   }
 }
@@ -77,6 +80,8 @@ export function helpText(access: Access): string {
     '/status [session] - the state of your sessions',
     '/sessions - the sessions you can use',
     '/cancel - stop the live QR codes in this chat',
+    '/watch <session> - a message when a linked phone drops, and when it is back',
+    '/unwatch <session> - stop those messages',
     '/help - this message',
   ];
   if (access.isAdmin) {

@@ -81,6 +81,19 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX watches_by_session ON watches (session_id, user_id);
       `),
   },
+  {
+    version: 2,
+    name: 'health states',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE health_states (
+          session_id    TEXT    PRIMARY KEY,
+          state         TEXT    NOT NULL CHECK (state IN ('up', 'down', 'unknown')),
+          since         INTEGER NOT NULL,
+          last_alert_at INTEGER
+        ) WITHOUT ROWID;
+      `),
+  },
 ];
 
 export function schemaVersion(db: Database): number {

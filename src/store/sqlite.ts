@@ -9,6 +9,9 @@ import type {
   AuditStore,
   Grant,
   GrantStore,
+  HealthRecord,
+  HealthState,
+  HealthStateStore,
   InviteStore,
   LiveMessage,
   LiveMessageState,
@@ -66,6 +69,7 @@ export function createStore(path: string, options: StoreOptions = {}): Store {
       liveMessages: createLiveMessageStore(db, now),
       audit: createAuditStore(db, now, auditMaxRows),
       watches: createWatchStore(db, now),
+      health: createHealthStateStore(db),
       ping() {
         try {
           return db.open && ping.get() !== undefined;
@@ -412,5 +416,29 @@ function createWatchStore(db: SqliteDatabase, now: () => number): WatchStore {
     listBySession: (sessionId) => bySession.all(sessionId).map(toWatch),
     listByUser: (userId) => byUser.all(userId).map(toWatch),
     sessions: () => sessions.all(),
+  };
+}
+
+interface HealthRow {
+  state: HealthState;
+  since: number;
+  last_alert_at: number | null;
+}
+
+function createHealthStateStore(db: SqliteDatabase): HealthStateStore {
+  const get = db.prepare<[string], HealthRow>('SELECT state, since, last_alert_at FROM health_states WHERE session_id = ?');
+  const upsert = db.prepare<[string, HealthState, number, number | null]>(
+    'INSERT OR REPLACE INTO health_states (session_id, state, since, last_alert_at) VALUES (?, ?, ?, ?)',
+  );
+  const setMany = db.transaction((entries: ReadonlyArray<readonly [string, HealthRecord]>) => {
+    for (const [sessionId, record] of entries) upsert.run(sessionId, record.state, record.since, record.lastAlertAt);
+  });
+  return {
+    get(sessionId): HealthRecord | undefined {
+      const row = get.get(sessionId);
+      return row === undefined ? undefined : { state: row.state, since: row.since, lastAlertAt: row.last_alert_at };
+    },
+    set: (sessionId, record) => void upsert.run(sessionId, record.state, record.since, record.lastAlertAt),
+    setMany: (entries) => setMany(entries),
   };
 }

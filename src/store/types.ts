@@ -105,12 +105,33 @@ export interface WatchStore {
   sessions(): string[];
 }
 
+/** What the health monitor last concluded about a watched session (issue 5). */
+export type HealthState = 'up' | 'down' | 'unknown';
+
+export interface HealthRecord {
+  readonly state: HealthState;
+  /** When the session entered `state`, epoch ms. */
+  readonly since: number;
+  /** When watchers were last told the session dropped, epoch ms (null: never). */
+  readonly lastAlertAt: number | null;
+}
+
+/** Per-session health state, kept so a restart neither repeats nor forgets an alert. */
+export interface HealthStateStore {
+  get(sessionId: string): HealthRecord | undefined;
+  /** Inserts or replaces the session's record. */
+  set(sessionId: string, record: HealthRecord): void;
+  /** `set` for many sessions in one transaction (all or none). */
+  setMany(entries: ReadonlyArray<readonly [sessionId: string, record: HealthRecord]>): void;
+}
+
 export interface Store {
   readonly grants: GrantStore;
   readonly invites: InviteStore;
   readonly liveMessages: LiveMessageStore;
   readonly audit: AuditStore;
   readonly watches: WatchStore;
+  readonly health: HealthStateStore;
   /** Cheap liveness check for /healthz. */
   ping(): boolean;
   close(): void;

@@ -1,0 +1,57 @@
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { Watch } from '../store/types.js';
+import type { HealthAlertInfo, HealthLogger, HealthNotifier } from './types.js';
+
+/** The part of grammY's `Api` the notifier uses. */
+export interface HealthMessageApi {
+  sendMessage(chatId: number, text: string, other?: { reply_markup?: InlineKeyboardMarkup }): Promise<unknown>;
+}
+
+/** Callback data of the "Send new QR" button; the bot's `qr:pick:` handler checks access and opens the QR. */
+export const NEW_QR_PREFIX = 'qr:pick:';
+/** Telegram allows at most 64 bytes of callback data. */
+const MAX_CALLBACK_BYTES = 64;
+const MAX_RAW_CHARS = 40;
+
+export function downAlertText(info: HealthAlertInfo): string {
+  const raw = info.status.raw.slice(0, MAX_RAW_CHARS);
+  return (
+    `⚠️ WhatsApp session ${info.sessionId} is no longer linked (Wasend status: ${raw}).\n` +
+    `Scan a new QR code to link the phone again.`
+  );
+}
+
+export function upAlertText(info: HealthAlertInfo): string {
+  return `✅ WhatsApp session ${info.sessionId} is back online.`;
+}
+
+/**
+ * Health alerts as Telegram messages in the chat the watch was made in. A drop alert carries a "Send new QR" button
+ * (`qr:pick:<session>`) when the id fits Telegram's callback data limit, and names `/qr <session>` otherwise.
+ * A chat that blocked the bot (403) is logged and skipped; other failures reject.
+ */
+export function createTelegramHealthNotifier(api: HealthMessageApi, logger: HealthLogger): HealthNotifier {
+  const send = async (watch: Watch, text: string, replyMarkup?: InlineKeyboardMarkup) => {
+    try {
+      await api.sendMessage(watch.chatId, text, replyMarkup ? { reply_markup: replyMarkup } : {});
+    } catch (error) {
+      if (!isForbidden(error)) throw error;
+      logger.info({ userId: watch.userId, chatId: watch.chatId, sessionId: watch.sessionId }, 'health alert not sent: the bot is blocked in that chat');
+    }
+  };
+  return {
+    async alertDown(watch, info) {
+      const data = NEW_QR_PREFIX + info.sessionId;
+      if (Buffer.byteLength(data) > MAX_CALLBACK_BYTES) {
+        return send(watch, `${downAlertText(info)}\nSend /qr ${info.sessionId} for a new code.`);
+      }
+      await send(watch, downAlertText(info), { inline_keyboard: [[{ text: 'Send new QR', callback_data: data }]] });
+    },
+    alertUp: (watch, info) => send(watch, upAlertText(info)),
+  };
+}
+
+/** grammY's `GrammyError` for 403 (blocked, kicked, deactivated user), recognised by shape. */
+function isForbidden(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { error_code?: unknown }).error_code === 403;
+}

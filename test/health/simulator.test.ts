@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHealthMonitor } from '../../src/health/monitor.js';
+import { createWasendSimulator } from '../../src/simulator/server.js';
+import { createStore } from '../../src/store/sqlite.js';
+import { createRequestBudget } from '../../src/wasend/budget.js';
+import { createWasendClient } from '../../src/wasend/client.js';
+import { createMemoryLogger } from '../live/fakes.js';
+import { createMemoryNotifier } from './fakes.js';
+
+const API_KEY = 'sim-key-for-health-tests';
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function until(check: () => boolean, description: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('health monitor against the Wasend simulator', () => {
+  it('checks 200 watched sessions with one GET /sessions, and alerts a logout once per watcher', async () => {
+    const ids = Array.from({ length: 200 }, (_, i) => `phone-${i}`);
+    const sim = await createWasendSimulator({ apiKey: API_KEY, sessions: ids.map((id) => ({ id, status: 'WORKING' as const })) });
+    cleanups.push(() => sim.close());
+    const wasend = createWasendClient({ baseUrl: sim.url, apiKey: API_KEY, maxRetries: 0, budget: createRequestBudget({ maxRps: 10 }) });
+    const store = createStore(':memory:');
+    cleanups.push(() => store.close());
+    for (const id of ids) store.watches.add({ userId: 1, chatId: 1, sessionId: id });
+    store.watches.add({ userId: 2, chatId: 2, sessionId: 'phone-7' });
+    const notifier = createMemoryNotifier();
+    const monitor = createHealthMonitor({
+      wasend,
+      watches: store.watches,
+      state: store.health,
+      notifier,
+      logger: createMemoryLogger(),
+      intervalMs: 60_000,
+      confirmDelayMs: 20,
+    });
+    cleanups.push(() => monitor.stop());
+
+    await monitor.checkNow();
+    await monitor.checkNow();
+    expect(sim.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['GET /sessions 200', 'GET /sessions 200']);
+
+    sim.resetRequests();
+    sim.logout('phone-7');
+    await monitor.checkNow();
+    await until(() => notifier.sent.length >= 2, 'the drop alerts');
+    expect(notifier.of('down')).toEqual([
+      { kind: 'down', userId: 1, chatId: 1, sessionId: 'phone-7', raw: 'STOPPED' },
+      { kind: 'down', userId: 2, chatId: 2, sessionId: 'phone-7', raw: 'STOPPED' },
+    ]);
+    expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /sessions', 'GET /sessions/phone-7']);
+
+    sim.scan('phone-7');
+    await monitor.checkNow();
+    await until(() => notifier.of('up').length >= 2, 'the back-online messages');
+    expect(notifier.sent).toHaveLength(4);
+  });
+});
