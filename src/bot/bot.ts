@@ -39,6 +39,16 @@ export function configureApi(api: Api, logger: Logger): void {
   api.config.use((prev, method, payload, signal) =>
     (SENDS_A_MESSAGE.test(method) ? sends : repeatable)(prev, method, payload, signal),
   );
+  // Answering a button press only stops its spinner. A press older than about 15 s (slow handling, or one
+  // redelivered after a restart) cannot be answered any more, and that must not stop what the press asked for.
+  api.config.use(async (prev, method, payload, signal) => {
+    const response = await prev(method, payload, signal);
+    if (method === 'answerCallbackQuery' && !response.ok && response.error_code === 400 && /query is too old|query id is invalid/i.test(response.description)) {
+      logger.debug({ method, description: response.description }, 'button press could not be answered any more');
+      return { ok: true, result: true } as unknown as typeof response;
+    }
+    return response;
+  });
   api.config.use(async (prev, method, payload, signal) => {
     try {
       return await prev(method, payload, signal);

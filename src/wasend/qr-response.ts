@@ -122,6 +122,9 @@ function interpretString(text: string): Interpretation {
 
   const image = decodeBase64Image(trimmed);
   if (image) return { payload: { kind: 'image', bytes: image } };
+  // A pairing string has `@` and commas (`2@ref,key,key,key`); a long bare base64 blob is a damaged image,
+  // and drawing it as a code would show a QR that WhatsApp rejects.
+  if (isBase64Blob(trimmed)) return { problem: 'QR string is base64 but not of a PNG, JPEG, GIF or WebP image' };
   if (Buffer.byteLength(trimmed, 'utf8') > MAX_RAW_QR_BYTES) {
     return { problem: `QR string is neither an image nor a pairing string (${trimmed.length} characters)` };
   }
@@ -144,6 +147,12 @@ function interpretDataUrl(url: string): Interpretation {
     return { problem: 'QR data URL is not percent-encoded text' };
   }
   return meta.startsWith('image/') ? { problem: 'QR data URL image is not base64' } : interpretString(decoded);
+}
+
+/** Base64 of at least 48 bytes and nothing else (no `@`, `,` or other text a pairing string has). */
+function isBase64Blob(text: string): boolean {
+  const compact = text.replace(/\s+/g, '');
+  return compact.length >= 64 && /^[A-Za-z0-9+/]+={0,2}$/.test(compact) && compact.length % 4 === 0;
 }
 
 /** Decodes base64 (standard or URL-safe, whitespace allowed) and returns the bytes only if they are an image. */

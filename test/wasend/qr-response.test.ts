@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseExpiresAt } from '../../src/wasend/qr-response.js';
+import { parseExpiresAt, parseQrResponse } from '../../src/wasend/qr-response.js';
 
 describe('parseExpiresAt', () => {
   const at = Date.UTC(2030, 0, 2, 3, 4, 5, 600);
@@ -21,4 +21,22 @@ describe('parseExpiresAt', () => {
       expect(parseExpiresAt(value)).toBeUndefined();
     },
   );
+});
+
+describe('parseQrResponse with a damaged image', () => {
+  const json = (body: unknown) => Buffer.from(JSON.stringify(body));
+  const notImage = Buffer.from('<html><body>this is not an image</body></html>').toString('base64');
+
+  it('refuses base64 that is not an image instead of drawing it as a pairing string', () => {
+    for (const body of [{ data: notImage }, { qrCode: notImage }, { value: notImage }, { data: { data: notImage } }]) {
+      const result = parseQrResponse(json(body), 'application/json');
+      expect(result.ok, JSON.stringify(body)).toBe(false);
+    }
+  });
+
+  it('still takes a pairing string as one', () => {
+    const pairing = '2@AbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOpQrStUvWxYz,Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4,YmF6,1';
+    const result = parseQrResponse(json({ data: pairing }), 'application/json');
+    expect(result.ok && result.qr.payload).toEqual({ kind: 'raw', value: pairing });
+  });
 });

@@ -46,7 +46,7 @@ callbacksFeature.callbackQuery(/^qr:(refresh|cancel|new)$/, async (ctx) => {
 callbacksFeature.callbackQuery(/^qr:pick:/, async (ctx) => {
   const sessionId = parseSessionId(ctx.callbackQuery.data.slice(PICK_PREFIX.length));
   if (sessionId === undefined) return void (await ctx.answerCallbackQuery());
-  if (ctx.chat?.type !== 'private') return void (await ctx.answerCallbackQuery({ text: replies.qrOnlyPrivate, show_alert: true }));
+  if (ctx.chat?.type !== 'private') return deny(ctx, 'button qr:pick in a group', replies.qrOnlyPrivate, sessionId);
   if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button qr:pick', replies.refusedSession, sessionId);
   await ctx.answerCallbackQuery({ text: `Getting the QR code for ${sessionId}…` });
   await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);

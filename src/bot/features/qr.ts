@@ -14,7 +14,7 @@ const MAX_PICK_BUTTONS = 40;
 
 /** `/qr [session]`: in private chats only; a group gets a pointer to the private chat and no photo. */
 export const qrFeature = new Composer<BotContext>();
-qrFeature.chatType(['group', 'supergroup']).command('qr', (ctx) => ctx.reply(replies.qrOnlyPrivate));
+qrFeature.chatType(['group', 'supergroup']).command('qr', (ctx) => deny(ctx, '/qr in a group', replies.qrOnlyPrivate));
 const dm = qrFeature.chatType('private');
 
 dm.command('qr', async (ctx) => {

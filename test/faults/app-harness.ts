@@ -1,0 +1,238 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import sharp from 'sharp';
+import { createApp, type App } from '../../src/app.js';
+import type { Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createWasendSimulator, type SimSessionSpec, type WasendSimulator } from '../../src/simulator/server.js';
+import { createStore } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/types.js';
+import { decodeQrPng } from '../support/decode-qr.js';
+import { createFakeTelegram, type FakeMessage, type FakeTelegram } from '../support/fake-telegram.js';
+
+export const ADMIN = 1001;
+export const USER = 2002;
+export const STRANGER = 3003;
+export const API_KEY = 'sim-key-faults-0123456789';
+
+/** Every distinct photo the fake Telegram held in a bot message, with the caption it had then. */
+export interface SeenPhoto {
+  readonly chatId: number;
+  readonly messageId: number;
+  readonly caption: string;
+  readonly bytes: Buffer;
+}
+
+export interface AppHarness {
+  readonly sim: WasendSimulator;
+  readonly tg: FakeTelegram;
+  readonly config: Config;
+  readonly dir: string;
+  app: App;
+  /** Every log line the app wrote. */
+  readonly logs: string[];
+  /** Every photo state seen in any bot message (recorded after every Bot API call). */
+  readonly seenPhotos: SeenPhoto[];
+  /** Unhandled rejections and uncaught exceptions while the harness ran. */
+  readonly crashes: unknown[];
+  say(userId: number, text: string, options?: { chatId?: number; chatType?: 'private' | 'group' | 'supergroup' }): Promise<FakeMessage>;
+  photos(chatId: number): FakeMessage[];
+  until<T>(check: () => T | undefined | false, description: string, timeoutMs?: number): Promise<T>;
+  /** A second connection to the app's database (closed by `close`). */
+  store(): Store;
+  restart(between?: () => void | Promise<void>): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface AppHarnessOptions {
+  readonly sessions?: SimSessionSpec[];
+  readonly speed?: number;
+  readonly wasend?: Partial<Config['wasend']>;
+  readonly qrWatchTimeoutMs?: number;
+  readonly chats?: number[];
+  readonly fetch?: typeof fetch;
+  /** Extra values the logger must scrub (it always scrubs the bot token and the Wasend key). */
+  readonly secrets?: string[];
+  /** False: a logger that scrubs nothing, to see what the code itself would log. Default true. */
+  readonly scrub?: boolean;
+  /** Puts something (a proxy) between the bot and the fake Telegram: gets the fake's API root, returns the bot's. */
+  readonly telegramVia?: (apiRoot: string) => Promise<{ apiRoot: string; close(): Promise<void> }>;
+}
+
+/**
+ * The whole app in-process against the Wasend simulator and the fake Telegram, with a crash guard
+ * (unhandled rejections and uncaught exceptions are collected; `close` reports them) and a photo recorder.
+ */
+export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarness> {
+  const crashes: unknown[] = [];
+  const onCrash = (reason: unknown) => void crashes.push(reason);
+  process.on('unhandledRejection', onCrash);
+  process.on('uncaughtException', onCrash);
+
+  const dir = await mkdtemp(join(tmpdir(), 'faults-'));
+  const sim = await createWasendSimulator({ apiKey: API_KEY, speed: options.speed ?? 10, startingMs: 1_000, sessions: options.sessions ?? [] });
+  const tg = await createFakeTelegram();
+  const via = options.telegramVia ? await options.telegramVia(tg.apiRoot) : undefined;
+  const logs: string[] = [];
+  const config: Config = {
+    telegram: { token: tg.token, apiRoot: via?.apiRoot ?? tg.apiRoot, protectContent: true },
+    wasend: { baseUrl: sim.url, apiKey: API_KEY, timeoutMs: 2_000, maxRetries: 0, pollIntervalMs: 100, maxRps: 1_000, ...options.wasend },
+    adminIds: new Set([ADMIN]),
+    databasePath: join(dir, 'bot.sqlite'),
+    logLevel: 'debug',
+    http: { host: '127.0.0.1' },
+    inviteTtlMs: 60_000,
+    qrWatchTimeoutMs: options.qrWatchTimeoutMs ?? 60_000,
+    healthCheckIntervalMs: 60_000,
+  };
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString());
+      callback();
+    },
+  });
+  const secrets = options.scrub === false ? [] : [tg.token, API_KEY, ...(options.secrets ?? [])];
+  const logger = createLogger({ level: 'debug', secrets, destination });
+
+  const seenPhotos: SeenPhoto[] = [];
+  const chats = new Set(options.chats ?? [ADMIN, USER, STRANGER]);
+  const lastSeen = new Map<string, Buffer>();
+  let recording = true;
+  const recorder = tg
+    .waitFor(
+      () => {
+        if (!recording) return true;
+        for (const chatId of chats) {
+          for (const m of tg.messages(chatId)) {
+            if (m.photo === undefined) continue;
+            const key = `${chatId}:${m.messageId}`;
+            if (lastSeen.get(key) === m.photo) continue;
+            lastSeen.set(key, m.photo);
+            seenPhotos.push({ chatId, messageId: m.messageId, caption: m.caption ?? '', bytes: m.photo });
+          }
+        }
+        return undefined;
+      },
+      { timeoutMs: 600_000, description: 'photo recorder' },
+    )
+    .catch(() => undefined);
+
+  const launch = async () => {
+    const app = await createApp(config, { logger, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    await app.start();
+    return app;
+  };
+  const stores: Store[] = [];
+
+  const harness: AppHarness = {
+    sim,
+    tg,
+    config,
+    dir,
+    logs,
+    seenPhotos,
+    crashes,
+    app: await launch(),
+    async say(userId, text, sayOptions = {}) {
+      const chatId = sayOptions.chatId ?? userId;
+      const before = tg.messages(chatId).length;
+      tg.sendText({ userId, chatId, text, ...(sayOptions.chatType ? { chatType: sayOptions.chatType } : {}) });
+      return tg.waitFor(() => tg.messages(chatId)[before], { description: `a reply to ${JSON.stringify(text).slice(0, 80)} in chat ${chatId}` });
+    },
+    photos: (chatId) => tg.messages(chatId).filter((m) => m.photo !== undefined),
+    until: (check, description, timeoutMs) => tg.waitFor(check, { description, ...(timeoutMs ? { timeoutMs } : {}) }),
+    store() {
+      const store = createStore(config.databasePath);
+      stores.push(store);
+      return store;
+    },
+    async restart(between) {
+      await harness.app.stop();
+      await between?.();
+      harness.app = await launch();
+    },
+    async close() {
+      try {
+        await harness.app.stop();
+        recording = false;
+        await recorder;
+        for (const store of stores) store.close();
+        await via?.close();
+        await tg.close();
+        await sim.close();
+        await rm(dir, { recursive: true, force: true });
+      } finally {
+        process.off('unhandledRejection', onCrash);
+        process.off('uncaughtException', onCrash);
+      }
+    },
+  };
+  return harness;
+}
+
+/** What a phone camera reads from the message's current photo (null: no code). */
+export async function scanPhoto(message: FakeMessage | undefined): Promise<string | null> {
+  if (message?.photo === undefined) return null;
+  return decodeQrPng(message.photo);
+}
+
+/** Polls an async check every 25 ms until it returns something other than undefined/null/false. */
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, description: string, timeoutMs = 8_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== null && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Waits until the message's photo scans as the simulator's current code for the session; returns that code. */
+export function untilShowsCurrentCode(h: AppHarness, message: FakeMessage, sessionId: string, timeoutMs?: number): Promise<string> {
+  return eventually(
+    async () => {
+      const code = h.sim.state(sessionId)?.code;
+      return code && (await scanPhoto(message)) === code ? code : undefined;
+    },
+    `message ${message.messageId} to show the current code of ${sessionId}`,
+    timeoutMs,
+  );
+}
+
+/** The caption every code photo starts with (see `captionFor`). */
+const CODE_CAPTION = /^📱 /;
+
+/**
+ * Every photo the bot ever showed is whole: a code caption comes with a photo that scans, and any other
+ * photo (a placeholder) is a readable image. Returns the problems found.
+ */
+export async function brokenPhotos(seen: readonly SeenPhoto[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const photo of seen) {
+    const where = `chat ${photo.chatId} message ${photo.messageId} (${photo.caption.split('\n')[0] ?? ''})`;
+    try {
+      const meta = await sharp(photo.bytes).metadata();
+      if (!meta.width || !meta.height) problems.push(`${where}: not an image`);
+    } catch {
+      problems.push(`${where}: not an image`);
+      continue;
+    }
+    if (CODE_CAPTION.test(photo.caption) && (await decodeQrPng(photo.bytes)) === null) problems.push(`${where}: code caption but no scannable code`);
+  }
+  return problems;
+}
+
+/** A reply a person can read: short, no stack, no raw error, no JSON, no URL. */
+export function isPlainText(text: string | undefined): boolean {
+  if (text === undefined || text.trim() === '') return false;
+  return !/Error\b|undefined|\[object|\n\s+at |[{}]|https?:\/\/(?!t\.me\/)|Wasend (GET|POST) /.test(text) && text.length < 1_000;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ADMIN, brokenPhotos, isPlainText, sleep, startApp, untilShowsCurrentCode, type AppHarness } from './app-harness.js';
+import { createDroppingProxy, type DroppingProxy } from './telegram-proxy.js';
+
+let h: AppHarness | undefined;
+afterEach(async () => {
+  const harness = h;
+  h = undefined;
+  if (!harness) return;
+  await harness.close();
+  expect(harness.crashes, 'unhandled rejections or uncaught exceptions').toEqual([]);
+});
+
+const start = async (options: { proxy?: (proxy: DroppingProxy) => void } = {}) => {
+  h = await startApp({
+    speed: 4,
+    sessions: [
+      { id: 'demo', status: 'STOPPED' },
+      { id: 'second', status: 'STOPPED' },
+    ],
+    ...(options.proxy
+      ? {
+          telegramVia: async (apiRoot: string) => {
+            const proxy = await createDroppingProxy(apiRoot);
+            options.proxy?.(proxy);
+            return proxy;
+          },
+        }
+      : {}),
+  });
+  return h;
+};
+
+const okCalls = (h: AppHarness, method: string) => h.tg.callsTo(method).filter((c) => c.ok);
+const rowOf = (h: AppHarness, messageId: number) => h.store().liveMessages.get(ADMIN, messageId);
+
+describe('Telegram faults', () => {
+  it('429 with retry_after on sendPhoto: the bot waits and exactly one photo arrives', async () => {
+    const h = await start();
+    h.tg.failNext('sendPhoto', { errorCode: 429, description: 'Too Many Requests: retry after 1', retryAfter: 1 });
+    const photo = await h.say(ADMIN, '/qr demo');
+    await untilShowsCurrentCode(h, photo, 'demo');
+    expect(h.tg.callsTo('sendPhoto').map((c) => c.ok)).toEqual([false, true]);
+    expect(h.photos(ADMIN)).toHaveLength(1);
+    expect(rowOf(h, photo.messageId)?.state).toBe('showing');
+  });
+
+  it('5xx on sendPhoto: no resend (Telegram may have sent it), the user is told; 5xx on an edit: retried, the code arrives', async () => {
+    const h = await start();
+    h.tg.failNext('sendPhoto', { errorCode: 500, description: 'Internal Server Error' });
+    const answer = await h.say(ADMIN, '/qr demo');
+    expect(answer.photo).toBeUndefined();
+    expect(answer.text).toBe('Telegram did not confirm the QR photo. If no photo arrived, send /qr demo again.');
+
+    const photo = await h.say(ADMIN, '/qr demo');
+    await untilShowsCurrentCode(h, photo, 'demo');
+    h.tg.failNext('editMessageMedia', { errorCode: 502, description: 'Bad Gateway' });
+    h.sim.rotate('demo');
+    await untilShowsCurrentCode(h, photo, 'demo', 10_000);
+    expect(h.tg.callsTo('editMessageMedia').some((c) => !c.ok)).toBe(true);
+    expect(h.photos(ADMIN)).toHaveLength(1);
+    expect(okCalls(h, 'sendPhoto')).toHaveLength(1);
+    expect(await brokenPhotos(h.seenPhotos)).toEqual([]);
+  });
+
+  it('a reset during sendPhoto that Telegram never carried out: no photo, the user is told, /qr works again', async () => {
+    const h = await start();
+    h.tg.failNext('sendPhoto', 'reset');
+    const answer = await h.say(ADMIN, '/qr demo');
+    expect(answer.photo).toBeUndefined();
+    expect(isPlainText(answer.text)).toBe(true);
+    expect(answer.text).toMatch(/send \/qr/i);
+    expect(answer.text).not.toMatch(/Wasend/);
+
+    const photo = await h.say(ADMIN, '/qr demo');
+    await untilShowsCurrentCode(h, photo, 'demo');
+    expect(h.photos(ADMIN)).toHaveLength(1);
+  });
+
+  it('a reset after Telegram delivered the photo: no second photo (a resend could duplicate it), the user is told', async () => {
+    let proxy: DroppingProxy | undefined;
+    const h = await start({ proxy: (p) => (proxy = p) });
+    proxy?.dropAnswer('sendPhoto');
+    h.tg.sendText({ userId: ADMIN, text: '/qr demo' });
+    const told = await h.until(() => h.tg.messages(ADMIN).find((m) => m.text !== undefined), 'a text answer');
+    expect(proxy?.dropped()).toBe(1);
+    expect(isPlainText(told.text)).toBe(true);
+    expect(told.text).toMatch(/send \/qr/i);
+    await sleep(500);
+    expect(h.photos(ADMIN)).toHaveLength(1);
+    expect(h.tg.callsTo('sendPhoto')).toHaveLength(1);
+  });
+
+  it('a reset during the rotation edit: the edit is made later, no second photo', async () => {
+    const h = await start();
+    const photo = await h.say(ADMIN, '/qr demo');
+    await untilShowsCurrentCode(h, photo, 'demo');
+    h.tg.failNext('editMessageMedia', 'reset');
+    h.sim.rotate('demo');
+    await untilShowsCurrentCode(h, photo, 'demo');
+    expect(h.tg.callsTo('editMessageMedia').some((c) => !c.ok)).toBe(true);
+    expect(h.photos(ADMIN)).toHaveLength(1);
+    expect(rowOf(h, photo.messageId)?.state).toBe('showing');
+  });
+
+  it('the user blocked the bot: tracking stops, nothing crashes, and a later /qr from them goes nowhere quietly', async () => {
+    const h = await start();
+    const photo = await h.say(ADMIN, '/qr demo');
+    await untilShowsCurrentCode(h, photo, 'demo');
+    h.tg.blockBy(ADMIN);
+    h.sim.rotate('demo');
+    await h.until(() => rowOf(h, photo.messageId)?.state === 'gone', 'the live message to be marked gone');
+    const editsAfter = h.tg.callsTo('editMessageMedia').length;
+    h.sim.rotate('demo');
+    await sleep(600);
+    expect(h.tg.callsTo('editMessageMedia')).toHaveLength(editsAfter);
+
+    h.tg.sendText({ userId: ADMIN, text: '/qr second' });
+    await h.until(() => h.tg.callsTo('sendPhoto').some((c) => !c.ok), 'the refused sendPhoto');
+    await sleep(300);
+    expect(h.photos(ADMIN)).toHaveLength(1);
+    expect(h.store().audit.latest(5).some((e) => e.action === 'qr' && e.sessionId === 'second')).toBe(true);
+  });
+
+  it('the user deleted the QR message: tracking stops after one failed edit, nothing crashes', async () => {
+    const h = await start();
+    const photo = await h.say(ADMIN, '/qr demo');
+    await untilShowsCurrentCode(h, photo, 'demo');
+    h.tg.deleteByUser(ADMIN, photo.messageId);
+    h.sim.rotate('demo');
+    await h.until(() => rowOf(h, photo.messageId)?.state === 'gone', 'the live message to be marked gone');
+    h.sim.resetRequests();
+    const edits = h.tg.callsTo('editMessageMedia').length;
+    h.sim.rotate('demo');
+    await sleep(600);
+    expect(h.tg.callsTo('editMessageMedia')).toHaveLength(edits);
+    expect(h.sim.requests.filter((r) => r.path.startsWith('/sessions/demo'))).toHaveLength(0);
+    expect((await h.say(ADMIN, '/help')).text).toContain('/qr');
+  });
+
+  it('a button press too old to answer (slow, or redelivered after a restart) still does what it asked', async () => {
+    const h = await start();
+    const question = await h.say(ADMIN, '/qr');
+    expect(question.text).toMatch(/^Which session\?/);
+    h.tg.failNext('answerCallbackQuery', { errorCode: 400, description: 'Bad Request: query is too old and response timeout expired or query ID is invalid' });
+    h.tg.pressButton({ userId: ADMIN, chatId: ADMIN, messageId: question.messageId, data: 'qr:pick:demo' });
+    const photo = await h.until(() => h.photos(ADMIN)[0], 'the QR photo');
+    await untilShowsCurrentCode(h, photo, 'demo');
+    expect(h.tg.messages(ADMIN).filter((m) => m.text?.startsWith('Something went wrong'))).toEqual([]);
+  });
+});
