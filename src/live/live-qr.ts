@@ -3,7 +3,15 @@ import type { NormalizedQr, QrPayload } from '../wasend/types.js';
 import { systemClock } from './clock.js';
 import { classifyWasendError, describeError } from './failures.js';
 import type { LiveQr, LiveQrDeps, OpenOutcome, QrView } from './types.js';
-import { createSessionWatcher, messageKey, trackedFrom, type SessionWatcher, type WatcherContext } from './watcher.js';
+import {
+  createSessionWatcher,
+  messageKey,
+  trackedFrom,
+  type ObservedTiming,
+  type QrFetch,
+  type SessionWatcher,
+  type WatcherContext,
+} from './watcher.js';
 
 /** Default of {@link LiveQrDeps.codeWaitMs}. */
 export const DEFAULT_CODE_WAIT_MS = 30_000;
@@ -11,10 +19,13 @@ export const DEFAULT_CODE_WAIT_MS = 30_000;
 const STOP_GRACE_MS = 3_000;
 /** Gap between two `getQr` calls while `open` waits for the first code. */
 const CODE_WAIT_STEP_MAX_MS = 1_000;
-/** Rendered PNGs kept (one per fingerprint). */
-const PNG_CACHE_SIZE = 32;
+/**
+ * Rendered PNGs kept (one per fingerprint, least recently used dropped first). Must exceed the number of
+ * sessions shown at once, or every `/qr` re-renders (a few KiB each).
+ */
+const PNG_CACHE_SIZE = 1_024;
 
-type Acquired = { readonly kind: 'code'; readonly qr: NormalizedQr; readonly at: number; readonly timing: { firstOfSeries: boolean; bornAfter: number | null } };
+type Acquired = { readonly kind: 'code'; readonly qr: NormalizedQr; readonly at: number; readonly timing: ObservedTiming };
 
 /**
  * The live QR messages: sends a code photo, then keeps it true in place (new code, connected, expired)
@@ -29,6 +40,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
   const sleepers = new Set<() => void>();
   const tails = new Map<string, Promise<unknown>>();
   const pngs = new Map<string, Promise<Buffer>>();
+  const qrFetches = new Map<string, Promise<QrFetch>>();
   let stopped = false;
 
   function track<T>(work: Promise<T>): Promise<T> {
@@ -50,9 +62,26 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     });
   }
 
+  function fetchQr(sessionId: string): Promise<QrFetch> {
+    const pending = qrFetches.get(sessionId);
+    if (pending) return pending;
+    const at = clock.now();
+    const fetching = wasend.getQr(sessionId, { priority: 'live' }).then((qr) => ({ qr, at, seenAt: clock.now() }));
+    qrFetches.set(sessionId, fetching);
+    const forget = () => {
+      if (qrFetches.get(sessionId) === fetching) qrFetches.delete(sessionId);
+    };
+    fetching.then(forget, forget);
+    return fetching;
+  }
+
   function pngFor(fingerprint: string, payload: QrPayload): Promise<Buffer> {
     const cached = pngs.get(fingerprint);
-    if (cached) return cached;
+    if (cached) {
+      pngs.delete(fingerprint);
+      pngs.set(fingerprint, cached);
+      return cached;
+    }
     const rendering = render(payload);
     pngs.set(fingerprint, rendering);
     rendering.catch(() => pngs.delete(fingerprint));
@@ -92,6 +121,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     logger,
     clock,
     pollIntervalMs,
+    fetchQr,
     pngFor,
     withMessage,
     persist,
@@ -141,8 +171,29 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     }
   }
 
-  /** Reads the session, (re)starts it when needed, then waits up to `codeWaitMs` for a code. */
+  /** A code the session's watcher saw in a look that went out after `after` (newer than our "not ready"). */
+  function newerCode(sessionId: string, after: number): QrFetch | undefined {
+    const latest = watchers.get(sessionId)?.latest();
+    return latest !== null && latest !== undefined && latest.at > after ? latest : undefined;
+  }
+
+  /**
+   * Asks for the code first (one request when the session shows one), else reads the session, (re)starts it
+   * when needed, then waits up to `codeWaitMs` for a code. `restart` starts a fresh series whatever the state.
+   */
   async function acquireCode(sessionId: string, restart: boolean): Promise<Acquired | OpenOutcome> {
+    let askedAt: number | null = null;
+    if (!restart) {
+      askedAt = clock.now();
+      try {
+        const { qr, at, seenAt } = await fetchQr(sessionId);
+        return { kind: 'code', qr, at, timing: { firstOfSeries: false, bornAfter: null, seenAt } };
+      } catch (error) {
+        if (classifyWasendError(error) !== 'not_ready') return failureOutcome(error, sessionId, 'getQr');
+        const newer = newerCode(sessionId, askedAt);
+        if (newer) return { kind: 'code', qr: newer.qr, at: newer.at, timing: { firstOfSeries: false, bornAfter: null, seenAt: newer.seenAt } };
+      }
+    }
     let state;
     try {
       state = (await wasend.getSession(sessionId, { priority: 'live' })).status.state;
@@ -162,17 +213,26 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     }
     const firstOfSeries = startedAt !== null || state === 'starting';
     let lastNoCodeAt = startedAt;
+    /** A code the watcher saw after this is as good as ours (our answers and its looks may interleave). */
+    let noCodeSince = startedAt ?? askedAt;
     const giveUpAt = clock.now() + codeWaitMs;
     const step = Math.min(pollIntervalMs, CODE_WAIT_STEP_MAX_MS);
     for (;;) {
       if (stopped) return { kind: 'unavailable', reason: 'down' };
       const at = clock.now();
       try {
-        const qr = await wasend.getQr(sessionId, { priority: 'live' });
-        return { kind: 'code', qr, at, timing: { firstOfSeries, bornAfter: firstOfSeries ? lastNoCodeAt : null } };
+        const fetched = await fetchQr(sessionId);
+        const bornAfter = firstOfSeries ? lastNoCodeAt : null;
+        return { kind: 'code', qr: fetched.qr, at: fetched.at, timing: { firstOfSeries, bornAfter, seenAt: fetched.seenAt } };
       } catch (error) {
         if (classifyWasendError(error) !== 'not_ready') return failureOutcome(error, sessionId, 'getQr');
+        const newer = newerCode(sessionId, noCodeSince ?? at);
+        if (newer) {
+          const bornAfter = firstOfSeries ? lastNoCodeAt : null;
+          return { kind: 'code', qr: newer.qr, at: newer.at, timing: { firstOfSeries, bornAfter, seenAt: newer.seenAt } };
+        }
         lastNoCodeAt = at;
+        noCodeSince = at;
       }
       if (clock.now() + step > giveUpAt) return { kind: 'no_code' };
       await sleep(step);
@@ -196,19 +256,32 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     watcher.attach(trackedFrom(row));
   }
 
-  /** Takes a message out of its watcher and edits it to a final view; the store says `state` unless it is gone. */
+  async function editQuietly(chatId: number, messageId: number, view: QrView): Promise<'ok' | 'not_modified' | 'gone' | 'failed'> {
+    try {
+      return await messenger.edit(chatId, messageId, view);
+    } catch (error) {
+      logger.warn({ chatId, messageId, view: view.kind, err: describeError(error) }, 'live QR edit failed');
+      return 'failed';
+    }
+  }
+
+  /**
+   * Takes a message out of its watcher and edits it to a final view at once, without waiting for a code
+   * edit of that message in flight; the store says `state` unless it is gone. A code edit in flight may
+   * reach Telegram after ours, so the final view is put again once that edit is answered.
+   */
   async function finishMessage(row: Pick<LiveMessage, 'chatId' | 'messageId' | 'sessionId'>, view: QrView, state: LiveMessageState) {
-    watchers.get(row.sessionId)?.detach(row.chatId, row.messageId);
-    await withMessage(row.chatId, row.messageId, async () => {
-      let result: 'ok' | 'not_modified' | 'gone' | 'failed';
-      try {
-        result = await messenger.edit(row.chatId, row.messageId, view);
-      } catch (error) {
-        result = 'failed';
-        logger.warn({ chatId: row.chatId, messageId: row.messageId, view: view.kind, err: describeError(error) }, 'live QR edit failed');
-      }
-      persist(row.chatId, row.messageId, { state: result === 'gone' ? 'gone' : state });
-    });
+    const { chatId, messageId } = row;
+    watchers.get(row.sessionId)?.detach(chatId, messageId);
+    const overtaken = tails.has(messageKey(chatId, messageId));
+    const result = await editQuietly(chatId, messageId, view);
+    persist(chatId, messageId, { state: result === 'gone' ? 'gone' : state });
+    if (!overtaken || result === 'gone') return;
+    void track(
+      withMessage(chatId, messageId, async () => {
+        if ((await editQuietly(chatId, messageId, view)) === 'gone') persist(chatId, messageId, { state: 'gone' });
+      }),
+    );
   }
 
   function liveInChat(chatId: number): LiveMessage[] {
@@ -238,7 +311,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       ({ messageId } = await messenger.send(chatId, view));
     } catch (error) {
       logger.warn({ chatId, sessionId, err: describeError(error) }, 'could not send the QR photo');
-      return { kind: 'unavailable', reason: 'down' };
+      return { kind: 'unavailable', reason: 'telegram' };
     }
     const now = clock.now();
     const row: LiveMessage = {

@@ -15,6 +15,12 @@ export const ROTATION_MARGIN_MS = 100;
 export const FAST_RELOOK_MS = 250;
 /** Growth of the quick re-look gap per look that still shows the old code. */
 export const FAST_RELOOK_FACTOR = 1.5;
+/**
+ * When the code may still rotate for longer than this after a stale look at its earliest rotation time, the
+ * next look goes halfway through that window first (so a rotation is seen within half of it), else straight
+ * to its end. At most 3 looks pick up a rotation whose window is known.
+ */
+export const SPLIT_WINDOW_MS = 200;
 /** Longest pause after errors when Wasend does not say how long (ms). */
 export const MAX_ERROR_BACKOFF_MS = 30_000;
 
@@ -29,14 +35,41 @@ export interface CodeTiming {
   readonly bornAfter: number | null;
   /** True when we started the series and this is its first code (WAHA: 60 s instead of 20 s). */
   readonly firstOfSeries: boolean;
+  /**
+   * When an answer first showed this code (after the response arrived): the code was certainly born before.
+   * With `bornAfter` it bounds the rotation time to a window. Null or absent when unknown.
+   */
+  readonly seenAt?: number | null;
+}
+
+function lifetimeOf(code: CodeTiming): number {
+  return code.firstOfSeries ? FIRST_CODE_LIFETIME_MS : NEXT_CODE_LIFETIME_MS;
 }
 
 /** When the code is expected to have been replaced, or null when nothing tells us. */
 export function expectedRotationAt(code: CodeTiming): number | null {
   if (code.expiresAt !== null) return code.expiresAt + ROTATION_MARGIN_MS;
   if (code.bornAfter === null) return null;
-  const lifetime = code.firstOfSeries ? FIRST_CODE_LIFETIME_MS : NEXT_CODE_LIFETIME_MS;
-  return code.bornAfter + lifetime + ROTATION_MARGIN_MS;
+  return code.bornAfter + lifetimeOf(code) + ROTATION_MARGIN_MS;
+}
+
+/**
+ * The latest time the code should have been replaced (born at the latest when first seen), or null when
+ * nothing bounds it. Equal to {@link expectedRotationAt} when Wasend sent the expiry.
+ */
+export function latestRotationAt(code: CodeTiming): number | null {
+  if (code.expiresAt !== null) return code.expiresAt + ROTATION_MARGIN_MS;
+  if (code.bornAfter === null || code.seenAt === undefined || code.seenAt === null) return null;
+  return Math.max(code.seenAt, code.bornAfter) + lifetimeOf(code) + ROTATION_MARGIN_MS;
+}
+
+/**
+ * The earliest time the code can be replaced, without margin (null when unknown): a lower bound on the
+ * birth of the code that follows it.
+ */
+export function earliestRotationAt(code: CodeTiming): number | null {
+  if (code.expiresAt !== null) return code.expiresAt;
+  return code.bornAfter === null ? null : code.bornAfter + lifetimeOf(code);
 }
 
 /** The per-session look schedule. */
@@ -45,6 +78,8 @@ export interface LookSchedule {
   readonly lastLookAt: number | null;
   /** From {@link expectedRotationAt}; null when there is no code or its timing is unknown. */
   readonly expectedRotationAt: number | null;
+  /** From {@link latestRotationAt}; null when unknown. */
+  readonly latestRotationAt: number | null;
   /** Looks made at or after `expectedRotationAt` that still showed the same code. */
   readonly staleLooks: number;
   /** No look before this (rate limit or error backoff); null when there is no such limit. */
@@ -65,19 +100,31 @@ export function fastRelookGap(staleLooks: number, options: ScheduleOptions): num
   return Math.min(gap, options.pollIntervalMs);
 }
 
-/** Absolute time of the next look. */
+/**
+ * Absolute time of the next look: at once before the first look; else one poll interval after the last,
+ * or earlier at the expected rotation. When a look at or after the expected rotation still showed the old
+ * code: halfway through the rest of the rotation window (when over {@link SPLIT_WINDOW_MS}), then its end,
+ * then quick re-looks that back off up to the poll interval. Never before `retryAt`.
+ */
 export function nextLookAt(schedule: LookSchedule, options: ScheduleOptions): number {
-  const { lastLookAt, expectedRotationAt: rotation, staleLooks, retryAt } = schedule;
+  const { lastLookAt, expectedRotationAt: rotation, retryAt } = schedule;
   let at: number;
   if (lastLookAt === null) {
     at = Number.NEGATIVE_INFINITY;
   } else {
     at = lastLookAt + options.pollIntervalMs;
-    if (rotation !== null) {
-      at = rotation > lastLookAt ? Math.min(at, rotation) : Math.min(at, lastLookAt + fastRelookGap(staleLooks, options));
-    }
+    if (rotation !== null) at = Math.min(at, rotation > lastLookAt ? rotation : staleRelookAt(schedule, lastLookAt, options));
   }
   return retryAt === null ? at : Math.max(at, retryAt);
+}
+
+function staleRelookAt(schedule: LookSchedule, lastLookAt: number, options: ScheduleOptions): number {
+  const { latestRotationAt: latest, staleLooks } = schedule;
+  if (latest !== null && latest > lastLookAt) {
+    const remaining = latest - lastLookAt;
+    return staleLooks <= 1 && remaining > SPLIT_WINDOW_MS ? lastLookAt + Math.round(remaining / 2) : latest;
+  }
+  return lastLookAt + fastRelookGap(staleLooks, options);
 }
 
 /** Milliseconds from `now` until the next look is due (0 = look now). */

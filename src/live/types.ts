@@ -42,7 +42,8 @@ export type OpenOutcome =
   | { readonly kind: 'not_found' }
   /** No code appeared within `codeWaitMs`. */
   | { readonly kind: 'no_code' }
-  | { readonly kind: 'unavailable'; readonly reason: 'rate_limited' | 'down' | 'auth' | 'invalid_response' };
+  /** Wasend failed (`rate_limited`, `down`, `auth`, `invalid_response`), or Telegram refused the photo (`telegram`). */
+  | { readonly kind: 'unavailable'; readonly reason: 'rate_limited' | 'down' | 'auth' | 'invalid_response' | 'telegram' };
 
 /** The subset of a pino logger this module uses. Objects logged here never hold secrets. */
 export interface LiveLogger {

@@ -3,8 +3,10 @@ import type { NormalizedQr, QrPayload, WasendApi } from '../wasend/types.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { classifyWasendError, describeError, retryAfterOf } from './failures.js';
 import {
+  earliestRotationAt,
   errorBackoffMs,
   expectedRotationAt,
+  latestRotationAt,
   nextLookAt,
   type CodeTiming,
   type LookSchedule,
@@ -22,6 +24,8 @@ export interface TrackedMessage {
   readonly deadlineAt: number;
   /** Fingerprint of the code the Telegram message shows now (only changed after a successful edit). */
   shownFingerprint: string | null;
+  /** Fingerprint of a code edit queued or in flight for this message, so a look does not queue it twice. */
+  pendingFingerprint: string | null;
   /** Number of the code shown (1 = first code this message showed). */
   codeNumber: number;
   deadlineEditFailures: number;
@@ -37,6 +41,7 @@ export function trackedFrom(row: LiveMessage, codeNumber = 1): TrackedMessage {
     userId: row.userId,
     deadlineAt: row.deadlineAt,
     shownFingerprint: row.fingerprint,
+    pendingFingerprint: null,
     codeNumber,
     deadlineEditFailures: 0,
     deadlineRetryAt: 0,
@@ -55,6 +60,21 @@ interface CurrentCode extends CodeTiming {
   readonly seriesIndex: number | null;
 }
 
+/** One `getQr` answer: `at` is when the request went out, `seenAt` when the answer arrived. */
+export interface QrFetch {
+  readonly qr: NormalizedQr;
+  readonly at: number;
+  readonly seenAt: number;
+}
+
+/** What is known of a code's birth when it was fetched by `open`/`renew` rather than by a look. */
+export interface ObservedTiming {
+  readonly firstOfSeries: boolean;
+  readonly bornAfter: number | null;
+  /** When the answer arrived; default: now. */
+  readonly seenAt?: number;
+}
+
 /** What the watcher needs from its owner ({@link createLiveQr}). */
 export interface WatcherContext {
   readonly wasend: WasendApi;
@@ -62,6 +82,11 @@ export interface WatcherContext {
   readonly logger: LiveLogger;
   readonly clock: Clock;
   readonly pollIntervalMs: number;
+  /**
+   * `getQr` for the session, shared with every other caller while one is in flight (a look and ten `/qr`
+   * at once make one request). Rejects like `getQr`.
+   */
+  fetchQr(sessionId: string): Promise<QrFetch>;
   /** Renders a code once per fingerprint (shared by every message and by `open`). */
   pngFor(fingerprint: string, payload: QrPayload): Promise<Buffer>;
   /** Runs `task` after every earlier task on the same message, so edits of one message never cross. */
@@ -91,8 +116,10 @@ export interface SessionWatcher {
   detach(chatId: number, messageId: number): TrackedMessage | undefined;
   messages(): TrackedMessage[];
   /** Feeds a code fetched elsewhere (by `open`/`renew`) at time `at`, with what is known of its birth. */
-  observe(qr: NormalizedQr, at: number, timing?: { firstOfSeries: boolean; bornAfter: number | null }): void;
-  /** Look now (coalesced with other requests); resolves when that look is done. */
+  observe(qr: NormalizedQr, at: number, timing?: ObservedTiming): void;
+  /** The code the last answer showed and when that look went out; null when the last answer showed none. */
+  latest(): QrFetch | null;
+  /** Look now (coalesced with other requests); resolves when that look and the edits it started are done. */
   lookNow(): Promise<void>;
   /** Look soon, without waiting. */
   poke(): void;
@@ -104,8 +131,10 @@ export interface SessionWatcher {
 
 export function createSessionWatcher(sessionId: string, ctx: WatcherContext): SessionWatcher {
   const { wasend, messenger, logger, clock, pollIntervalMs } = ctx;
+  const inFlightEdits = new Set<Promise<void>>();
   const tracked = new Map<string, TrackedMessage>();
   let code: CurrentCode | null = null;
+  let latestQr: QrFetch | null = null;
   /** Last look whose answer told the current state (a code or no code); errors tell nothing. */
   let lastEvidenceAt: number | null = null;
   let lastLookAt: number | null = null;
@@ -126,11 +155,16 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
   const schedule = (): LookSchedule => ({
     lastLookAt,
     expectedRotationAt: code === null ? null : expectedRotationAt(code),
+    latestRotationAt: code === null ? null : latestRotationAt(code),
     staleLooks,
     retryAt,
   });
 
-  function observe(qr: NormalizedQr, at: number, timing?: { firstOfSeries: boolean; bornAfter: number | null }): void {
+  function observe(qr: NormalizedQr, at: number, timing?: ObservedTiming): void {
+    see(qr, at, timing?.seenAt ?? clock.now(), timing);
+  }
+
+  function see(qr: NormalizedQr, at: number, seenAt: number, timing?: ObservedTiming): void {
     if (lastEvidenceAt !== null && at < lastEvidenceAt) return; // an older answer than one already seen
     const expiresAt = qr.expiresAt ? qr.expiresAt.getTime() : null;
     if (code !== null && code.fingerprint === qr.fingerprint) {
@@ -142,11 +176,20 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
       nextIsFirst = false;
       codesSeen += 1;
       const previousIndex = code?.seriesIndex ?? null;
+      // The previous code cannot have been replaced before its lifetime was over: that bounds this birth too.
+      const previousEnd = code === null ? null : earliestRotationAt(code);
+      const bornAfter =
+        timing !== undefined
+          ? timing.bornAfter
+          : previousEnd !== null && previousEnd <= at
+            ? Math.max(previousEnd, lastEvidenceAt ?? previousEnd)
+            : lastEvidenceAt;
       code = {
         fingerprint: qr.fingerprint,
         payload: qr.payload,
         expiresAt,
-        bornAfter: timing ? timing.bornAfter : lastEvidenceAt,
+        bornAfter,
+        seenAt,
         firstOfSeries,
         seriesIndex: firstOfSeries ? 1 : previousIndex === null ? null : previousIndex + 1,
       };
@@ -154,6 +197,7 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
       logger.debug({ sessionId, fingerprint: qr.fingerprint, seriesIndex: code.seriesIndex }, 'new QR code');
     }
     lastEvidenceAt = at;
+    latestQr = { qr, at, seenAt };
     lastLookAt = lastLookAt === null ? at : Math.max(lastLookAt, at);
   }
 
@@ -204,32 +248,39 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
     const answered = waiters;
     waiters = [];
     if (due) forced = false;
+    let edits: Promise<void> = Promise.resolve();
     try {
       await expireOverdue(now);
-      if (due && tracked.size > 0) await look();
+      if (due && tracked.size > 0) edits = (await look()).edits;
     } catch (error) {
       logger.error({ sessionId, err: describeError(error) }, 'live QR look failed unexpectedly');
     } finally {
-      for (const resolve of answered) resolve();
+      void edits.finally(() => {
+        for (const resolve of answered) resolve();
+      });
     }
   }
 
-  async function look(): Promise<void> {
-    const at = clock.now();
-    lastLookAt = at;
+  /**
+   * One `getQr` and what follows from it. Code edits are started, not awaited: the next look is scheduled
+   * as soon as Wasend answered, however slow Telegram is. Resolves with the edits it started.
+   */
+  async function look(): Promise<{ edits: Promise<void> }> {
+    lastLookAt = clock.now();
     counters.looks += 1;
-    counters.wasendRequests += 1;
-    let qr: NormalizedQr;
+    let fetched: QrFetch;
     try {
-      qr = await wasend.getQr(sessionId, { priority: 'live' });
+      fetched = await ctx.fetchQr(sessionId);
     } catch (error) {
-      await onQrError(error, at);
-      return;
+      counters.wasendRequests += 1;
+      await onQrError(error, lastLookAt);
+      return { edits: Promise.resolve() };
     }
+    counters.wasendRequests += 1;
     failures = 0;
     retryAt = null;
-    observe(qr, at);
-    await showCode();
+    see(fetched.qr, fetched.at, fetched.seenAt);
+    return showCode();
   }
 
   async function onQrError(error: unknown, at: number): Promise<void> {
@@ -276,6 +327,7 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
       // and the next code that appears is compared against nothing, so it is shown at once.
       lastEvidenceAt = Math.max(lastEvidenceAt ?? at, at);
       code = null;
+      latestQr = null;
       staleLooks = 0;
       if (state === 'starting') nextIsFirst = true;
     }
@@ -288,19 +340,37 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
     logger.warn({ sessionId, err: describeError(error), failures, retryInMs: delayMs }, 'live QR look failed; will retry');
   }
 
-  async function showCode(): Promise<void> {
+  /** Renders the current code and starts the edits of every message behind it; resolves to those edits. */
+  async function showCode(): Promise<{ edits: Promise<void> }> {
     const current = code;
-    if (current === null) return;
-    const behind = [...tracked.values()].filter((m) => m.shownFingerprint !== current.fingerprint);
-    if (behind.length === 0) return;
+    if (current === null) return { edits: Promise.resolve() };
+    const behind = [...tracked.values()].filter(
+      (m) => m.shownFingerprint !== current.fingerprint && m.pendingFingerprint !== current.fingerprint,
+    );
+    if (behind.length === 0) return { edits: allEdits() };
     let png: Buffer;
     try {
       png = await ctx.pngFor(current.fingerprint, current.payload);
     } catch (error) {
       logger.warn({ sessionId, err: describeError(error) }, 'new QR code could not be rendered; messages keep the last one');
-      return;
+      return { edits: Promise.resolve() };
     }
-    await Promise.all(behind.map((m) => editToCode(m, current, png)));
+    for (const m of behind) {
+      m.pendingFingerprint = current.fingerprint;
+      const edit = editToCode(m, current, png)
+        .catch((error: unknown) => logger.error({ sessionId, err: describeError(error) }, 'live QR edit failed unexpectedly'))
+        .finally(() => {
+          inFlightEdits.delete(edit);
+          if (m.pendingFingerprint === current.fingerprint) m.pendingFingerprint = null;
+        });
+      inFlightEdits.add(edit);
+      ctx.track(edit);
+    }
+    return { edits: allEdits() };
+  }
+
+  function allEdits(): Promise<void> {
+    return Promise.all([...inFlightEdits]).then(() => undefined);
   }
 
   function editToCode(m: TrackedMessage, current: CurrentCode, png: Buffer): Promise<void> {
@@ -320,6 +390,7 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
       if (result === 'gone') {
         tracked.delete(key);
         ctx.persist(m.chatId, m.messageId, { state: 'gone' });
+        reschedule(); // edits outlive their look: the last message gone must end the watch now, not at the next timer
         return;
       }
       m.shownFingerprint = current.fingerprint;
@@ -391,6 +462,7 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
     },
     messages: () => [...tracked.values()],
     observe,
+    latest: () => (code === null ? null : latestQr),
     lookNow() {
       if (halted || ctx.isStopped() || tracked.size === 0) return Promise.resolve();
       forced = true;

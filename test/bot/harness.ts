@@ -32,9 +32,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { sessions?: SimSessionSpec[]; speed?: number } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  sessions?: SimSessionSpec[];
+  /** Simulator speed factor, default 10. */
+  speed?: number;
+  /** Simulator STARTING phase in unscaled ms, default 1000. */
+  startingMs?: number;
+  /** How long `/qr` waits for a first code (createApp `codeWaitMs`), default the app's. */
+  codeWaitMs?: number;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'bot-test-'));
-  const sim = await createWasendSimulator({ apiKey: API_KEY, speed: options.speed ?? 10, startingMs: 1_000, sessions: options.sessions ?? [] });
+  const sim = await createWasendSimulator({ apiKey: API_KEY, speed: options.speed ?? 10, startingMs: options.startingMs ?? 1_000, sessions: options.sessions ?? [] });
   const tg = await createFakeTelegram();
   const logs: string[] = [];
   const config: Config = {
@@ -56,7 +66,7 @@ export async function startHarness(options: { sessions?: SimSessionSpec[]; speed
   });
   const logger = createLogger({ level: 'debug', secrets: [tg.token, API_KEY], destination });
   const launch = async () => {
-    const app = await createApp(config, { logger });
+    const app = await createApp(config, { logger, ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}) });
     await app.start();
     return app;
   };

@@ -274,6 +274,22 @@ export class FakeMessenger implements QrMessenger {
   private readonly faults: Array<{ chatId?: number; fault: EditFault; count: number }> = [];
   /** When set, every edit waits for it (to test work in flight). */
   gate: Promise<void> | null = null;
+  private readonly holds: Array<{ matches: (view: QrView) => boolean; released: Promise<void> }> = [];
+
+  /**
+   * Edits whose view matches wait (after being recorded as called) until the returned function is called,
+   * then apply: like Telegram answering one slow request late.
+   */
+  holdEdits(matches: (view: QrView) => boolean): () => void {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const hold = { matches, released };
+    this.holds.push(hold);
+    return () => {
+      this.holds.splice(this.holds.indexOf(hold), 1);
+      release();
+    };
+  }
 
   constructor(private readonly clock: FakeClock) {}
 
@@ -287,6 +303,8 @@ export class FakeMessenger implements QrMessenger {
   async edit(chatId: number, messageId: number, view: QrView): Promise<'ok' | 'not_modified' | 'gone'> {
     this.calls.push({ method: 'edit', chatId, messageId, view, at: this.clock.now() });
     if (this.gate) await this.gate;
+    const hold = this.holds.find((h) => h.matches(view));
+    if (hold) await hold.released;
     const fault = this.faults.find((f) => f.count > 0 && (f.chatId === undefined || f.chatId === chatId));
     if (fault) {
       fault.count -= 1;

@@ -19,7 +19,9 @@ const BOB = 22;
 
 let running: Array<{ live: LiveQr; clock: FakeClock }> = [];
 
-function setup(options: { watchTimeoutMs?: number; store?: MemoryLiveStore; clock?: FakeClock; messenger?: FakeMessenger; wasend?: FakeWasend } = {}) {
+function setup(
+  options: { watchTimeoutMs?: number; pollIntervalMs?: number; store?: MemoryLiveStore; clock?: FakeClock; messenger?: FakeMessenger; wasend?: FakeWasend } = {},
+) {
   const clock = options.clock ?? new FakeClock();
   const wasend = options.wasend ?? new FakeWasend(clock);
   const messenger = options.messenger ?? new FakeMessenger(clock);
@@ -32,7 +34,7 @@ function setup(options: { watchTimeoutMs?: number; store?: MemoryLiveStore; cloc
     messenger,
     render: fakeRender.render,
     logger,
-    pollIntervalMs: POLL_MS,
+    pollIntervalMs: options.pollIntervalMs ?? POLL_MS,
     watchTimeoutMs: options.watchTimeoutMs ?? WATCH_MS,
     codeWaitMs: 30_000,
     clock,
@@ -91,11 +93,16 @@ describe('open', () => {
     t.wasend.addSession('demo', { status: 'SCAN_QR_CODE' });
     expect(await t.open(ALICE, 'nope')).toEqual({ kind: 'not_found' });
 
-    t.wasend.failNext('getSession', () => createWasendApiError({ status: 429, method: 'GET', path: '/sessions/demo', retryAfterMs: 5000 }));
+    t.wasend.failNext('getQr', () => createWasendApiError({ status: 429, method: 'GET', path: '/sessions/demo/qr', retryAfterMs: 5000 }));
     expect(await t.open(ALICE)).toEqual({ kind: 'unavailable', reason: 'rate_limited' });
 
-    t.wasend.failNext('getSession', () => createWasendApiError({ status: 401, method: 'GET', path: '/sessions/demo' }));
+    t.wasend.failNext('getQr', () => createWasendApiError({ status: 401, method: 'GET', path: '/sessions/demo/qr' }));
     expect(await t.open(ALICE)).toEqual({ kind: 'unavailable', reason: 'auth' });
+
+    t.wasend.stop('demo');
+    t.wasend.failNext('getSession', () => createWasendApiError({ status: 429, method: 'GET', path: '/sessions/demo', retryAfterMs: 5000 }));
+    expect(await t.open(ALICE)).toEqual({ kind: 'unavailable', reason: 'rate_limited' });
+    t.wasend.addSession('demo', { status: 'SCAN_QR_CODE' });
 
     t.wasend.failNext('getQr', () => createWasendApiError({ status: 503, method: 'GET', path: '/sessions/demo/qr' }));
     expect(await t.open(ALICE)).toEqual({ kind: 'unavailable', reason: 'down' });
@@ -494,5 +501,129 @@ describe('webhooks, restart and stop', () => {
     await t.clock.advance(2_000);
     expect(t.messenger.shows(ALICE, id)).toBe('2@demo-1-1');
     expect(t.logger.entries.some((e) => e.level === 'error')).toBe(true);
+  });
+});
+
+describe('speed: Telegram and Wasend do not wait on each other', () => {
+  it('asks Wasend once when the session already shows a code, and chats opening at once share that request', async () => {
+    const t = setup();
+    t.wasend.addSession('demo', { status: 'SCAN_QR_CODE' });
+    expect((await t.open(ALICE)).kind).toBe('sent');
+    expect(t.wasend.calls.map((c) => c.method)).toEqual(['getQr']);
+
+    t.wasend.addSession('other', { status: 'SCAN_QR_CODE' });
+    const chats = Array.from({ length: 10 }, (_, i) => 1_000 + i);
+    const outcomes = await t.clock.run(Promise.all(chats.map((chatId) => t.live.open({ chatId, userId: chatId, sessionId: 'other' }))));
+    expect(outcomes.map((o) => o.kind)).toEqual(chats.map(() => 'sent'));
+    expect(t.wasend.callsOf('getQr', 'other')).toHaveLength(1);
+    for (const chatId of chats) expect(t.messenger.sends(chatId)).toHaveLength(1);
+  });
+
+  it('says Telegram failed, not Wasend, when the photo cannot be sent', async () => {
+    const t = setup();
+    t.wasend.addSession('demo', { status: 'SCAN_QR_CODE' });
+    t.messenger.send = async () => {
+      throw new Error('Telegram: 400 Bad Request: chat not found');
+    };
+    expect(await t.open(ALICE)).toEqual({ kind: 'unavailable', reason: 'telegram' });
+    expect(t.store.listLive()).toHaveLength(0);
+    expect(t.live.liveSessions()).toEqual([]);
+  });
+
+  it('keeps looking every poll interval while Telegram is slow to apply an edit, without queueing that edit twice', async () => {
+    const t = setup({ pollIntervalMs: 100 });
+    t.wasend.addSession('demo', { status: 'SCAN_QR_CODE', codeAgeMs: 59_700 });
+    const id = await t.sentId(ALICE);
+    const release = t.messenger.holdEdits((view) => view.kind === 'code');
+    await t.clock.advance(500);
+    expect(t.messenger.edits(ALICE, id)).toHaveLength(1);
+
+    const looks = t.wasend.callsOf('getQr').length;
+    await t.clock.advance(1_000);
+    expect(t.wasend.callsOf('getQr').length - looks).toBeGreaterThanOrEqual(9);
+    expect(t.messenger.edits(ALICE, id)).toHaveLength(1);
+
+    release();
+    await t.clock.advance(100);
+    expect(t.messenger.shows(ALICE, id)).toBe('2@demo-1-1');
+    expect(t.store.get(ALICE, id)?.fingerprint).toBe('demo#1.1');
+  });
+
+  it('cancel edits at once while a code edit is in flight, and that late code edit does not win', async () => {
+    const t = setup({ pollIntervalMs: 100 });
+    t.wasend.addSession('demo', { status: 'SCAN_QR_CODE', codeAgeMs: 59_700 });
+    const id = await t.sentId(ALICE);
+    const release = t.messenger.holdEdits((view) => view.kind === 'code');
+    await t.clock.advance(500);
+    expect(t.messenger.edits(ALICE, id).map((e) => e.view.kind)).toEqual(['code']);
+
+    let cancelled: boolean | undefined;
+    void t.live.cancel(ALICE, id).then((result) => (cancelled = result));
+    await t.clock.flush();
+    expect(cancelled).toBe(true);
+    expect(t.messenger.shows(ALICE, id)).toBe('cancelled');
+    expect(t.store.get(ALICE, id)?.state).toBe('cancelled');
+
+    release(); // Telegram applies the old code edit after the cancel...
+    await t.clock.advance(1_000);
+    expect(t.messenger.shows(ALICE, id)).toBe('cancelled'); // ...and the cancel is put back on top.
+    expect(t.store.get(ALICE, id)?.state).toBe('cancelled');
+    expect(t.live.liveSessions()).toEqual([]);
+    expect(t.clock.pendingTimers).toBe(0);
+  });
+
+  it('cancel does not wait for a look whose Wasend answer is slow, and that answer edits nothing', async () => {
+    const t = setup({ pollIntervalMs: 100 });
+    t.wasend.addSession('demo', { status: 'SCAN_QR_CODE', codeAgeMs: 59_700 });
+    const id = await t.sentId(ALICE);
+    let answer!: () => void;
+    const slow = new Promise<void>((resolve) => (answer = resolve));
+    const getQr = t.wasend.getQr.bind(t.wasend);
+    t.wasend.getQr = async (sessionId, options) => {
+      await slow;
+      return getQr(sessionId, options);
+    };
+    await t.clock.advance(500);
+    expect(await t.live.cancel(ALICE, id)).toBe(true);
+    expect(t.messenger.shows(ALICE, id)).toBe('cancelled');
+
+    answer();
+    await t.clock.advance(1_000);
+    expect(t.messenger.shows(ALICE, id)).toBe('cancelled');
+    expect(t.messenger.edits(ALICE, id).map((e) => e.view.kind)).toEqual(['cancelled']);
+  });
+
+  it('ends the watch as soon as the last message turns out gone, not at the next look', async () => {
+    const t = setup();
+    t.wasend.addSession('demo', { status: 'SCAN_QR_CODE', codeAgeMs: 59_000 });
+    const id = await t.sentId(ALICE);
+    t.messenger.deleteByUser(ALICE, id);
+    const release = t.messenger.holdEdits((view) => view.kind === 'code');
+    await t.clock.advance(POLL_MS + 100); // the look after the rotation at 60 s is done; its edit is still on its way
+    expect(t.messenger.edits(ALICE, id)).toHaveLength(1);
+    release(); // Telegram: message to edit not found
+    await t.clock.flush();
+    expect(t.store.get(ALICE, id)?.state).toBe('gone');
+    expect(t.live.liveSessions()).toEqual([]);
+    expect(t.clock.pendingTimers).toBe(0);
+  });
+
+  it('a second chat waiting for a code takes the one the watcher just saw when its own answers say not ready', async () => {
+    const t = setup({ pollIntervalMs: 1_000 });
+    t.wasend.addSession('demo', { status: 'SCAN_QR_CODE' });
+    await t.sentId(ALICE);
+    const grid = t.clock.now();
+    const getQr = t.wasend.getQr.bind(t.wasend);
+    // Answers disagree with each other (a flapping backend): only the watcher's looks, on its 1 s grid, get a code.
+    t.wasend.getQr = async (sessionId, options) => {
+      if ((t.clock.now() - grid) % 1_000 !== 0) throw createWasendApiError({ status: 422, method: 'GET', path: `/sessions/${sessionId}/qr` });
+      return getQr(sessionId, options);
+    };
+    await t.clock.advance(500);
+    const started = t.clock.now();
+    const outcome = await t.open(BOB);
+    expect(outcome.kind).toBe('sent');
+    expect(t.messenger.shows(BOB, (outcome as { messageId: number }).messageId)).toBe('2@demo-1-0');
+    expect(t.clock.now() - started).toBeLessThan(5_000);
   });
 });

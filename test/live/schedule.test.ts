@@ -1,11 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   errorBackoffMs,
   expectedRotationAt,
   FIRST_CODE_LIFETIME_MS,
+  latestRotationAt,
   NEXT_CODE_LIFETIME_MS,
+  nextLookAt,
   nextLookDelay,
   ROTATION_MARGIN_MS,
+  SPLIT_WINDOW_MS,
   type LookSchedule,
 } from '../../src/live/schedule.js';
 
@@ -15,6 +19,7 @@ const T = 1_000_000;
 const schedule = (patch: Partial<LookSchedule>): LookSchedule => ({
   lastLookAt: T,
   expectedRotationAt: null,
+  latestRotationAt: null,
   staleLooks: 0,
   retryAt: null,
   ...patch,
@@ -74,6 +79,48 @@ describe('nextLookDelay', () => {
 
   it('is never negative when a look is overdue', () => {
     expect(nextLookDelay(schedule({}), T + 60_000, poll)).toBe(0);
+  });
+});
+
+describe('picking up a rotation whose window is known', () => {
+  /** Looks from `schedule` until one is at or after the real rotation; counts those made at or after the expected one. */
+  function pickUp(start: LookSchedule, rotatesAt: number, pollIntervalMs: number) {
+    let schedule = start;
+    let looksInWindow = 0;
+    for (let i = 0; i < 100; i++) {
+      const at = nextLookAt(schedule, { pollIntervalMs });
+      const atOrAfterExpected = schedule.expectedRotationAt !== null && at >= schedule.expectedRotationAt;
+      if (atOrAfterExpected) looksInWindow += 1;
+      if (at >= rotatesAt) return { looksInWindow, lagMs: at - rotatesAt };
+      schedule = { ...schedule, lastLookAt: at, staleLooks: schedule.staleLooks + (atOrAfterExpected ? 1 : 0) };
+    }
+    throw new Error('never picked up');
+  }
+
+  it('needs at most 3 looks and is late by at most half the window (or the split threshold) plus the margin', () => {
+    fc.assert(
+      fc.property(
+        // How long after the last look without it the code was first seen: at most a poll interval apart.
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }), // where in its window the code really rotates
+        fc.integer({ min: 1, max: 2_000 }), // the last look before the window opens
+        fc.constantFrom(2_000, 10_000), // a shorter interval puts more of its own looks in the window
+        (uncertainty, where, lastLookBefore, pollIntervalMs) => {
+          const uncertaintyMs = Math.round(uncertainty * pollIntervalMs);
+          const code = { expiresAt: null, bornAfter: T, seenAt: T + uncertaintyMs, firstOfSeries: false };
+          const earliest = expectedRotationAt(code)!;
+          const latest = latestRotationAt(code)!;
+          const rotatesAt = T + NEXT_CODE_LIFETIME_MS + Math.floor(where * uncertaintyMs);
+          const { looksInWindow, lagMs } = pickUp(
+            { lastLookAt: earliest - lastLookBefore, expectedRotationAt: earliest, latestRotationAt: latest, staleLooks: 0, retryAt: null },
+            rotatesAt,
+            pollIntervalMs,
+          );
+          expect(looksInWindow).toBeLessThanOrEqual(3);
+          expect(lagMs).toBeLessThanOrEqual(Math.max(uncertaintyMs / 2, SPLIT_WINDOW_MS) + ROTATION_MARGIN_MS + 1);
+        },
+      ),
+    );
   });
 });
 

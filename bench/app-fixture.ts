@@ -1,0 +1,141 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp, type App } from '../src/app.js';
+import type { Config } from '../src/config.js';
+import { createLogger } from '../src/logger.js';
+import { createWasendSimulator, type SimSessionSpec, type WasendSimulator } from '../src/simulator/server.js';
+import { createStore } from '../src/store/sqlite.js';
+import { createFakeTelegram, type FakeTelegram } from '../test/support/fake-telegram.js';
+
+const API_KEY = 'sim-key-for-bench';
+
+export interface BenchAppOptions {
+  readonly sessions: SimSessionSpec[];
+  /** Simulator speed factor, default 1. */
+  readonly speed?: number;
+  /** WASEND_POLL_INTERVAL_MS, default 2000 (the app's default). */
+  readonly pollIntervalMs?: number;
+  /** WASEND_MAX_RPS, default 10 (the app's default). */
+  readonly maxRps?: number;
+  readonly adminIds?: readonly number[];
+  /** Granted before the app starts. */
+  readonly grants?: ReadonlyArray<{ userId: number; sessionId: string }>;
+}
+
+export interface BenchApp {
+  readonly sim: WasendSimulator;
+  readonly tg: FakeTelegram;
+  readonly app: App;
+  readonly config: Config;
+  /** Log lines at warn or above (JSON). */
+  readonly warnings: string[];
+  close(): Promise<void>;
+}
+
+/** The whole app in-process against the Wasend simulator and the fake Telegram, with production defaults unless told. */
+export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-app-'));
+  const sim = await createWasendSimulator({ apiKey: API_KEY, speed: options.speed ?? 1, sessions: options.sessions });
+  const tg = await createFakeTelegram();
+  const config: Config = {
+    telegram: { token: tg.token, apiRoot: tg.apiRoot, protectContent: true },
+    wasend: {
+      baseUrl: sim.url,
+      apiKey: API_KEY,
+      timeoutMs: 15_000,
+      maxRetries: 3,
+      pollIntervalMs: options.pollIntervalMs ?? 2_000,
+      maxRps: options.maxRps ?? 10,
+    },
+    adminIds: new Set(options.adminIds ?? []),
+    databasePath: join(dir, 'bot.sqlite'),
+    logLevel: 'warn',
+    http: { host: '127.0.0.1' },
+    inviteTtlMs: 60_000,
+    qrWatchTimeoutMs: 600_000,
+    healthCheckIntervalMs: 600_000,
+  };
+  if (options.grants && options.grants.length > 0) {
+    const store = createStore(config.databasePath);
+    for (const { userId, sessionId } of options.grants) store.grants.grant(userId, sessionId, 1);
+    store.close();
+  }
+  const warnings: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      warnings.push(chunk.toString());
+      callback();
+    },
+  });
+  const logger = createLogger({ level: 'warn', secrets: [tg.token, API_KEY], destination });
+  const app = await createApp(config, { logger });
+  await app.start();
+  return {
+    sim,
+    tg,
+    app,
+    config,
+    warnings,
+    async close() {
+      await app.stop();
+      await tg.close();
+      await sim.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Incremental index of the fake Telegram's calls by method and chat (scanning every call per check would be quadratic). */
+export function createCallIndex(tg: FakeTelegram) {
+  let cursor = 0;
+  const byKey = new Map<string, Array<{ at: number; ok: boolean; params: Record<string, unknown> }>>();
+  const sync = () => {
+    for (; cursor < tg.calls.length; cursor += 1) {
+      const call = tg.calls[cursor]!;
+      const key = `${call.method}:${String(call.params.chat_id)}`;
+      let list = byKey.get(key);
+      if (!list) byKey.set(key, (list = []));
+      list.push(call);
+    }
+  };
+  return {
+    /** Successful calls of `method` to `chatId`, in arrival order. */
+    of(method: string, chatId: number) {
+      sync();
+      return (byKey.get(`${method}:${chatId}`) ?? []).filter((c) => c.ok);
+    },
+  };
+}
+
+/** Samples the process RSS every `everyMs` until stopped; returns the peak. */
+export function sampleRss(everyMs = 25) {
+  const baseline = process.memoryUsage.rss();
+  let peak = baseline;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, everyMs);
+  return {
+    baseline,
+    stop() {
+      clearInterval(timer);
+      peak = Math.max(peak, process.memoryUsage.rss());
+      return peak;
+    },
+  };
+}
+
+export function statsOf(samples: readonly number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const pick = (fraction: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN;
+  return {
+    medianMs: pick(0.5),
+    p99Ms: pick(0.99),
+    meanMs: samples.reduce((sum, v) => sum + v, 0) / Math.max(1, samples.length),
+    samples,
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
