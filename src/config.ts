@@ -88,7 +88,7 @@ const schema = z.object({
     z
       .string({ error: 'is missing: the token BotFather gave you, like 123456:ABC-DEF...' })
       .trim()
-      .regex(/^\d+:[\w-]{20,}$/, 'does not look like a bot token (expected 123456:ABC-DEF...)'),
+      .regex(/^\d+:[\w-]{10,}$/, 'does not look like a bot token (expected 123456:ABC-DEF...)'),
   ),
   WASEND_API_KEY: z.preprocess(
     blankToUndefined,
