@@ -96,6 +96,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       logger: logger.child({ module: 'updates' }),
     });
     const onWasendEvent = (event: WasendStatusEvent) => {
+      liveQr.noteWebhookEvent(event.sessionId);
       liveQr.poke(event.sessionId);
       monitor.poke(event.sessionId, event.status);
     };

@@ -150,14 +150,15 @@ const EXPIRED_REASONS: Record<Extract<QrView, { kind: 'expired' }>['reason'], st
 export function captionFor(view: QrView): string {
   switch (view.kind) {
     case 'code': {
+      // No expiry and no estimate: say nothing rather than guess (codeNumber restarts after a restart).
       const validity =
-        view.expiresAt !== null
-          ? `valid until ${new Date(view.expiresAt).toISOString().slice(11, 19)} (UTC)`
-          : `valid for about ${view.codeNumber <= 1 ? 60 : 20} s`;
+        view.expiresAt === null
+          ? ''
+          : `, valid until ${view.estimated ? '~' : ''}${new Date(view.expiresAt).toISOString().slice(11, 19)} (UTC)`;
       return [
         `📱 ${view.sessionId}`,
         'Scan in WhatsApp: Settings -> Linked devices -> Link a device',
-        `Code ${view.codeNumber}, ${validity}. This message updates itself.`,
+        `Code ${view.codeNumber}${validity}. This message updates itself.`,
       ].join('\n');
     }
     case 'waiting':

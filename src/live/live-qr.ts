@@ -1,7 +1,15 @@
-import type { LiveMessage, LiveMessageState } from '../store/types.js';
+import type { LiveMessage } from '../store/types.js';
 import type { NormalizedQr, QrPayload } from '../wasend/types.js';
 import { systemClock } from './clock.js';
 import { classifyWasendError, describeError } from './failures.js';
+import {
+  createFinalEdits,
+  DEFAULT_FINAL_EDIT_GIVE_UP_MS,
+  finalViewOf,
+  type FinalEditResult,
+  type FinalView,
+} from './final-edits.js';
+import { codeExpiry } from './schedule.js';
 import type { LiveQr, LiveQrDeps, OpenOutcome, QrView } from './types.js';
 import {
   createSessionWatcher,
@@ -15,6 +23,12 @@ import {
 
 /** Default of {@link LiveQrDeps.codeWaitMs}. */
 export const DEFAULT_CODE_WAIT_MS = 30_000;
+/** Default of {@link LiveQrDeps.webhookPollFactor}. */
+export const DEFAULT_WEBHOOK_POLL_FACTOR = 3;
+/** Default of {@link LiveQrDeps.webhookFreshMs}: 5 minutes. */
+export const DEFAULT_WEBHOOK_FRESH_MS = 300_000;
+/** Sessions whose last webhook event is remembered; older ones are dropped beyond this. */
+const WEBHOOK_SESSIONS_KEPT = 4_096;
 /** Longest wait of `stop()` for work in flight. */
 const STOP_GRACE_MS = 3_000;
 /** Gap between two `getQr` calls while `open` waits for the first code. */
@@ -35,6 +49,10 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
   const { wasend, store, messenger, render, logger, pollIntervalMs, watchTimeoutMs } = deps;
   const clock = deps.clock ?? systemClock;
   const codeWaitMs = deps.codeWaitMs ?? DEFAULT_CODE_WAIT_MS;
+  const webhookPollFactor = Math.max(1, deps.webhookPollFactor ?? DEFAULT_WEBHOOK_POLL_FACTOR);
+  const webhookFreshMs = deps.webhookFreshMs ?? DEFAULT_WEBHOOK_FRESH_MS;
+  /** When the last webhook event of each session arrived (insertion order = oldest first). */
+  const webhookSeenAt = new Map<string, number>();
   const watchers = new Map<string, SessionWatcher>();
   const inFlight = new Set<Promise<unknown>>();
   const sleepers = new Set<() => void>();
@@ -115,12 +133,30 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     }
   }
 
+  const finals = createFinalEdits({
+    messenger,
+    logger,
+    clock,
+    retryBaseMs: pollIntervalMs,
+    giveUpMs: deps.finalEditGiveUpMs ?? DEFAULT_FINAL_EDIT_GIVE_UP_MS,
+    persist,
+    withMessage,
+    track: (work) => void track(work),
+  });
+
+  function linkPollIntervalMs(sessionId: string): number {
+    const seenAt = webhookSeenAt.get(sessionId);
+    return seenAt !== undefined && clock.now() - seenAt < webhookFreshMs ? pollIntervalMs * webhookPollFactor : pollIntervalMs;
+  }
+
   const context: WatcherContext = {
     wasend,
     messenger,
     logger,
     clock,
     pollIntervalMs,
+    linkPollIntervalMs,
+    finals,
     fetchQr,
     pngFor,
     withMessage,
@@ -239,13 +275,23 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     }
   }
 
-  function codeView(sessionId: string, qr: NormalizedQr, png: Buffer): QrView {
+  function codeView(sessionId: string, acquired: Acquired, png: Buffer): QrView {
+    const { qr, timing } = acquired;
+    const expiry =
+      watchers.get(sessionId)?.expiryOf(qr.fingerprint) ??
+      codeExpiry({
+        expiresAt: qr.expiresAt ? qr.expiresAt.getTime() : null,
+        bornAfter: timing.bornAfter,
+        firstOfSeries: timing.firstOfSeries,
+        seenAt: timing.seenAt ?? null,
+      });
     return {
       kind: 'code',
       sessionId,
       png,
       fingerprint: qr.fingerprint,
-      expiresAt: qr.expiresAt ? qr.expiresAt.getTime() : null,
+      expiresAt: expiry?.at ?? null,
+      ...(expiry?.estimated ? { estimated: true } : {}),
       codeNumber: 1,
     };
   }
@@ -256,30 +302,30 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     watcher.attach(trackedFrom(row));
   }
 
-  async function editQuietly(chatId: number, messageId: number, view: QrView): Promise<'ok' | 'not_modified' | 'gone' | 'failed'> {
-    try {
-      return await messenger.edit(chatId, messageId, view);
-    } catch (error) {
-      logger.warn({ chatId, messageId, view: view.kind, err: describeError(error) }, 'live QR edit failed');
-      return 'failed';
-    }
-  }
-
   /**
    * Takes a message out of its watcher and edits it to a final view at once, without waiting for a code
-   * edit of that message in flight; the store says `state` unless it is gone. A code edit in flight may
-   * reach Telegram after ours, so the final view is put again once that edit is answered.
+   * edit of that message in flight. A refused edit stays pending in `finals` (retried until Telegram takes
+   * it). A code edit in flight may reach Telegram after ours, so the final view is put again once that edit
+   * is answered.
    */
-  async function finishMessage(row: Pick<LiveMessage, 'chatId' | 'messageId' | 'sessionId'>, view: QrView, state: LiveMessageState) {
+  async function finishMessage(row: Pick<LiveMessage, 'chatId' | 'messageId' | 'sessionId'>, view: FinalView) {
     const { chatId, messageId } = row;
+    const target = { chatId, messageId, sessionId: row.sessionId };
     watchers.get(row.sessionId)?.detach(chatId, messageId);
     const overtaken = tails.has(messageKey(chatId, messageId));
-    const result = await editQuietly(chatId, messageId, view);
-    persist(chatId, messageId, { state: result === 'gone' ? 'gone' : state });
-    if (!overtaken || result === 'gone') return;
+    const result = await finals.put(target, view);
+    if (!overtaken || result === 'gone' || result === 'failed') return;
     void track(
       withMessage(chatId, messageId, async () => {
-        if ((await editQuietly(chatId, messageId, view)) === 'gone') persist(chatId, messageId, { state: 'gone' });
+        if (finals.has(chatId, messageId)) return; // a retry of its own is scheduled
+        let again: FinalEditResult;
+        try {
+          again = await messenger.edit(chatId, messageId, view);
+        } catch (error) {
+          logger.warn({ chatId, messageId, view: view.kind, err: describeError(error) }, 'final live QR edit failed; will retry');
+          again = 'failed';
+        }
+        finals.record(target, view, again);
       }),
     );
   }
@@ -305,7 +351,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       logger.warn({ sessionId, err: describeError(error) }, 'QR code could not be rendered');
       return { kind: 'unavailable', reason: 'invalid_response' };
     }
-    const view = codeView(sessionId, acquired.qr, png);
+    const view = codeView(sessionId, acquired, png);
     let messageId: number;
     try {
       ({ messageId } = await messenger.send(chatId, view));
@@ -321,7 +367,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       sessionId,
       state: 'showing',
       fingerprint: acquired.qr.fingerprint,
-      expiresAt: view.kind === 'code' ? view.expiresAt : null,
+      expiresAt: acquired.qr.expiresAt ? acquired.qr.expiresAt.getTime() : null,
       deadlineAt: now + watchTimeoutMs,
       createdAt: now,
       updatedAt: now,
@@ -336,7 +382,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     for (const m of watchers.get(sessionId)?.messages() ?? []) if (m.chatId === chatId) earlier.set(m.messageId, { ...m, sessionId });
     earlier.delete(messageId);
     watch(row, acquired);
-    await Promise.all([...earlier.values()].map((m) => finishMessage(m, { kind: 'retired', sessionId }, 'retired')));
+    await Promise.all([...earlier.values()].map((m) => finishMessage(m, { kind: 'retired', sessionId })));
     return { kind: 'sent', messageId };
   }
 
@@ -357,7 +403,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     }
     const acquired = await acquireCode(sessionId, true);
     if (acquired.kind === 'already_connected') {
-      await finishMessage(row, { kind: 'connected', sessionId }, 'connected');
+      await finishMessage(row, { kind: 'connected', sessionId });
       return acquired;
     }
     if (acquired.kind !== 'code') return acquired;
@@ -368,8 +414,10 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       logger.warn({ sessionId, err: describeError(error) }, 'QR code could not be rendered');
       return { kind: 'unavailable', reason: 'invalid_response' };
     }
-    const view = codeView(sessionId, acquired.qr, png);
+    const view = codeView(sessionId, acquired, png);
     findTracked(chatId, messageId)?.detach(chatId, messageId);
+    const pendingFinal = finals.has(chatId, messageId) ? finalViewOf(row) : undefined;
+    finals.forget(chatId, messageId);
     const result = await withMessage(chatId, messageId, async () => {
       try {
         return await messenger.edit(chatId, messageId, view);
@@ -378,7 +426,10 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
         return 'failed' as const;
       }
     });
-    if (result === 'failed') return { kind: 'unavailable', reason: 'down' };
+    if (result === 'failed') {
+      if (pendingFinal) finals.record({ chatId, messageId, sessionId }, pendingFinal, 'failed');
+      return { kind: 'unavailable', reason: 'down' };
+    }
     if (result === 'gone') {
       persist(chatId, messageId, { state: 'gone' });
       return { kind: 'not_found' };
@@ -389,9 +440,11 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       userId,
       state: 'showing',
       fingerprint: acquired.qr.fingerprint,
-      expiresAt: view.kind === 'code' ? view.expiresAt : null,
+      expiresAt: acquired.qr.expiresAt ? acquired.qr.expiresAt.getTime() : null,
       deadlineAt: now + watchTimeoutMs,
       updatedAt: now,
+      expiredReason: null,
+      finalEditSince: null,
     };
     try {
       store.update(chatId, messageId, {
@@ -400,6 +453,8 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
         expiresAt: renewed.expiresAt,
         deadlineAt: renewed.deadlineAt,
         userId,
+        expiredReason: null,
+        finalEditSince: null,
       }, now);
     } catch (error) {
       logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the renewed live QR message');
@@ -409,6 +464,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
   }
 
   async function refresh(chatId: number, messageId: number): Promise<void> {
+    if (finals.has(chatId, messageId)) return finals.retryNow(chatId, messageId);
     await findTracked(chatId, messageId)?.lookNow();
   }
 
@@ -421,8 +477,11 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       logger.error({ chatId, messageId, err: describeError(error) }, 'could not read the live QR message');
     }
     const sessionId = watcher?.sessionId ?? (row?.state === 'showing' ? row.sessionId : undefined);
-    if (sessionId === undefined) return false;
-    await finishMessage({ chatId, messageId, sessionId }, { kind: 'cancelled', sessionId }, 'cancelled');
+    if (sessionId === undefined) {
+      await finals.retryNow(chatId, messageId);
+      return false;
+    }
+    await finishMessage({ chatId, messageId, sessionId }, { kind: 'cancelled', sessionId });
     return true;
   }
 
@@ -435,7 +494,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       }
     }
     await Promise.all(
-      [...targets.values()].map((m) => finishMessage(m, { kind: 'cancelled', sessionId: m.sessionId }, 'cancelled')),
+      [...targets.values()].map((m) => finishMessage(m, { kind: 'cancelled', sessionId: m.sessionId })),
     );
     return targets.size;
   }
@@ -443,12 +502,16 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
   async function resume(): Promise<void> {
     if (stopped) return;
     let rows: LiveMessage[];
+    let pendingFinals: LiveMessage[];
     try {
       rows = store.listLive();
+      pendingFinals = store.listFinalPending();
     } catch (error) {
       logger.error({ err: describeError(error) }, 'could not read live QR messages to resume');
       return;
     }
+    finals.resume(pendingFinals);
+    if (pendingFinals.length > 0) logger.info({ messages: pendingFinals.length }, 'retrying final views of live QR messages');
     for (const row of rows) {
       if (findTracked(row.chatId, row.messageId)) continue;
       watcherFor(row.sessionId).attach(trackedFrom(row));
@@ -458,6 +521,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
 
   async function stop(): Promise<void> {
     stopped = true;
+    finals.stop();
     for (const watcher of watchers.values()) watcher.halt();
     for (const wakeUp of [...sleepers]) wakeUp();
     let graceTimer: unknown;
@@ -490,6 +554,14 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     cancelChat: guarded(cancelChat),
     poke(sessionId) {
       if (!stopped) watchers.get(sessionId)?.poke();
+    },
+    noteWebhookEvent(sessionId) {
+      webhookSeenAt.delete(sessionId);
+      webhookSeenAt.set(sessionId, clock.now());
+      if (webhookSeenAt.size > WEBHOOK_SESSIONS_KEPT) {
+        const oldest = webhookSeenAt.keys().next().value;
+        if (oldest !== undefined) webhookSeenAt.delete(oldest);
+      }
     },
     resume,
     liveSessions: () => [...watchers.keys()].sort(),

@@ -72,6 +72,16 @@ export function earliestRotationAt(code: CodeTiming): number | null {
   return code.bornAfter === null ? null : code.bornAfter + lifetimeOf(code);
 }
 
+/**
+ * The best known expiry of a code: Wasend's when it sent one, else the latest rotation the schedule expects
+ * (`estimated`), else null (nothing bounds the code's birth: no time is better than a wrong one).
+ */
+export function codeExpiry(code: CodeTiming): { readonly at: number; readonly estimated: boolean } | null {
+  if (code.expiresAt !== null) return { at: code.expiresAt, estimated: false };
+  const latest = latestRotationAt(code);
+  return latest === null ? null : { at: latest - ROTATION_MARGIN_MS, estimated: true };
+}
+
 /** The per-session look schedule. */
 export interface LookSchedule {
   /** When the last look started; null before the first look (which then goes out at once). */
@@ -89,6 +99,11 @@ export interface LookSchedule {
 export interface ScheduleOptions {
   /** Longest gap between two looks. */
   readonly pollIntervalMs: number;
+  /**
+   * Gap between looks while the next rotation time is known, so a look only checks for a link (webhooks
+   * report links). Default `pollIntervalMs`; never below it.
+   */
+  readonly linkPollIntervalMs?: number;
   /** Default {@link FAST_RELOOK_MS}. */
   readonly fastRelookMs?: number;
 }
@@ -101,8 +116,8 @@ export function fastRelookGap(staleLooks: number, options: ScheduleOptions): num
 }
 
 /**
- * Absolute time of the next look: at once before the first look; else one poll interval after the last,
- * or earlier at the expected rotation. When a look at or after the expected rotation still showed the old
+ * Absolute time of the next look: at once before the first look; else one poll interval after the last
+ * (the link poll interval while the expected rotation is known), or earlier at the expected rotation. When a look at or after the expected rotation still showed the old
  * code: halfway through the rest of the rotation window (when over {@link SPLIT_WINDOW_MS}), then its end,
  * then quick re-looks that back off up to the poll interval. Never before `retryAt`.
  */
@@ -113,7 +128,10 @@ export function nextLookAt(schedule: LookSchedule, options: ScheduleOptions): nu
     at = Number.NEGATIVE_INFINITY;
   } else {
     at = lastLookAt + options.pollIntervalMs;
-    if (rotation !== null) at = Math.min(at, rotation > lastLookAt ? rotation : staleRelookAt(schedule, lastLookAt, options));
+    if (rotation !== null) {
+      at = lastLookAt + Math.max(options.pollIntervalMs, options.linkPollIntervalMs ?? options.pollIntervalMs);
+      at = Math.min(at, rotation > lastLookAt ? rotation : staleRelookAt(schedule, lastLookAt, options));
+    }
   }
   return retryAt === null ? at : Math.max(at, retryAt);
 }

@@ -1,9 +1,9 @@
-import type { LiveMessageStore } from '../store/types.js';
+import type { LiveExpiredReason, LiveMessageStore } from '../store/types.js';
 import type { QrPayload, WasendApi } from '../wasend/types.js';
 import type { Clock } from './clock.js';
 
 /** Why a live QR message stopped showing a code. */
-export type ExpiredReason = 'codes_ran_out' | 'failed' | 'timed_out' | 'stopped';
+export type ExpiredReason = LiveExpiredReason;
 
 /** What one live QR message shows; the messenger turns it into a Telegram photo, caption and buttons. */
 export type QrView =
@@ -13,8 +13,13 @@ export type QrView =
       /** Rendered, scannable PNG of the current code (shared by every message showing it). */
       readonly png: Buffer;
       readonly fingerprint: string;
-      /** When the code stops working (epoch ms), when Wasend said so. */
+      /**
+       * When the code stops working (epoch ms): Wasend's expiry, or when `estimated`, the latest time the
+       * rotation schedule expects it to be replaced. Null when neither is known.
+       */
       readonly expiresAt: number | null;
+      /** True when `expiresAt` is our estimate rather than Wasend's word. Absent means false. */
+      readonly estimated?: boolean;
       /** 1 for the first code this message showed, +1 per rotation. */
       readonly codeNumber: number;
     }
@@ -64,6 +69,19 @@ export interface LiveQrDeps {
   readonly pollIntervalMs: number;
   /** How long one message is kept live before it says expired (`timed_out`), in ms. */
   readonly watchTimeoutMs: number;
+  /**
+   * While a Wasend webhook event for the session arrived within {@link LiveQrDeps.webhookFreshMs}, the gap
+   * between looks that only check for a link is this many times `pollIntervalMs` (looks at the expected
+   * rotations are kept as they are). Default 3; 1 turns it off.
+   */
+  readonly webhookPollFactor?: number;
+  /** How long one webhook event counts as proof that the session's webhooks flow, in ms. Default 300000. */
+  readonly webhookFreshMs?: number;
+  /**
+   * How long a final view (connected, expired, cancelled, retired) that Telegram keeps refusing is retried
+   * before giving up with a warning, in ms, counted from the first refusal (across restarts). Default 600000.
+   */
+  readonly finalEditGiveUpMs?: number;
   /** How long `open` / `renew` wait for a first code, in ms. Default 30000. */
   readonly codeWaitMs?: number;
   /** Time source and timers. Default: the system clock. */
@@ -75,14 +93,25 @@ export interface LiveQr {
   open(request: { chatId: number; userId: number; sessionId: string }): Promise<OpenOutcome>;
   /** "New QR" on a finished message: restarts the session's code series and shows the fresh code in the same message. */
   renew(chatId: number, messageId: number, userId: number): Promise<OpenOutcome>;
-  /** Looks at the message's session now (the Refresh button); resolves when that look is done. */
+  /**
+   * Looks at the message's session now (the Refresh button); resolves when that look is done. On a message
+   * whose final view is still pending, puts that view again instead.
+   */
   refresh(chatId: number, messageId: number): Promise<void>;
-  /** Returns false when the message was not live. */
+  /**
+   * Returns false when the message was not live. A message whose final view Telegram refused so far gets
+   * that view put again at once (and still answers false).
+   */
   cancel(chatId: number, messageId: number): Promise<boolean>;
   /** Cancels the live messages that `userId` opened in the chat; returns how many. */
   cancelChat(chatId: number, userId: number): Promise<number>;
   /** A webhook said the session changed: look now. Bursts are coalesced; sessions without a live message are ignored. */
   poke(sessionId: string): void;
+  /**
+   * A verified Wasend webhook event for the session arrived: its webhooks flow, so polling for a link may
+   * slow down for a while (see {@link LiveQrDeps.webhookPollFactor}). Call it for every event, before `poke`.
+   */
+  noteWebhookEvent(sessionId: string): void;
   /** After start: watch every live message in the store again; overdue ones are edited to expired. */
   resume(): Promise<void>;
   /** Sessions that currently have a watcher (one per session, however many messages). */

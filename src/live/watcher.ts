@@ -1,8 +1,10 @@
-import type { LiveMessage, LiveMessageState } from '../store/types.js';
+import type { LiveMessage } from '../store/types.js';
 import type { NormalizedQr, QrPayload, WasendApi } from '../wasend/types.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { classifyWasendError, describeError, retryAfterOf } from './failures.js';
+import type { FinalEdits, FinalView } from './final-edits.js';
 import {
+  codeExpiry,
   earliestRotationAt,
   errorBackoffMs,
   expectedRotationAt,
@@ -10,11 +12,9 @@ import {
   nextLookAt,
   type CodeTiming,
   type LookSchedule,
+  type ScheduleOptions,
 } from './schedule.js';
 import type { ExpiredReason, LiveLogger, QrMessenger, QrView } from './types.js';
-
-/** After the deadline, give up on an expired edit that keeps failing after this many tries. */
-const MAX_DEADLINE_EDIT_TRIES = 5;
 
 /** One live message as its watcher keeps it in memory. */
 export interface TrackedMessage {
@@ -28,9 +28,6 @@ export interface TrackedMessage {
   pendingFingerprint: string | null;
   /** Number of the code shown (1 = first code this message showed). */
   codeNumber: number;
-  deadlineEditFailures: number;
-  /** After a failed expired edit, the next try is not before this. */
-  deadlineRetryAt: number;
 }
 
 /** The in-memory form of a stored live message (`codeNumber` is not stored: it restarts at 1). */
@@ -43,8 +40,6 @@ export function trackedFrom(row: LiveMessage, codeNumber = 1): TrackedMessage {
     shownFingerprint: row.fingerprint,
     pendingFingerprint: null,
     codeNumber,
-    deadlineEditFailures: 0,
-    deadlineRetryAt: 0,
   };
 }
 
@@ -82,6 +77,10 @@ export interface WatcherContext {
   readonly logger: LiveLogger;
   readonly clock: Clock;
   readonly pollIntervalMs: number;
+  /** Gap between looks that only check for a link, now (longer while the session's webhooks flow). */
+  linkPollIntervalMs(sessionId: string): number;
+  /** Where final views go: they are retried there until Telegram takes them. */
+  readonly finals: Pick<FinalEdits, 'record'>;
   /**
    * `getQr` for the session, shared with every other caller while one is in flight (a look and ten `/qr`
    * at once make one request). Rejects like `getQr`.
@@ -119,6 +118,8 @@ export interface SessionWatcher {
   observe(qr: NormalizedQr, at: number, timing?: ObservedTiming): void;
   /** The code the last answer showed and when that look went out; null when the last answer showed none. */
   latest(): QrFetch | null;
+  /** The best known expiry of the code with this fingerprint, when it is the current one and one is known. */
+  expiryOf(fingerprint: string): { readonly at: number; readonly estimated: boolean } | null;
   /** Look now (coalesced with other requests); resolves when that look and the edits it started are done. */
   lookNow(): Promise<void>;
   /** Look soon, without waiting. */
@@ -151,6 +152,8 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
   let halted = false;
   let waiters: Array<() => void> = [];
   const counters = { looks: 0, wasendRequests: 0, edits: 0 };
+
+  const scheduleOptions = (): ScheduleOptions => ({ pollIntervalMs, linkPollIntervalMs: ctx.linkPollIntervalMs(sessionId) });
 
   const schedule = (): LookSchedule => ({
     lastLookAt,
@@ -203,7 +206,7 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
 
   function nextDeadlineCheck(): number {
     let at = Number.POSITIVE_INFINITY;
-    for (const m of tracked.values()) at = Math.min(at, Math.max(m.deadlineAt, m.deadlineRetryAt));
+    for (const m of tracked.values()) at = Math.min(at, m.deadlineAt);
     return at;
   }
 
@@ -220,7 +223,7 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
       return;
     }
     const now = clock.now();
-    const lookAt = forced ? Math.max(now, retryAt ?? now) : nextLookAt(schedule(), { pollIntervalMs });
+    const lookAt = forced ? Math.max(now, retryAt ?? now) : nextLookAt(schedule(), scheduleOptions());
     const wakeAt = Math.min(lookAt, nextDeadlineCheck());
     timer = clock.setTimeout(wake, Math.max(0, wakeAt - now));
   }
@@ -244,7 +247,7 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
 
   async function run(): Promise<void> {
     const now = clock.now();
-    const due = forced ? now >= (retryAt ?? now) : now >= nextLookAt(schedule(), { pollIntervalMs });
+    const due = forced ? now >= (retryAt ?? now) : now >= nextLookAt(schedule(), scheduleOptions());
     const answered = waiters;
     waiters = [];
     if (due) forced = false;
@@ -288,7 +291,7 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
       case 'connected':
         failures = 0;
         retryAt = null;
-        await finishAll({ kind: 'connected', sessionId }, 'connected');
+        await finishAll({ kind: 'connected', sessionId });
         return;
       case 'rate_limited':
       case 'auth':
@@ -307,7 +310,7 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
       state = (await wasend.getSession(sessionId, { priority: 'live' })).status.state;
     } catch (error) {
       if (classifyWasendError(error) === 'not_found') {
-        await finishAll({ kind: 'expired', sessionId, reason: 'stopped' }, 'expired');
+        await finishAll({ kind: 'expired', sessionId, reason: 'stopped' });
       } else {
         backOff(error);
       }
@@ -316,12 +319,12 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
     failures = 0;
     retryAt = null;
     if (state === 'connected') {
-      await finishAll({ kind: 'connected', sessionId }, 'connected');
+      await finishAll({ kind: 'connected', sessionId });
     } else if (state === 'failed') {
       const reason: ExpiredReason = codesSeen > 0 ? 'codes_ran_out' : 'failed';
-      await finishAll({ kind: 'expired', sessionId, reason }, 'expired');
+      await finishAll({ kind: 'expired', sessionId, reason });
     } else if (state === 'stopped') {
-      await finishAll({ kind: 'expired', sessionId, reason: 'stopped' }, 'expired');
+      await finishAll({ kind: 'expired', sessionId, reason: 'stopped' });
     } else {
       // Starting or between codes: nothing to show right now. Messages keep their last code (no edit)
       // and the next code that appears is compared against nothing, so it is shown at once.
@@ -377,12 +380,14 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
     const key = messageKey(m.chatId, m.messageId);
     return ctx.withMessage(m.chatId, m.messageId, async () => {
       if (tracked.get(key) !== m || m.shownFingerprint === current.fingerprint || code !== current) return;
+      const expiry = codeExpiry(current);
       const view: QrView = {
         kind: 'code',
         sessionId,
         png,
         fingerprint: current.fingerprint,
-        expiresAt: current.expiresAt,
+        expiresAt: expiry?.at ?? null,
+        ...(expiry?.estimated ? { estimated: true } : {}),
         codeNumber: m.codeNumber + 1,
       };
       const result = await tryEdit(m, view);
@@ -412,37 +417,28 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
     }
   }
 
-  /** Edits one message to a final view; true when it is settled (edited, unchanged or gone). */
-  function finish(m: TrackedMessage, view: QrView, state: LiveMessageState): Promise<boolean> {
+  /**
+   * Edits one message to a final view and stops watching it. A refused edit is not retried by looks: the
+   * final edits take it over (the message may still show a code, and nothing here would edit it again).
+   */
+  function finish(m: TrackedMessage, view: FinalView): Promise<void> {
     const key = messageKey(m.chatId, m.messageId);
     return ctx.withMessage(m.chatId, m.messageId, async () => {
-      if (tracked.get(key) !== m) return true;
+      if (tracked.get(key) !== m) return;
       const result = await tryEdit(m, view);
-      if (result === 'failed') return false;
+      if (tracked.get(key) !== m) return;
       tracked.delete(key);
-      ctx.persist(m.chatId, m.messageId, { state: result === 'gone' ? 'gone' : state });
-      return true;
+      ctx.finals.record({ chatId: m.chatId, messageId: m.messageId, sessionId }, view, result);
     });
   }
 
-  async function finishAll(view: QrView, state: LiveMessageState): Promise<void> {
-    await Promise.all([...tracked.values()].map((m) => finish(m, view, state)));
+  async function finishAll(view: FinalView): Promise<void> {
+    await Promise.all([...tracked.values()].map((m) => finish(m, view)));
   }
 
   async function expireOverdue(now: number): Promise<void> {
-    const overdue = [...tracked.values()].filter((m) => now >= m.deadlineAt && now >= m.deadlineRetryAt);
-    await Promise.all(
-      overdue.map(async (m) => {
-        if (await finish(m, { kind: 'expired', sessionId, reason: 'timed_out' }, 'expired')) return;
-        m.deadlineEditFailures += 1;
-        m.deadlineRetryAt = clock.now() + pollIntervalMs;
-        if (m.deadlineEditFailures >= MAX_DEADLINE_EDIT_TRIES) {
-          tracked.delete(messageKey(m.chatId, m.messageId));
-          ctx.persist(m.chatId, m.messageId, { state: 'expired' });
-          logger.warn({ sessionId, chatId: m.chatId, messageId: m.messageId }, 'gave up editing an expired live QR message');
-        }
-      }),
-    );
+    const overdue = [...tracked.values()].filter((m) => now >= m.deadlineAt);
+    await Promise.all(overdue.map((m) => finish(m, { kind: 'expired', sessionId, reason: 'timed_out' })));
   }
 
   const self: SessionWatcher = {
@@ -463,6 +459,7 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
     messages: () => [...tracked.values()],
     observe,
     latest: () => (code === null ? null : latestQr),
+    expiryOf: (fingerprint) => (code !== null && code.fingerprint === fingerprint ? codeExpiry(code) : null),
     lookNow() {
       if (halted || ctx.isStopped() || tracked.size === 0) return Promise.resolve();
       forced = true;

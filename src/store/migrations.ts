@@ -94,6 +94,17 @@ export const MIGRATIONS: readonly Migration[] = [
         ) WITHOUT ROWID;
       `),
   },
+  {
+    version: 3,
+    name: 'pending final edits of live messages',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE live_messages ADD COLUMN expired_reason TEXT
+          CHECK (expired_reason IN ('codes_ran_out', 'failed', 'timed_out', 'stopped'));
+        ALTER TABLE live_messages ADD COLUMN final_edit_since INTEGER;
+        CREATE INDEX live_messages_final_pending ON live_messages (final_edit_since) WHERE final_edit_since IS NOT NULL;
+      `),
+  },
 ];
 
 export function schemaVersion(db: Database): number {

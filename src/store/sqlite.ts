@@ -13,6 +13,7 @@ import type {
   HealthState,
   HealthStateStore,
   InviteStore,
+  LiveExpiredReason,
   LiveMessage,
   LiveMessageState,
   LiveMessageStore,
@@ -256,6 +257,8 @@ interface LiveMessageRow {
   deadline_at: number;
   created_at: number;
   updated_at: number;
+  expired_reason: LiveExpiredReason | null;
+  final_edit_since: number | null;
 }
 
 const toLiveMessage = (row: LiveMessageRow): LiveMessage => ({
@@ -269,14 +272,18 @@ const toLiveMessage = (row: LiveMessageRow): LiveMessage => ({
   deadlineAt: row.deadline_at,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
+  ...(row.expired_reason !== null ? { expiredReason: row.expired_reason } : {}),
+  ...(row.final_edit_since !== null ? { finalEditSince: row.final_edit_since } : {}),
 });
 
 function createLiveMessageStore(db: SqliteDatabase, now: () => number): LiveMessageStore {
   const upsert = db.prepare<[LiveMessageRow]>(`
     INSERT OR REPLACE INTO live_messages
-      (chat_id, message_id, user_id, session_id, state, fingerprint, expires_at, deadline_at, created_at, updated_at)
+      (chat_id, message_id, user_id, session_id, state, fingerprint, expires_at, deadline_at, created_at, updated_at,
+       expired_reason, final_edit_since)
     VALUES
-      (@chat_id, @message_id, @user_id, @session_id, @state, @fingerprint, @expires_at, @deadline_at, @created_at, @updated_at)
+      (@chat_id, @message_id, @user_id, @session_id, @state, @fingerprint, @expires_at, @deadline_at, @created_at, @updated_at,
+       @expired_reason, @final_edit_since)
   `);
   const get = db.prepare<[number, number], LiveMessageRow>(
     'SELECT * FROM live_messages WHERE chat_id = ? AND message_id = ?',
@@ -290,6 +297,9 @@ function createLiveMessageStore(db: SqliteDatabase, now: () => number): LiveMess
   const listLiveByChat = db.prepare<[number], LiveMessageRow>(
     "SELECT * FROM live_messages WHERE state = 'showing' AND chat_id = ? ORDER BY created_at, message_id",
   );
+  const listFinalPending = db.prepare<[], LiveMessageRow>(
+    'SELECT * FROM live_messages WHERE final_edit_since IS NOT NULL ORDER BY final_edit_since, chat_id, message_id',
+  );
   const toRow = (message: LiveMessage): LiveMessageRow => ({
     chat_id: message.chatId,
     message_id: message.messageId,
@@ -301,6 +311,8 @@ function createLiveMessageStore(db: SqliteDatabase, now: () => number): LiveMess
     deadline_at: message.deadlineAt,
     created_at: message.createdAt,
     updated_at: message.updatedAt,
+    expired_reason: message.expiredReason ?? null,
+    final_edit_since: message.finalEditSince ?? null,
   });
   const update = db.transaction(
     (chatId: number, messageId: number, patch: Partial<LiveMessage>, at: number): LiveMessage | undefined => {
@@ -314,6 +326,8 @@ function createLiveMessageStore(db: SqliteDatabase, now: () => number): LiveMess
         expiresAt: patch.expiresAt !== undefined ? patch.expiresAt : current.expiresAt,
         deadlineAt: patch.deadlineAt ?? current.deadlineAt,
         userId: patch.userId ?? current.userId,
+        expiredReason: patch.expiredReason !== undefined ? patch.expiredReason : current.expiredReason,
+        finalEditSince: patch.finalEditSince !== undefined ? patch.finalEditSince : current.finalEditSince,
         updatedAt: at,
       };
       upsert.run(toRow(next));
@@ -330,6 +344,7 @@ function createLiveMessageStore(db: SqliteDatabase, now: () => number): LiveMess
     listLive: () => listLive.all().map(toLiveMessage),
     listLiveBySession: (sessionId) => listLiveBySession.all(sessionId).map(toLiveMessage),
     listLiveByChat: (chatId) => listLiveByChat.all(chatId).map(toLiveMessage),
+    listFinalPending: () => listFinalPending.all().map(toLiveMessage),
   };
 }
 

@@ -36,6 +36,9 @@ export interface InviteStore {
 /** `showing` is the only live state; the others are final and kept for history. */
 export type LiveMessageState = 'showing' | 'connected' | 'expired' | 'cancelled' | 'retired' | 'gone';
 
+/** Why a message in state `expired` stopped showing a code (the live module's `ExpiredReason`). */
+export type LiveExpiredReason = 'codes_ran_out' | 'failed' | 'timed_out' | 'stopped';
+
 export interface LiveMessage {
   readonly chatId: number;
   readonly messageId: number;
@@ -50,6 +53,13 @@ export interface LiveMessage {
   readonly deadlineAt: number;
   readonly createdAt: number;
   readonly updatedAt: number;
+  /** For state `expired`: why (absent or null when unknown). */
+  readonly expiredReason?: LiveExpiredReason | null;
+  /**
+   * When Telegram first refused (transiently) to show the final `state`: the message may still show a code
+   * and the edit is retried, across restarts too. Absent or null when the message shows its state.
+   */
+  readonly finalEditSince?: number | null;
 }
 
 export interface LiveMessageStore {
@@ -60,11 +70,13 @@ export interface LiveMessageStore {
   update(
     chatId: number,
     messageId: number,
-    patch: Partial<Pick<LiveMessage, 'state' | 'fingerprint' | 'expiresAt' | 'deadlineAt' | 'userId'>>,
+    patch: Partial<Pick<LiveMessage, 'state' | 'fingerprint' | 'expiresAt' | 'deadlineAt' | 'userId' | 'expiredReason' | 'finalEditSince'>>,
     now?: number,
   ): LiveMessage | undefined;
   /** Every message in state `showing`. */
   listLive(): LiveMessage[];
+  /** Every message whose final view is still to be shown (`finalEditSince` set), oldest first. */
+  listFinalPending(): LiveMessage[];
   listLiveBySession(sessionId: string): LiveMessage[];
   listLiveByChat(chatId: number): LiveMessage[];
 }

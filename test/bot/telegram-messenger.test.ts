@@ -1,7 +1,7 @@
 import { Api } from 'grammy';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createTelegramMessenger } from '../../src/bot/telegram-messenger.js';
+import { captionFor, createTelegramMessenger } from '../../src/bot/telegram-messenger.js';
 import type { QrView } from '../../src/live/types.js';
 import { renderQrPng } from '../../src/qr/render.js';
 import { decodeQrPng } from '../support/decode-qr.js';
@@ -27,7 +27,8 @@ it('sends a protected photo with caption and buttons, edits only the caption whe
 
   expect(await m.edit(42, messageId, { ...code, expiresAt: null })).toBe('ok');
   expect(message?.history.at(-1)?.method).toBe('editMessageCaption');
-  expect(message?.caption).toContain('valid for about 20 s');
+  expect(message?.caption).toContain('Code 2. This message updates itself.');
+  expect(message?.caption).not.toContain('valid');
   expect(await m.edit(42, messageId, { ...code, expiresAt: null })).toBe('not_modified');
 
   expect(await m.edit(42, messageId, { kind: 'expired', sessionId: 'demo', reason: 'codes_ran_out' })).toBe('ok');
@@ -47,4 +48,13 @@ it("reports a deleted message or a blocked bot as gone and rethrows Telegram's t
   await expect(m.edit(44, second.messageId, { kind: 'cancelled', sessionId: 'demo' })).rejects.toThrow(/Internal Server Error/);
   tg.blockBy(44);
   expect(await m.edit(44, second.messageId, { kind: 'cancelled', sessionId: 'demo' })).toBe('gone');
+});
+
+it('marks an estimated expiry as approximate and claims no time when there is none', () => {
+  const at = Date.UTC(2030, 0, 1, 12, 34, 56);
+  expect(captionFor({ ...code, expiresAt: at })).toContain('Code 2, valid until 12:34:56 (UTC).');
+  expect(captionFor({ ...code, expiresAt: at, estimated: true })).toContain('Code 2, valid until ~12:34:56 (UTC).');
+  const unknown = captionFor({ ...code, codeNumber: 1, expiresAt: null });
+  expect(unknown).toContain('Code 1. This message updates itself.');
+  expect(unknown).not.toMatch(/valid|\d+ s\b/);
 });

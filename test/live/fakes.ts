@@ -1,3 +1,4 @@
+import { createLiveQr } from '../../src/live/live-qr.js';
 import type { Clock, TimerHandle } from '../../src/live/clock.js';
 import type { LiveLogger, QrMessenger, QrView } from '../../src/live/types.js';
 import type { LiveMessage, LiveMessageStore } from '../../src/store/types.js';
@@ -381,7 +382,7 @@ export class MemoryLiveStore implements LiveMessageStore {
   update(
     chatId: number,
     messageId: number,
-    patch: Partial<Pick<LiveMessage, 'state' | 'fingerprint' | 'expiresAt' | 'deadlineAt' | 'userId'>>,
+    patch: Parameters<LiveMessageStore['update']>[2],
     now?: number,
   ): LiveMessage | undefined {
     const row = this.rows.get(`${chatId}:${messageId}`);
@@ -403,6 +404,13 @@ export class MemoryLiveStore implements LiveMessageStore {
   listLiveByChat(chatId: number): LiveMessage[] {
     return this.listLive().filter((r) => r.chatId === chatId);
   }
+
+  listFinalPending(): LiveMessage[] {
+    return [...this.rows.values()]
+      .filter((r) => r.finalEditSince !== undefined && r.finalEditSince !== null)
+      .sort((a, b) => a.finalEditSince! - b.finalEditSince!)
+      .map((r) => ({ ...r }));
+  }
 }
 
 export interface LogEntry {
@@ -415,4 +423,38 @@ export function createMemoryLogger(): LiveLogger & { entries: LogEntry[] } {
   const entries: LogEntry[] = [];
   const at = (level: LogEntry['level']) => (obj: object, msg?: string) => void entries.push({ level, obj, ...(msg ? { msg } : {}) });
   return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** A live QR engine on fakes, as the tests drive it; `stopAll` stops every engine made. */
+export function createLiveHarness(
+  deps: Partial<Omit<Parameters<typeof createLiveQr>[0], 'clock' | 'store' | 'messenger' | 'wasend'>> & {
+    clock?: FakeClock;
+    store?: MemoryLiveStore;
+    messenger?: FakeMessenger;
+    wasend?: FakeWasend;
+  } = {},
+) {
+  const clock = deps.clock ?? new FakeClock();
+  const wasend = deps.wasend ?? new FakeWasend(clock);
+  const messenger = deps.messenger ?? new FakeMessenger(clock);
+  const store = deps.store ?? new MemoryLiveStore(clock);
+  const logger = createMemoryLogger();
+  const live = createLiveQr({
+    render: createFakeRender().render,
+    logger,
+    pollIntervalMs: 2_000,
+    watchTimeoutMs: 600_000,
+    codeWaitMs: 30_000,
+    ...deps,
+    wasend,
+    store,
+    messenger,
+    clock,
+  });
+  const sentId = async (chatId: number, sessionId = 'demo') => {
+    const outcome = await clock.run(live.open({ chatId, userId: chatId, sessionId }));
+    if (outcome.kind !== 'sent') throw new Error(`open: ${JSON.stringify(outcome)}`);
+    return outcome.messageId;
+  };
+  return { clock, wasend, messenger, store, logger, live, sentId, stop: () => clock.run(live.stop()) };
 }

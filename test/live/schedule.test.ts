@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  codeExpiry,
   errorBackoffMs,
   expectedRotationAt,
   FIRST_CODE_LIFETIME_MS,
@@ -47,6 +48,18 @@ describe('expectedRotationAt', () => {
   });
 });
 
+describe('codeExpiry', () => {
+  it("is Wasend's expiry when sent, else the latest expected rotation as an estimate, else unknown", () => {
+    expect(codeExpiry({ expiresAt: T, bornAfter: null, firstOfSeries: false })).toEqual({ at: T, estimated: false });
+    expect(codeExpiry({ expiresAt: null, bornAfter: T - 3_000, seenAt: T, firstOfSeries: false })).toEqual({
+      at: T + NEXT_CODE_LIFETIME_MS,
+      estimated: true,
+    });
+    expect(codeExpiry({ expiresAt: null, bornAfter: null, seenAt: T, firstOfSeries: false })).toBeNull();
+    expect(codeExpiry({ expiresAt: null, bornAfter: T, firstOfSeries: true })).toBeNull();
+  });
+});
+
 describe('nextLookDelay', () => {
   it('looks at once when it never looked', () => {
     expect(nextLookDelay(schedule({ lastLookAt: null }), T, poll)).toBe(0);
@@ -59,6 +72,14 @@ describe('nextLookDelay', () => {
   it('never waits longer than the poll interval while a code is live', () => {
     expect(nextLookDelay(schedule({ expectedRotationAt: T + 15_000 }), T, poll)).toBe(2_000);
     expect(nextLookDelay(schedule({ expectedRotationAt: null }), T + 500, poll)).toBe(1_500);
+  });
+
+  it('stretches the gap to the link poll interval only while the rotation time is known, and keeps the rotation look', () => {
+    const linkPoll = { pollIntervalMs: 2_000, linkPollIntervalMs: 6_000 };
+    expect(nextLookDelay(schedule({ expectedRotationAt: T + 15_000 }), T, linkPoll)).toBe(6_000);
+    expect(nextLookDelay(schedule({ expectedRotationAt: T + 4_000 }), T, linkPoll)).toBe(4_000);
+    expect(nextLookDelay(schedule({ expectedRotationAt: null }), T, linkPoll)).toBe(2_000);
+    expect(nextLookDelay(schedule({ expectedRotationAt: T - 100, staleLooks: 1 }), T, linkPoll)).toBeLessThanOrEqual(2_000);
   });
 
   it('re-looks quickly, backing off, while the code is late to rotate, up to the poll interval', () => {
