@@ -2,6 +2,17 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
+/**
+ * The part of a pino logger the modules take as a dependency (a pino `Logger` is one), so tests can pass a
+ * plain recorder. Logged objects must never hold secrets.
+ */
+export interface LogSink {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
   /** pino level, e.g. `info`. */

@@ -42,8 +42,9 @@ async function main(): Promise<void> {
     return;
   }
 
-  const scrub = createSecretScrubber(secretsOf(config));
-  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const secrets = secretsOf(config);
+  const scrub = createSecretScrubber(secrets);
+  const logger = createLogger({ level: config.logLevel, secrets });
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
   let app: App | undefined;

@@ -4,7 +4,7 @@ import { InvalidSessionIdError, WasendApiError, WasendNotFoundError } from '../w
 import type { RequestOptions, SessionStatus } from '../wasend/types.js';
 import type { HealthMonitor, HealthMonitorDeps } from './types.js';
 
-export type { HealthAlertInfo, HealthLogger, HealthMonitor, HealthMonitorDeps, HealthNotifier } from './types.js';
+export type { HealthAlertInfo, HealthMonitor, HealthMonitorDeps, HealthNotifier } from './types.js';
 
 const DEFAULT_CONFIRM_DELAY_MS = 20_000;
 const DEFAULT_ALERT_COOLDOWN_MS = 15 * 60_000;

@@ -1,6 +1,7 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Watch } from '../store/types.js';
-import type { HealthAlertInfo, HealthLogger, HealthNotifier } from './types.js';
+import type { LogSink } from '../logger.js';
+import type { HealthAlertInfo, HealthNotifier } from './types.js';
 
 /** The part of grammY's `Api` the notifier uses. */
 export interface HealthMessageApi {
@@ -30,7 +31,7 @@ export function upAlertText(info: HealthAlertInfo): string {
  * (`qr:pick:<session>`) when the id fits Telegram's callback data limit, and names `/qr <session>` otherwise.
  * A chat that blocked the bot (403) is logged and skipped; other failures reject.
  */
-export function createTelegramHealthNotifier(api: HealthMessageApi, logger: HealthLogger): HealthNotifier {
+export function createTelegramHealthNotifier(api: HealthMessageApi, logger: LogSink): HealthNotifier {
   const send = async (watch: Watch, text: string, replyMarkup?: InlineKeyboardMarkup) => {
     try {
       await api.sendMessage(watch.chatId, text, replyMarkup ? { reply_markup: replyMarkup } : {});

@@ -1,4 +1,5 @@
 import type { Clock } from '../live/clock.js';
+import type { LogSink } from '../logger.js';
 import type { HealthStateStore, Watch, WatchStore } from '../store/types.js';
 import type { SessionStatus, WasendApi } from '../wasend/types.js';
 
@@ -16,20 +17,12 @@ export interface HealthNotifier {
   alertUp(watch: Watch, info: HealthAlertInfo): Promise<void>;
 }
 
-/** The subset of a pino logger the monitor uses. */
-export interface HealthLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
 export interface HealthMonitorDeps {
   readonly wasend: WasendApi;
   readonly watches: WatchStore;
   readonly state: HealthStateStore;
   readonly notifier: HealthNotifier;
-  readonly logger: HealthLogger;
+  readonly logger: LogSink;
   /** Default the system clock. */
   readonly clock?: Clock;
   /** Gap between two check cycles, ms (`config.healthCheckIntervalMs`). */

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { LogSink } from '../logger.js';
 import { BodyReadError, BodyTooLargeError, readBody } from './body.js';
 import type { HealthReport } from './health.js';
 import { createTelegramWebhookHandler } from './telegram-webhook.js';
-import type { HttpLogger, WebhookOutcome, WebhookRequest } from './types.js';
+import type { WebhookOutcome, WebhookRequest } from './types.js';
 import { createWasendWebhookHandler, type WasendStatusEvent } from './wasend-webhook.js';
 
 /** Options of {@link createHttpServer}. */
@@ -12,7 +13,7 @@ export interface HttpServerOptions {
   readonly host: string;
   /** TCP port; 0 picks a free one (see {@link HttpServer.port}). */
   readonly port: number;
-  readonly logger: HttpLogger;
+  readonly logger: LogSink;
   /** `POST /webhooks/wasend`; without it that path answers 404 (the endpoint is off). */
   readonly wasendWebhook?: { readonly secret: string; readonly onEvent: (event: WasendStatusEvent) => void };
   /** Telegram webhook at `path` (see {@link telegramWebhookPath}); without it that path answers 404. */

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { singleHeader, UNAUTHORIZED, type HttpLogger, type WebhookOutcome, type WebhookRequest } from './types.js';
+import { isRecord } from '../is-record.js';
+import type { LogSink } from '../logger.js';
+import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } from './types.js';
 
 /** Options of {@link createTelegramWebhookHandler}. */
 export interface TelegramWebhookOptions {
@@ -7,7 +9,7 @@ export interface TelegramWebhookOptions {
   readonly secret: string;
   /** Receives each update after the answer was sent; must return quickly (queue it). Its errors are logged. */
   readonly onUpdate: (update: unknown) => void;
-  readonly logger: HttpLogger;
+  readonly logger: LogSink;
 }
 
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
@@ -41,7 +43,7 @@ export function createTelegramWebhookHandler(options: TelegramWebhookOptions): (
     } catch {
       update = undefined;
     }
-    if (typeof update !== 'object' || update === null || Array.isArray(update)) {
+    if (!isRecord(update)) {
       logger.warn({ reason: 'body is not a JSON object' }, 'telegram webhook refused');
       return { status: 400, body: { error: 'bad_request' } };
     }

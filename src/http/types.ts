@@ -1,13 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-/** The part of a pino logger the HTTP modules use. */
-export interface HttpLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
 /** A webhook request whose body has been read in full (exact bytes as received). */
 export interface WebhookRequest {
   readonly headers: IncomingHttpHeaders;

@@ -1,7 +1,8 @@
-/** The part of a pino logger the queue uses. */
-export interface UpdateQueueLogger {
-  error(obj: object, msg?: string): void;
-}
+import { isRecord } from '../is-record.js';
+import type { LogSink } from '../logger.js';
+
+/** The part of a {@link LogSink} the queue uses. */
+export type UpdateQueueLogger = Pick<LogSink, 'error'>;
 
 /** Options of {@link createUpdateQueue}. */
 export interface UpdateQueueOptions {
@@ -38,10 +39,6 @@ const CHAT_CARRIERS = [
   'chat_boost',
   'removed_chat_boost',
 ] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
 
 function chatIdOf(value: unknown): number | undefined {
   if (!isRecord(value) || !isRecord(value['chat'])) return undefined;

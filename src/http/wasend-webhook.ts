@@ -1,8 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { isRecord } from '../is-record.js';
+import type { LogSink } from '../logger.js';
 import type { SessionStatus } from '../wasend/types.js';
 import { isValidSessionId } from '../wasend/session-id.js';
 import { toSessionStatus } from '../wasend/status.js';
-import { singleHeader, UNAUTHORIZED, type HttpLogger, type WebhookOutcome, type WebhookRequest } from './types.js';
+import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } from './types.js';
 
 /** A verified WAHA `session.status` event. */
 export interface WasendStatusEvent {
@@ -20,7 +22,7 @@ export interface WasendWebhookOptions {
   readonly secret: string;
   /** Called after the answer was sent, once per accepted event. Its errors are logged. */
   readonly onEvent: (event: WasendStatusEvent) => void;
-  readonly logger: HttpLogger;
+  readonly logger: LogSink;
   /** Default `Date.now`. */
   readonly now?: () => number;
   /** An event whose `timestamp` is further than this from now is refused, ms. Default 300000 (5 min). */
@@ -38,10 +40,6 @@ const SHA512_HEX = /^[0-9a-f]{128}$/i;
 const MAX_EVENT_ID_LENGTH = 200;
 /** Below this a timestamp is read as seconds rather than ms (1e11 ms is March 1973). */
 const SECONDS_THRESHOLD = 1e11;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** True when `signatureHex` is the hex HMAC-SHA512 of exactly `body` under `secret`; constant time. */
 export function isValidWasendSignature(body: Buffer, signatureHex: string | undefined, secret: string): boolean {

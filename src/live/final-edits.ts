@@ -1,7 +1,8 @@
+import type { LogSink } from '../logger.js';
 import type { LiveMessage } from '../store/types.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { describeError } from './failures.js';
-import type { LiveLogger, QrMessenger, QrView } from './types.js';
+import type { QrMessenger, QrView } from './types.js';
 import { messageKey } from './watcher.js';
 
 /** Default of {@link LiveQrDeps.finalEditGiveUpMs}: 10 minutes. */
@@ -23,7 +24,7 @@ export interface FinalTarget {
 
 export interface FinalEditsContext {
   readonly messenger: QrMessenger;
-  readonly logger: LiveLogger;
+  readonly logger: LogSink;
   readonly clock: Clock;
   /** First pause after a refusal, in ms; doubled per refusal up to {@link MAX_FINAL_RETRY_MS}. */
   readonly retryBaseMs: number;

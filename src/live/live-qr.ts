@@ -2,17 +2,13 @@ import type { LiveMessage } from '../store/types.js';
 import type { NormalizedQr, QrPayload } from '../wasend/types.js';
 import { systemClock } from './clock.js';
 import { classifyWasendError, describeError } from './failures.js';
-import {
-  createFinalEdits,
-  DEFAULT_FINAL_EDIT_GIVE_UP_MS,
-  finalViewOf,
-  type FinalEditResult,
-  type FinalView,
-} from './final-edits.js';
+import { createFinalEdits, DEFAULT_FINAL_EDIT_GIVE_UP_MS, finalViewOf, type FinalView } from './final-edits.js';
 import { codeExpiry } from './schedule.js';
 import type { LiveQr, LiveQrDeps, OpenOutcome, QrView } from './types.js';
 import {
+  codeViewOf,
   createSessionWatcher,
+  expiresAtMs,
   messageKey,
   trackedFrom,
   type ObservedTiming,
@@ -40,6 +36,10 @@ const CODE_WAIT_STEP_MAX_MS = 1_000;
 const PNG_CACHE_SIZE = 1_024;
 
 type Acquired = { readonly kind: 'code'; readonly qr: NormalizedQr; readonly at: number; readonly timing: ObservedTiming };
+
+function acquiredFrom(fetched: QrFetch, firstOfSeries: boolean, bornAfter: number | null): Acquired {
+  return { kind: 'code', qr: fetched.qr, at: fetched.at, timing: { firstOfSeries, bornAfter, seenAt: fetched.seenAt } };
+}
 
 /**
  * The live QR messages: sends a code photo, then keeps it true in place (new code, connected, expired)
@@ -195,12 +195,10 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       case 'rate_limited':
       case 'auth':
       case 'invalid_response':
-        logger.warn(log, 'could not get a QR code from Wasend');
-        return { kind: 'unavailable', reason: failure };
       case 'down':
       case 'not_ready':
         logger.warn(log, 'could not get a QR code from Wasend');
-        return { kind: 'unavailable', reason: 'down' };
+        return { kind: 'unavailable', reason: failure === 'not_ready' ? 'down' : failure };
       default:
         logger.error(log, 'unexpected error while getting a QR code');
         return { kind: 'unavailable', reason: 'down' };
@@ -222,12 +220,11 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     if (!restart) {
       askedAt = clock.now();
       try {
-        const { qr, at, seenAt } = await fetchQr(sessionId);
-        return { kind: 'code', qr, at, timing: { firstOfSeries: false, bornAfter: null, seenAt } };
+        return acquiredFrom(await fetchQr(sessionId), false, null);
       } catch (error) {
         if (classifyWasendError(error) !== 'not_ready') return failureOutcome(error, sessionId, 'getQr');
         const newer = newerCode(sessionId, askedAt);
-        if (newer) return { kind: 'code', qr: newer.qr, at: newer.at, timing: { firstOfSeries: false, bornAfter: null, seenAt: newer.seenAt } };
+        if (newer) return acquiredFrom(newer, false, null);
       }
     }
     let state;
@@ -256,17 +253,13 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     for (;;) {
       if (stopped) return { kind: 'unavailable', reason: 'down' };
       const at = clock.now();
+      const bornAfter = firstOfSeries ? lastNoCodeAt : null;
       try {
-        const fetched = await fetchQr(sessionId);
-        const bornAfter = firstOfSeries ? lastNoCodeAt : null;
-        return { kind: 'code', qr: fetched.qr, at: fetched.at, timing: { firstOfSeries, bornAfter, seenAt: fetched.seenAt } };
+        return acquiredFrom(await fetchQr(sessionId), firstOfSeries, bornAfter);
       } catch (error) {
         if (classifyWasendError(error) !== 'not_ready') return failureOutcome(error, sessionId, 'getQr');
         const newer = newerCode(sessionId, noCodeSince ?? at);
-        if (newer) {
-          const bornAfter = firstOfSeries ? lastNoCodeAt : null;
-          return { kind: 'code', qr: newer.qr, at: newer.at, timing: { firstOfSeries, bornAfter, seenAt: newer.seenAt } };
-        }
+        if (newer) return acquiredFrom(newer, firstOfSeries, bornAfter);
         lastNoCodeAt = at;
         noCodeSince = at;
       }
@@ -275,25 +268,25 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     }
   }
 
-  function codeView(sessionId: string, acquired: Acquired, png: Buffer): QrView {
+  /** The first view of an acquired code; undefined (logged) when it cannot be rendered. */
+  async function firstCodeView(sessionId: string, acquired: Acquired): Promise<QrView | undefined> {
     const { qr, timing } = acquired;
+    let png: Buffer;
+    try {
+      png = await pngFor(qr.fingerprint, qr.payload);
+    } catch (error) {
+      logger.warn({ sessionId, err: describeError(error) }, 'QR code could not be rendered');
+      return undefined;
+    }
     const expiry =
       watchers.get(sessionId)?.expiryOf(qr.fingerprint) ??
       codeExpiry({
-        expiresAt: qr.expiresAt ? qr.expiresAt.getTime() : null,
+        expiresAt: expiresAtMs(qr),
         bornAfter: timing.bornAfter,
         firstOfSeries: timing.firstOfSeries,
         seenAt: timing.seenAt ?? null,
       });
-    return {
-      kind: 'code',
-      sessionId,
-      png,
-      fingerprint: qr.fingerprint,
-      expiresAt: expiry?.at ?? null,
-      ...(expiry?.estimated ? { estimated: true } : {}),
-      codeNumber: 1,
-    };
+    return codeViewOf(sessionId, png, qr.fingerprint, expiry, 1);
   }
 
   function watch(row: LiveMessage, acquired: Acquired): void {
@@ -318,14 +311,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     void track(
       withMessage(chatId, messageId, async () => {
         if (finals.has(chatId, messageId)) return; // a retry of its own is scheduled
-        let again: FinalEditResult;
-        try {
-          again = await messenger.edit(chatId, messageId, view);
-        } catch (error) {
-          logger.warn({ chatId, messageId, view: view.kind, err: describeError(error) }, 'final live QR edit failed; will retry');
-          again = 'failed';
-        }
-        finals.record(target, view, again);
+        await finals.put(target, view);
       }),
     );
   }
@@ -344,14 +330,8 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     if (stopped) return { kind: 'unavailable', reason: 'down' };
     const acquired = await acquireCode(sessionId, false);
     if (acquired.kind !== 'code') return acquired;
-    let png: Buffer;
-    try {
-      png = await pngFor(acquired.qr.fingerprint, acquired.qr.payload);
-    } catch (error) {
-      logger.warn({ sessionId, err: describeError(error) }, 'QR code could not be rendered');
-      return { kind: 'unavailable', reason: 'invalid_response' };
-    }
-    const view = codeView(sessionId, acquired, png);
+    const view = await firstCodeView(sessionId, acquired);
+    if (view === undefined) return { kind: 'unavailable', reason: 'invalid_response' };
     let messageId: number;
     try {
       ({ messageId } = await messenger.send(chatId, view));
@@ -367,7 +347,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       sessionId,
       state: 'showing',
       fingerprint: acquired.qr.fingerprint,
-      expiresAt: acquired.qr.expiresAt ? acquired.qr.expiresAt.getTime() : null,
+      expiresAt: expiresAtMs(acquired.qr),
       deadlineAt: now + watchTimeoutMs,
       createdAt: now,
       updatedAt: now,
@@ -407,14 +387,8 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       return acquired;
     }
     if (acquired.kind !== 'code') return acquired;
-    let png: Buffer;
-    try {
-      png = await pngFor(acquired.qr.fingerprint, acquired.qr.payload);
-    } catch (error) {
-      logger.warn({ sessionId, err: describeError(error) }, 'QR code could not be rendered');
-      return { kind: 'unavailable', reason: 'invalid_response' };
-    }
-    const view = codeView(sessionId, acquired, png);
+    const view = await firstCodeView(sessionId, acquired);
+    if (view === undefined) return { kind: 'unavailable', reason: 'invalid_response' };
     findTracked(chatId, messageId)?.detach(chatId, messageId);
     const pendingFinal = finals.has(chatId, messageId) ? finalViewOf(row) : undefined;
     finals.forget(chatId, messageId);
@@ -440,7 +414,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       userId,
       state: 'showing',
       fingerprint: acquired.qr.fingerprint,
-      expiresAt: acquired.qr.expiresAt ? acquired.qr.expiresAt.getTime() : null,
+      expiresAt: expiresAtMs(acquired.qr),
       deadlineAt: now + watchTimeoutMs,
       updatedAt: now,
       expiredReason: null,

@@ -1,3 +1,4 @@
+import type { LogSink } from '../logger.js';
 import type { LiveExpiredReason, LiveMessageStore } from '../store/types.js';
 import type { QrPayload, WasendApi } from '../wasend/types.js';
 import type { Clock } from './clock.js';
@@ -50,21 +51,13 @@ export type OpenOutcome =
   /** Wasend failed (`rate_limited`, `down`, `auth`, `invalid_response`), or Telegram refused the photo (`telegram`). */
   | { readonly kind: 'unavailable'; readonly reason: 'rate_limited' | 'down' | 'auth' | 'invalid_response' | 'telegram' };
 
-/** The subset of a pino logger this module uses. Objects logged here never hold secrets. */
-export interface LiveLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
-
 export interface LiveQrDeps {
   readonly wasend: WasendApi;
   readonly store: LiveMessageStore;
   readonly messenger: QrMessenger;
   /** Pure payload -> PNG renderer (`renderQrPng`); a rejection means the payload is unusable. */
   readonly render: (payload: QrPayload) => Promise<Buffer>;
-  readonly logger: LiveLogger;
+  readonly logger: LogSink;
   /** Longest gap between two looks at a session that has a live message, in ms. */
   readonly pollIntervalMs: number;
   /** How long one message is kept live before it says expired (`timed_out`), in ms. */

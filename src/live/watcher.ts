@@ -1,3 +1,4 @@
+import type { LogSink } from '../logger.js';
 import type { LiveMessage } from '../store/types.js';
 import type { NormalizedQr, QrPayload, WasendApi } from '../wasend/types.js';
 import type { Clock, TimerHandle } from './clock.js';
@@ -14,7 +15,7 @@ import {
   type LookSchedule,
   type ScheduleOptions,
 } from './schedule.js';
-import type { ExpiredReason, LiveLogger, QrMessenger, QrView } from './types.js';
+import type { ExpiredReason, QrMessenger, QrView } from './types.js';
 
 /** One live message as its watcher keeps it in memory. */
 export interface TrackedMessage {
@@ -46,6 +47,28 @@ export function trackedFrom(row: LiveMessage, codeNumber = 1): TrackedMessage {
 /** Map key of one Telegram message. */
 export const messageKey = (chatId: number, messageId: number): string => `${chatId}:${messageId}`;
 
+/** Wasend's expiry of a code in epoch ms, or null when it sent none. */
+export const expiresAtMs = (qr: NormalizedQr): number | null => (qr.expiresAt ? qr.expiresAt.getTime() : null);
+
+/** The view of a code: `expiry` from {@link codeExpiry}, `codeNumber` counted per message. */
+export function codeViewOf(
+  sessionId: string,
+  png: Buffer,
+  fingerprint: string,
+  expiry: ReturnType<typeof codeExpiry>,
+  codeNumber: number,
+): QrView {
+  return {
+    kind: 'code',
+    sessionId,
+    png,
+    fingerprint,
+    expiresAt: expiry?.at ?? null,
+    ...(expiry?.estimated ? { estimated: true } : {}),
+    codeNumber,
+  };
+}
+
 /** The code a session shows, with what we know of its timing. */
 interface CurrentCode extends CodeTiming {
   readonly fingerprint: string;
@@ -74,7 +97,7 @@ export interface ObservedTiming {
 export interface WatcherContext {
   readonly wasend: WasendApi;
   readonly messenger: QrMessenger;
-  readonly logger: LiveLogger;
+  readonly logger: LogSink;
   readonly clock: Clock;
   readonly pollIntervalMs: number;
   /** Gap between looks that only check for a link, now (longer while the session's webhooks flow). */
@@ -169,7 +192,7 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
 
   function see(qr: NormalizedQr, at: number, seenAt: number, timing?: ObservedTiming): void {
     if (lastEvidenceAt !== null && at < lastEvidenceAt) return; // an older answer than one already seen
-    const expiresAt = qr.expiresAt ? qr.expiresAt.getTime() : null;
+    const expiresAt = expiresAtMs(qr);
     if (code !== null && code.fingerprint === qr.fingerprint) {
       if (expiresAt !== null) code.expiresAt = expiresAt;
       const rotation = expectedRotationAt(code);
@@ -380,16 +403,7 @@ export function createSessionWatcher(sessionId: string, ctx: WatcherContext): Se
     const key = messageKey(m.chatId, m.messageId);
     return ctx.withMessage(m.chatId, m.messageId, async () => {
       if (tracked.get(key) !== m || m.shownFingerprint === current.fingerprint || code !== current) return;
-      const expiry = codeExpiry(current);
-      const view: QrView = {
-        kind: 'code',
-        sessionId,
-        png,
-        fingerprint: current.fingerprint,
-        expiresAt: expiry?.at ?? null,
-        ...(expiry?.estimated ? { estimated: true } : {}),
-        codeNumber: m.codeNumber + 1,
-      };
+      const view = codeViewOf(sessionId, png, current.fingerprint, codeExpiry(current), m.codeNumber + 1);
       const result = await tryEdit(m, view);
       if (result === 'failed') return;
       if (result === 'gone') {

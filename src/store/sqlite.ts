@@ -183,10 +183,11 @@ const toGrant = (row: GrantRow): Grant => ({
   grantedAt: row.granted_at,
 });
 
+/** Parameters: user id, session id, granted by, granted at. A grant that exists already is kept as it is. */
+const INSERT_GRANT = 'INSERT INTO grants (user_id, session_id, granted_by, granted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING';
+
 function createGrantStore(db: SqliteDatabase, now: () => number): GrantStore {
-  const insert = db.prepare<[number, string, number, number]>(
-    'INSERT INTO grants (user_id, session_id, granted_by, granted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-  );
+  const insert = db.prepare<[number, string, number, number]>(INSERT_GRANT);
   const remove = db.prepare<[number, string]>('DELETE FROM grants WHERE user_id = ? AND session_id = ?');
   const has = db.prepare<[number, string], 1>('SELECT 1 FROM grants WHERE user_id = ? AND session_id = ?').pluck();
   const sessionsOf = db
@@ -222,9 +223,7 @@ function createInviteStore(db: SqliteDatabase, now: () => number): InviteStore {
   const markUsed = db.prepare<[number, number, Buffer]>(
     'UPDATE invites SET used_at = ?, used_by = ? WHERE token_hash = ? AND used_at IS NULL',
   );
-  const grant = db.prepare<[number, string, number, number]>(
-    'INSERT INTO grants (user_id, session_id, granted_by, granted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
-  );
+  const grant = db.prepare<[number, string, number, number]>(INSERT_GRANT);
   const redeem = db.transaction((hash: Buffer, userId: number, at: number): RedeemResult => {
     const invite = find.get(hash);
     if (invite === undefined) return { ok: false, reason: 'unknown' };

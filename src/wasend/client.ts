@@ -1,3 +1,4 @@
+import type { LogSink } from '../logger.js';
 import {
   WasendApiError,
   WasendConflictError,
@@ -11,6 +12,7 @@ import {
   WasendTimeoutError,
   createWasendApiError,
 } from './errors.js';
+import { isRecord } from '../is-record.js';
 import { parseQrResponse } from './qr-response.js';
 import { assertValidSessionId } from './session-id.js';
 import { toSessionStatus } from './status.js';
@@ -24,11 +26,8 @@ import type {
   WasendApi,
 } from './types.js';
 
-/** The subset of a pino logger the client uses. Logged objects never hold the API key or headers. */
-export interface WasendLogger {
-  warn(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
+/** The part of a {@link LogSink} the client uses. Logged objects never hold the API key or headers. */
+export type WasendLogger = Pick<LogSink, 'warn' | 'debug'>;
 
 export interface WasendClientOptions {
   /** API root without a trailing path, e.g. `https://api.wasend.dev`. */
@@ -334,10 +333,6 @@ function provesPathExists(error: unknown): boolean {
     error instanceof WasendConflictError ||
     error instanceof WasendNotReadyError
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

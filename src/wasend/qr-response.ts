@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isRecord } from '../is-record.js';
 import type { NormalizedQr, QrPayload } from './types.js';
 
 /** Longest pairing string a QR code can hold (version 40, level L, byte mode), in bytes. */
@@ -84,10 +85,6 @@ export function isImageBytes(bytes: Uint8Array): boolean {
 function success(payload: QrPayload, expiresAt: Date | undefined): QrParseResult {
   const qr: NormalizedQr = { payload, fingerprint: fingerprintQr(payload), ...(expiresAt ? { expiresAt } : {}) };
   return { ok: true, qr };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function findExpiresAt(json: unknown): unknown {

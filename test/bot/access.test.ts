@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, STRANGER, USER, scanPhoto, startHarness, untilShowsCurrentCode, type Harness } from './harness.js';
+import { ADMIN, STRANGER, USER, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
 
-let h: Harness;
+let h: AppHarness;
 afterEach(async () => {
   await h?.close();
 });
 
 const start = async () => {
-  h = await startHarness({ sessions: [{ id: 'demo', status: 'STOPPED' }, { id: 'other', status: 'STOPPED' }] });
+  h = await startApp({ sessions: [{ id: 'demo', status: 'STOPPED' }, { id: 'other', status: 'STOPPED' }] });
 };
 
 /** The audit log as an admin sees it through /audit. */

@@ -1,13 +1,13 @@
 import { afterEach, expect, it } from 'vitest';
-import { ADMIN, USER, buttonData, startHarness, untilShowsCurrentCode, type Harness } from './harness.js';
+import { ADMIN, USER, buttonData, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
 
-let h: Harness;
+let h: AppHarness;
 afterEach(async () => {
   await h?.close();
 });
 
 const start = async () => {
-  h = await startHarness({
+  h = await startApp({
     sessions: [
       { id: 'demo', status: 'STOPPED' },
       { id: 'linked', status: 'WORKING' },

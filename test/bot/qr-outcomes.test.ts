@@ -1,14 +1,14 @@
 import { afterEach, expect, it } from 'vitest';
-import { ADMIN, startHarness, type Harness } from './harness.js';
+import { ADMIN, startApp, type AppHarness } from '../support/app-harness.js';
 
-let h: Harness | undefined;
+let h: AppHarness | undefined;
 afterEach(async () => {
   await h?.close();
   h = undefined;
 });
 
 it('answers "no code yet" in words when the session is still starting after the wait, and keeps no live message', async () => {
-  h = await startHarness({ sessions: [{ id: 'sleepy', status: 'STARTING' }], startingMs: 600_000, codeWaitMs: 300 });
+  h = await startApp({ sessions: [{ id: 'sleepy', status: 'STARTING' }], startingMs: 600_000, codeWaitMs: 300 });
   const reply = await h.say(ADMIN, '/qr sleepy');
   expect(reply.text).toBe('Wasend has no QR code for sleepy yet. Try again in a minute.');
   expect(h.photos(ADMIN)).toHaveLength(0);
@@ -18,7 +18,7 @@ it('answers "no code yet" in words when the session is still starting after the 
 });
 
 it('says Telegram, not Wasend, failed when the photo is refused, and the next /qr works', async () => {
-  h = await startHarness({ sessions: [{ id: 'demo', status: 'SCAN_QR_CODE' }] });
+  h = await startApp({ sessions: [{ id: 'demo', status: 'SCAN_QR_CODE' }] });
   h.tg.failNext('sendPhoto', { errorCode: 400, description: 'Bad Request: IMAGE_PROCESS_FAILED' });
   const reply = await h.say(ADMIN, '/qr demo');
   expect(reply.text).toMatch(/^Telegram did not confirm the QR photo/);

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, buttonData, eventually, scanPhoto, startHarness, untilShowsCurrentCode, type Harness } from './harness.js';
+import { ADMIN, buttonData, eventually, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
 
-let h: Harness;
+let h: AppHarness;
 afterEach(async () => {
   await h?.close();
 });
 
 const start = async () => {
-  h = await startHarness({
+  h = await startApp({
     sessions: [
       { id: 'demo', status: 'STOPPED' },
       { id: 'linked', status: 'WORKING' },
@@ -26,13 +26,22 @@ describe('/qr for an admin', () => {
     expect(reply.caption).toContain('demo');
     expect(reply.caption).toContain('Linked devices');
     expect(buttonData(reply)).toEqual(['qr:refresh', 'qr:cancel']);
-    expect(h.tg.callsTo('sendChatAction').some((c) => c.params.action === 'upload_photo')).toBe(true);
 
     h.sim.rotate('demo');
     const second = await untilShowsCurrentCode(h, reply, 'demo');
     expect(second).not.toBe(first);
     expect(h.photos(ADMIN)).toHaveLength(1);
     expect(reply.edits).toBeGreaterThan(0);
+  });
+
+  it('shows "sending photo" in the chat while Wasend is slow to answer, before the photo arrives', async () => {
+    await start();
+    h.sim.injectFaults({ kind: 'slow', delayMs: 1_500, path: '/qr' });
+    const reply = await h.say(ADMIN, '/qr demo');
+    expect(reply.photo).toBeDefined();
+    const action = h.tg.callsTo('sendChatAction').find((c) => c.params.action === 'upload_photo' && c.params.chat_id === ADMIN);
+    expect(action).toBeDefined();
+    expect(action!.at).toBeLessThanOrEqual(h.tg.callsTo('sendPhoto')[0]!.at);
   });
 
   it('says Connected and stops showing a code once the phone scanned it', async () => {

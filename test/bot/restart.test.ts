@@ -1,13 +1,13 @@
 import { afterEach, expect, it } from 'vitest';
-import { ADMIN, startHarness, untilShowsCurrentCode, type Harness } from './harness.js';
+import { ADMIN, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
 
-let h: Harness;
+let h: AppHarness;
 afterEach(async () => {
   await h?.close();
 });
 
 it('resumes a live QR after a restart: the same message gets the code that rotated while the bot was down', async () => {
-  h = await startHarness({ sessions: [{ id: 'demo', status: 'STOPPED' }] });
+  h = await startApp({ sessions: [{ id: 'demo', status: 'STOPPED' }] });
   const reply = await h.say(ADMIN, '/qr demo');
   const before = await untilShowsCurrentCode(h, reply, 'demo');
 
@@ -19,7 +19,7 @@ it('resumes a live QR after a restart: the same message gets the code that rotat
 });
 
 it('stops taking updates when stopped, and a second stop is harmless', async () => {
-  h = await startHarness({ sessions: [{ id: 'demo', status: 'STOPPED' }] });
+  h = await startApp({ sessions: [{ id: 'demo', status: 'STOPPED' }] });
   await untilShowsCurrentCode(h, await h.say(ADMIN, '/qr demo'), 'demo');
   await Promise.all([h.app.stop(), h.app.stop()]);
   const messages = h.tg.messages(ADMIN).length;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, brokenPhotos, isPlainText, sleep, startApp, untilShowsCurrentCode, type AppHarness } from './app-harness.js';
+import { ADMIN, FAULT_WAIT_MS, brokenPhotos, isPlainText, sleep, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
 import { createDroppingProxy, type DroppingProxy } from './telegram-proxy.js';
 
 let h: AppHarness | undefined;
@@ -13,6 +13,7 @@ afterEach(async () => {
 
 const start = async (options: { proxy?: (proxy: DroppingProxy) => void } = {}) => {
   h = await startApp({
+    waitMs: FAULT_WAIT_MS,
     speed: 4,
     sessions: [
       { id: 'demo', status: 'STOPPED' },

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimFault } from '../../src/simulator/server.js';
-import { ADMIN, brokenPhotos, isPlainText, startApp, untilShowsCurrentCode, type AppHarness } from './app-harness.js';
+import { ADMIN, FAULT_WAIT_MS, brokenPhotos, isPlainText, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
 
 let h: AppHarness | undefined;
 afterEach(async () => {
@@ -42,6 +42,7 @@ const cases: FaultCase[] = [
 
 const start = async () => {
   h = await startApp({
+    waitMs: FAULT_WAIT_MS,
     sessions: [
       { id: 'demo', status: 'STOPPED' },
       { id: 'second', status: 'STOPPED' },
@@ -120,7 +121,7 @@ describe('Wasend faults', () => {
       const body = (await response.json()) as Record<string, unknown>;
       return new Response(JSON.stringify({ ...body, status: cycle[looks % cycle.length] }), { status: response.status, headers: json });
     };
-    h = await startApp({ sessions: [{ id: 'flip', status: 'SCAN_QR_CODE' }], wasend: WASEND, fetch: flipFetch });
+    h = await startApp({ waitMs: FAULT_WAIT_MS, sessions: [{ id: 'flip', status: 'SCAN_QR_CODE' }], wasend: WASEND, fetch: flipFetch });
     const answers = [];
     for (let i = 0; i < 4; i++) {
       answers.push(await h.say(ADMIN, '/qr flip'));

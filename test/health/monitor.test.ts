@@ -4,7 +4,8 @@ import { createHealthMonitor } from '../../src/health/monitor.js';
 import type { HealthMonitor, HealthMonitorDeps } from '../../src/health/types.js';
 import { createStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/types.js';
-import { createMemoryLogger, FakeClock } from '../live/fakes.js';
+import { FakeClock } from '../live/fakes.js';
+import { createMemoryLogger } from '../support/memory-logger.js';
 import { useTempDir } from '../store/temp-dir.js';
 import { createMemoryNotifier, StatusWasend } from './fakes.js';
 

@@ -2,7 +2,7 @@ import { GrammyError } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { createTelegramHealthNotifier, type HealthMessageApi } from '../../src/health/notifier.js';
 import type { Watch } from '../../src/store/types.js';
-import { createMemoryLogger } from '../live/fakes.js';
+import { createMemoryLogger } from '../support/memory-logger.js';
 
 const watch: Watch = { userId: 7, chatId: 700, sessionId: 'sales-phone', createdAt: 0 };
 const dropped = { sessionId: 'sales-phone', status: { state: 'stopped', raw: 'STOPPED' } } as const;

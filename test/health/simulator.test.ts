@@ -4,7 +4,7 @@ import { createWasendSimulator } from '../../src/simulator/server.js';
 import { createStore } from '../../src/store/sqlite.js';
 import { createRequestBudget } from '../../src/wasend/budget.js';
 import { createWasendClient } from '../../src/wasend/client.js';
-import { createMemoryLogger } from '../live/fakes.js';
+import { createMemoryLogger } from '../support/memory-logger.js';
 import { createMemoryNotifier } from './fakes.js';
 
 const API_KEY = 'sim-key-for-health-tests';

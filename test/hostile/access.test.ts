@@ -1,6 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import type { AuditEntry } from '../../src/store/types.js';
-import { ADMIN, STRANGER, USER, startApp, untilShowsCurrentCode, type AppHarness } from '../faults/app-harness.js';
+import { ADMIN, FAULT_WAIT_MS, STRANGER, USER, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
 
 const GROUP = -777;
 let h: AppHarness | undefined;
@@ -14,6 +14,7 @@ afterEach(async () => {
 
 const start = async () => {
   h = await startApp({
+    waitMs: FAULT_WAIT_MS,
     sessions: [
       { id: 'demo', status: 'SCAN_QR_CODE' },
       { id: 'other', status: 'SCAN_QR_CODE' },

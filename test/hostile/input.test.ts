@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Update } from 'grammy/types';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isValidSessionId } from '../../src/wasend/session-id.js';
-import { ADMIN, STRANGER, USER, startApp, type AppHarness } from '../faults/app-harness.js';
+import { ADMIN, STRANGER, USER, startApp, type AppHarness } from '../support/app-harness.js';
 
 const GROUP = -4242;
 const CHANNEL = -1001234567890;

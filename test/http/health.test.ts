@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHealthReporter, createTelegramContactTransformer, type ContactEvent, type HealthReport } from '../../src/http/health.js';
 import { createHttpServer } from '../../src/http/server.js';
 import { createFakeTelegram } from '../support/fake-telegram.js';
-import { captureLogger, request } from './helpers.js';
+import { request } from './helpers.js';
+import { createMemoryLogger } from '../support/memory-logger.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -97,7 +98,7 @@ describe('createTelegramContactTransformer', () => {
 
 describe('GET /healthz', () => {
   async function serve(health: () => Promise<HealthReport>) {
-    const server = await createHttpServer({ host: '127.0.0.1', port: 0, logger: captureLogger(), health });
+    const server = await createHttpServer({ host: '127.0.0.1', port: 0, logger: createMemoryLogger(), health });
     closers.push(() => server.close());
     return server;
   }

@@ -1,26 +1,5 @@
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
-import type { HttpLogger } from '../../src/http/types.js';
-
-export interface LogLine {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly obj: object;
-  readonly msg: string | undefined;
-}
-
-/** A logger that keeps every line, to assert on what was (and was not) logged. */
-export function captureLogger(): HttpLogger & { lines: LogLine[]; text(): string } {
-  const lines: LogLine[] = [];
-  const at = (level: LogLine['level']) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
-  return {
-    lines,
-    debug: at('debug'),
-    info: at('info'),
-    warn: at('warn'),
-    error: at('error'),
-    text: () => JSON.stringify(lines, (_key, value: unknown) => (value instanceof Error ? { message: value.message, stack: value.stack } : value)),
-  };
-}
 
 export interface RawResponse {
   readonly status: number;

@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServerOptions } from '../../src/http/server.js';
-import { captureLogger, okHealth, request } from './helpers.js';
+import { okHealth, request } from './helpers.js';
+import { createMemoryLogger } from '../support/memory-logger.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -10,7 +11,7 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<HttpServerOptions> = {}) {
-  const server = await createHttpServer({ host: '127.0.0.1', port: 0, logger: captureLogger(), health: okHealth, ...options });
+  const server = await createHttpServer({ host: '127.0.0.1', port: 0, logger: createMemoryLogger(), health: okHealth, ...options });
   closers.push(() => server.close());
   return server;
 }
@@ -55,7 +56,7 @@ describe('createHttpServer routing', () => {
   });
 
   it('close ends kept-alive connections and stops listening', async () => {
-    const server = await createHttpServer({ host: '127.0.0.1', port: 0, logger: captureLogger(), health: okHealth });
+    const server = await createHttpServer({ host: '127.0.0.1', port: 0, logger: createMemoryLogger(), health: okHealth });
     const agent = new http.Agent({ keepAlive: true });
     const socket = await new Promise<Socket>((resolve, reject) => {
       const req = http.get(`${server.url}/healthz`, { agent }, (res) => {
@@ -76,7 +77,7 @@ describe('createHttpServer routing', () => {
     const server = await createHttpServer({
       host: '127.0.0.1',
       port: 0,
-      logger: captureLogger(),
+      logger: createMemoryLogger(),
       health: okHealth,
       bodyTimeoutMs: 60_000,
       wasendWebhook: { secret: 'wasend-webhook-secret-0123456789', onEvent: () => undefined },

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, telegramWebhookPath, type HttpServer } from '../../src/http/server.js';
 import { createUpdateQueue } from '../../src/http/update-queue.js';
 import { createFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
-import { captureLogger, okHealth, request, settle } from './helpers.js';
+import { okHealth, request, settle } from './helpers.js';
+import { createMemoryLogger } from '../support/memory-logger.js';
 
 const SECRET = 'telegram_webhook_secret_0123456789';
 const PATH = '/telegram/hook-7f3a';
@@ -16,7 +17,7 @@ async function start(onUpdate: (update: unknown) => void, webhook = true): Promi
   const server = await createHttpServer({
     host: '127.0.0.1',
     port: 0,
-    logger: captureLogger(),
+    logger: createMemoryLogger(),
     health: okHealth,
     ...(webhook ? { telegramWebhook: { path: PATH, secret: SECRET, onUpdate } } : {}),
   });
@@ -68,7 +69,7 @@ describe('Telegram webhook route', () => {
         started.push((update as TextUpdate).message.chat.id);
         await released;
       },
-      logger: captureLogger(),
+      logger: createMemoryLogger(),
     });
     closers.push(async () => {
       release();

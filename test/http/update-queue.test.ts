@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createUpdateQueue, updateChatId } from '../../src/http/update-queue.js';
-import { captureLogger, settle } from './helpers.js';
+import { settle } from './helpers.js';
+import { createMemoryLogger } from '../support/memory-logger.js';
 
 interface Gate {
   readonly promise: Promise<void>;
@@ -29,7 +30,7 @@ describe('createUpdateQueue', () => {
         await gates.get(id)?.promise;
         finished.push(id);
       },
-      logger: captureLogger(),
+      logger: createMemoryLogger(),
     });
     queue.push(message(1, 100));
     queue.push(message(2, 100));
@@ -55,7 +56,7 @@ describe('createUpdateQueue', () => {
   });
 
   it('logs a failing update and goes on with the next one of the same chat', async () => {
-    const logger = captureLogger();
+    const logger = createMemoryLogger();
     const handled: number[] = [];
     const queue = createUpdateQueue({
       handle: async (update) => {
@@ -69,7 +70,7 @@ describe('createUpdateQueue', () => {
     queue.push(message(2, 7));
     await queue.drain();
     expect(handled).toEqual([2]);
-    expect(logger.lines).toEqual([expect.objectContaining({ level: 'error', msg: 'update failed', obj: expect.objectContaining({ updateId: 1 }) })]);
+    expect(logger.entries).toEqual([expect.objectContaining({ level: 'error', msg: 'update failed', obj: expect.objectContaining({ updateId: 1 }) })]);
   });
 
   it('drain waits for updates pushed while draining', async () => {
@@ -81,7 +82,7 @@ describe('createUpdateQueue', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         handled.push(id);
       },
-      logger: captureLogger(),
+      logger: createMemoryLogger(),
     });
     queue.push(message(1, 8));
     await queue.drain();
@@ -97,7 +98,7 @@ describe('createUpdateQueue', () => {
         if (id === 'slow') await blocker.promise;
         handled.push(id);
       },
-      logger: captureLogger(),
+      logger: createMemoryLogger(),
     });
     queue.push({ update_id: 1, inline_query: { id: 'slow', from: { id: 1 }, query: '' } });
     queue.push({ update_id: 2, inline_query: { id: 'fast', from: { id: 1 }, query: '' } });

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createWasendWebhookHandler, type WasendStatusEvent } from '../../src/http/wasend-webhook.js';
 import { createWebhookSender, type WebhookSender } from '../../src/simulator/webhook.js';
-import { captureLogger, okHealth, request, settle, sign, waitFor } from './helpers.js';
+import { okHealth, request, settle, sign, waitFor } from './helpers.js';
+import { createMemoryLogger } from '../support/memory-logger.js';
 
 const SECRET = 'wasend-webhook-secret-0123456789';
 
@@ -13,7 +14,7 @@ afterEach(async () => {
 
 async function start(options: { secret?: string; onEvent?: (event: WasendStatusEvent) => void } = {}) {
   const events: WasendStatusEvent[] = [];
-  const logger = captureLogger();
+  const logger = createMemoryLogger();
   const server: HttpServer = await createHttpServer({
     host: '127.0.0.1',
     port: 0,
@@ -190,7 +191,7 @@ describe('POST /webhooks/wasend', () => {
     expect((await postSigned(statusEvent())).status).toBe(200);
     await settle();
     expect(events).toHaveLength(2);
-    expect(logger.lines.filter((line) => line.level === 'error' && line.msg === 'webhook consumer failed')).toHaveLength(2);
+    expect(logger.entries.filter((line) => line.level === 'error' && line.msg === 'webhook consumer failed')).toHaveLength(2);
   });
 });
 
@@ -199,7 +200,7 @@ describe('createWasendWebhookHandler', () => {
 
   it('hands the event over only in the work it leaves for after the answer', () => {
     const events: WasendStatusEvent[] = [];
-    const handle = createWasendWebhookHandler({ secret: SECRET, onEvent: (e) => events.push(e), logger: captureLogger() });
+    const handle = createWasendWebhookHandler({ secret: SECRET, onEvent: (e) => events.push(e), logger: createMemoryLogger() });
     const outcome = handle(signed(statusEvent()));
     expect(outcome.status).toBe(200);
     expect(events).toEqual([]);
@@ -212,7 +213,7 @@ describe('createWasendWebhookHandler', () => {
     const handle = createWasendWebhookHandler({
       secret: SECRET,
       onEvent: () => undefined,
-      logger: captureLogger(),
+      logger: createMemoryLogger(),
       now: () => now,
       maxRememberedIds: 2,
     });

@@ -1,7 +1,8 @@
 import { createLiveQr } from '../../src/live/live-qr.js';
 import type { Clock, TimerHandle } from '../../src/live/clock.js';
-import type { LiveLogger, QrMessenger, QrView } from '../../src/live/types.js';
+import type { QrMessenger, QrView } from '../../src/live/types.js';
 import type { LiveMessage, LiveMessageStore } from '../../src/store/types.js';
+import { createMemoryLogger } from '../support/memory-logger.js';
 import { createWasendApiError, WasendInvalidResponseError, type WasendError } from '../../src/wasend/errors.js';
 import type {
   NormalizedQr,
@@ -411,18 +412,6 @@ export class MemoryLiveStore implements LiveMessageStore {
       .sort((a, b) => a.finalEditSince! - b.finalEditSince!)
       .map((r) => ({ ...r }));
   }
-}
-
-export interface LogEntry {
-  readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly obj: object;
-  readonly msg?: string;
-}
-
-export function createMemoryLogger(): LiveLogger & { entries: LogEntry[] } {
-  const entries: LogEntry[] = [];
-  const at = (level: LogEntry['level']) => (obj: object, msg?: string) => void entries.push({ level, obj, ...(msg ? { msg } : {}) });
-  return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 /** A live QR engine on fakes, as the tests drive it; `stopAll` stops every engine made. */

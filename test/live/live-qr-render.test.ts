@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createLiveQr } from '../../src/live/live-qr.js';
 import { renderQrPng } from '../../src/qr/render.js';
 import { decodeQrPng } from '../support/decode-qr.js';
-import { createMemoryLogger, FakeClock, FakeMessenger, FakeWasend, MemoryLiveStore } from './fakes.js';
+import { FakeClock, FakeMessenger, FakeWasend, MemoryLiveStore } from './fakes.js';
+import { createMemoryLogger } from '../support/memory-logger.js';
 
 /** Waits (real time, bounded) for work off the fake clock, like sharp rendering, to finish. */
 async function until(check: () => boolean, clock: FakeClock): Promise<void> {

@@ -4,13 +4,13 @@ import type { LiveQr } from '../../src/live/types.js';
 import { createWasendApiError, WasendNetworkError } from '../../src/wasend/errors.js';
 import {
   createFakeRender,
-  createMemoryLogger,
   FakeClock,
   FakeMessenger,
   FakeWasend,
   invalidQrError,
   MemoryLiveStore,
 } from './fakes.js';
+import { createMemoryLogger } from '../support/memory-logger.js';
 
 const POLL_MS = 2_000;
 const WATCH_MS = 600_000;

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { ADMIN, API_KEY, STRANGER, USER, startApp, untilShowsCurrentCode, type AppHarness } from '../faults/app-harness.js';
+import { ADMIN, API_KEY, FAULT_WAIT_MS, STRANGER, USER, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
 import { ROOT } from '../faults/process.js';
 
 let harness: AppHarness | undefined;
@@ -36,6 +36,7 @@ it.each([
   { scrub: false, label: 'even with a logger that scrubs nothing (the code logs no secret in the first place)' },
 ])('the bot token, the Wasend key and invite tokens appear in no log line and no message, through every flow and fault: $label', async ({ scrub }) => {
   const h = await startApp({
+    waitMs: FAULT_WAIT_MS,
     scrub,
     sessions: [
       { id: 'demo', status: 'STOPPED' },

@@ -1,22 +1,11 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, runMigrations, schemaVersion } from '../../src/store/migrations.js';
-import { createStore } from '../../src/store/sqlite.js';
-import type { Store } from '../../src/store/types.js';
-import { useTempDir } from './temp-dir.js';
+import { useStores, useTempDir } from './temp-dir.js';
 
 const tempDir = useTempDir();
-const opened: Store[] = [];
-afterEach(() => {
-  for (const store of opened.splice(0)) store.close();
-});
-
-function open(path: string): Store {
-  const store = createStore(path);
-  opened.push(store);
-  return store;
-}
+const open = useStores();
 
 describe('health states', () => {
   it('keeps one record per session, replaced by set', () => {

@@ -1,21 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createStore } from '../../src/store/sqlite.js';
-import type { LiveMessage, Store } from '../../src/store/types.js';
-import { useTempDir } from './temp-dir.js';
+import { describe, expect, it } from 'vitest';
+import type { LiveMessage } from '../../src/store/types.js';
+import { useStores, useTempDir } from './temp-dir.js';
 
 const tempDir = useTempDir();
-const opened: Store[] = [];
-afterEach(() => {
-  for (const store of opened.splice(0)) store.close();
-});
-
-function open(path: string, options?: Parameters<typeof createStore>[1]): Store {
-  const store = createStore(path, options);
-  opened.push(store);
-  return store;
-}
+const open = useStores();
 
 function clock(start = 1_700_000_000_000) {
   let now = start;

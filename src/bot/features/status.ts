@@ -31,6 +31,13 @@ async function statusReport(ctx: BotContext, arg: string | undefined): Promise<s
   const { wasend, liveQr } = ctx.deps;
   const live = new Set(liveQr.liveSessions());
   const line = (info: SessionInfo) => `${info.id}: ${statusText(info.status)}${live.has(info.id) ? ' (live QR open)' : ''}`;
+  const lookUp = async (sessionId: string) => {
+    try {
+      return line(await wasend.getSession(sessionId, { priority: 'live' }));
+    } catch (error) {
+      return `${sessionId}: ${describeWasendFailure(error)}`;
+    }
+  };
   if (arg !== undefined) {
     const sessionId = parseSessionId(arg);
     if (sessionId === undefined) return usage.status;
@@ -38,11 +45,7 @@ async function statusReport(ctx: BotContext, arg: string | undefined): Promise<s
       await deny(ctx, '/status', replies.refusedSession, sessionId);
       return undefined;
     }
-    try {
-      return line(await wasend.getSession(sessionId, { priority: 'live' }));
-    } catch (error) {
-      return `${sessionId}: ${describeWasendFailure(error)}`;
-    }
+    return lookUp(sessionId);
   }
   if (ctx.access.isAdmin) {
     try {
@@ -54,15 +57,7 @@ async function statusReport(ctx: BotContext, arg: string | undefined): Promise<s
   }
   const granted = ctx.access.granted;
   if (granted.length === 0) return replies.noSessions;
-  const lines = await Promise.all(
-    granted.slice(0, MAX_LOOKUPS).map(async (sessionId) => {
-      try {
-        return line(await wasend.getSession(sessionId, { priority: 'live' }));
-      } catch (error) {
-        return `${sessionId}: ${describeWasendFailure(error)}`;
-      }
-    }),
-  );
+  const lines = await Promise.all(granted.slice(0, MAX_LOOKUPS).map(lookUp));
   if (granted.length > MAX_LOOKUPS) lines.push(`... and ${granted.length - MAX_LOOKUPS} more: send /status <session>`);
   return joinLimited(lines);
 }

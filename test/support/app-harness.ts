@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -9,13 +10,17 @@ import { createLogger } from '../../src/logger.js';
 import { createWasendSimulator, type SimSessionSpec, type WasendSimulator } from '../../src/simulator/server.js';
 import { createStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/types.js';
-import { decodeQrPng } from '../support/decode-qr.js';
-import { createFakeTelegram, type FakeMessage, type FakeTelegram } from '../support/fake-telegram.js';
+import { decodeQrPng } from './decode-qr.js';
+import { createFakeTelegram, type FakeMessage, type FakeTelegram } from './fake-telegram.js';
 
 export const ADMIN = 1001;
 export const USER = 2002;
 export const STRANGER = 3003;
-export const API_KEY = 'sim-key-faults-0123456789';
+export const API_KEY = 'sim-key-app-tests-0123456789';
+/** `waitMs` of the fault suites: the app recovers from injected faults before it shows a code. */
+export const FAULT_WAIT_MS = 8_000;
+/** Where the fake Telegram delivers updates in webhook mode (see {@link AppHarnessOptions.listener}). */
+export const TELEGRAM_HOOK_PATH = '/telegram/hook';
 
 /** Every distinct photo the fake Telegram held in a bot message, with the caption it had then. */
 export interface SeenPhoto {
@@ -30,28 +35,44 @@ export interface AppHarness {
   readonly tg: FakeTelegram;
   readonly config: Config;
   readonly dir: string;
+  /** Base URL of the app's HTTP listener (`http://127.0.0.1:<port>`), when started with `listener`. */
+  readonly url: string | undefined;
+  /** Default timeout of {@link untilShowsCurrentCode}, ms. */
+  readonly waitMs: number;
   app: App;
-  /** Every log line the app wrote. */
+  /** Every log line the app wrote (JSON). */
   readonly logs: string[];
-  /** Every photo state seen in any bot message (recorded after every Bot API call). */
+  /** Every photo state seen in any bot message of `chats` (recorded after every Bot API call). */
   readonly seenPhotos: SeenPhoto[];
   /** Unhandled rejections and uncaught exceptions while the harness ran. */
   readonly crashes: unknown[];
+  /** Sends a text as `userId` in their private chat (or `chatId`) and waits for the bot's next message there. */
   say(userId: number, text: string, options?: { chatId?: number; chatType?: 'private' | 'group' | 'supergroup' }): Promise<FakeMessage>;
+  /** The bot's photo messages in a chat. */
   photos(chatId: number): FakeMessage[];
+  /** Waits until `check` passes. */
   until<T>(check: () => T | undefined | false, description: string, timeoutMs?: number): Promise<T>;
   /** A second connection to the app's database (closed by `close`). */
   store(): Store;
+  /** Stops the app and starts a new one on the same database. */
   restart(between?: () => void | Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
 export interface AppHarnessOptions {
   readonly sessions?: SimSessionSpec[];
+  /** Simulator speed factor, default 10. */
   readonly speed?: number;
+  /** Simulator STARTING phase in unscaled ms, default 1000. */
+  readonly startingMs?: number;
+  /** Overrides of `config.wasend` (the simulator's URL and key are set already). */
   readonly wasend?: Partial<Config['wasend']>;
   readonly qrWatchTimeoutMs?: number;
+  /** How long `/qr` waits for a first code (createApp `codeWaitMs`), default the app's. */
+  readonly codeWaitMs?: number;
+  /** Chats whose photos are recorded in `seenPhotos`. Default ADMIN, USER, STRANGER. */
   readonly chats?: number[];
+  /** Fetch for Wasend calls. */
   readonly fetch?: typeof fetch;
   /** Extra values the logger must scrub (it always scrubs the bot token and the Wasend key). */
   readonly secrets?: string[];
@@ -59,11 +80,28 @@ export interface AppHarnessOptions {
   readonly scrub?: boolean;
   /** Puts something (a proxy) between the bot and the fake Telegram: gets the fake's API root, returns the bot's. */
   readonly telegramVia?: (apiRoot: string) => Promise<{ apiRoot: string; close(): Promise<void> }>;
+  /**
+   * Starts the HTTP listener on a free loopback port: the simulator signs its webhooks to it with `wasendSecret`,
+   * and with `telegramSecret` the bot runs in webhook mode at {@link TELEGRAM_HOOK_PATH}.
+   */
+  readonly listener?: { readonly wasendSecret: string; readonly telegramSecret?: string };
+  /** Default timeout of {@link untilShowsCurrentCode}, ms. Default 5000. */
+  readonly waitMs?: number;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
 }
 
 /**
  * The whole app in-process against the Wasend simulator and the fake Telegram, with a crash guard
- * (unhandled rejections and uncaught exceptions are collected; `close` reports them) and a photo recorder.
+ * (unhandled rejections and uncaught exceptions are collected in `crashes`) and a photo recorder.
  */
 export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarness> {
   const crashes: unknown[] = [];
@@ -71,18 +109,42 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   process.on('unhandledRejection', onCrash);
   process.on('uncaughtException', onCrash);
 
-  const dir = await mkdtemp(join(tmpdir(), 'faults-'));
-  const sim = await createWasendSimulator({ apiKey: API_KEY, speed: options.speed ?? 10, startingMs: 1_000, sessions: options.sessions ?? [] });
+  const dir = await mkdtemp(join(tmpdir(), 'app-harness-'));
+  const { listener } = options;
+  const port = listener ? await freePort() : undefined;
+  const url = port === undefined ? undefined : `http://127.0.0.1:${port}`;
+  const sim = await createWasendSimulator({
+    apiKey: API_KEY,
+    speed: options.speed ?? 10,
+    startingMs: options.startingMs ?? 1_000,
+    sessions: options.sessions ?? [],
+    ...(listener ? { webhook: { url: `${url}/webhooks/wasend`, secret: listener.wasendSecret } } : {}),
+  });
   const tg = await createFakeTelegram();
   const via = options.telegramVia ? await options.telegramVia(tg.apiRoot) : undefined;
   const logs: string[] = [];
   const config: Config = {
-    telegram: { token: tg.token, apiRoot: via?.apiRoot ?? tg.apiRoot, protectContent: true },
-    wasend: { baseUrl: sim.url, apiKey: API_KEY, timeoutMs: 2_000, maxRetries: 0, pollIntervalMs: 100, maxRps: 1_000, ...options.wasend },
+    telegram: {
+      token: tg.token,
+      apiRoot: via?.apiRoot ?? tg.apiRoot,
+      protectContent: true,
+      // Telegram itself only calls https URLs; the fake delivers to plain http on loopback.
+      ...(listener?.telegramSecret ? { webhook: { url: `${url}${TELEGRAM_HOOK_PATH}`, secret: listener.telegramSecret } } : {}),
+    },
+    wasend: {
+      baseUrl: sim.url,
+      apiKey: API_KEY,
+      timeoutMs: 2_000,
+      maxRetries: 0,
+      pollIntervalMs: 100,
+      maxRps: 1_000,
+      ...(listener ? { webhookSecret: listener.wasendSecret } : {}),
+      ...options.wasend,
+    },
     adminIds: new Set([ADMIN]),
     databasePath: join(dir, 'bot.sqlite'),
     logLevel: 'debug',
-    http: { host: '127.0.0.1' },
+    http: { host: '127.0.0.1', ...(port !== undefined ? { port } : {}) },
     inviteTtlMs: 60_000,
     qrWatchTimeoutMs: options.qrWatchTimeoutMs ?? 60_000,
     healthCheckIntervalMs: 60_000,
@@ -120,7 +182,11 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     .catch(() => undefined);
 
   const launch = async () => {
-    const app = await createApp(config, { logger, ...(options.fetch ? { fetch: options.fetch } : {}) });
+    const app = await createApp(config, {
+      logger,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
+    });
     await app.start();
     return app;
   };
@@ -131,6 +197,8 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     tg,
     config,
     dir,
+    url,
+    waitMs: options.waitMs ?? 5_000,
     logs,
     seenPhotos,
     crashes,
@@ -178,8 +246,13 @@ export async function scanPhoto(message: FakeMessage | undefined): Promise<strin
   return decodeQrPng(message.photo);
 }
 
+/** The callback data of the message's buttons, in order. */
+export function buttonData(message: FakeMessage | undefined): string[] {
+  return message?.replyMarkup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? (b.callback_data ?? '') : '')) ?? [];
+}
+
 /** Polls an async check every 25 ms until it returns something other than undefined/null/false. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, description: string, timeoutMs = 8_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined | null | false>, description: string, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -194,8 +267,8 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
   }
 }
 
-/** Waits until the message's photo scans as the simulator's current code for the session; returns that code. */
-export function untilShowsCurrentCode(h: AppHarness, message: FakeMessage, sessionId: string, timeoutMs?: number): Promise<string> {
+/** Waits (default `h.waitMs`) until the message's photo scans as the simulator's current code for the session; returns that code. */
+export function untilShowsCurrentCode(h: AppHarness, message: FakeMessage, sessionId: string, timeoutMs = h.waitMs): Promise<string> {
   return eventually(
     async () => {
       const code = h.sim.state(sessionId)?.code;
