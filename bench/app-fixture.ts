@@ -9,7 +9,8 @@ import { createWasendSimulator, type SimSessionSpec, type WasendSimulator } from
 import { createStore } from '../src/store/sqlite.js';
 import { createFakeTelegram, type FakeTelegram } from '../test/support/fake-telegram.js';
 
-const API_KEY = 'sim-key-for-bench';
+/** The simulator's API key in every bench. */
+export const API_KEY = 'sim-key-for-bench';
 
 export interface BenchAppOptions {
   readonly sessions: SimSessionSpec[];
@@ -24,26 +25,51 @@ export interface BenchAppOptions {
   readonly grants?: ReadonlyArray<{ userId: number; sessionId: string }>;
 }
 
-export interface BenchApp {
+export interface BenchApp extends BenchBot {
   readonly sim: WasendSimulator;
   readonly tg: FakeTelegram;
-  readonly app: App;
-  readonly config: Config;
-  /** Log lines at warn or above (JSON). */
-  readonly warnings: string[];
-  close(): Promise<void>;
 }
 
 /** The whole app in-process against the Wasend simulator and the fake Telegram, with production defaults unless told. */
 export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp> {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-app-'));
   const sim = await createWasendSimulator({ apiKey: API_KEY, speed: options.speed ?? 1, sessions: options.sessions });
   const tg = await createFakeTelegram();
+  const bot = await startBenchBot({ ...options, wasendUrl: sim.url, wasendApiKey: API_KEY, telegram: tg });
+  return {
+    sim,
+    tg,
+    ...bot,
+    async close() {
+      await bot.close();
+      await tg.close();
+      await sim.close();
+    },
+  };
+}
+
+export interface BenchBotOptions extends Omit<BenchAppOptions, 'sessions' | 'speed'> {
+  readonly wasendUrl: string;
+  readonly wasendApiKey: string;
+  readonly telegram: { readonly token: string; readonly apiRoot: string };
+}
+
+export interface BenchBot {
+  readonly app: App;
+  readonly config: Config;
+  /** Log lines at warn or above (JSON). */
+  readonly warnings: string[];
+  /** Stops the app and removes its database. */
+  close(): Promise<void>;
+}
+
+/** The app alone (fresh database in a temporary directory), against a Wasend and a Telegram that run elsewhere. */
+export async function startBenchBot(options: BenchBotOptions): Promise<BenchBot> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-app-'));
   const config: Config = {
-    telegram: { token: tg.token, apiRoot: tg.apiRoot, protectContent: true },
+    telegram: { token: options.telegram.token, apiRoot: options.telegram.apiRoot, protectContent: true },
     wasend: {
-      baseUrl: sim.url,
-      apiKey: API_KEY,
+      baseUrl: options.wasendUrl,
+      apiKey: options.wasendApiKey,
       timeoutMs: 15_000,
       maxRetries: 3,
       pollIntervalMs: options.pollIntervalMs ?? 2_000,
@@ -69,19 +95,15 @@ export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp>
       callback();
     },
   });
-  const logger = createLogger({ level: 'warn', secrets: [tg.token, API_KEY], destination });
+  const logger = createLogger({ level: 'warn', secrets: [options.telegram.token, options.wasendApiKey], destination });
   const app = await createApp(config, { logger });
   await app.start();
   return {
-    sim,
-    tg,
     app,
     config,
     warnings,
     async close() {
       await app.stop();
-      await tg.close();
-      await sim.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -107,6 +129,32 @@ export function createCallIndex(tg: FakeTelegram) {
       return (byKey.get(`${method}:${chatId}`) ?? []).filter((c) => c.ok);
     },
   };
+}
+
+export type CallIndex = ReturnType<typeof createCallIndex>;
+
+/** One chat of a `/qr` burst: the private chat of `userId` asks for `session`. */
+export interface BurstChat {
+  readonly userId: number;
+  readonly session: string;
+}
+
+/**
+ * Sends `/qr <session>` from each chat at once; resolves with each chat's time in ms from its update being
+ * queued in the fake Telegram to that chat's next sendPhoto arriving there (both `Date.now()`, same process).
+ */
+export async function qrBurst(tg: FakeTelegram, index: CallIndex, chats: readonly BurstChat[]): Promise<number[]> {
+  const before = new Map(chats.map((c) => [c.userId, index.of('sendPhoto', c.userId).length]));
+  const sentAt = new Map<number, number>();
+  for (const chat of chats) {
+    sentAt.set(chat.userId, Date.now());
+    tg.sendText({ userId: chat.userId, text: `/qr ${chat.session}` });
+  }
+  await tg.waitFor(() => chats.every((c) => index.of('sendPhoto', c.userId).length > before.get(c.userId)!), {
+    timeoutMs: 60_000,
+    description: `a photo in each of ${chats.length} chats`,
+  });
+  return chats.map((c) => index.of('sendPhoto', c.userId)[before.get(c.userId)!]!.at - sentAt.get(c.userId)!);
 }
 
 /** Samples the process RSS every `everyMs` until stopped; returns the peak. */

@@ -1,12 +1,47 @@
+import { fork } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { join } from 'node:path';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+/** A section still running after this long is killed and reported; the whole run must stay within minutes. */
+const SECTION_TIMEOUT_MS = 180_000;
+
+type Outcome = { ok: true; ms: number; peakRssBytes?: number } | { ok: false; ms: number; reason: string };
+
+/** Runs one section in its own process (see `run-section.ts`); output goes straight to ours. */
+function runSection(name: string): Promise<Outcome> {
+  const started = performance.now();
+  const child = fork(fileURLToPath(new URL('./run-section.ts', import.meta.url)), [name], {
+    execArgv: ['--import', 'tsx', '--expose-gc'],
+    stdio: 'inherit',
+  });
+  let peakRssBytes: number | undefined;
+  child.on('message', (message: { peakRssBytes?: number }) => (peakRssBytes = message.peakRssBytes));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, SECTION_TIMEOUT_MS);
+  return new Promise((resolve) => {
+    const finish = (outcome: Outcome) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    child.once('error', (error) => finish({ ok: false, ms: performance.now() - started, reason: `could not start: ${error.message}` }));
+    child.once('exit', (code, signal) => {
+      const ms = performance.now() - started;
+      if (timedOut) return finish({ ok: false, ms, reason: `killed after ${SECTION_TIMEOUT_MS / 1000} s` });
+      if (code === 0) return finish({ ok: true, ms, ...(peakRssBytes === undefined ? {} : { peakRssBytes }) });
+      finish({ ok: false, ms, reason: signal === null ? `exit code ${code}` : `signal ${signal}` });
+    });
+  });
+}
 
 /**
- * `npm run bench [-- filter]`: imports every `bench/sections/*.ts` in name order and awaits its
- * `run()`. An optional argument keeps only sections whose file name contains it. A section that
- * throws is reported and makes the exit code 1; the others still run.
+ * `npm run bench [-- filter]`: runs every `bench/sections/*.ts` in name order, each in a fresh child process
+ * (so one section's heap does not inflate the next one's memory numbers, and a crash stays in its section).
+ * An optional argument keeps only sections whose file name contains it. A failed section makes the exit code 1;
+ * the others still run.
  */
 async function main(): Promise<void> {
   const filter = process.argv[2];
@@ -16,24 +51,28 @@ async function main(): Promise<void> {
     .filter((name) => filter === undefined || name.includes(filter))
     .sort();
   const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+  const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(
-    `node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs, load ${load}, ${files.length} section(s)`,
+    `node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs (${cpu}), ` +
+      `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, load ${load}; ${files.length} section(s), each in its own process`,
   );
-  let failed = 0;
+  const started = performance.now();
+  const failed: string[] = [];
   for (const name of files) {
     console.log(`\n== ${name}`);
-    const started = performance.now();
-    try {
-      const section = (await import(pathToFileURL(join(directory, name)).href)) as { run?: unknown };
-      if (typeof section.run !== 'function') throw new Error(`${name} does not export run()`);
-      await (section.run as () => Promise<void>)();
-      console.log(`   (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-    } catch (error) {
-      failed += 1;
-      console.error(`!! ${name} failed:`, error);
+    const outcome = await runSection(name);
+    const seconds = `${(outcome.ms / 1000).toFixed(1)} s`;
+    if (outcome.ok) {
+      const rss = outcome.peakRssBytes === undefined ? '' : `, section process peak RSS ${(outcome.peakRssBytes / 2 ** 20).toFixed(0)} MiB`;
+      console.log(`   (${seconds}${rss})`);
+    } else {
+      failed.push(name);
+      console.error(`!! ${name} failed (${outcome.reason}) after ${seconds}`);
     }
   }
-  if (failed > 0) process.exitCode = 1;
+  const total = `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  console.log(`\n${files.length - failed.length}/${files.length} section(s) ran in ${total}${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}`);
+  if (failed.length > 0) process.exitCode = 1;
 }
 
 await main();
