@@ -179,6 +179,21 @@ describe('live messages', () => {
     expect(store.liveMessages.get(100, 2)).toBeUndefined();
   });
 
+  it('sets and clears a pending final view, and ignores a patch of nothing but the stamp', () => {
+    const store = open(':memory:', { now: () => 1 });
+    const original = liveMessage();
+    store.liveMessages.save(original);
+
+    store.liveMessages.update(100, 1, { state: 'expired', expiredReason: 'failed', finalEditSince: 500 }, 600);
+    expect(store.liveMessages.listFinalPending().map((m) => [m.state, m.expiredReason, m.finalEditSince])).toEqual([['expired', 'failed', 500]]);
+
+    store.liveMessages.update(100, 1, { state: 'retired', expiredReason: null, finalEditSince: null }, 700);
+    expect(store.liveMessages.get(100, 1)).toEqual({ ...original, state: 'retired', updatedAt: 700 });
+    expect(store.liveMessages.listFinalPending()).toEqual([]);
+
+    expect(store.liveMessages.update(100, 1, {}, 800)).toEqual({ ...original, state: 'retired', updatedAt: 800 });
+  });
+
   it('keeps Telegram-sized ids exactly', () => {
     const store = open(':memory:');
     const message = liveMessage({ chatId: -1_001_234_567_890, messageId: 2_147_483_647, userId: 8_000_000_000 });
