@@ -14,6 +14,8 @@ import { createHttpServer, telegramWebhookPath, type HttpServer } from './http/s
 import { createUpdateQueue } from './http/update-queue.js';
 import type { WasendStatusEvent } from './http/wasend-webhook.js';
 import { createLiveQr } from './live/live-qr.js';
+import type { CodeLifetimes } from './live/schedule.js';
+import type { LiveQr } from './live/types.js';
 import type { Logger } from './logger.js';
 import { renderQrPng } from './qr/render.js';
 import { createStore } from './store/sqlite.js';
@@ -26,10 +28,14 @@ export interface AppOptions {
   readonly fetch?: typeof fetch;
   /** How long `/qr` waits for Wasend to show a first code before answering "no code yet", in ms. Default 30000 (for tests). */
   readonly codeWaitMs?: number;
+  /** How long codes live when Wasend sends no expiry (tests against a sped-up simulator), in ms. Default WAHA's 60 s / 20 s. */
+  readonly codeLifetimes?: CodeLifetimes;
 }
 
 export interface App {
   readonly bot: Bot<BotContext>;
+  /** The live QR engine (what a Wasend webhook event pokes). */
+  readonly liveQr: LiveQr;
   /** The HTTP listener (webhooks, `/healthz`) once started, when `HTTP_PORT` is set. */
   readonly http: () => HttpServer | undefined;
   /** `getMe`, command menus, resumes live QR messages from the store, then takes updates. */
@@ -76,7 +82,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       logger: logger.child({ module: 'live-qr' }),
       pollIntervalMs: config.wasend.pollIntervalMs,
       watchTimeoutMs: config.qrWatchTimeoutMs,
+      mayShow: (userId, sessionId) => config.adminIds.has(userId) || store.grants.has(userId, sessionId),
       ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
+      ...(options.codeLifetimes ? { codeLifetimes: options.codeLifetimes } : {}),
     });
     const healthLogger = logger.child({ module: 'health' });
     const monitor = createHealthMonitor({
@@ -97,7 +105,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     });
     const onWasendEvent = (event: WasendStatusEvent) => {
       liveQr.noteWebhookEvent(event.sessionId);
-      liveQr.poke(event.sessionId);
+      liveQr.poke(event.sessionId, event.status.state);
       monitor.poke(event.sessionId, event.status);
     };
 
@@ -158,6 +166,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
 
     return {
       bot,
+      liveQr,
       http: () => http,
       async start() {
         if (stopping) throw new Error('This app was stopped; create a new one to start again.');

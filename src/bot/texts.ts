@@ -38,6 +38,10 @@ export function outcomeText(outcome: OpenOutcome, sessionId: string): string | u
       return `Session ${sessionId} was not found on Wasend.`;
     case 'no_code':
       return `Wasend has no QR code for ${sessionId} yet. Try again in a minute.`;
+    case 'cancelled':
+      return undefined;
+    case 'refused':
+      return `You no longer have access to ${sessionId}.`;
     case 'unavailable':
       switch (outcome.reason) {
         case 'rate_limited':

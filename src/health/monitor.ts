@@ -41,7 +41,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   const suspects = new Map<string, number>();
   const tasks = new Set<Promise<unknown>>();
   const abort = new AbortController();
-  const requestOptions: RequestOptions = { priority: 'background', signal: abort.signal };
+  const requestOptions: RequestOptions = { lane: 'health', signal: abort.signal };
   let cycleTimer: TimerHandle | undefined;
   let confirmTimer: TimerHandle | undefined;
   let cycle: Promise<void> | undefined;

@@ -1,21 +1,13 @@
 import type { LiveMessage } from '../store/types.js';
-import type { NormalizedQr, QrPayload } from '../wasend/types.js';
+import { acquireCode, type AcquireDeps, type Acquired } from './acquire.js';
 import { systemClock } from './clock.js';
-import { classifyWasendError, describeError } from './failures.js';
-import { createFinalEdits, DEFAULT_FINAL_EDIT_GIVE_UP_MS, finalViewOf, type FinalView } from './final-edits.js';
-import { codeExpiry } from './schedule.js';
+import { createEffectRunner, recordKey, type LiveRecord } from './effects.js';
+import { describeError } from './failures.js';
+import { createStatusFeed } from './feed.js';
+import { finalViewOf, pendingFinalState, showingState, type CodeShow, type FinalView } from './message.js';
+import { createSessionLooks } from './session-looks.js';
+import { expiresAtMs } from './session-code.js';
 import type { LiveQr, LiveQrDeps, OpenOutcome, QrView } from './types.js';
-import {
-  codeViewOf,
-  createSessionWatcher,
-  expiresAtMs,
-  messageKey,
-  trackedFrom,
-  type ObservedTiming,
-  type QrFetch,
-  type SessionWatcher,
-  type WatcherContext,
-} from './watcher.js';
 
 /** Default of {@link LiveQrDeps.codeWaitMs}. */
 export const DEFAULT_CODE_WAIT_MS = 30_000;
@@ -23,43 +15,71 @@ export const DEFAULT_CODE_WAIT_MS = 30_000;
 export const DEFAULT_WEBHOOK_POLL_FACTOR = 3;
 /** Default of {@link LiveQrDeps.webhookFreshMs}: 5 minutes. */
 export const DEFAULT_WEBHOOK_FRESH_MS = 300_000;
-/** Sessions whose last webhook event is remembered; older ones are dropped beyond this. */
-const WEBHOOK_SESSIONS_KEPT = 4_096;
+/** Default of {@link LiveQrDeps.finalEditGiveUpMs}: 10 minutes. */
+export const DEFAULT_FINAL_EDIT_GIVE_UP_MS = 600_000;
+/** Longest gap between two status-feed ticks by default. */
+const MAX_FEED_TICK_MS = 1_000;
 /** Longest wait of `stop()` for work in flight. */
 const STOP_GRACE_MS = 3_000;
 /** Gap between two `getQr` calls while `open` waits for the first code. */
 const CODE_WAIT_STEP_MAX_MS = 1_000;
-/**
- * Rendered PNGs kept (one per fingerprint, least recently used dropped first). Must exceed the number of
- * sessions shown at once, or every `/qr` re-renders (a few KiB each).
- */
-const PNG_CACHE_SIZE = 1_024;
 
-type Acquired = { readonly kind: 'code'; readonly qr: NormalizedQr; readonly at: number; readonly timing: ObservedTiming };
+/** A `/qr` waiting for its code, so that `/cancel` and a revoke can reach it. */
+interface PendingOpen {
+  readonly chatId: number;
+  readonly userId: number;
+  readonly sessionId: string;
+  readonly controller: AbortController;
+}
 
-function acquiredFrom(fetched: QrFetch, firstOfSeries: boolean, bornAfter: number | null): Acquired {
-  return { kind: 'code', qr: fetched.qr, at: fetched.at, timing: { firstOfSeries, bornAfter, seenAt: fetched.seenAt } };
+function codeView(code: CodeShow, codeNumber: number): QrView {
+  const { sessionId, png, fingerprint, expiresAt } = code;
+  return { kind: 'code', sessionId, png, fingerprint, expiresAt, ...(code.estimated ? { estimated: true } : {}), codeNumber };
 }
 
 /**
- * The live QR messages: sends a code photo, then keeps it true in place (new code, connected, expired)
- * with one watcher per session, however many messages show it. Never throws out of `open`/`renew`.
+ * The live QR messages: sends a code photo, then keeps it true in place (new code, connected, expired).
+ * Composes the per-message state machines ({@link createEffectRunner}), the sessions' QR looks
+ * ({@link createSessionLooks}) and the one status feed ({@link createStatusFeed}). Never throws out of
+ * `open`/`renew`.
  */
 export function createLiveQr(deps: LiveQrDeps): LiveQr {
-  const { wasend, store, messenger, render, logger, pollIntervalMs, watchTimeoutMs } = deps;
+  const { wasend, store, messenger, logger, pollIntervalMs, watchTimeoutMs } = deps;
   const clock = deps.clock ?? systemClock;
-  const codeWaitMs = deps.codeWaitMs ?? DEFAULT_CODE_WAIT_MS;
-  const webhookPollFactor = Math.max(1, deps.webhookPollFactor ?? DEFAULT_WEBHOOK_POLL_FACTOR);
-  const webhookFreshMs = deps.webhookFreshMs ?? DEFAULT_WEBHOOK_FRESH_MS;
-  /** When the last webhook event of each session arrived (insertion order = oldest first). */
-  const webhookSeenAt = new Map<string, number>();
-  const watchers = new Map<string, SessionWatcher>();
+  const mayShow = deps.mayShow ?? (() => true);
+  const records = new Map<string, LiveRecord>();
+  const pendingOpens = new Set<PendingOpen>();
+  const openChains = new Map<string, Promise<unknown>>();
   const inFlight = new Set<Promise<unknown>>();
   const sleepers = new Set<() => void>();
-  const tails = new Map<string, Promise<unknown>>();
-  const pngs = new Map<string, Promise<Buffer>>();
-  const qrFetches = new Map<string, Promise<QrFetch>>();
   let stopped = false;
+
+  const runner = createEffectRunner({
+    messenger,
+    store,
+    logger,
+    clock,
+    retryBaseMs: pollIntervalMs,
+    giveUpMs: deps.finalEditGiveUpMs ?? DEFAULT_FINAL_EDIT_GIVE_UP_MS,
+    onRelease: (record) => looks.detach(record),
+    onSettled: (record) => {
+      const key = recordKey(record.chatId, record.messageId);
+      if (records.get(key) === record) records.delete(key);
+    },
+    mayShow: (record) => mayShow(record.userId, record.sessionId),
+  });
+  const feed = createStatusFeed({
+    wasend,
+    clock,
+    logger,
+    tickMs: deps.feedTickMs ?? Math.min(pollIntervalMs, MAX_FEED_TICK_MS),
+    perSessionIntervalMs: pollIntervalMs,
+    webhookSlowdown: Math.max(1, deps.webhookPollFactor ?? DEFAULT_WEBHOOK_POLL_FACTOR),
+    webhookFreshMs: deps.webhookFreshMs ?? DEFAULT_WEBHOOK_FRESH_MS,
+    sessions: () => looks.liveSessions(),
+    onStatus: (sessionId, status, at) => looks.onStatus(sessionId, status, at),
+  });
+  const looks = createSessionLooks({ wasend, clock, logger, runner, pollIntervalMs, render: deps.render, ...(deps.codeLifetimes ? { lifetimes: deps.codeLifetimes } : {}), onSessionsChanged: () => feed.wake() });
 
   function track<T>(work: Promise<T>): Promise<T> {
     inFlight.add(work);
@@ -68,273 +88,107 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     return work;
   }
 
-  function sleep(ms: number): Promise<void> {
+  function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         sleepers.delete(done);
         clock.clearTimeout(handle);
+        signal?.removeEventListener('abort', done);
         resolve();
       };
       const handle = clock.setTimeout(done, ms);
       sleepers.add(done);
+      signal?.addEventListener('abort', done, { once: true });
     });
   }
 
-  function fetchQr(sessionId: string): Promise<QrFetch> {
-    const pending = qrFetches.get(sessionId);
-    if (pending) return pending;
-    const at = clock.now();
-    const fetching = wasend.getQr(sessionId, { priority: 'live' }).then((qr) => ({ qr, at, seenAt: clock.now() }));
-    qrFetches.set(sessionId, fetching);
-    const forget = () => {
-      if (qrFetches.get(sessionId) === fetching) qrFetches.delete(sessionId);
-    };
-    fetching.then(forget, forget);
-    return fetching;
+  const acquireDeps: AcquireDeps = {
+    wasend,
+    clock,
+    logger,
+    fetchQr: looks.fetchQr,
+    newerCode: looks.newerCode,
+    sleep,
+    codeWaitMs: deps.codeWaitMs ?? DEFAULT_CODE_WAIT_MS,
+    stepMs: Math.min(pollIntervalMs, CODE_WAIT_STEP_MAX_MS),
+  };
+
+  function liveRows(read: () => LiveMessage[]): LiveMessage[] {
+    try {
+      return read();
+    } catch (error) {
+      logger.error({ err: describeError(error) }, 'could not read live QR messages');
+      return [];
+    }
   }
 
-  function pngFor(fingerprint: string, payload: QrPayload): Promise<Buffer> {
-    const cached = pngs.get(fingerprint);
-    if (cached) {
-      pngs.delete(fingerprint);
-      pngs.set(fingerprint, cached);
-      return cached;
-    }
-    const rendering = render(payload);
-    pngs.set(fingerprint, rendering);
-    rendering.catch(() => pngs.delete(fingerprint));
-    while (pngs.size > PNG_CACHE_SIZE) {
-      const oldest = pngs.keys().next().value;
-      if (oldest === undefined) break;
-      pngs.delete(oldest);
-    }
-    return rendering;
+  /** The record of a message: in memory when live or pending, else rebuilt from a stored `showing` row. */
+  function recordOf(chatId: number, messageId: number): LiveRecord | undefined {
+    const known = records.get(recordKey(chatId, messageId));
+    if (known !== undefined) return known;
+    const row = liveRows(() => {
+      const found = store.get(chatId, messageId);
+      return found === undefined ? [] : [found];
+    })[0];
+    return row === undefined ? undefined : adopt(row);
   }
 
-  function withMessage<T>(chatId: number, messageId: number, task: () => Promise<T>): Promise<T> {
-    const key = messageKey(chatId, messageId);
-    const result = (tails.get(key) ?? Promise.resolve()).then(task);
+  /** Keeps a stored row in memory: `showing` rows as live, pending final views as pending, others not at all. */
+  function adopt(row: LiveMessage): LiveRecord | undefined {
+    const pending = finalViewOf(row);
+    let state;
+    if (row.state === 'showing') state = showingState(row.fingerprint);
+    else if (pending !== undefined && row.finalEditSince !== undefined && row.finalEditSince !== null) state = pendingFinalState(pending, row.finalEditSince);
+    else return undefined;
+    const record: LiveRecord = { chatId: row.chatId, messageId: row.messageId, userId: row.userId, sessionId: row.sessionId, deadlineAt: row.deadlineAt, state };
+    records.set(recordKey(row.chatId, row.messageId), record);
+    return record;
+  }
+
+  /** Ends a live message (a no-op for one already ending); resolves when its final edit was answered. */
+  function end(record: LiveRecord, view: FinalView): Promise<void> {
+    return runner.dispatch(record, { type: 'end', view });
+  }
+
+  /** Runs opens of one session in one chat one after the other: the later one retires the earlier. */
+  function serially<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const result = (openChains.get(key) ?? Promise.resolve()).then(task, task);
     const tail = result.then(
       () => undefined,
       () => undefined,
     );
-    tails.set(key, tail);
+    openChains.set(key, tail);
     void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
+      if (openChains.get(key) === tail) openChains.delete(key);
     });
     return result;
-  }
-
-  function persist(chatId: number, messageId: number, patch: Parameters<typeof store.update>[2]): void {
-    try {
-      store.update(chatId, messageId, patch, clock.now());
-    } catch (error) {
-      logger.error({ chatId, messageId, err: describeError(error) }, 'could not save live QR message state');
-    }
-  }
-
-  const finals = createFinalEdits({
-    messenger,
-    logger,
-    clock,
-    retryBaseMs: pollIntervalMs,
-    giveUpMs: deps.finalEditGiveUpMs ?? DEFAULT_FINAL_EDIT_GIVE_UP_MS,
-    persist,
-    withMessage,
-    track: (work) => void track(work),
-  });
-
-  function linkPollIntervalMs(sessionId: string): number {
-    const seenAt = webhookSeenAt.get(sessionId);
-    return seenAt !== undefined && clock.now() - seenAt < webhookFreshMs ? pollIntervalMs * webhookPollFactor : pollIntervalMs;
-  }
-
-  const context: WatcherContext = {
-    wasend,
-    messenger,
-    logger,
-    clock,
-    pollIntervalMs,
-    linkPollIntervalMs,
-    finals,
-    fetchQr,
-    pngFor,
-    withMessage,
-    persist,
-    isStopped: () => stopped,
-    track: (work) => void track(work),
-    onIdle: (watcher) => {
-      if (watchers.get(watcher.sessionId) === watcher) watchers.delete(watcher.sessionId);
-    },
-  };
-
-  function watcherFor(sessionId: string): SessionWatcher {
-    let watcher = watchers.get(sessionId);
-    if (watcher === undefined) {
-      watcher = createSessionWatcher(sessionId, context);
-      watchers.set(sessionId, watcher);
-    }
-    return watcher;
-  }
-
-  function findTracked(chatId: number, messageId: number): SessionWatcher | undefined {
-    for (const watcher of watchers.values()) {
-      if (watcher.messages().some((m) => m.chatId === chatId && m.messageId === messageId)) return watcher;
-    }
-    return undefined;
-  }
-
-  function failureOutcome(error: unknown, sessionId: string, step: string): OpenOutcome {
-    const failure = classifyWasendError(error);
-    const log = { sessionId, step, err: describeError(error) };
-    switch (failure) {
-      case 'not_found':
-        return { kind: 'not_found' };
-      case 'connected':
-        return { kind: 'already_connected' };
-      case 'rate_limited':
-      case 'auth':
-      case 'invalid_response':
-      case 'down':
-      case 'not_ready':
-        logger.warn(log, 'could not get a QR code from Wasend');
-        return { kind: 'unavailable', reason: failure === 'not_ready' ? 'down' : failure };
-      default:
-        logger.error(log, 'unexpected error while getting a QR code');
-        return { kind: 'unavailable', reason: 'down' };
-    }
-  }
-
-  /** A code the session's watcher saw in a look that went out after `after` (newer than our "not ready"). */
-  function newerCode(sessionId: string, after: number): QrFetch | undefined {
-    const latest = watchers.get(sessionId)?.latest();
-    return latest !== null && latest !== undefined && latest.at > after ? latest : undefined;
-  }
-
-  /**
-   * Asks for the code first (one request when the session shows one), else reads the session, (re)starts it
-   * when needed, then waits up to `codeWaitMs` for a code. `restart` starts a fresh series whatever the state.
-   */
-  async function acquireCode(sessionId: string, restart: boolean): Promise<Acquired | OpenOutcome> {
-    let askedAt: number | null = null;
-    if (!restart) {
-      askedAt = clock.now();
-      try {
-        return acquiredFrom(await fetchQr(sessionId), false, null);
-      } catch (error) {
-        if (classifyWasendError(error) !== 'not_ready') return failureOutcome(error, sessionId, 'getQr');
-        const newer = newerCode(sessionId, askedAt);
-        if (newer) return acquiredFrom(newer, false, null);
-      }
-    }
-    let state;
-    try {
-      state = (await wasend.getSession(sessionId, { priority: 'live' })).status.state;
-    } catch (error) {
-      return failureOutcome(error, sessionId, 'getSession');
-    }
-    if (state === 'connected') return { kind: 'already_connected' };
-    const action = state === 'stopped' ? 'start' : restart || state === 'failed' ? 'restart' : null;
-    let startedAt: number | null = null;
-    if (action !== null) {
-      startedAt = clock.now();
-      try {
-        await (action === 'start' ? wasend.startSession(sessionId) : wasend.restartSession(sessionId));
-      } catch (error) {
-        return failureOutcome(error, sessionId, `${action}Session`);
-      }
-    }
-    const firstOfSeries = startedAt !== null || state === 'starting';
-    let lastNoCodeAt = startedAt;
-    /** A code the watcher saw after this is as good as ours (our answers and its looks may interleave). */
-    let noCodeSince = startedAt ?? askedAt;
-    const giveUpAt = clock.now() + codeWaitMs;
-    const step = Math.min(pollIntervalMs, CODE_WAIT_STEP_MAX_MS);
-    for (;;) {
-      if (stopped) return { kind: 'unavailable', reason: 'down' };
-      const at = clock.now();
-      const bornAfter = firstOfSeries ? lastNoCodeAt : null;
-      try {
-        return acquiredFrom(await fetchQr(sessionId), firstOfSeries, bornAfter);
-      } catch (error) {
-        if (classifyWasendError(error) !== 'not_ready') return failureOutcome(error, sessionId, 'getQr');
-        const newer = newerCode(sessionId, noCodeSince ?? at);
-        if (newer) return acquiredFrom(newer, firstOfSeries, bornAfter);
-        lastNoCodeAt = at;
-        noCodeSince = at;
-      }
-      if (clock.now() + step > giveUpAt) return { kind: 'no_code' };
-      await sleep(step);
-    }
-  }
-
-  /** The first view of an acquired code; undefined (logged) when it cannot be rendered. */
-  async function firstCodeView(sessionId: string, acquired: Acquired): Promise<QrView | undefined> {
-    const { qr, timing } = acquired;
-    let png: Buffer;
-    try {
-      png = await pngFor(qr.fingerprint, qr.payload);
-    } catch (error) {
-      logger.warn({ sessionId, err: describeError(error) }, 'QR code could not be rendered');
-      return undefined;
-    }
-    const expiry =
-      watchers.get(sessionId)?.expiryOf(qr.fingerprint) ??
-      codeExpiry({
-        expiresAt: expiresAtMs(qr),
-        bornAfter: timing.bornAfter,
-        firstOfSeries: timing.firstOfSeries,
-        seenAt: timing.seenAt ?? null,
-      });
-    return codeViewOf(sessionId, png, qr.fingerprint, expiry, 1);
-  }
-
-  function watch(row: LiveMessage, acquired: Acquired): void {
-    const watcher = watcherFor(row.sessionId);
-    watcher.observe(acquired.qr, acquired.at, acquired.timing);
-    watcher.attach(trackedFrom(row));
-  }
-
-  /**
-   * Takes a message out of its watcher and edits it to a final view at once, without waiting for a code
-   * edit of that message in flight. A refused edit stays pending in `finals` (retried until Telegram takes
-   * it). A code edit in flight may reach Telegram after ours, so the final view is put again once that edit
-   * is answered.
-   */
-  async function finishMessage(row: Pick<LiveMessage, 'chatId' | 'messageId' | 'sessionId'>, view: FinalView) {
-    const { chatId, messageId } = row;
-    const target = { chatId, messageId, sessionId: row.sessionId };
-    watchers.get(row.sessionId)?.detach(chatId, messageId);
-    const overtaken = tails.has(messageKey(chatId, messageId));
-    const result = await finals.put(target, view);
-    if (!overtaken || result === 'gone' || result === 'failed') return;
-    void track(
-      withMessage(chatId, messageId, async () => {
-        if (finals.has(chatId, messageId)) return; // a retry of its own is scheduled
-        await finals.put(target, view);
-      }),
-    );
-  }
-
-  function liveInChat(chatId: number): LiveMessage[] {
-    try {
-      return store.listLiveByChat(chatId);
-    } catch (error) {
-      logger.error({ chatId, err: describeError(error) }, 'could not read live QR messages');
-      return [];
-    }
   }
 
   async function open(request: { chatId: number; userId: number; sessionId: string }): Promise<OpenOutcome> {
     const { chatId, userId, sessionId } = request;
     if (stopped) return { kind: 'unavailable', reason: 'down' };
-    const acquired = await acquireCode(sessionId, false);
+    if (!mayShow(userId, sessionId)) return { kind: 'refused' };
+    const pending: PendingOpen = { chatId, userId, sessionId, controller: new AbortController() };
+    pendingOpens.add(pending);
+    try {
+      return await serially(`${chatId}:${sessionId}`, () => openNow(pending));
+    } finally {
+      pendingOpens.delete(pending);
+    }
+  }
+
+  async function openNow(pending: PendingOpen): Promise<OpenOutcome> {
+    const { chatId, userId, sessionId, controller } = pending;
+    const { signal } = controller;
+    const acquired = await acquireCode(acquireDeps, { sessionId, restart: false, userId, signal });
     if (acquired.kind !== 'code') return acquired;
-    const view = await firstCodeView(sessionId, acquired);
-    if (view === undefined) return { kind: 'unavailable', reason: 'invalid_response' };
+    const code = await codeShowOf(sessionId, acquired);
+    if (code === undefined) return { kind: 'unavailable', reason: 'invalid_response' };
+    if (signal.aborted || stopped) return { kind: stopped ? 'unavailable' : 'cancelled', ...(stopped ? { reason: 'down' } : {}) } as OpenOutcome;
+    if (!mayShow(userId, sessionId)) return { kind: 'refused' };
     let messageId: number;
     try {
-      ({ messageId } = await messenger.send(chatId, view));
+      ({ messageId } = await messenger.send(chatId, codeView(code, 1)));
     } catch (error) {
       logger.warn({ chatId, sessionId, err: describeError(error) }, 'could not send the QR photo');
       return { kind: 'unavailable', reason: 'telegram' };
@@ -346,8 +200,8 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       userId,
       sessionId,
       state: 'showing',
-      fingerprint: acquired.qr.fingerprint,
-      expiresAt: expiresAtMs(acquired.qr),
+      fingerprint: code.fingerprint,
+      expiresAt: expiresAtMs(acquired.fetched.qr),
       deadlineAt: now + watchTimeoutMs,
       createdAt: now,
       updatedAt: now,
@@ -357,13 +211,37 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     } catch (error) {
       logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the live QR message');
     }
-    const earlier = new Map<number, LiveMessage | { chatId: number; messageId: number; sessionId: string }>();
-    for (const m of liveInChat(chatId)) if (m.sessionId === sessionId) earlier.set(m.messageId, m);
-    for (const m of watchers.get(sessionId)?.messages() ?? []) if (m.chatId === chatId) earlier.set(m.messageId, { ...m, sessionId });
-    earlier.delete(messageId);
-    watch(row, acquired);
-    await Promise.all([...earlier.values()].map((m) => finishMessage(m, { kind: 'retired', sessionId })));
+    const record: LiveRecord = { chatId, messageId, userId, sessionId, deadlineAt: row.deadlineAt, state: showingState(code.fingerprint) };
+    records.set(recordKey(chatId, messageId), record);
+    // Access or the person's mind may have changed while the photo was on its way.
+    if (!mayShow(userId, sessionId) || signal.aborted || stopped) {
+      await end(record, { kind: 'cancelled', sessionId });
+      return mayShow(userId, sessionId) ? { kind: 'cancelled' } : { kind: 'refused' };
+    }
+    looks.attach(record, acquired.fetched, acquired.timing);
+    await retireEarlier(chatId, sessionId, messageId);
     return { kind: 'sent', messageId };
+  }
+
+  async function codeShowOf(sessionId: string, acquired: Acquired): Promise<CodeShow | undefined> {
+    try {
+      return await looks.codeShow(sessionId, acquired.fetched, acquired.timing);
+    } catch (error) {
+      logger.warn({ sessionId, err: describeError(error) }, 'QR code could not be rendered');
+      return undefined;
+    }
+  }
+
+  async function retireEarlier(chatId: number, sessionId: string, messageId: number): Promise<void> {
+    const earlier = new Set<LiveRecord>();
+    for (const row of liveRows(() => store.listLiveByChat(chatId))) {
+      const record = row.sessionId === sessionId && row.messageId !== messageId ? recordOf(row.chatId, row.messageId) : undefined;
+      if (record !== undefined) earlier.add(record);
+    }
+    for (const record of records.values()) {
+      if (record.chatId === chatId && record.sessionId === sessionId && record.messageId !== messageId && record.state.kind === 'showing') earlier.add(record);
+    }
+    await Promise.all([...earlier].map((record) => end(record, { kind: 'retired', sessionId })));
   }
 
   async function renew(chatId: number, messageId: number, userId: number): Promise<OpenOutcome> {
@@ -377,55 +255,46 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     }
     if (row === undefined || row.state === 'gone') return { kind: 'not_found' };
     const { sessionId } = row;
-    if (row.state === 'showing' && findTracked(chatId, messageId)) {
-      await refresh(chatId, messageId);
+    if (!mayShow(userId, sessionId)) return { kind: 'refused' };
+    const live = records.get(recordKey(chatId, messageId));
+    if (live?.state.kind === 'showing') {
+      await looks.lookNow(sessionId, 'person');
       return { kind: 'sent', messageId };
     }
-    const acquired = await acquireCode(sessionId, true);
+    const acquired = await acquireCode(acquireDeps, { sessionId, restart: true, userId });
     if (acquired.kind === 'already_connected') {
-      await finishMessage(row, { kind: 'connected', sessionId });
+      const record = live ?? adopt(row);
+      if (record !== undefined) await end(record, { kind: 'connected', sessionId });
       return acquired;
     }
     if (acquired.kind !== 'code') return acquired;
-    const view = await firstCodeView(sessionId, acquired);
-    if (view === undefined) return { kind: 'unavailable', reason: 'invalid_response' };
-    findTracked(chatId, messageId)?.detach(chatId, messageId);
-    const pendingFinal = finals.has(chatId, messageId) ? finalViewOf(row) : undefined;
-    finals.forget(chatId, messageId);
-    const result = await withMessage(chatId, messageId, async () => {
-      try {
-        return await messenger.edit(chatId, messageId, view);
-      } catch (error) {
-        logger.warn({ chatId, messageId, err: describeError(error) }, 'could not put the new QR code in the message');
-        return 'failed' as const;
-      }
-    });
-    if (result === 'failed') {
-      if (pendingFinal) finals.record({ chatId, messageId, sessionId }, pendingFinal, 'failed');
+    const code = await codeShowOf(sessionId, acquired);
+    if (code === undefined) return { kind: 'unavailable', reason: 'invalid_response' };
+    if (!mayShow(userId, sessionId)) return { kind: 'refused' };
+    return putRenewed(row, live, userId, acquired, code);
+  }
+
+  async function putRenewed(row: LiveMessage, live: LiveRecord | undefined, userId: number, acquired: Acquired, code: CodeShow): Promise<OpenOutcome> {
+    const { chatId, messageId, sessionId } = row;
+    const now = clock.now();
+    const record: LiveRecord = live ?? { chatId, messageId, userId, sessionId, deadlineAt: row.deadlineAt, state: { kind: 'final', seq: 0, view: finalViewOf(row) ?? { kind: 'cancelled', sessionId } } };
+    const previous = record.state.kind === 'final_pending' || record.state.kind === 'final' ? record.state.view : undefined;
+    record.userId = userId;
+    record.deadlineAt = now + watchTimeoutMs;
+    records.set(recordKey(chatId, messageId), record);
+    await runner.dispatch(record, { type: 'renew', code });
+    const state = record.state as LiveRecord['state'];
+    if (state.kind === 'gone') return { kind: 'not_found' };
+    if (state.kind !== 'showing' || state.shown !== code.fingerprint) {
+      await end(record, previous ?? { kind: 'expired', sessionId, reason: 'timed_out' });
       return { kind: 'unavailable', reason: 'down' };
     }
-    if (result === 'gone') {
-      persist(chatId, messageId, { state: 'gone' });
-      return { kind: 'not_found' };
-    }
-    const now = clock.now();
-    const renewed: LiveMessage = {
-      ...row,
-      userId,
-      state: 'showing',
-      fingerprint: acquired.qr.fingerprint,
-      expiresAt: expiresAtMs(acquired.qr),
-      deadlineAt: now + watchTimeoutMs,
-      updatedAt: now,
-      expiredReason: null,
-      finalEditSince: null,
-    };
     try {
       store.update(chatId, messageId, {
-        state: renewed.state,
-        fingerprint: renewed.fingerprint,
-        expiresAt: renewed.expiresAt,
-        deadlineAt: renewed.deadlineAt,
+        state: 'showing',
+        fingerprint: code.fingerprint,
+        expiresAt: expiresAtMs(acquired.fetched.qr),
+        deadlineAt: record.deadlineAt,
         userId,
         expiredReason: null,
         finalEditSince: null,
@@ -433,76 +302,75 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     } catch (error) {
       logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the renewed live QR message');
     }
-    watch(renewed, acquired);
+    looks.attach(record, acquired.fetched, acquired.timing);
     return { kind: 'sent', messageId };
   }
 
   async function refresh(chatId: number, messageId: number): Promise<void> {
-    if (finals.has(chatId, messageId)) return finals.retryNow(chatId, messageId);
-    await findTracked(chatId, messageId)?.lookNow();
+    const record = records.get(recordKey(chatId, messageId));
+    if (record?.state.kind === 'final_pending') return runner.dispatch(record, { type: 'retry' });
+    if (record?.state.kind === 'showing') await looks.lookNow(record.sessionId, 'person');
   }
 
   async function cancel(chatId: number, messageId: number): Promise<boolean> {
-    const watcher = findTracked(chatId, messageId);
-    let row: LiveMessage | undefined;
-    try {
-      row = store.get(chatId, messageId);
-    } catch (error) {
-      logger.error({ chatId, messageId, err: describeError(error) }, 'could not read the live QR message');
-    }
-    const sessionId = watcher?.sessionId ?? (row?.state === 'showing' ? row.sessionId : undefined);
-    if (sessionId === undefined) {
-      await finals.retryNow(chatId, messageId);
+    const record = recordOf(chatId, messageId);
+    if (record === undefined) return false;
+    if (record.state.kind !== 'showing') {
+      await runner.dispatch(record, { type: 'retry' });
       return false;
     }
-    await finishMessage({ chatId, messageId, sessionId }, { kind: 'cancelled', sessionId });
+    await end(record, { kind: 'cancelled', sessionId: record.sessionId });
     return true;
   }
 
-  async function cancelChat(chatId: number, userId: number): Promise<number> {
-    const targets = new Map<number, { chatId: number; messageId: number; sessionId: string }>();
-    for (const m of liveInChat(chatId)) if (m.userId === userId) targets.set(m.messageId, m);
-    for (const watcher of watchers.values()) {
-      for (const m of watcher.messages()) {
-        if (m.chatId === chatId && m.userId === userId) targets.set(m.messageId, { ...m, sessionId: watcher.sessionId });
+  /** Ends the live messages and aborts the `/qr` in flight that `matches` picks; returns how many. */
+  async function cancelWhere(rows: LiveMessage[], matches: (m: { chatId: number; userId: number; sessionId: string }) => boolean): Promise<number> {
+    let count = 0;
+    for (const pending of pendingOpens) {
+      if (matches(pending) && !pending.controller.signal.aborted) {
+        pending.controller.abort();
+        count += 1;
       }
     }
-    await Promise.all(
-      [...targets.values()].map((m) => finishMessage(m, { kind: 'cancelled', sessionId: m.sessionId })),
-    );
-    return targets.size;
+    const targets = new Set<LiveRecord>();
+    for (const row of rows) {
+      const record = matches(row) ? recordOf(row.chatId, row.messageId) : undefined;
+      if (record?.state.kind === 'showing') targets.add(record);
+    }
+    for (const record of records.values()) if (record.state.kind === 'showing' && matches(record)) targets.add(record);
+    await Promise.all([...targets].map((record) => end(record, { kind: 'cancelled', sessionId: record.sessionId })));
+    return count + targets.size;
   }
 
   async function resume(): Promise<void> {
     if (stopped) return;
-    let rows: LiveMessage[];
-    let pendingFinals: LiveMessage[];
-    try {
-      rows = store.listLive();
-      pendingFinals = store.listFinalPending();
-    } catch (error) {
-      logger.error({ err: describeError(error) }, 'could not read live QR messages to resume');
-      return;
+    const pendingFinals = liveRows(() => store.listFinalPending());
+    for (const row of pendingFinals) {
+      const record = records.get(recordKey(row.chatId, row.messageId)) ?? adopt(row);
+      if (record?.state.kind === 'final_pending') void track(runner.dispatch(record, { type: 'retry' }));
     }
-    finals.resume(pendingFinals);
     if (pendingFinals.length > 0) logger.info({ messages: pendingFinals.length }, 'retrying final views of live QR messages');
+    const rows = liveRows(() => store.listLive());
     for (const row of rows) {
-      if (findTracked(row.chatId, row.messageId)) continue;
-      watcherFor(row.sessionId).attach(trackedFrom(row));
+      if (records.has(recordKey(row.chatId, row.messageId))) continue;
+      const record = adopt(row);
+      if (record !== undefined) looks.attach(record);
     }
-    if (rows.length > 0) logger.info({ messages: rows.length, sessions: watchers.size }, 'resumed live QR messages');
+    if (rows.length > 0) logger.info({ messages: rows.length, sessions: looks.liveSessions().length }, 'resumed live QR messages');
   }
 
   async function stop(): Promise<void> {
     stopped = true;
-    finals.stop();
-    for (const watcher of watchers.values()) watcher.halt();
+    for (const pending of pendingOpens) pending.controller.abort();
+    looks.halt();
+    runner.stop();
+    const feedStopped = feed.stop();
     for (const wakeUp of [...sleepers]) wakeUp();
     let graceTimer: unknown;
     const grace = new Promise<void>((resolve) => {
       graceTimer = clock.setTimeout(resolve, STOP_GRACE_MS);
     });
-    await Promise.race([Promise.allSettled([...inFlight]), grace]);
+    await Promise.race([Promise.allSettled([...inFlight, ...runner.inFlight(), feedStopped]), grace]);
     clock.clearTimeout(graceTimer);
   }
 
@@ -525,20 +393,21 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     renew: guarded(neverThrows('renew', renew)),
     refresh: guarded(refresh),
     cancel: guarded(cancel),
-    cancelChat: guarded(cancelChat),
-    poke(sessionId) {
-      if (!stopped) watchers.get(sessionId)?.poke();
+    cancelChat: guarded((chatId: number, userId: number) =>
+      cancelWhere(liveRows(() => store.listLiveByChat(chatId)), (m) => m.chatId === chatId && m.userId === userId),
+    ),
+    enforceAccess: guarded((userId: number) =>
+      cancelWhere(liveRows(() => store.listLive()), (m) => m.userId === userId && !mayShow(m.userId, m.sessionId)),
+    ),
+    poke(sessionId, state) {
+      if (stopped || !looks.liveSessions().includes(sessionId)) return;
+      feed.poke();
+      if (state !== 'connected' && state !== 'stopped' && state !== 'failed') void track(looks.lookNow(sessionId, 'rotation'));
     },
-    noteWebhookEvent(sessionId) {
-      webhookSeenAt.delete(sessionId);
-      webhookSeenAt.set(sessionId, clock.now());
-      if (webhookSeenAt.size > WEBHOOK_SESSIONS_KEPT) {
-        const oldest = webhookSeenAt.keys().next().value;
-        if (oldest !== undefined) webhookSeenAt.delete(oldest);
-      }
-    },
+    noteWebhookEvent: (sessionId) => feed.noteWebhookEvent(sessionId),
     resume,
-    liveSessions: () => [...watchers.keys()].sort(),
+    liveSessions: () => looks.liveSessions(),
+    feedStats: () => feed.stats(),
     stop,
   };
 }

@@ -40,10 +40,22 @@ export interface CodeTiming {
    * With `bornAfter` it bounds the rotation time to a window. Null or absent when unknown.
    */
   readonly seenAt?: number | null;
+  /** How long codes of this server live; default WAHA's 60 s / 20 s. */
+  readonly lifetimes?: CodeLifetimes;
 }
 
+/** How long a series' first code and each next one live, in ms. */
+export interface CodeLifetimes {
+  readonly firstMs: number;
+  readonly nextMs: number;
+}
+
+/** WAHA's documented schedule. */
+export const WAHA_LIFETIMES: CodeLifetimes = { firstMs: FIRST_CODE_LIFETIME_MS, nextMs: NEXT_CODE_LIFETIME_MS };
+
 function lifetimeOf(code: CodeTiming): number {
-  return code.firstOfSeries ? FIRST_CODE_LIFETIME_MS : NEXT_CODE_LIFETIME_MS;
+  const lifetimes = code.lifetimes ?? WAHA_LIFETIMES;
+  return code.firstOfSeries ? lifetimes.firstMs : lifetimes.nextMs;
 }
 
 /** When the code is expected to have been replaced, or null when nothing tells us. */

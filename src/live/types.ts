@@ -1,7 +1,8 @@
 import type { LogSink } from '../logger.js';
 import type { LiveExpiredReason, LiveMessageStore } from '../store/types.js';
-import type { QrPayload, WasendApi } from '../wasend/types.js';
+import type { QrPayload, SessionState, WasendApi } from '../wasend/types.js';
 import type { Clock } from './clock.js';
+import type { CodeLifetimes } from './schedule.js';
 
 /** Why a live QR message stopped showing a code. */
 export type ExpiredReason = LiveExpiredReason;
@@ -48,6 +49,10 @@ export type OpenOutcome =
   | { readonly kind: 'not_found' }
   /** No code appeared within `codeWaitMs`. */
   | { readonly kind: 'no_code' }
+  /** The person cancelled (`/cancel`) while waiting for the code: nothing was sent. */
+  | { readonly kind: 'cancelled' }
+  /** The person lost access to the session (revoked, no longer admin) before the code went out. */
+  | { readonly kind: 'refused' }
   /** Wasend failed (`rate_limited`, `down`, `auth`, `invalid_response`), or Telegram refused the photo (`telegram`). */
   | { readonly kind: 'unavailable'; readonly reason: 'rate_limited' | 'down' | 'auth' | 'invalid_response' | 'telegram' };
 
@@ -63,9 +68,8 @@ export interface LiveQrDeps {
   /** How long one message is kept live before it says expired (`timed_out`), in ms. */
   readonly watchTimeoutMs: number;
   /**
-   * While a Wasend webhook event for the session arrived within {@link LiveQrDeps.webhookFreshMs}, the gap
-   * between looks that only check for a link is this many times `pollIntervalMs` (looks at the expected
-   * rotations are kept as they are). Default 3; 1 turns it off.
+   * While every live session's Wasend webhooks flow (an event within {@link LiveQrDeps.webhookFreshMs}), the
+   * status feed ticks this many times less often (events report links at once). Default 3; 1 turns it off.
    */
   readonly webhookPollFactor?: number;
   /** How long one webhook event counts as proof that the session's webhooks flow, in ms. Default 300000. */
@@ -77,6 +81,21 @@ export interface LiveQrDeps {
   readonly finalEditGiveUpMs?: number;
   /** How long `open` / `renew` wait for a first code, in ms. Default 30000. */
   readonly codeWaitMs?: number;
+  /**
+   * Gap between two ticks of the status feed (one `GET /sessions` for every live session), in ms.
+   * Default `min(pollIntervalMs, 1000)`.
+   */
+  readonly feedTickMs?: number;
+  /**
+   * May this user see this session now? Asked right before a photo goes out, after it is stored, and before
+   * every code edit: a revoke reaches a `/qr` still in flight. Default: always.
+   */
+  readonly mayShow?: (userId: number, sessionId: string) => boolean;
+  /**
+   * How long a series' first code and each next one live when Wasend sends no expiry, in ms. Default WAHA's
+   * 60 s / 20 s; only a test against a sped-up simulator sets it.
+   */
+  readonly codeLifetimes?: CodeLifetimes;
   /** Time source and timers. Default: the system clock. */
   readonly clock?: Clock;
 }
@@ -96,10 +115,22 @@ export interface LiveQr {
    * that view put again at once (and still answers false).
    */
   cancel(chatId: number, messageId: number): Promise<boolean>;
-  /** Cancels the live messages that `userId` opened in the chat; returns how many. */
+  /**
+   * Cancels the live messages that `userId` opened in the chat, and their `/qr` still waiting for a code;
+   * returns how many.
+   */
   cancelChat(chatId: number, userId: number): Promise<number>;
-  /** A webhook said the session changed: look now. Bursts are coalesced; sessions without a live message are ignored. */
-  poke(sessionId: string): void;
+  /**
+   * Ends every live message (and `/qr` in flight) of `userId` that `mayShow` no longer allows, in any chat;
+   * returns how many. Call after a revoke.
+   */
+  enforceAccess(userId: number): Promise<number>;
+  /**
+   * A webhook said the session changed: the status feed ticks now and, unless the event says the session
+   * linked or stopped, the session's code is looked at now. Bursts are coalesced; sessions without a live
+   * message are ignored.
+   */
+  poke(sessionId: string, state?: SessionState): void;
   /**
    * A verified Wasend webhook event for the session arrived: its webhooks flow, so polling for a link may
    * slow down for a while (see {@link LiveQrDeps.webhookPollFactor}). Call it for every event, before `poke`.
@@ -107,8 +138,10 @@ export interface LiveQr {
   noteWebhookEvent(sessionId: string): void;
   /** After start: watch every live message in the store again; overdue ones are edited to expired. */
   resume(): Promise<void>;
-  /** Sessions that currently have a watcher (one per session, however many messages). */
+  /** Sessions that have a live message now. */
   liveSessions(): string[];
+  /** Counters of the status feed (for benches and `/healthz`). */
+  feedStats(): { readonly ticks: number; readonly listCalls: number; readonly sessionCalls: number; readonly skipped: number };
   /** Clears every timer and waits (at most 3 s) for looks and edits in flight. No look starts afterwards. */
   stop(): Promise<void>;
 }

@@ -20,7 +20,7 @@ import type {
   NormalizedQr,
   RequestBudget,
   RequestOptions,
-  RequestPriority,
+  RequestLane,
   SessionInfo,
   SessionStatus,
   WasendApi,
@@ -95,11 +95,11 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
 
   async function send(method: Method, path: string, options: RequestOptions, accept: string): Promise<Exchange> {
     const { signal } = options;
-    const priority: RequestPriority = options.priority ?? 'background';
+    const lane: RequestLane = options.lane ?? 'health';
     const retries = method === 'GET' ? maxRetries : 0;
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
-      await budget?.acquire(priority, signal);
+      await budget?.acquire(lane, signal, options.fairKey);
       try {
         return await attemptOnce(method, path, accept, signal);
       } catch (error) {
@@ -263,14 +263,32 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
     async getQr(sessionId, options = {}) {
       assertValidSessionId(sessionId);
       const base = sessionPath(sessionId);
-      if (qrPath) return fetchQr(`${base}/${qrPath}`, options);
+      const remembered = qrPath;
+      if (remembered) {
+        try {
+          return await fetchQr(`${base}/${remembered}`, options);
+        } catch (error) {
+          // A Wasend deploy can move the route while the bot runs: a route-level 404 re-probes the other path.
+          if (!isRouteMissing(error)) throw error;
+          const other: QrPath = remembered === 'qr' ? 'auth/qr' : 'qr';
+          logger?.warn({ path: error.path }, `Wasend QR route answered a route-level 404; trying /${other}`);
+          return fetchQrAt(base, other, options).catch((next: unknown) => {
+            throw isRouteMissing(next) ? noQrRoute(next) : next;
+          });
+        }
+      }
+      let first: WasendNotFoundError;
       try {
         return await fetchQrAt(base, 'qr', options);
       } catch (error) {
         if (!(error instanceof WasendNotFoundError)) throw error;
+        first = error;
         logger?.debug({ path: error.path }, 'Wasend QR path answered 404; trying /auth/qr');
       }
-      return fetchQrAt(base, 'auth/qr', options);
+      return fetchQrAt(base, 'auth/qr', options).catch((next: unknown) => {
+        if (!isRouteMissing(next)) throw next;
+        throw isRouteMissing(first) ? noQrRoute(next) : first;
+      });
     },
 
     async getSession(sessionId, options = {}) {
@@ -320,6 +338,27 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
     stopSession: (sessionId, options = {}) => postAction(sessionId, 'stop', options),
     restartSession: (sessionId, options = {}) => postAction(sessionId, 'restart', options),
   };
+}
+
+/**
+ * A 404 from the router rather than from the session lookup: an HTML page, an empty body, or the
+ * `Cannot GET /...` of Express and NestJS. A missing session answers JSON naming the session.
+ */
+function isRouteMissing(error: unknown): error is WasendNotFoundError {
+  if (!(error instanceof WasendNotFoundError)) return false;
+  const message = error.serverMessage;
+  return message === undefined || message.startsWith('<') || /^Cannot [A-Z]+ \//.test(message);
+}
+
+/** Neither QR path exists on this server: not a missing session, so never told to a person as one. */
+function noQrRoute(error: WasendNotFoundError): WasendInvalidResponseError {
+  return new WasendInvalidResponseError({
+    method: error.method,
+    path: error.path,
+    status: 404,
+    reason: 'no_route',
+    detail: 'neither /qr nor /auth/qr exists on this server',
+  });
 }
 
 function sessionPath(sessionId: string): string {

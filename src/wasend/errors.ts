@@ -137,8 +137,9 @@ export class WasendTimeoutError extends WasendError {
  * - `schema`: JSON, but not a shape we know
  * - `too_large`: the body is larger than `maxBodyBytes`
  * - `unusable_qr`: a QR answer that holds neither an image nor a pairing string
+ * - `no_route`: the server has no QR route at all (both paths answer a router 404)
  */
-export type InvalidResponseReason = 'not_json' | 'schema' | 'too_large' | 'unusable_qr';
+export type InvalidResponseReason = 'not_json' | 'schema' | 'too_large' | 'unusable_qr' | 'no_route';
 
 /** Wasend answered, but the answer cannot be used. Not an HTTP error and never retried. */
 export class WasendInvalidResponseError extends WasendError {
@@ -181,4 +182,21 @@ function describeCause(cause: unknown): string {
     current = current.cause;
   }
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * A background call (a rotation look or a status-feed tick) was turned away because the request budget had no
+ * token at hand: it was never sent. The caller tries again on its own schedule; `retryInMs` is the wait until
+ * the next token.
+ */
+export class BudgetSkippedError extends WasendError {
+  override readonly name: string = 'BudgetSkippedError';
+  readonly lane: string;
+  readonly retryInMs: number;
+
+  constructor(lane: string, retryInMs: number) {
+    super(`Wasend request budget is short: ${lane} call skipped (next token in ${retryInMs} ms)`);
+    this.lane = lane;
+    this.retryInMs = retryInMs;
+  }
 }

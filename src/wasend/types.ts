@@ -41,20 +41,30 @@ export interface NormalizedQr {
   readonly fingerprint: string;
 }
 
-/** Which Wasend calls go first when the request budget is tight: live QR watches before health checks. */
-export type RequestPriority = 'live' | 'background';
+/**
+ * Which Wasend calls go first when the request budget is tight, highest first:
+ * - `person`: someone is waiting for the answer (a command, a button)
+ * - `rotation`: a live QR code is due to rotate (or a Wasend webhook said something changed)
+ * - `link`: the status feed that learns whether a live session linked
+ * - `health`: `/watch` health checks
+ */
+export type RequestLane = 'person' | 'rotation' | 'link' | 'health';
 
 export interface RequestOptions {
-  readonly priority?: RequestPriority;
+  /** Default `health` (the lowest). */
+  readonly lane?: RequestLane;
+  /** Who asks (a Telegram user id): people are served round-robin by it. */
+  readonly fairKey?: string;
   readonly signal?: AbortSignal;
 }
 
 /**
- * A shared budget for all Wasend calls (issue 5). The client awaits `acquire` before every attempt and
- * calls `penalize` when Wasend answers 429, so one rate limit slows every caller down.
+ * A shared budget for all Wasend calls. The client awaits `acquire` before every attempt and calls
+ * `penalize` when Wasend answers 429, so one rate limit slows every caller down. `acquire` rejects with
+ * `BudgetSkippedError` for the lanes that never wait.
  */
 export interface RequestBudget {
-  acquire(priority: RequestPriority, signal?: AbortSignal): Promise<void>;
+  acquire(lane: RequestLane, signal?: AbortSignal, key?: string): Promise<void>;
   penalize(retryAfterMs: number | undefined): void;
 }
 

@@ -27,7 +27,7 @@ describe('/qr for an admin', () => {
     expect(reply.caption).toContain('Linked devices');
     expect(buttonData(reply)).toEqual(['qr:refresh', 'qr:cancel']);
 
-    h.sim.rotate('demo');
+    h.rotate('demo');
     const second = await untilShowsCurrentCode(h, reply, 'demo');
     expect(second).not.toBe(first);
     expect(h.photos(ADMIN)).toHaveLength(1);
@@ -60,7 +60,7 @@ describe('/qr for an admin', () => {
     await start();
     const reply = await h.say(ADMIN, '/qr demo');
     await untilShowsCurrentCode(h, reply, 'demo');
-    for (let i = 0; i < 6; i++) h.sim.rotate('demo');
+    for (let i = 0; i < 6; i++) h.rotate('demo');
     expect(h.sim.state('demo')?.code).toBeNull();
     await h.until(() => reply.caption?.includes('expired'), 'the caption to say expired');
     expect(await scanPhoto(reply)).toBeNull();
@@ -100,7 +100,7 @@ describe('/qr for an admin', () => {
     await untilShowsCurrentCode(h, second, 'demo');
     await h.until(() => first.caption?.includes('replaced by a newer QR message'), 'the first message to be retired');
     expect(await scanPhoto(first)).toBeNull();
-    h.sim.rotate('demo');
+    h.rotate('demo');
     await untilShowsCurrentCode(h, second, 'demo');
     expect(await scanPhoto(first)).toBeNull();
   });
@@ -145,7 +145,7 @@ describe('/qr for an admin', () => {
     const reply = await h.say(ADMIN, '/qr demo');
     await untilShowsCurrentCode(h, reply, 'demo');
     h.tg.deleteByUser(ADMIN, reply.messageId);
-    h.sim.rotate('demo');
+    h.rotate('demo');
     await h.until(
       () => h.tg.callsTo('editMessageMedia').some((c) => !c.ok && c.params.message_id === reply.messageId),
       'an edit of the deleted message to fail',

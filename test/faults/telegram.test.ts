@@ -56,7 +56,7 @@ describe('Telegram faults', () => {
     const photo = await h.say(ADMIN, '/qr demo');
     await untilShowsCurrentCode(h, photo, 'demo');
     h.tg.failNext('editMessageMedia', { errorCode: 502, description: 'Bad Gateway' });
-    h.sim.rotate('demo');
+    h.rotate('demo');
     await untilShowsCurrentCode(h, photo, 'demo', 10_000);
     expect(h.tg.callsTo('editMessageMedia').some((c) => !c.ok)).toBe(true);
     expect(h.photos(ADMIN)).toHaveLength(1);
@@ -97,7 +97,7 @@ describe('Telegram faults', () => {
     const photo = await h.say(ADMIN, '/qr demo');
     await untilShowsCurrentCode(h, photo, 'demo');
     h.tg.failNext('editMessageMedia', 'reset');
-    h.sim.rotate('demo');
+    h.rotate('demo');
     await untilShowsCurrentCode(h, photo, 'demo');
     expect(h.tg.callsTo('editMessageMedia').some((c) => !c.ok)).toBe(true);
     expect(h.photos(ADMIN)).toHaveLength(1);
@@ -109,10 +109,10 @@ describe('Telegram faults', () => {
     const photo = await h.say(ADMIN, '/qr demo');
     await untilShowsCurrentCode(h, photo, 'demo');
     h.tg.blockBy(ADMIN);
-    h.sim.rotate('demo');
+    h.rotate('demo');
     await h.until(() => rowOf(h, photo.messageId)?.state === 'gone', 'the live message to be marked gone');
     const editsAfter = h.tg.callsTo('editMessageMedia').length;
-    h.sim.rotate('demo');
+    h.rotate('demo');
     await sleep(600);
     expect(h.tg.callsTo('editMessageMedia')).toHaveLength(editsAfter);
 
@@ -128,11 +128,11 @@ describe('Telegram faults', () => {
     const photo = await h.say(ADMIN, '/qr demo');
     await untilShowsCurrentCode(h, photo, 'demo');
     h.tg.deleteByUser(ADMIN, photo.messageId);
-    h.sim.rotate('demo');
+    h.rotate('demo');
     await h.until(() => rowOf(h, photo.messageId)?.state === 'gone', 'the live message to be marked gone');
     h.sim.resetRequests();
     const edits = h.tg.callsTo('editMessageMedia').length;
-    h.sim.rotate('demo');
+    h.rotate('demo');
     await sleep(600);
     expect(h.tg.callsTo('editMessageMedia')).toHaveLength(edits);
     expect(h.sim.requests.filter((r) => r.path.startsWith('/sessions/demo'))).toHaveLength(0);

@@ -67,7 +67,7 @@ describe('Wasend faults', () => {
 
     const sentBefore = h.sim.requests.length;
     h.sim.injectFaults({ ...c.fault, path: '/sessions/demo' }, c.liveCount);
-    h.sim.rotate('demo');
+    h.rotate('demo');
     await untilShowsCurrentCode(h, live, 'demo', 12_000);
     // The faults did happen: the watcher looked (and failed) more times than the faults allowed to pass.
     expect(h.sim.requests.slice(sentBefore).filter((r) => r.path.startsWith('/sessions/demo')).length).toBeGreaterThan(c.liveCount);
@@ -93,7 +93,7 @@ describe('Wasend faults', () => {
     expect(refused.text).toMatch(unreadable);
 
     h.sim.injectFaults({ kind: 'bad-image', variant, path: '/sessions/demo' }, 3);
-    h.sim.rotate('demo');
+    h.rotate('demo');
     const next = await untilShowsCurrentCode(h, live, 'demo', 12_000);
     expect(next).not.toBe(first);
 
@@ -133,7 +133,7 @@ describe('Wasend faults', () => {
     flipping = false;
     const settled = await h.say(ADMIN, '/qr flip');
     await untilShowsCurrentCode(h, settled, 'flip');
-    h.sim.rotate('flip');
+    h.rotate('flip');
     await untilShowsCurrentCode(h, settled, 'flip');
     const showing = h.store().liveMessages.listLive();
     expect(showing.map((m) => m.messageId)).toEqual([settled.messageId]);

@@ -32,13 +32,13 @@ export class StatusWasend implements WasendApi {
   }
 
   async listSessions(options?: RequestOptions): Promise<SessionInfo[]> {
-    this.record({ method: 'listSessions', ...(options?.priority ? { priority: options.priority } : {}) });
+    this.record({ method: 'listSessions', ...(options?.lane ? { priority: options.lane } : {}) });
     if (this.listStatus !== undefined) throw createWasendApiError({ status: this.listStatus, method: 'GET', path: '/sessions' });
     return [...this.statuses].map(([id, raw]) => ({ id, status: toSessionStatus(raw) }));
   }
 
   async getSession(sessionId: string, options?: RequestOptions): Promise<SessionInfo> {
-    this.record({ method: 'getSession', sessionId, ...(options?.priority ? { priority: options.priority } : {}) });
+    this.record({ method: 'getSession', sessionId, ...(options?.lane ? { priority: options.lane } : {}) });
     const raw = this.statuses.get(sessionId);
     if (raw === undefined) throw createWasendApiError({ status: 404, method: 'GET', path: `/sessions/${sessionId}` });
     return { id: sessionId, status: toSessionStatus(raw) };

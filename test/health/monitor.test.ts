@@ -280,9 +280,9 @@ describe('health monitor', () => {
     }
     for (let cycle = 0; cycle < 3; cycle++) await s.monitor.checkNow();
     expect(s.wasend.calls).toEqual([
-      { method: 'listSessions', priority: 'background' },
-      { method: 'listSessions', priority: 'background' },
-      { method: 'listSessions', priority: 'background' },
+      { method: 'listSessions', priority: 'health' },
+      { method: 'listSessions', priority: 'health' },
+      { method: 'listSessions', priority: 'health' },
     ]);
   });
 

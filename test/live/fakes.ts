@@ -167,8 +167,12 @@ export class FakeWasend implements WasendApi {
     return { id: sessionId, status: { state: STATE_OF[s.status], raw: s.status } };
   }
 
-  async listSessions(): Promise<SessionInfo[]> {
-    throw new Error('not used by live QR');
+  async listSessions(options?: RequestOptions): Promise<SessionInfo[]> {
+    this.record('listSessions', '*', options);
+    return [...this.sessions.keys()].map((id) => {
+      const s = this.resolve(id) as FakeSession;
+      return { id, status: { state: STATE_OF[s.status], raw: s.status } };
+    });
   }
 
   async startSession(sessionId: string, options?: RequestOptions): Promise<void> {
@@ -194,7 +198,7 @@ export class FakeWasend implements WasendApi {
   }
 
   private record(method: keyof WasendApi, sessionId: string, options?: RequestOptions): void {
-    this.calls.push({ method, sessionId, at: this.clock.now(), ...(options?.priority ? { priority: options.priority } : {}) });
+    this.calls.push({ method, sessionId, at: this.clock.now(), ...(options?.lane ? { priority: options.lane } : {}) });
     const fault = this.faults.find((f) => f.method === method && f.count > 0);
     if (fault) {
       fault.count -= 1;

@@ -27,27 +27,30 @@ async function followSeries(hookAt?: number) {
   const edits = h.messenger.edits(ALICE, id).map((e) => e.at);
   const first = edits[0]!;
   const last = edits.at(-1)!;
-  const looksBetween = h.wasend.callsOf('getQr').filter((c) => c.at > first && c.at < last).length;
-  return { h, id, edits, looksBetween };
+  const between = (c: { at: number }) => c.at > first && c.at < last;
+  const looksBetween = h.wasend.callsOf('getSession').filter(between).length;
+  const qrLooksBetween = h.wasend.callsOf('getQr').filter(between).length;
+  return { h, id, edits, looksBetween, qrLooksBetween };
 }
 
-describe('polling while Wasend webhooks flow', () => {
+describe('the status feed while Wasend webhooks flow', () => {
   it('looks fewer times between rotations after a recent webhook event, and puts every rotation up at the same moment', async () => {
     const polled = await followSeries();
     const hooked = await followSeries(0);
 
     expect(polled.edits).toHaveLength(3);
     expect(hooked.edits).toEqual(polled.edits);
-    // 40 s from the first to the third rotation: a look every 2 s without webhooks, every 6 s with them
-    // (plus the few looks that pin down each rotation, the same in both)
-    expect(polled.looksBetween).toBeGreaterThanOrEqual(18);
-    expect(hooked.looksBetween).toBeLessThanOrEqual(10);
-    expect(hooked.looksBetween).toBeGreaterThanOrEqual(6);
+    // 40 s from the first to the third rotation: a status look every second without webhooks, every 3 s
+    // with them; the QR looks that pin down each rotation are the same in both.
+    expect(polled.looksBetween).toBeGreaterThanOrEqual(38);
+    expect(hooked.looksBetween).toBeLessThanOrEqual(15);
+    expect(hooked.looksBetween).toBeGreaterThanOrEqual(12);
+    expect(hooked.qrLooksBetween).toBe(polled.qrLooksBetween);
   });
 
   it('polls at the normal interval once the last webhook event is over 5 minutes old', async () => {
     const stale = await followSeries(-(5 * 60_000 + 1_000));
-    expect(stale.looksBetween).toBeGreaterThanOrEqual(18);
+    expect(stale.looksBetween).toBeGreaterThanOrEqual(38);
   });
 
   it('still notices a link without any webhook for it, within the stretched interval', async () => {

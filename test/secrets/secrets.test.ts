@@ -49,7 +49,7 @@ it.each([
   // QR, rotation, connected.
   const photo = await h.say(ADMIN, '/qr demo');
   await untilShowsCurrentCode(h, photo, 'demo');
-  h.sim.rotate('demo');
+  h.rotate('demo');
   await untilShowsCurrentCode(h, photo, 'demo');
   h.sim.scan('demo');
   await h.until(() => photo.caption?.includes('Connected'), 'Connected');
@@ -84,7 +84,7 @@ it.each([
   const live = await h.say(USER, '/qr second');
   await untilShowsCurrentCode(h, live, 'second');
   h.tg.failNext('editMessageMedia', 'reset');
-  h.sim.rotate('second');
+  h.rotate('second');
   await untilShowsCurrentCode(h, live, 'second');
   await h.say(ADMIN, '/status');
   await h.app.stop();

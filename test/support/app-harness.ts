@@ -32,6 +32,11 @@ export interface SeenPhoto {
 
 export interface AppHarness {
   readonly sim: WasendSimulator;
+  /**
+   * Makes the simulator serve the next code now and tells the app, as a Wasend webhook event would (a
+   * rotation out of WhatsApp's schedule is otherwise only seen at the scheduled one).
+   */
+  rotate(sessionId: string): void;
   readonly tg: FakeTelegram;
   readonly config: Config;
   readonly dir: string;
@@ -113,9 +118,10 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   const { listener } = options;
   const port = listener ? await freePort() : undefined;
   const url = port === undefined ? undefined : `http://127.0.0.1:${port}`;
+  const speed = options.speed ?? 10;
   const sim = await createWasendSimulator({
     apiKey: API_KEY,
-    speed: options.speed ?? 10,
+    speed,
     startingMs: options.startingMs ?? 1_000,
     sessions: options.sessions ?? [],
     ...(listener ? { webhook: { url: `${url}/webhooks/wasend`, secret: listener.wasendSecret } } : {}),
@@ -186,6 +192,8 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       logger,
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
+      // The simulator runs WhatsApp's clock `speed` times faster: so must the bot's rotation schedule.
+      codeLifetimes: { firstMs: 60_000 / speed, nextMs: 20_000 / speed },
     });
     await app.start();
     return app;
@@ -194,6 +202,10 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
 
   const harness: AppHarness = {
     sim,
+    rotate(sessionId) {
+      sim.rotate(sessionId);
+      harness.app.liveQr.poke(sessionId);
+    },
     tg,
     config,
     dir,

@@ -16,7 +16,7 @@ import {
   WasendServerError,
   WasendTimeoutError,
 } from '../../src/wasend/errors.js';
-import type { RequestBudget, RequestPriority } from '../../src/wasend/types.js';
+import type { RequestBudget, RequestLane } from '../../src/wasend/types.js';
 import { sendJson, startTestServer, type TestServer } from './test-server.js';
 
 const API_KEY = 'wsk_live_5ecr3t-Key-0123456789';
@@ -58,7 +58,7 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
 }
 
 function recordingBudget() {
-  const acquired: RequestPriority[] = [];
+  const acquired: RequestLane[] = [];
   const penalties: Array<number | undefined> = [];
   const budget: RequestBudget = {
     acquire: async (priority) => {
@@ -174,8 +174,8 @@ describe('retries', () => {
       hit === 1 ? sendJson(res, 429, { message: 'slow down' }) : sendJson(res, 200, OK_SESSION),
     );
     const { budget, acquired, penalties } = recordingBudget();
-    await makeClient({ budget }).wasend.getSession('limited', { priority: 'live' });
-    expect(acquired).toEqual(['live', 'live']);
+    await makeClient({ budget }).wasend.getSession('limited', { lane: 'person' });
+    expect(acquired).toEqual(['person', 'person']);
     expect(penalties).toEqual([undefined]);
   });
 

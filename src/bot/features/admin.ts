@@ -32,13 +32,8 @@ admin.command('revoke', async (ctx) => {
   const target = parseUserAndSession(ctx.match);
   if (!target) return void (await ctx.reply(usage.revoke));
   const removed = ctx.deps.store.grants.revoke(target.userId, target.sessionId);
-  // A revoked user must not keep receiving fresh codes in a message that is still live.
-  let stopped = 0;
-  for (const message of ctx.deps.store.liveMessages.listLiveBySession(target.sessionId)) {
-    if (message.userId === target.userId && !ctx.deps.config.adminIds.has(target.userId)) {
-      if (await ctx.deps.liveQr.cancel(message.chatId, message.messageId)) stopped++;
-    }
-  }
+  // A revoked user must not keep receiving fresh codes, nor get the photo of a /qr still in flight.
+  const stopped = await ctx.deps.liveQr.enforceAccess(target.userId);
   audit(ctx, 'revoke', removed ? 'ok' : 'unchanged', { sessionId: target.sessionId, detail: `user ${target.userId}` });
   const live = stopped > 0 ? ` Stopped ${stopped} live QR code${stopped === 1 ? '' : 's'}.` : '';
   await ctx.reply(

@@ -28,7 +28,7 @@ dm.command('qr', async (ctx) => {
   let sessions: readonly string[];
   if (ctx.access.isAdmin) {
     try {
-      sessions = (await ctx.deps.wasend.listSessions({ priority: 'live' })).map((s) => s.id);
+      sessions = (await ctx.deps.wasend.listSessions({ lane: 'person', fairKey: String(ctx.access.userId) })).map((s) => s.id);
     } catch (error) {
       return void (await ctx.reply(`Could not list the sessions: ${describeWasendFailure(error)}.`));
     }

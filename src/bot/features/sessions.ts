@@ -18,7 +18,7 @@ dm.command('sessions', async (ctx) => {
   }
   const stopAction = keepChatAction(ctx, 'typing');
   try {
-    const sessions = await ctx.deps.wasend.listSessions({ priority: 'live' });
+    const sessions = await ctx.deps.wasend.listSessions({ lane: 'person', fairKey: String(ctx.access.userId) });
     if (sessions.length === 0) return void (await ctx.reply('There are no sessions on Wasend.'));
     const lines = sessions.map((s) => `${s.id}${s.name && s.name !== s.id ? ` (${s.name.slice(0, 60)})` : ''}: ${statusText(s.status)}`);
     await ctx.reply(joinLimited([`Sessions on Wasend (${sessions.length}):`, ...lines]));

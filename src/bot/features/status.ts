@@ -33,7 +33,7 @@ async function statusReport(ctx: BotContext, arg: string | undefined): Promise<s
   const line = (info: SessionInfo) => `${info.id}: ${statusText(info.status)}${live.has(info.id) ? ' (live QR open)' : ''}`;
   const lookUp = async (sessionId: string) => {
     try {
-      return line(await wasend.getSession(sessionId, { priority: 'live' }));
+      return line(await wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) }));
     } catch (error) {
       return `${sessionId}: ${describeWasendFailure(error)}`;
     }
@@ -49,7 +49,7 @@ async function statusReport(ctx: BotContext, arg: string | undefined): Promise<s
   }
   if (ctx.access.isAdmin) {
     try {
-      const sessions = await wasend.listSessions({ priority: 'live' });
+      const sessions = await wasend.listSessions({ lane: 'person', fairKey: String(ctx.access.userId) });
       return sessions.length === 0 ? 'There are no sessions on Wasend.' : joinLimited(sessions.map(line));
     } catch (error) {
       return `Could not list the sessions: ${describeWasendFailure(error)}.`;

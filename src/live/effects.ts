@@ -1,0 +1,152 @@
+/**
+ * The imperative shell around {@link reduce}: keeps each live message's state, performs the effects a
+ * transition asks for (Telegram edits, store writes, retry timers) and feeds the answers back as events.
+ * The reducer allows at most one code edit in flight per message, so edits of one message never cross.
+ */
+import type { LogSink } from '../logger.js';
+import type { LiveMessageStore } from '../store/types.js';
+import type { Clock, TimerHandle } from './clock.js';
+import { describeError } from './failures.js';
+import { reduce, type EditResult, type MessageEffect, type MessageEvent, type MessageState } from './message.js';
+import type { QrMessenger } from './types.js';
+
+/** One live message: where it is, whose it is, and its state machine. */
+export interface LiveRecord {
+  readonly chatId: number;
+  readonly messageId: number;
+  userId: number;
+  readonly sessionId: string;
+  deadlineAt: number;
+  state: MessageState;
+}
+
+export interface EffectRunnerDeps {
+  readonly messenger: QrMessenger;
+  readonly store: Pick<LiveMessageStore, 'update'>;
+  readonly logger: LogSink;
+  readonly clock: Clock;
+  readonly retryBaseMs: number;
+  readonly giveUpMs: number;
+  /** The message needs no more codes (final, gone): take it off its session. */
+  onRelease(record: LiveRecord): void;
+  /** The message reached `final` or `gone`: nothing more will happen to it. */
+  onSettled(record: LiveRecord): void;
+  /**
+   * Asked right before a code goes into a message: may this user still see this session? A refusal ends the
+   * message as cancelled instead of showing the code.
+   */
+  mayShow(record: LiveRecord): boolean;
+}
+
+export interface EffectRunner {
+  /**
+   * Feeds one event to a message and performs what follows. Resolves when the edits this event started
+   * were answered (not the ones those answers start).
+   */
+  dispatch(record: LiveRecord, event: MessageEvent): Promise<void>;
+  /** Work in flight (for `stop`). */
+  inFlight(): Promise<unknown>[];
+  /** Clears the retry timers; no effect starts afterwards. */
+  stop(): void;
+}
+
+export const recordKey = (chatId: number, messageId: number): string => `${chatId}:${messageId}`;
+
+export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
+  const { messenger, store, logger, clock } = deps;
+  const retryTimers = new Map<string, TimerHandle>();
+  const working = new Set<Promise<unknown>>();
+  let stopped = false;
+
+  function dispatch(record: LiveRecord, event: MessageEvent): Promise<void> {
+    if (stopped) return Promise.resolve();
+    const { state, effects } = reduce(record.state, event, {
+      now: clock.now(),
+      retryBaseMs: deps.retryBaseMs,
+      giveUpMs: deps.giveUpMs,
+    });
+    record.state = state;
+    if (state.kind === 'final' || state.kind === 'gone') deps.onSettled(record);
+    const edits: Promise<void>[] = [];
+    for (const effect of effects) {
+      const edit = perform(record, effect);
+      if (edit !== undefined) edits.push(edit);
+    }
+    return Promise.all(edits).then(() => undefined);
+  }
+
+  function perform(record: LiveRecord, effect: MessageEffect): Promise<void> | undefined {
+    switch (effect.type) {
+      case 'edit':
+        return edit(record, effect.seq, effect.view);
+      case 'persist':
+        persist(record, effect.patch);
+        return undefined;
+      case 'retry_at':
+        armRetry(record, effect.at);
+        return undefined;
+      case 'release':
+        deps.onRelease(record);
+        return undefined;
+      case 'gave_up':
+        logger.warn(
+          { sessionId: record.sessionId, chatId: record.chatId, messageId: record.messageId, tries: effect.tries, sinceMs: effect.sinceMs },
+          'gave up showing the final view of a live QR message; it may still show an old code',
+        );
+        return undefined;
+    }
+  }
+
+  function edit(record: LiveRecord, seq: number, view: Parameters<QrMessenger['edit']>[2]): Promise<void> {
+    const { chatId, messageId, sessionId } = record;
+    const work = (async () => {
+      if (view.kind === 'code' && !deps.mayShow(record)) {
+        logger.info({ sessionId, chatId, messageId }, 'live QR message stopped: its user may no longer see the session');
+        await dispatch(record, { type: 'edited', seq, result: 'failed' });
+        await dispatch(record, { type: 'end', view: { kind: 'cancelled', sessionId } });
+        return;
+      }
+      let result: EditResult;
+      try {
+        result = await messenger.edit(chatId, messageId, view);
+      } catch (error) {
+        logger.warn({ sessionId, chatId, messageId, view: view.kind, err: describeError(error) }, 'live QR edit failed; will retry');
+        result = 'failed';
+      }
+      // The answer's follow-ups (the next code, a re-put final view) run on their own.
+      void dispatch(record, { type: 'edited', seq, result });
+    })();
+    working.add(work);
+    void work.finally(() => working.delete(work));
+    return work;
+  }
+
+  function persist(record: LiveRecord, patch: Parameters<LiveMessageStore['update']>[2]): void {
+    try {
+      store.update(record.chatId, record.messageId, patch, clock.now());
+    } catch (error) {
+      logger.error({ chatId: record.chatId, messageId: record.messageId, err: describeError(error) }, 'could not save live QR message state');
+    }
+  }
+
+  function armRetry(record: LiveRecord, at: number): void {
+    const key = recordKey(record.chatId, record.messageId);
+    const earlier = retryTimers.get(key);
+    if (earlier !== undefined) clock.clearTimeout(earlier);
+    const handle = clock.setTimeout(() => {
+      retryTimers.delete(key);
+      void dispatch(record, { type: 'retry' });
+    }, Math.max(0, at - clock.now()));
+    retryTimers.set(key, handle);
+  }
+
+  return {
+    dispatch,
+    inFlight: () => [...working],
+    stop() {
+      stopped = true;
+      for (const handle of retryTimers.values()) clock.clearTimeout(handle);
+      retryTimers.clear();
+    },
+  };
+}

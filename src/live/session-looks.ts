@@ -1,0 +1,297 @@
+/**
+ * The sessions behind live messages: for each, what code it shows ({@link SessionCode}), a timer for the
+ * next QR look (around the expected rotation only), and the messages that show it. A new code is rendered
+ * once and handed to every message; a status from the feed ends them (linked, failed, stopped).
+ */
+import { LRUCache } from 'lru-cache';
+import type { LogSink } from '../logger.js';
+import { BudgetSkippedError } from '../wasend/errors.js';
+import type { QrPayload, RequestLane, RequestOptions, SessionState, WasendApi } from '../wasend/types.js';
+import type { QrFetch } from './acquire.js';
+import type { Clock, TimerHandle } from './clock.js';
+import type { EffectRunner, LiveRecord } from './effects.js';
+import { recordKey } from './effects.js';
+import { classifyWasendError, describeError, retryAfterOf } from './failures.js';
+import type { FeedStatus } from './feed.js';
+import type { CodeShow, FinalView } from './message.js';
+import type { CodeLifetimes } from './schedule.js';
+import { SessionCode, type ObservedTiming } from './session-code.js';
+
+/** Rendered PNGs kept, one per fingerprint; must exceed the sessions shown at once or every `/qr` re-renders. */
+const PNG_CACHE_SIZE = 1_024;
+
+export interface SessionLooksDeps {
+  readonly wasend: Pick<WasendApi, 'getQr'>;
+  readonly clock: Clock;
+  readonly logger: LogSink;
+  readonly runner: EffectRunner;
+  readonly pollIntervalMs: number;
+  /** Pure payload -> PNG renderer; a rejection means the payload is unusable. */
+  readonly render: (payload: QrPayload) => Promise<Buffer>;
+  /** How long codes live when Wasend sends no expiry; default WAHA's. */
+  readonly lifetimes?: CodeLifetimes;
+  /** The set of sessions with a live message changed (the status feed starts or stops). */
+  onSessionsChanged(): void;
+}
+
+interface SessionEntry {
+  readonly id: string;
+  readonly code: SessionCode;
+  readonly records: Map<string, LiveRecord>;
+  /** When each message joined: a status learnt from a request sent before that says nothing about it. */
+  readonly since: Map<string, number>;
+  timer: TimerHandle | null;
+  looking: boolean;
+  lastState: SessionState | null;
+  /** Last time the feed saw the session without a code to scan. */
+  lastNoScanAt: number | null;
+}
+
+export interface SessionLooks {
+  attach(record: LiveRecord, fetched?: QrFetch, timing?: ObservedTiming): void;
+  detach(record: LiveRecord): void;
+  /** `getQr` shared by every caller while one is in flight for the session. */
+  fetchQr(sessionId: string, options: RequestOptions): Promise<QrFetch>;
+  newerCode(sessionId: string, after: number): QrFetch | undefined;
+  /** The code of `fetched` as a message shows it (rendered once per fingerprint). */
+  codeShow(sessionId: string, fetched: QrFetch, timing?: ObservedTiming): Promise<CodeShow>;
+  /** Look at the session's code now; resolves when the look and the edits it started are done. */
+  lookNow(sessionId: string, lane: RequestLane): Promise<void>;
+  onStatus(sessionId: string, status: FeedStatus, at: number): void;
+  liveSessions(): string[];
+  halt(): void;
+}
+
+export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
+  const { wasend, clock, logger, runner, pollIntervalMs } = deps;
+  const entries = new Map<string, SessionEntry>();
+  const latest = new Map<string, QrFetch>();
+  const fetches = new Map<string, Promise<QrFetch>>();
+  const pngs = new LRUCache<string, Promise<Buffer>>({ max: PNG_CACHE_SIZE });
+  let halted = false;
+
+  function fetchQr(sessionId: string, options: RequestOptions): Promise<QrFetch> {
+    const pending = fetches.get(sessionId);
+    // A background look the budget turned away must not turn a person away: they ask on their own lane.
+    if (pending) return options.lane === 'person' ? pending.catch((e: unknown) => retryIfSkipped(e, sessionId, options)) : pending;
+    const at = clock.now();
+    const fetching = wasend.getQr(sessionId, options).then((qr) => {
+      const fetched = { qr, at, seenAt: clock.now() };
+      const known = latest.get(sessionId);
+      if (entries.has(sessionId) && (known === undefined || known.at <= at)) latest.set(sessionId, fetched);
+      return fetched;
+    });
+    fetches.set(sessionId, fetching);
+    const forget = () => {
+      if (fetches.get(sessionId) === fetching) fetches.delete(sessionId);
+    };
+    fetching.then(forget, forget);
+    return fetching;
+  }
+
+  function retryIfSkipped(error: unknown, sessionId: string, options: RequestOptions): Promise<QrFetch> {
+    if (!(error instanceof BudgetSkippedError)) throw error;
+    return fetchQr(sessionId, options);
+  }
+
+  function pngFor(fingerprint: string, payload: QrPayload): Promise<Buffer> {
+    let rendering = pngs.get(fingerprint);
+    if (rendering === undefined) {
+      rendering = deps.render(payload);
+      pngs.set(fingerprint, rendering);
+      rendering.catch(() => pngs.delete(fingerprint));
+    }
+    return rendering;
+  }
+
+  function entryOf(sessionId: string): SessionEntry {
+    let entry = entries.get(sessionId);
+    if (entry === undefined) {
+      entry = { id: sessionId, code: new SessionCode(deps.lifetimes), records: new Map(), since: new Map(), timer: null, looking: false, lastState: null, lastNoScanAt: null };
+      entries.set(sessionId, entry);
+    }
+    return entry;
+  }
+
+  function reschedule(entry: SessionEntry): void {
+    if (entry.timer !== null) clock.clearTimeout(entry.timer);
+    entry.timer = null;
+    if (halted || entry.looking) return;
+    if (entry.records.size === 0) {
+      entries.delete(entry.id);
+      latest.delete(entry.id);
+      deps.onSessionsChanged();
+      return;
+    }
+    let wakeAt = entry.code.nextLookAt(pollIntervalMs);
+    for (const record of entry.records.values()) wakeAt = Math.min(wakeAt, record.deadlineAt);
+    entry.timer = clock.setTimeout(() => void wake(entry), Math.max(0, wakeAt - clock.now()));
+  }
+
+  /** `forced`: look now whatever the schedule, on that lane (a person's Refresh, a new series). */
+  async function wake(entry: SessionEntry, forced?: RequestLane): Promise<void> {
+    entry.timer = null;
+    if (halted || entry.looking) return;
+    const now = clock.now();
+    const overdue = [...entry.records.values()].filter((r) => now >= r.deadlineAt);
+    for (const record of overdue) void runner.dispatch(record, { type: 'end', view: { kind: 'expired', sessionId: entry.id, reason: 'timed_out' } });
+    if (entry.records.size > 0 && (forced !== undefined || now >= entry.code.nextLookAt(pollIntervalMs))) {
+      entry.looking = true;
+      try {
+        await look(entry, forced ?? 'rotation');
+      } catch (error) {
+        logger.error({ sessionId: entry.id, err: describeError(error) }, 'live QR look failed unexpectedly');
+      } finally {
+        entry.looking = false;
+      }
+    }
+    reschedule(entry);
+  }
+
+  async function look(entry: SessionEntry, lane: RequestLane): Promise<void> {
+    const at = clock.now();
+    entry.code.looking(at);
+    let fetched: QrFetch;
+    try {
+      fetched = await fetchQr(entry.id, { lane });
+    } catch (error) {
+      return lookFailed(entry, error, at);
+    }
+    entry.code.see(fetched.qr, fetched.at, fetched.seenAt);
+    await broadcast(entry);
+  }
+
+  function lookFailed(entry: SessionEntry, error: unknown, at: number): void {
+    if (error instanceof BudgetSkippedError) {
+      entry.code.deferUntil(clock.now() + error.retryInMs);
+      return;
+    }
+    switch (classifyWasendError(error)) {
+      case 'connected':
+        return endAll(entry, { kind: 'connected', sessionId: entry.id }, at);
+      case 'not_found':
+        return endAll(entry, { kind: 'expired', sessionId: entry.id, reason: 'stopped' }, at);
+      case 'not_ready':
+        entry.code.noCode('unknown', at);
+        return;
+      default: {
+        const retryInMs = entry.code.failed(clock.now(), pollIntervalMs, retryAfterOf(error));
+        logger.warn({ sessionId: entry.id, err: describeError(error), retryInMs }, 'live QR look failed; will retry');
+      }
+    }
+  }
+
+  async function codeShow(sessionId: string, fetched: QrFetch, timing?: ObservedTiming): Promise<CodeShow> {
+    const { qr } = fetched;
+    const png = await pngFor(qr.fingerprint, qr.payload);
+    let expiry = entries.get(sessionId)?.code.expiryOf(qr.fingerprint) ?? null;
+    if (expiry === null && timing !== undefined) {
+      const probe = new SessionCode(deps.lifetimes);
+      probe.see(qr, fetched.at, fetched.seenAt, timing);
+      expiry = probe.expiryOf(qr.fingerprint);
+    }
+    return { sessionId, fingerprint: qr.fingerprint, png, expiresAt: expiry?.at ?? null, estimated: expiry?.estimated ?? false };
+  }
+
+  /** Hands the session's current code to every message that does not show it yet. */
+  async function broadcast(entry: SessionEntry): Promise<void> {
+    const current = entry.code.current();
+    if (current === null) return;
+    const behind = [...entry.records.values()].filter((r) => r.state.kind === 'showing' && r.state.shown !== current.fingerprint);
+    if (behind.length === 0) return;
+    let code: CodeShow;
+    try {
+      const png = await pngFor(current.fingerprint, current.payload);
+      const expiry = entry.code.expiryOf(current.fingerprint);
+      code = { sessionId: entry.id, fingerprint: current.fingerprint, png, expiresAt: expiry?.at ?? null, estimated: expiry?.estimated ?? false };
+    } catch (error) {
+      logger.warn({ sessionId: entry.id, err: describeError(error) }, 'new QR code could not be rendered; messages keep the last one');
+      return;
+    }
+    await Promise.all(behind.map((record) => runner.dispatch(record, { type: 'code', code })));
+  }
+
+  function endAll(entry: SessionEntry, view: FinalView, at: number): void {
+    for (const [key, record] of entry.records) {
+      if ((entry.since.get(key) ?? 0) <= at) void runner.dispatch(record, { type: 'end', view });
+    }
+  }
+
+  function onStatus(sessionId: string, status: FeedStatus, at: number): void {
+    const entry = entries.get(sessionId);
+    if (entry === undefined || halted) return;
+    if (status === 'missing') return endAll(entry, { kind: 'expired', sessionId, reason: 'stopped' }, at);
+    const { state } = status;
+    const previous = entry.lastState;
+    entry.lastState = state;
+    switch (state) {
+      case 'connected':
+        return endAll(entry, { kind: 'connected', sessionId }, at);
+      case 'failed':
+        return endAll(entry, { kind: 'expired', sessionId, reason: entry.code.hasSeenCodes() ? 'codes_ran_out' : 'failed' }, at);
+      case 'stopped':
+        return endAll(entry, { kind: 'expired', sessionId, reason: 'stopped' }, at);
+      case 'starting':
+        // The Wasend docs' vocabulary says STARTING while a code is shown: only a fresh start drops the code.
+        if (previous === 'awaiting_scan' || entry.code.current() === null) {
+          entry.code.noCode('starting', at);
+          entry.lastNoScanAt = at;
+        }
+        return;
+      case 'awaiting_scan':
+        if (previous !== null && previous !== 'awaiting_scan' && entry.lastNoScanAt !== null) {
+          // A new series began between two ticks: its first code is due now, look at once.
+          entry.code.startedShowing(entry.lastNoScanAt);
+          if (!entry.looking) void wake(entry, 'rotation');
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  return {
+    attach(record, fetched, timing) {
+      const entry = entryOf(record.sessionId);
+      const key = recordKey(record.chatId, record.messageId);
+      const first = entry.records.size === 0;
+      entry.records.set(key, record);
+      entry.since.set(key, fetched?.at ?? clock.now());
+      if (fetched !== undefined) entry.code.see(fetched.qr, fetched.at, fetched.seenAt, timing);
+      if (!entry.looking) {
+        // A message that shows an older code than the session's gets the current one at once.
+        const current = entry.code.current();
+        if (current !== null && record.state.kind === 'showing' && record.state.shown !== current.fingerprint) void broadcast(entry);
+        reschedule(entry);
+      }
+      if (first) deps.onSessionsChanged();
+    },
+    detach(record) {
+      const entry = entries.get(record.sessionId);
+      if (entry === undefined) return;
+      const key = recordKey(record.chatId, record.messageId);
+      if (entry.records.get(key) !== record) return;
+      entry.records.delete(key);
+      entry.since.delete(key);
+      if (!entry.looking) reschedule(entry);
+    },
+    fetchQr,
+    newerCode(sessionId, after) {
+      const known = latest.get(sessionId);
+      return known !== undefined && known.at > after && entries.get(sessionId)?.code.current()?.fingerprint === known.qr.fingerprint ? known : undefined;
+    },
+    codeShow,
+    async lookNow(sessionId, lane) {
+      const entry = entries.get(sessionId);
+      if (entry === undefined || halted || entry.looking) return;
+      if (entry.timer !== null) clock.clearTimeout(entry.timer);
+      await wake(entry, lane);
+    },
+    onStatus,
+    liveSessions: () => [...entries.values()].filter((e) => e.records.size > 0).map((e) => e.id).sort(),
+    halt() {
+      halted = true;
+      for (const entry of entries.values()) if (entry.timer !== null) clock.clearTimeout(entry.timer);
+    },
+  };
+}
