@@ -68,8 +68,9 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   });
   configureApi(bot.api, logger);
 
-  // One chat's updates run in order (a Cancel press after /qr sees the message /qr created).
-  bot.use(sequentialize((ctx) => String(ctx.chat?.id ?? ctx.from?.id ?? '')));
+  // Order is kept only where it matters: presses on one message run one after the other. Commands run at
+  // once, so a /qr waiting up to 30 s for a first code never holds /cancel or /status in that chat.
+  bot.use(sequentialize(messageOfPress));
   bot.use((ctx, next) => {
     ctx.deps = deps;
     ctx.log = logger.child({ updateId: ctx.update.update_id });
@@ -80,6 +81,13 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
 
   bot.catch((error) => handleError(error, logger));
   return bot;
+}
+
+/** The message a button press belongs to (`chat:message`), or nothing for everything else. */
+function messageOfPress(ctx: BotContext): string | undefined {
+  const message = ctx.callbackQuery?.message;
+  if (message !== undefined) return `${message.chat.id}:${message.message_id}`;
+  return ctx.callbackQuery?.inline_message_id;
 }
 
 async function handleError(error: BotError<BotContext>, logger: Logger): Promise<void> {

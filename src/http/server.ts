@@ -17,7 +17,7 @@ export interface HttpServerOptions {
   /** `POST /webhooks/wasend`; without it that path answers 404 (the endpoint is off). */
   readonly wasendWebhook?: { readonly secret: string; readonly onEvent: (event: WasendStatusEvent) => void };
   /** Telegram webhook at `path` (see {@link telegramWebhookPath}); without it that path answers 404. */
-  readonly telegramWebhook?: { readonly path: string; readonly secret: string; readonly onUpdate: (update: unknown) => void };
+  readonly telegramWebhook?: { readonly path: string; readonly secret: string; readonly onUpdate: (update: unknown) => 'queued' | 'duplicate' | 'full' };
   /** Builds the `GET /healthz` answer: 200 when `status` is `ok`, 503 otherwise. */
   readonly health: () => Promise<HealthReport>;
   /** Longest time to receive a request body, ms. Default 10000. */

@@ -7,8 +7,11 @@ import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } 
 export interface TelegramWebhookOptions {
   /** The `secret_token` given to `setWebhook` (secret). */
   readonly secret: string;
-  /** Receives each update after the answer was sent; must return quickly (queue it). Its errors are logged. */
-  readonly onUpdate: (update: unknown) => void;
+  /**
+   * Takes each update (queue it, handle it after the answer): `full` answers 503 so that Telegram delivers
+   * it again later; `duplicate` (a redelivery) answers 200 and does nothing more.
+   */
+  readonly onUpdate: (update: unknown) => 'queued' | 'duplicate' | 'full';
   readonly logger: LogSink;
 }
 
@@ -22,8 +25,8 @@ export function secretsMatch(given: string | undefined, expected: string): boole
 
 /**
  * Handles Telegram's webhook POST: `X-Telegram-Bot-Api-Secret-Token` must equal the secret (401 otherwise), the
- * body must be a JSON object (400 otherwise); then it answers 200 at once and hands the update to `onUpdate` after
- * the answer.
+ * body must be a JSON object (400 otherwise); then it hands the update to `onUpdate` (a queue that starts the work
+ * after the answer) and answers 200, or 503 when the queue is full.
  *
  * Trade-off: grammY's own `webhookCallback` keeps the request open until the middleware finishes, so Telegram
  * redelivers an update whose handling crashed. Our handlers can wait tens of seconds (a first QR code), longer than
@@ -47,6 +50,7 @@ export function createTelegramWebhookHandler(options: TelegramWebhookOptions): (
       logger.warn({ reason: 'body is not a JSON object' }, 'telegram webhook refused');
       return { status: 400, body: { error: 'bad_request' } };
     }
-    return { status: 200, body: { ok: true }, after: () => onUpdate(update) };
+    if (onUpdate(update) === 'full') return { status: 503, body: { error: 'busy' } };
+    return { status: 200, body: { ok: true } };
   };
 }

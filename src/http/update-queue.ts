@@ -1,23 +1,35 @@
+import { LRUCache } from 'lru-cache';
 import { isRecord } from '../is-record.js';
 import type { LogSink } from '../logger.js';
 
 /** The part of a {@link LogSink} the queue uses. */
-export type UpdateQueueLogger = Pick<LogSink, 'error'>;
+export type UpdateQueueLogger = Pick<LogSink, 'error' | 'warn'>;
 
 /** Options of {@link createUpdateQueue}. */
 export interface UpdateQueueOptions {
   /** Handles one update (e.g. `(update) => bot.handleUpdate(update as Update)`). Its errors are logged, never thrown. */
   readonly handle: (update: unknown) => Promise<void>;
   readonly logger: UpdateQueueLogger;
+  /** Updates handled at once; the rest wait in arrival order. Default 100. */
+  readonly maxRunning?: number;
+  /** Updates waiting at most; beyond that `push` answers `full` (Telegram retries a 503). Default 2000. */
+  readonly maxQueued?: number;
+  /** `update_id`s remembered to drop a redelivery. Default 10000. */
+  readonly rememberIds?: number;
 }
 
+/** What became of a pushed update. */
+export type PushResult = 'queued' | 'duplicate' | 'full';
+
 /**
- * Runs webhook updates after the HTTP answer: one chat's updates one after another in arrival order, different
- * chats concurrently. Updates that name no chat (inline queries, polls, ...) each run on their own.
+ * Runs webhook updates after the HTTP answer, in arrival order, up to `maxRunning` at once: a slow update
+ * (a `/qr` waiting for a code) never holds another, of its chat or any other. Where order matters (two
+ * presses on one message) the bot's own `sequentialize` keeps it. A redelivered `update_id` is dropped; a
+ * full queue refuses, so that Telegram delivers again later instead of the bot's memory growing.
  */
 export interface UpdateQueue {
   /** Queues an update; returns at once. */
-  push(update: unknown): void;
+  push(update: unknown): PushResult;
   /** Updates queued or running. */
   readonly pending: number;
   /** Resolves when every queued update (including ones pushed meanwhile) has been handled. Never rejects. */
@@ -57,49 +69,54 @@ export function updateChatId(update: unknown): number | undefined {
   return isRecord(callback) ? chatIdOf(callback['message']) : undefined;
 }
 
-function updateIdOf(update: unknown): unknown {
-  return isRecord(update) ? update['update_id'] : undefined;
+function updateIdOf(update: unknown): number | undefined {
+  const id = isRecord(update) ? update['update_id'] : undefined;
+  return typeof id === 'number' && Number.isSafeInteger(id) ? id : undefined;
 }
 
 /** See {@link UpdateQueue}. */
 export function createUpdateQueue(options: UpdateQueueOptions): UpdateQueue {
   const { handle, logger } = options;
-  const lanes = new Map<number, Promise<void>>();
+  const maxRunning = options.maxRunning ?? 100;
+  const maxQueued = options.maxQueued ?? 2_000;
+  const seen = new LRUCache<number, true>({ max: options.rememberIds ?? 10_000 });
+  const waiting: unknown[] = [];
   const running = new Set<Promise<void>>();
-  let pending = 0;
+  let refused = 0;
 
-  const run = async (update: unknown): Promise<void> => {
-    try {
-      await handle(update);
-    } catch (error) {
-      logger.error({ err: error, updateId: updateIdOf(update) }, 'update failed');
-    } finally {
-      pending -= 1;
-    }
-  };
-
-  const track = (task: Promise<void>): void => {
+  const start = (update: unknown): void => {
+    const task = (async () => {
+      // After the current I/O callback: the HTTP answer goes out before any handling starts.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      try {
+        await handle(update);
+      } catch (error) {
+        logger.error({ err: error, updateId: updateIdOf(update) }, 'update failed');
+      }
+    })();
     running.add(task);
-    void task.then(() => running.delete(task));
+    void task.then(() => {
+      running.delete(task);
+      const next = waiting.shift();
+      if (next !== undefined) start(next);
+    });
   };
 
   return {
     push(update) {
-      pending += 1;
-      const chatId = updateChatId(update);
-      if (chatId === undefined) {
-        track(run(update));
-        return;
+      const id = updateIdOf(update);
+      if (id !== undefined && seen.has(id)) return 'duplicate';
+      if (running.size >= maxRunning && waiting.length >= maxQueued) {
+        if (refused++ % 100 === 0) logger.warn({ queued: waiting.length, refused }, 'update queue full; Telegram will deliver again');
+        return 'full';
       }
-      const lane = (lanes.get(chatId) ?? Promise.resolve()).then(() => run(update));
-      lanes.set(chatId, lane);
-      track(lane);
-      void lane.then(() => {
-        if (lanes.get(chatId) === lane) lanes.delete(chatId);
-      });
+      if (id !== undefined) seen.set(id, true);
+      if (running.size < maxRunning) start(update);
+      else waiting.push(update);
+      return 'queued';
     },
     get pending() {
-      return pending;
+      return running.size + waiting.length;
     },
     async drain() {
       while (running.size > 0) await Promise.all(running);

@@ -181,6 +181,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     const { chatId, userId, sessionId, controller } = pending;
     const { signal } = controller;
     const acquired = await acquireCode(acquireDeps, { sessionId, restart: false, userId, signal });
+    if (acquired.kind === 'cancelled' && !mayShow(userId, sessionId)) return { kind: 'refused' };
     if (acquired.kind !== 'code') return acquired;
     const code = await codeShowOf(sessionId, acquired);
     if (code === undefined) return { kind: 'unavailable', reason: 'invalid_response' };

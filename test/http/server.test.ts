@@ -26,7 +26,7 @@ describe('createHttpServer routing', () => {
   it('answers 404 to unknown paths and 405 (with Allow) to a known path with another method', async () => {
     const server = await start({
       wasendWebhook: { secret: 'wasend-webhook-secret-0123456789', onEvent: () => undefined },
-      telegramWebhook: { path: '/tg', secret: 'telegram_secret_0123456789', onUpdate: () => undefined },
+      telegramWebhook: { path: '/tg', secret: 'telegram_secret_0123456789', onUpdate: () => 'queued' as const },
     });
     const results = await Promise.all([
       request(`${server.url}/`, { method: 'GET' }),
@@ -50,7 +50,7 @@ describe('createHttpServer routing', () => {
   });
 
   it('refuses a Telegram path that would shadow another route', async () => {
-    await expect(start({ telegramWebhook: { path: '/healthz', secret: 'telegram_secret_0123456789', onUpdate: () => undefined } })).rejects.toThrow(
+    await expect(start({ telegramWebhook: { path: '/healthz', secret: 'telegram_secret_0123456789', onUpdate: () => 'queued' as const } })).rejects.toThrow(
       /TELEGRAM_WEBHOOK_URL/,
     );
   });

@@ -13,7 +13,11 @@ afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
 });
 
-async function start(onUpdate: (update: unknown) => void, webhook = true): Promise<HttpServer> {
+async function start(take: (update: unknown) => unknown, webhook = true): Promise<HttpServer> {
+  const onUpdate = (update: unknown) => {
+    const result = take(update);
+    return result === 'full' || result === 'duplicate' ? result : 'queued';
+  };
   const server = await createHttpServer({
     host: '127.0.0.1',
     port: 0,
@@ -84,6 +88,40 @@ describe('Telegram webhook route', () => {
     await fake.waitFor(() => started.length === 2, { description: 'the second chat handled while the first still runs' });
     expect(started).toEqual([1, 2]);
     expect(queue.pending).toBe(2);
+  });
+
+  it('handles an update Telegram delivers twice only once, and answers 503 while the queue is full', async () => {
+    const handled: number[] = [];
+    let release = (): void => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const queue = createUpdateQueue({
+      handle: async (update) => {
+        handled.push((update as { update_id: number }).update_id);
+        await released;
+      },
+      logger: createMemoryLogger(),
+      maxRunning: 1,
+      maxQueued: 1,
+    });
+    closers.push(async () => {
+      release();
+      await queue.drain();
+    });
+    const server = await start((update) => queue.push(update));
+    const headers = { 'x-telegram-bot-api-secret-token': SECRET };
+    const update = (id: number) => JSON.stringify({ update_id: id, message: { message_id: id, chat: { id: 5, type: 'private' }, date: 0, text: '/invite demo' } });
+    const statuses = [];
+    for (const id of [1, 1, 2, 3, 2]) statuses.push((await request(`${server.url}${PATH}`, { body: update(id), headers })).status);
+    expect(statuses).toEqual([200, 200, 200, 503, 200]);
+    release();
+    await queue.drain();
+    expect(handled).toEqual([1, 2]);
+    // Update 3 was refused, not remembered: Telegram's next delivery of it is taken.
+    expect((await request(`${server.url}${PATH}`, { body: update(3), headers })).status).toBe(200);
+    await queue.drain();
+    expect(handled).toEqual([1, 2, 3]);
   });
 
   it('refuses a wrong or missing secret token with 401 and hands nothing over', async () => {

@@ -19,7 +19,7 @@ function gate(): Gate {
 const message = (updateId: number, chatId: number) => ({ update_id: updateId, message: { message_id: updateId, chat: { id: chatId }, text: `u${updateId}` } });
 
 describe('createUpdateQueue', () => {
-  it('handles one chat strictly in arrival order and other chats meanwhile', async () => {
+  it('starts updates in arrival order and never lets a slow one hold another, of its chat or any other', async () => {
     const gates = new Map<number, Gate>([1, 2, 3, 4].map((id) => [id, gate()]));
     const started: number[] = [];
     const finished: number[] = [];
@@ -37,25 +37,40 @@ describe('createUpdateQueue', () => {
     queue.push(message(3, 200));
     queue.push(message(4, 100));
     await settle();
-    expect(started).toEqual([1, 3]);
-
-    gates.get(3)?.open();
-    await settle();
-    expect(finished).toEqual([3]);
-    expect(started).toEqual([1, 3]);
-
-    // Opening the later ones first must not let them overtake update 1.
+    expect(started).toEqual([1, 2, 3, 4]);
     gates.get(4)?.open();
     gates.get(2)?.open();
     await settle();
-    expect(started).toEqual([1, 3]);
+    expect(finished.sort()).toEqual([2, 4]);
     gates.get(1)?.open();
+    gates.get(3)?.open();
     await queue.drain();
-    expect(finished).toEqual([3, 1, 2, 4]);
     expect(queue.pending).toBe(0);
   });
 
-  it('logs a failing update and goes on with the next one of the same chat', async () => {
+  it('runs at most maxRunning at once, keeps the rest in order, refuses beyond maxQueued and drops repeats', async () => {
+    const blocker = gate();
+    const started: number[] = [];
+    const queue = createUpdateQueue({
+      handle: async (update) => {
+        started.push((update as { update_id: number }).update_id);
+        await blocker.promise;
+      },
+      logger: createMemoryLogger(),
+      maxRunning: 2,
+      maxQueued: 2,
+    });
+    expect([1, 2, 3, 4, 5].map((id) => queue.push(message(id, id)))).toEqual(['queued', 'queued', 'queued', 'queued', 'full']);
+    expect(queue.push(message(3, 3))).toBe('duplicate');
+    await settle();
+    expect(started).toEqual([1, 2]);
+    expect(queue.pending).toBe(4);
+    blocker.open();
+    await queue.drain();
+    expect(started).toEqual([1, 2, 3, 4]);
+  });
+
+  it('logs a failing update and goes on with the next one', async () => {
     const logger = createMemoryLogger();
     const handled: number[] = [];
     const queue = createUpdateQueue({

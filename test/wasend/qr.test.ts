@@ -177,6 +177,46 @@ describe('getQr: the two QR paths', () => {
     expect(server.hits('GET', '/sessions/later/auth/qr')).toBe(0);
   });
 
+  it('a Wasend deploy moves the route: a route-level 404 on the remembered path re-probes the other one and remembers it', async () => {
+    let moved = false;
+    server.route('GET', '/sessions/moving/qr', (_req, res) =>
+      moved ? res.writeHead(404, { 'content-type': 'text/html' }).end('<!DOCTYPE html><pre>Cannot GET /sessions/moving/qr</pre>') : sendJson(res, 200, { value: PAIRING }),
+    );
+    server.route('GET', '/sessions/moving/auth/qr', (_req, res) => sendJson(res, 200, { value: `${PAIRING}9` }));
+    server.route('GET', '/sessions/moved-too/auth/qr', (_req, res) => sendJson(res, 200, { value: PAIRING }));
+    const wasend = client();
+    await wasend.getQr('moving');
+    moved = true;
+    expect((await wasend.getQr('moving')).payload).toEqual({ kind: 'raw', value: `${PAIRING}9` });
+    // The new path is remembered: the next session goes there directly.
+    await wasend.getQr('moved-too');
+    expect(server.hits('GET', '/sessions/moved-too/qr')).toBe(0);
+  });
+
+  it('a JSON "Cannot GET" from the router counts as a missing route too (NestJS, WAHA)', async () => {
+    let moved = false;
+    server.route('GET', '/sessions/nest/qr', (_req, res) =>
+      moved ? sendJson(res, 404, { message: 'Cannot GET /sessions/nest/qr', error: 'Not Found', statusCode: 404 }) : sendJson(res, 200, { value: PAIRING }),
+    );
+    server.route('GET', '/sessions/nest/auth/qr', (_req, res) => sendJson(res, 200, { value: PAIRING }));
+    const wasend = client();
+    await wasend.getQr('nest');
+    moved = true;
+    await expect(wasend.getQr('nest')).resolves.toMatchObject({ payload: { kind: 'raw' } });
+    expect(server.hits('GET', '/sessions/nest/auth/qr')).toBe(1);
+  });
+
+  it('no QR route at all is an unusable answer, never "session not found"', async () => {
+    const cannot = (path: string) => (_req: unknown, res: import('node:http').ServerResponse) =>
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`Cannot GET ${path}`);
+    server.route('GET', '/sessions/routeless/qr', cannot('/sessions/routeless/qr'));
+    server.route('GET', '/sessions/routeless/auth/qr', cannot('/sessions/routeless/auth/qr'));
+    const error = await client().getQr('routeless').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WasendInvalidResponseError);
+    expect(error).not.toBeInstanceOf(WasendNotFoundError);
+    expect((error as WasendInvalidResponseError).reason).toBe('no_route');
+  });
+
   it('a 422 on /qr is "not ready" (the route exists), with no fallback', async () => {
     server.route('GET', '/sessions/starting/qr', (_req, res) =>
       sendJson(res, 422, { error: 'Session status is not as expected', status: 'STARTING', expected: ['SCAN_QR_CODE'] }),
