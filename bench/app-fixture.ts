@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, type App } from '../src/app.js';
-import type { Config } from '../src/config.js';
+import { DEFAULT_MAX_RPS, DEFAULT_POLL_INTERVAL_MS, type Config } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createWasendSimulator, type SimSessionSpec, type WasendSimulator } from '../src/simulator/server.js';
 import { createStore } from '../src/store/sqlite.js';
@@ -16,10 +16,14 @@ export interface BenchAppOptions {
   readonly sessions: SimSessionSpec[];
   /** Simulator speed factor, default 1. */
   readonly speed?: number;
-  /** WASEND_POLL_INTERVAL_MS, default 2000 (the app's default). */
+  /** WASEND_POLL_INTERVAL_MS, default the app's. */
   readonly pollIntervalMs?: number;
-  /** WASEND_MAX_RPS, default 10 (the app's default). */
+  /** WASEND_MAX_RPS, default the app's. */
   readonly maxRps?: number;
+  /** QR_RENDER_THREADS, default the app's. */
+  readonly renderThreads?: number;
+  /** HTTP_PORT with WASEND_WEBHOOK_SECRET: the Wasend webhook route is on. */
+  readonly webhook?: { readonly port: number; readonly secret: string };
   readonly adminIds?: readonly number[];
   /** Granted before the app starts. */
   readonly grants?: ReadonlyArray<{ userId: number; sessionId: string }>;
@@ -72,13 +76,15 @@ export async function startBenchBot(options: BenchBotOptions): Promise<BenchBot>
       apiKey: options.wasendApiKey,
       timeoutMs: 15_000,
       maxRetries: 3,
-      pollIntervalMs: options.pollIntervalMs ?? 2_000,
-      maxRps: options.maxRps ?? 10,
+      pollIntervalMs: options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+      maxRps: options.maxRps ?? DEFAULT_MAX_RPS,
+      ...(options.webhook ? { webhookSecret: options.webhook.secret } : {}),
     },
     adminIds: new Set(options.adminIds ?? []),
     databasePath: join(dir, 'bot.sqlite'),
     logLevel: 'warn',
-    http: { host: '127.0.0.1' },
+    http: { host: '127.0.0.1', ...(options.webhook ? { port: options.webhook.port } : {}) },
+    ...(options.renderThreads !== undefined ? { renderThreads: options.renderThreads } : {}),
     inviteTtlMs: 60_000,
     qrWatchTimeoutMs: 600_000,
     healthCheckIntervalMs: 600_000,

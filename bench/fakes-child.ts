@@ -15,16 +15,48 @@ export interface RemoteFakes {
   wasendRequests(): Promise<{ total: number; getQr: number }>;
   /** CPU time the child has used so far (user + system), in ms. */
   cpuMs(): Promise<number>;
+  /** Sends `/qr <session>` from each chat and returns at once (Date.now() when sent). */
+  send(chats: readonly BurstChat[]): Promise<number>;
+  /** Resolves when each user's chat has at least `count` photos. */
+  waitPhotos(userIds: readonly number[], count: number, timeoutMs: number): Promise<void>;
+  /** Wasend requests that arrived in [from, to): in all, `GET /sessions`, `GET /sessions/{id}`, QR, POST. */
+  countRequests(from: number, to: number): Promise<RequestCounts>;
+  /** What the simulator serves now for each session (expiresAt: when its current code rotates, or null). */
+  states(ids: readonly string[]): Promise<Array<{ code: string | null; expiresAt: number | null; status: string }>>;
+  /** The phone scans each session's code; resolves with Date.now() just before the first scan. */
+  scan(ids: readonly string[]): Promise<number>;
+  /** Every successful edit in each user's chat (time, and whether it carried a new photo). */
+  edits(userIds: readonly number[]): Promise<Array<Array<{ at: number; media: boolean }>>>;
   close(): Promise<void>;
+}
+
+export interface RequestCounts {
+  readonly total: number;
+  readonly list: number;
+  readonly session: number;
+  readonly qr: number;
+  readonly post: number;
 }
 
 export interface RemoteFakesOptions {
   readonly sessions: SimSessionSpec[];
   /** Simulator speed factor, default 1. */
   readonly speed?: number;
+  /** Where the simulator sends signed `session.status` webhooks, when given. */
+  readonly webhook?: { readonly url: string; readonly secret: string };
 }
 
-type Op = { op: 'burst'; chats: BurstChat[] } | { op: 'requests' } | { op: 'cpu' } | { op: 'close' };
+type Op =
+  | { op: 'burst'; chats: BurstChat[] }
+  | { op: 'requests' }
+  | { op: 'cpu' }
+  | { op: 'close' }
+  | { op: 'send'; chats: BurstChat[] }
+  | { op: 'waitPhotos'; userIds: number[]; count: number; timeoutMs: number }
+  | { op: 'count'; from: number; to: number }
+  | { op: 'states'; ids: string[] }
+  | { op: 'scan'; ids: string[] }
+  | { op: 'edits'; userIds: number[] };
 type Request = { id: number } & Op;
 type Reply = { id: number; result: unknown } | { id: number; error: string };
 type Ready = { ready: { wasendUrl: string; token: string; apiRoot: string } };
@@ -70,6 +102,12 @@ export async function startRemoteFakes(options: RemoteFakesOptions): Promise<Rem
     qrBurst: async (chats) => (await call({ op: 'burst', chats: [...chats] })) as number[],
     wasendRequests: async () => (await call({ op: 'requests' })) as { total: number; getQr: number },
     cpuMs: async () => (await call({ op: 'cpu' })) as number,
+    send: async (chats) => (await call({ op: 'send', chats: [...chats] })) as number,
+    waitPhotos: async (userIds, count, timeoutMs) => void (await call({ op: 'waitPhotos', userIds: [...userIds], count, timeoutMs })),
+    countRequests: async (from, to) => (await call({ op: 'count', from, to })) as RequestCounts,
+    states: async (ids) => (await call({ op: 'states', ids: [...ids] })) as Array<{ code: string | null; expiresAt: number | null; status: string }>,
+    scan: async (ids) => (await call({ op: 'scan', ids: [...ids] })) as number,
+    edits: async (userIds) => (await call({ op: 'edits', userIds: [...userIds] })) as Array<Array<{ at: number; media: boolean }>>,
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       await call({ op: 'close' }).catch(() => undefined);
@@ -79,7 +117,14 @@ export async function startRemoteFakes(options: RemoteFakesOptions): Promise<Rem
 }
 
 async function runChild(options: RemoteFakesOptions): Promise<void> {
-  const sim = await createWasendSimulator({ apiKey: API_KEY, speed: options.speed ?? 1, sessions: options.sessions });
+  const sim = await createWasendSimulator({
+    apiKey: API_KEY,
+    speed: options.speed ?? 1,
+    sessions: options.sessions,
+    ...(options.webhook ? { webhook: options.webhook } : {}),
+  });
+  // Every code the sessions can serve is drawn now: the fake must cost nothing while the bot is measured.
+  await sim.prerender();
   const tg = await createFakeTelegram();
   const index = createCallIndex(tg);
   const answer = (reply: Reply) => new Promise<void>((resolve) => process.send?.(reply, () => resolve()) ?? resolve());
@@ -94,6 +139,33 @@ async function runChild(options: RemoteFakesOptions): Promise<void> {
           const used = process.cpuUsage();
           return (used.user + used.system) / 1000;
         }
+        case 'send': {
+          const at = Date.now();
+          for (const chat of request.chats) tg.sendText({ userId: chat.userId, text: `/qr ${chat.session}` });
+          return at;
+        }
+        case 'waitPhotos':
+          return tg.waitFor(() => request.userIds.every((id) => index.of('sendPhoto', id).length >= request.count), {
+            timeoutMs: request.timeoutMs,
+            description: `${request.count} photo(s) in each of ${request.userIds.length} chats`,
+          });
+        case 'count':
+          return countRequests(sim.requests.filter((r) => r.at >= request.from && r.at < request.to));
+        case 'states':
+          return request.ids.map((id) => {
+            const state = sim.state(id);
+            return { code: state?.code ?? null, expiresAt: state?.expiresAt ?? null, status: state?.status ?? 'MISSING' };
+          });
+        case 'scan': {
+          const at = Date.now();
+          for (const id of request.ids) sim.scan(id);
+          return at;
+        }
+        case 'edits':
+          return request.userIds.map((id) => [
+            ...index.of('editMessageMedia', id).map((c) => ({ at: c.at, media: true })),
+            ...index.of('editMessageCaption', id).map((c) => ({ at: c.at, media: false })),
+          ].sort((a, b) => a.at - b.at));
         case 'close':
           await tg.close();
           await sim.close();
@@ -110,6 +182,20 @@ async function runChild(options: RemoteFakesOptions): Promise<void> {
   // The parent died without closing us: do not linger.
   process.once('disconnect', () => setTimeout(() => process.exit(0), 100).unref());
   process.send?.({ ready: { wasendUrl: sim.url, token: tg.token, apiRoot: tg.apiRoot } } satisfies Ready);
+}
+
+function countRequests(requests: ReadonlyArray<{ method: string; path: string }>): RequestCounts {
+  let list = 0;
+  let session = 0;
+  let qr = 0;
+  let post = 0;
+  for (const r of requests) {
+    if (r.method === 'POST') post += 1;
+    else if (r.path === '/sessions') list += 1;
+    else if (r.path.endsWith('/qr')) qr += 1;
+    else if (/^\/sessions\/[^/]+$/.test(r.path)) session += 1;
+  }
+  return { total: requests.length, list, session, qr, post };
 }
 
 const entry = process.argv[1];

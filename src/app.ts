@@ -18,6 +18,7 @@ import type { CodeLifetimes } from './live/schedule.js';
 import type { LiveQr } from './live/types.js';
 import type { Logger } from './logger.js';
 import { renderQrPng } from './qr/render.js';
+import { createRenderPool } from './qr/render-pool.js';
 import { createStore } from './store/sqlite.js';
 import { createRequestBudget } from './wasend/budget.js';
 import { createWasendClient } from './wasend/client.js';
@@ -59,11 +60,12 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     apiKey: config.wasend.apiKey,
     timeoutMs: config.wasend.timeoutMs,
     maxRetries: config.wasend.maxRetries,
-    budget: createRequestBudget({ maxRps: config.wasend.maxRps }),
+    budget: createRequestBudget({ maxRps: config.wasend.maxRps, burst: Math.max(50, 2 * config.wasend.maxRps) }),
     logger: logger.child({ module: 'wasend' }),
     onContact: healthReport.recordWasendContact,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
+  const renderPool = config.renderThreads ? createRenderPool({ threads: config.renderThreads }) : undefined;
   try {
     const telegramApi = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
     configureApi(telegramApi, logger);
@@ -78,7 +80,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       wasend,
       store: store.liveMessages,
       messenger,
-      render: renderQrPng,
+      render: renderPool?.render ?? renderQrPng,
       logger: logger.child({ module: 'live-qr' }),
       pollIntervalMs: config.wasend.pollIntervalMs,
       watchTimeoutMs: config.qrWatchTimeoutMs,
@@ -161,6 +163,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       );
       if (!drained) logger.warn('some updates were still being handled at shutdown');
       store.close();
+      await renderPool?.close();
       logger.info('bot stopped');
     };
 
@@ -185,6 +188,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     };
   } catch (error) {
     store.close();
+    await renderPool?.close();
     throw error;
   }
 }

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
 /** The bot's whole configuration, parsed once at start by {@link createConfig}. Units are in the names. */
+/** Default of `WASEND_MAX_RPS`: 500 sessions being linked at once need 1.1 + 500/20 = 26 requests a second. */
+export const DEFAULT_MAX_RPS = 30;
+/** Default of `WASEND_POLL_INTERVAL_MS`. */
+export const DEFAULT_POLL_INTERVAL_MS = 2_000;
+
 export interface Config {
   readonly telegram: {
     /** Bot token from BotFather (secret). */
@@ -21,9 +26,12 @@ export interface Config {
     readonly timeoutMs: number;
     /** Retries of a GET after the first attempt. Default 3. */
     readonly maxRetries: number;
-    /** Longest gap between two looks at a session that has a live QR. Default 2000. */
+    /**
+     * Gap between looks at a live QR whose rotation time is not known yet, and between status looks at each
+     * session when Wasend has no list. Default 2000.
+     */
     readonly pollIntervalMs: number;
-    /** Budget for all Wasend calls together, requests per second. Default 10. */
+    /** Budget for all Wasend calls together, requests per second (bursts of twice that, at least 50). Default 30. */
     readonly maxRps: number;
     /** HMAC-SHA512 key for `POST /webhooks/wasend`; the endpoint is off without it (secret). */
     readonly webhookSecret?: string;
@@ -44,6 +52,11 @@ export interface Config {
   readonly inviteTtlMs: number;
   /** How long one live QR message is watched before it says expired. Default 10 min. */
   readonly qrWatchTimeoutMs: number;
+  /**
+   * Worker threads that draw QR images (0: draw on the main thread). Default 0: on two cores the main thread
+   * is faster end to end (`npm run bench -- qr-render`, "50 codes at once").
+   */
+  readonly renderThreads?: number;
   /** How often watched (linked) sessions are checked for health alerts. Default 3 min. */
   readonly healthCheckIntervalMs: number;
 }
@@ -128,6 +141,7 @@ const schema = z.object({
   PROTECT_CONTENT: optional(boolean),
   INVITE_TTL_HOURS: optional(z.coerce.number().min(0.01).max(24 * 365)),
   QR_WATCH_TIMEOUT_MS: optional(integer(10_000, 3_600_000)),
+  QR_RENDER_THREADS: optional(integer(0, 64)),
   HEALTH_CHECK_INTERVAL_MS: optional(integer(5_000, 86_400_000)),
   HTTP_PORT: optional(integer(0, 65_535)),
   HTTP_HOST: optional(z.string().trim()),
@@ -177,8 +191,8 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
       apiKey: values.WASEND_API_KEY,
       timeoutMs: values.WASEND_TIMEOUT_MS ?? 15_000,
       maxRetries: values.WASEND_MAX_RETRIES ?? 3,
-      pollIntervalMs: values.WASEND_POLL_INTERVAL_MS ?? 2_000,
-      maxRps: values.WASEND_MAX_RPS ?? 10,
+      pollIntervalMs: values.WASEND_POLL_INTERVAL_MS ?? DEFAULT_POLL_INTERVAL_MS,
+      maxRps: values.WASEND_MAX_RPS ?? DEFAULT_MAX_RPS,
       ...(values.WASEND_WEBHOOK_SECRET ? { webhookSecret: values.WASEND_WEBHOOK_SECRET } : {}),
     },
     adminIds: values.ADMIN_IDS,
@@ -190,6 +204,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     },
     inviteTtlMs: Math.round((values.INVITE_TTL_HOURS ?? 24) * 3_600_000),
     qrWatchTimeoutMs: values.QR_WATCH_TIMEOUT_MS ?? 600_000,
+    renderThreads: values.QR_RENDER_THREADS ?? 0,
     healthCheckIntervalMs: values.HEALTH_CHECK_INTERVAL_MS ?? 180_000,
   };
 }

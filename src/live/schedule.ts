@@ -20,7 +20,7 @@ export const FAST_RELOOK_FACTOR = 1.5;
  * next look goes halfway through that window first (so a rotation is seen within half of it), else straight
  * to its end. At most 3 looks pick up a rotation whose window is known.
  */
-export const SPLIT_WINDOW_MS = 200;
+export const SPLIT_WINDOW_MS = 300;
 /** Longest pause after errors when Wasend does not say how long (ms). */
 export const MAX_ERROR_BACKOFF_MS = 30_000;
 
@@ -82,6 +82,18 @@ export function latestRotationAt(code: CodeTiming): number | null {
 export function earliestRotationAt(code: CodeTiming): number | null {
   if (code.expiresAt !== null) return code.expiresAt;
   return code.bornAfter === null ? null : code.bornAfter + lifetimeOf(code);
+}
+
+/**
+ * Where the first look for the code's rotation goes (with margin), or null when unknown: the middle of the
+ * rotation window when it is wider than {@link SPLIT_WINDOW_MS} (a stale answer there halves the window, and
+ * the next code's window with it), else its end, so that a known rotation costs one look.
+ */
+export function firstRotationLookAt(code: CodeTiming): number | null {
+  const earliest = expectedRotationAt(code);
+  const latest = latestRotationAt(code);
+  if (earliest === null || latest === null || latest - earliest <= SPLIT_WINDOW_MS) return latest ?? earliest;
+  return Math.round((earliest + latest) / 2);
 }
 
 /**

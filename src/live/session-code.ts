@@ -8,7 +8,7 @@ import {
   codeExpiry,
   earliestRotationAt,
   errorBackoffMs,
-  expectedRotationAt,
+  firstRotationLookAt,
   latestRotationAt,
   nextLookAt,
   type CodeLifetimes,
@@ -73,7 +73,7 @@ export class SessionCode {
     let fresh = false;
     if (code !== null && code.fingerprint === qr.fingerprint) {
       if (expiresAt !== null) this.code = { ...code, expiresAt };
-      const rotation = expectedRotationAt(code);
+      const rotation = firstRotationLookAt(code);
       if (rotation !== null && at >= rotation) this.staleLooks += 1;
     } else {
       fresh = true;
@@ -151,7 +151,7 @@ export class SessionCode {
     const code = this.code;
     return {
       lastLookAt: this.lastLookAt,
-      expectedRotationAt: code === null ? null : expectedRotationAt(code),
+      expectedRotationAt: code === null ? null : firstRotationLookAt(code),
       latestRotationAt: code === null ? null : latestRotationAt(code),
       staleLooks: this.staleLooks,
       retryAt: this.retryAt,

@@ -50,6 +50,8 @@ export interface SimSessionSpec {
   expiresAtFormat?: ExpiresAtFormat;
   /** Where the status sits in list items, default `session` (`sessions[].session.status`). */
   listShape?: ListShape;
+  /** For `SCAN_QR_CODE`: how long (simulated ms) its series has been running, default 0 (code 1 starts now). */
+  seriesAgeMs?: number;
 }
 
 export interface SimulatorOptions {
@@ -127,6 +129,12 @@ export interface WasendSimulator {
   logout(id: string): void;
   /** Serve the next code now (STARTING -> code 1, code 6 -> FAILED). Throws when no series is running. */
   rotate(id: string): void;
+  /**
+   * Draws ahead of time every code each session can still serve in its series (and in the next one for a
+   * stopped or failed session), so that a benchmark's fake costs nothing when the bot asks. Resolves with the
+   * number of images drawn.
+   */
+  prerender(): Promise<number>;
   /** Apply `fault` to the next `count` (default 1) matching API responses; faults queue in order. */
   injectFaults(fault: SimFault, count?: number): void;
   /** Every API request (not `/_sim/`), in arrival order (the last 100k or so). */
@@ -145,6 +153,7 @@ const specSchema = z.strictObject({
   imageStyle: z.enum(['plain', 'small', 'transparent', 'jpeg']).optional(),
   expiresAtFormat: z.enum(EXPIRES_AT_FORMATS).optional(),
   listShape: z.enum(LIST_SHAPES).optional(),
+  seriesAgeMs: z.number().min(0).optional(),
 });
 
 const faultSchema = z.intersection(
@@ -248,7 +257,7 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
   if (!(speed > 0) || !Number.isFinite(speed)) throw new Error(`Simulator speed must be a positive number, got ${speed}`);
   const timing = createTiming(options.startingMs ?? 2_000, speed);
   const qrPaths = options.qrPaths ?? 'both';
-  const renderImage = createImageCache();
+  const renderImage = createImageCache(20_000);
   const sessions = new Map<string, SessionRecord>();
   const faults: Array<{ fault: SimFault; remaining: number }> = [];
   const requests: SimRequestRecord[] = [];
@@ -312,7 +321,8 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     if (sessions.has(spec.id)) throw new Error(`Simulator: session "${spec.id}" already exists`);
     const now = Date.now();
     const status = spec.status ?? 'STOPPED';
-    const phase = initialPhase(status, timing, now);
+    const started = initialPhase(status, timing, now);
+    const phase = started.kind === 'pairing' && spec.seriesAgeMs ? { ...started, codesFrom: now - spec.seriesAgeMs / speed } : started;
     const session: SessionRecord = {
       id: spec.id,
       name: spec.name ?? spec.id,
@@ -672,6 +682,19 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     fail: (id) => actions.fail(mustGet(id)),
     logout: (id) => actions.logout(mustGet(id)),
     rotate: (id) => actions.rotate(mustGet(id)),
+    async prerender() {
+      const drawing: Array<Promise<unknown>> = [];
+      for (const session of sessions.values()) {
+        const view = viewOf(session);
+        const fresh = view.status === 'STOPPED' || view.status === 'FAILED' || view.status === 'STARTING';
+        const series = fresh && view.status !== 'STARTING' ? session.series + 1 : session.series;
+        for (let index = fresh ? 1 : Math.max(1, view.codeIndex); index <= timing.codeCount; index += 1) {
+          drawing.push(renderImage(pairingCode(session.id, series, index), session.imageStyle));
+        }
+      }
+      await Promise.all(drawing);
+      return drawing.length;
+    },
     injectFaults(fault, count = 1) {
       faults.push({ fault: faultSchema.parse(fault) as SimFault, remaining: count });
     },

@@ -1,0 +1,49 @@
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { QrPayload } from '../wasend/types.js';
+import { QrRenderError } from './render.js';
+
+/** Options of {@link createRenderPool}. */
+export interface RenderPoolOptions {
+  /** Worker threads; default `max(1, availableParallelism() - 1)`, so the event loop keeps a core. */
+  readonly threads?: number;
+  /** A thread idle this long is ended, in ms (started again on demand). Default 60000. */
+  readonly idleTimeoutMs?: number;
+}
+
+export interface RenderPool {
+  /** Same contract as `renderQrPng`: PNG bytes, or a {@link QrRenderError} for an unusable payload. */
+  render(payload: QrPayload): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/**
+ * `renderQrPng` in a pool of worker threads (piscina): fifty different codes arriving together are drawn in
+ * parallel, and the event loop that answers people is never busy drawing. Chosen over the in-thread renderer
+ * by `npm run bench -- qr-render` (the "50 codes at once" rows).
+ */
+export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
+  const threads = options.threads ?? Math.max(1, availableParallelism() - 1);
+  // Under tsx (tests, benches) the worker is TypeScript and needs tsx's loader; built, it is plain JS.
+  const typescript = import.meta.url.endsWith('.ts');
+  const pool = new Piscina({
+    filename: fileURLToPath(new URL(typescript ? './render-worker.ts' : './render-worker.js', import.meta.url)),
+    minThreads: 0,
+    maxThreads: threads,
+    idleTimeout: options.idleTimeoutMs ?? 60_000,
+    ...(typescript ? { execArgv: ['--import', 'tsx'] } : {}),
+  });
+  return {
+    async render(payload) {
+      try {
+        const png = (await pool.run(payload)) as Uint8Array;
+        return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
+      } catch (error) {
+        // The error's class does not survive the thread boundary; its message does.
+        throw new QrRenderError('unreadable', error instanceof Error ? error.message : String(error), { cause: error });
+      }
+    },
+    close: () => pool.destroy(),
+  };
+}
