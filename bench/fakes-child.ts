@@ -36,6 +36,10 @@ export interface RequestCounts {
   readonly session: number;
   readonly qr: number;
   readonly post: number;
+  /** Answers that were not 2xx (0: reset or unanswered). */
+  readonly failed: number;
+  /** Those answers by status, e.g. `{ "422": 3 }`. */
+  readonly failedBy: Record<string, number>;
 }
 
 export interface RemoteFakesOptions {
@@ -184,18 +188,24 @@ async function runChild(options: RemoteFakesOptions): Promise<void> {
   process.send?.({ ready: { wasendUrl: sim.url, token: tg.token, apiRoot: tg.apiRoot } } satisfies Ready);
 }
 
-function countRequests(requests: ReadonlyArray<{ method: string; path: string }>): RequestCounts {
+function countRequests(requests: ReadonlyArray<{ method: string; path: string; status: number }>): RequestCounts {
+  let failed = 0;
+  const failedBy: Record<string, number> = {};
   let list = 0;
   let session = 0;
   let qr = 0;
   let post = 0;
   for (const r of requests) {
+    if (r.status < 200 || r.status > 299) {
+      failed += 1;
+      failedBy[String(r.status)] = (failedBy[String(r.status)] ?? 0) + 1;
+    }
     if (r.method === 'POST') post += 1;
     else if (r.path === '/sessions') list += 1;
     else if (r.path.endsWith('/qr')) qr += 1;
     else if (/^\/sessions\/[^/]+$/.test(r.path)) session += 1;
   }
-  return { total: requests.length, list, session, qr, post };
+  return { total: requests.length, list, session, qr, post, failed, failedBy };
 }
 
 const entry = process.argv[1];

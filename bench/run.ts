@@ -4,7 +4,7 @@ import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 /** A section still running after this long is killed and reported; the whole run must stay within minutes. */
-const SECTION_TIMEOUT_MS = 180_000;
+const SECTION_TIMEOUT_MS = 300_000;
 
 type Outcome = { ok: true; ms: number; peakRssBytes?: number } | { ok: false; ms: number; reason: string };
 

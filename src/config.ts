@@ -1,11 +1,14 @@
 import { z } from 'zod';
 
-/** The bot's whole configuration, parsed once at start by {@link createConfig}. Units are in the names. */
-/** Default of `WASEND_MAX_RPS`: 500 sessions being linked at once need 1.1 + 500/20 = 26 requests a second. */
-export const DEFAULT_MAX_RPS = 30;
+/**
+ * Default of `WASEND_MAX_RPS`. A cap, not a rate: the bot asks for 1.1 + N/20 requests a second with N sessions being
+ * linked, so 500 at once need 26, and the rest leaves room for people and for catching up after a burst of /qr.
+ */
+export const DEFAULT_MAX_RPS = 50;
 /** Default of `WASEND_POLL_INTERVAL_MS`. */
 export const DEFAULT_POLL_INTERVAL_MS = 2_000;
 
+/** The bot's whole configuration, parsed once at start by {@link createConfig}. Units are in the names. */
 export interface Config {
   readonly telegram: {
     /** Bot token from BotFather (secret). */
@@ -31,7 +34,7 @@ export interface Config {
      * session when Wasend has no list. Default 2000.
      */
     readonly pollIntervalMs: number;
-    /** Budget for all Wasend calls together, requests per second (bursts of twice that, at least 50). Default 30. */
+    /** Cap on all Wasend calls together, requests per second (bursts of twice that, at least 50). Default 50. */
     readonly maxRps: number;
     /** HMAC-SHA512 key for `POST /webhooks/wasend`; the endpoint is off without it (secret). */
     readonly webhookSecret?: string;

@@ -42,7 +42,7 @@ async function scenario(renderThreads: number) {
 export async function run(): Promise<void> {
   console.log(
     `  /qr update queued in the fake Telegram -> its sendPhoto arriving there, both taken in the fakes' own process;\n` +
-      `  the bot alone in this process with the app's defaults (budget 30 rps, bursts of 60, poll 2 s); ${LIVE} sessions already\n` +
+      `  the bot alone in this process with the app's defaults (budget 50 rps, bursts of 100, poll 2 s); ${LIVE} sessions already\n` +
       `  live (started by /qr), then ${BURST} users at once each ask for a different session that shows a different code.\n` +
       `  Rendering: on the main thread vs in a worker pool (piscina), side by side in one run.`,
   );

@@ -20,7 +20,7 @@ export async function run(): Promise<void> {
   const { fakes } = rig;
   console.log(
     `  ${SESSIONS} stopped sessions, ${SESSIONS} users ask at once (/qr starts each series), simulator speed 1 (codes live 60 s, then 20 s),\n` +
-      `  no expiresAt in the answers, no webhooks; the app's defaults (budget 30 rps, poll 2 s, status feed every 1 s); fakes in a child process.`,
+      `  no expiresAt in the answers, no webhooks; the app's defaults (budget 50 rps, poll 2 s, status feed every 1 s); fakes in a child process.`,
   );
   try {
     const askedAt = await fakes.send(chats);
