@@ -1,0 +1,69 @@
+import type { LogSink } from '../logger.js';
+import type { LiveMessage, LiveMessageStore } from '../store/types.js';
+import { recordKey, type LiveRecord } from './effects.js';
+import { describeError } from './failures.js';
+import { finalViewOf, pendingFinalState, showingState } from './message.js';
+
+/**
+ * The live messages kept in memory (showing a code, or with a final view still to put), by chat and message.
+ * A message the store knows but memory does not (after a restart, or a failed write) is adopted on demand.
+ */
+export class LiveRecords {
+  private readonly byKey = new Map<string, LiveRecord>();
+
+  constructor(
+    private readonly store: LiveMessageStore,
+    private readonly logger: LogSink,
+  ) {}
+
+  get(chatId: number, messageId: number): LiveRecord | undefined {
+    return this.byKey.get(recordKey(chatId, messageId));
+  }
+
+  set(record: LiveRecord): void {
+    this.byKey.set(recordKey(record.chatId, record.messageId), record);
+  }
+
+  /** Forgets a record that reached `final` or `gone`. */
+  settle(record: LiveRecord): void {
+    const key = recordKey(record.chatId, record.messageId);
+    if (this.byKey.get(key) === record) this.byKey.delete(key);
+  }
+
+  values(): IterableIterator<LiveRecord> {
+    return this.byKey.values();
+  }
+
+  /** Rows from the store; a store failure is logged and reads as none. */
+  rows(read: (store: LiveMessageStore) => LiveMessage[]): LiveMessage[] {
+    try {
+      return read(this.store);
+    } catch (error) {
+      this.logger.error({ err: describeError(error) }, 'could not read live QR messages');
+      return [];
+    }
+  }
+
+  /** The record of a message: in memory when live or pending, else adopted from its stored row. */
+  find(chatId: number, messageId: number): LiveRecord | undefined {
+    const known = this.get(chatId, messageId);
+    if (known !== undefined) return known;
+    const row = this.rows((store) => {
+      const found = store.get(chatId, messageId);
+      return found === undefined ? [] : [found];
+    })[0];
+    return row === undefined ? undefined : this.adopt(row);
+  }
+
+  /** Keeps a stored row in memory: `showing` rows as live, pending final views as pending, others not at all. */
+  adopt(row: LiveMessage): LiveRecord | undefined {
+    const pending = finalViewOf(row);
+    let state;
+    if (row.state === 'showing') state = showingState(row.fingerprint);
+    else if (pending !== undefined && row.finalEditSince !== undefined && row.finalEditSince !== null) state = pendingFinalState(pending, row.finalEditSince);
+    else return undefined;
+    const record: LiveRecord = { chatId: row.chatId, messageId: row.messageId, userId: row.userId, sessionId: row.sessionId, deadlineAt: row.deadlineAt, state };
+    this.set(record);
+    return record;
+  }
+}
