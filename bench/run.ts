@@ -6,14 +6,24 @@ import { fileURLToPath } from 'node:url';
 /** A section still running after this long is killed and reported; the whole run must stay within minutes. */
 const SECTION_TIMEOUT_MS = 300_000;
 
-type Outcome = { ok: true; ms: number; peakRssBytes?: number } | { ok: false; ms: number; reason: string };
+type Ended = { ok: true; ms: number; peakRssBytes?: number } | { ok: false; ms: number; reason: string };
+type Outcome = Ended & { misses: number; passes: number };
 
 /** Runs one section in its own process (see `run-section.ts`); output goes straight to ours. */
 function runSection(name: string): Promise<Outcome> {
   const started = performance.now();
   const child = fork(fileURLToPath(new URL('./run-section.ts', import.meta.url)), [name], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
-    stdio: 'inherit',
+    stdio: ['inherit', 'pipe', 'inherit', 'ipc'],
+  });
+  // The section's lines go straight through; its PASS and MISS verdicts are counted on the way.
+  let misses = 0;
+  let passes = 0;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const text = chunk.toString();
+    misses += text.match(/\bMISS \(/g)?.length ?? 0;
+    passes += text.match(/\bPASS \(/g)?.length ?? 0;
+    process.stdout.write(chunk);
   });
   let peakRssBytes: number | undefined;
   child.on('message', (message: { peakRssBytes?: number }) => (peakRssBytes = message.peakRssBytes));
@@ -23,9 +33,9 @@ function runSection(name: string): Promise<Outcome> {
     child.kill('SIGKILL');
   }, SECTION_TIMEOUT_MS);
   return new Promise((resolve) => {
-    const finish = (outcome: Outcome) => {
+    const finish = (outcome: Ended) => {
       clearTimeout(timer);
-      resolve(outcome);
+      resolve({ ...outcome, misses, passes });
     };
     child.once('error', (error) => finish({ ok: false, ms: performance.now() - started, reason: `could not start: ${error.message}` }));
     child.once('exit', (code, signal) => {
@@ -58,9 +68,13 @@ async function main(): Promise<void> {
   );
   const started = performance.now();
   const failed: string[] = [];
+  let misses = 0;
+  let passes = 0;
   for (const name of files) {
     console.log(`\n== ${name}`);
     const outcome = await runSection(name);
+    misses += outcome.misses;
+    passes += outcome.passes;
     const seconds = `${(outcome.ms / 1000).toFixed(1)} s`;
     if (outcome.ok) {
       const rss = outcome.peakRssBytes === undefined ? '' : `, section process peak RSS ${(outcome.peakRssBytes / 2 ** 20).toFixed(0)} MiB`;
@@ -71,7 +85,10 @@ async function main(): Promise<void> {
     }
   }
   const total = `${((performance.now() - started) / 1000).toFixed(1)} s`;
-  console.log(`\n${files.length - failed.length}/${files.length} section(s) ran in ${total}${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}`);
+  console.log(
+    `\n${files.length - failed.length}/${files.length} section(s) ran in ${total}${failed.length > 0 ? `; failed: ${failed.join(', ')}` : ''}; ` +
+      `targets: ${passes} PASS, ${misses} MISS`,
+  );
   if (failed.length > 0) process.exitCode = 1;
 }
 

@@ -4,6 +4,9 @@ import sharp from 'sharp';
 import type { PngOptions } from 'sharp';
 import { encodeBitmapPng, renderQrPng, MIN_OUTPUT_WIDTH_PX, QUIET_ZONE_MODULES } from '../../src/qr/render.js';
 import { formatMs, formatRow, measure, verdict } from '../lib.js';
+import { statsOf } from '../app-fixture.js';
+import { createRenderPool } from '../../src/qr/render-pool.js';
+import type { QrPayload } from '../../src/wasend/types.js';
 
 const ITERATIONS = 200;
 const RAW_TARGET_MS = 3;
@@ -107,4 +110,40 @@ export async function run(): Promise<void> {
     console.log(formatRow(label, stats, `${size} B`));
   }
   console.log(`  (medians: ours ${formatMs(ours.medianMs)} vs naive ${formatMs(naive.medianMs)})`);
+  await fiftyAtOnce();
+}
+
+/** 50 different codes arriving together: each one's time to its PNG, on the main thread or in a worker pool. */
+async function fiftyAtOnce(): Promise<void> {
+  const ROUNDS = 10;
+  const images: QrPayload[] = await Promise.all(
+    Array.from({ length: 50 }, async (_, i) => ({ kind: 'image' as const, bytes: await QRCode.toBuffer(`${PAIRING}${i}`, { errorCorrectionLevel: 'M' }) })),
+  );
+  const raws: QrPayload[] = Array.from({ length: 50 }, (_, i) => ({ kind: 'raw' as const, value: `${PAIRING}${i}` }));
+  const pools = { 'pool of 1': createRenderPool({ threads: 1 }), 'pool of 2': createRenderPool({ threads: 2 }) };
+  console.log(`  50 different codes at once, ${ROUNDS} rounds (after 2 warm-up rounds): each code's time to PNG; main-thread time the burst took`);
+  try {
+    const renderers: Array<[string, (payload: QrPayload) => Promise<Buffer>]> = [
+      ['main thread', renderQrPng],
+      ...Object.entries(pools).map(([label, pool]) => [label, pool.render] as [string, (payload: QrPayload) => Promise<Buffer>]),
+    ];
+    for (const [kind, payloads] of [['base64 PNG', images], ['raw string', raws]] as const) {
+      for (const [label, render] of renderers) {
+        const samples: number[] = [];
+        let busyMs = 0;
+        for (let round = 0; round < ROUNDS + 2; round += 1) {
+          const elu = performance.eventLoopUtilization();
+          const start = performance.now();
+          const times = await Promise.all(payloads.map(async (payload) => (await render(payload), performance.now() - start)));
+          if (round >= 2) {
+            samples.push(...times);
+            busyMs += performance.eventLoopUtilization(elu).active;
+          }
+        }
+        console.log(formatRow(`${kind}, ${label}`, statsOf(samples), `main thread busy ${(busyMs / ROUNDS).toFixed(1)} ms per burst`));
+      }
+    }
+  } finally {
+    for (const pool of Object.values(pools)) await pool.close();
+  }
 }
