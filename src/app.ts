@@ -48,7 +48,7 @@ export interface App {
 /** Stop budget of each step, so the whole stop stays within 5 s even when a handler hangs. */
 const RUNNER_STOP_MS = 1_500;
 const LIVE_STOP_MS = 3_000;
-const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
 /** Builds every part (Wasend client -> store -> messenger -> live QR -> bot); nothing talks to the network yet. */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {

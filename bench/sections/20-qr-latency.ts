@@ -54,5 +54,5 @@ export async function run(): Promise<void> {
     console.log(formatRow(`  the same ${BURST} again (cached codes)`, result.again, `informative${result.warnings > 0 ? `; ${result.warnings} warning(s)` : ''}`));
   }
   const best = [...rows].sort((a, b) => a[1].first.p99Ms - b[1].first.p99Ms)[0]!;
-  console.log(`  lowest p99 of the first burst: render ${best[0]} (the app's default is QR_RENDER_THREADS=0, the main thread)`);
+  console.log(`  lowest p99 of the first burst: render ${best[0]} (the app's default is QR_RENDER_THREADS=1)`);
 }

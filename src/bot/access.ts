@@ -1,4 +1,5 @@
 import type { MiddlewareFn } from 'grammy';
+import { LRUCache } from 'lru-cache';
 import type { Store } from '../store/types.js';
 import type { Access, BotContext } from './context.js';
 import { replies } from './texts.js';
@@ -58,17 +59,53 @@ function isInviteRedemption(ctx: BotContext): boolean {
 }
 
 /**
- * Runs before every feature: sets `ctx.access`, lets admins and users with at least one grant through, and
+ * The access gate; runs before every feature: sets `ctx.access`, lets admins and users with at least one grant through, and
  * refuses everyone else's commands and button presses (their other messages are ignored). The one exception is
  * `/start <token>` in a private chat, which redeems an invite.
  */
-export const accessGate: MiddlewareFn<BotContext> = async (ctx, next) => {
-  const from = ctx.from;
-  if (!from || from.is_bot) return;
-  const access = createAccess(from.id, ctx.deps.config.adminIds, ctx.deps.store);
-  ctx.access = access;
-  if (access.isAdmin || access.granted.length > 0 || isInviteRedemption(ctx)) return next();
-  if (ctx.callbackQuery) return deny(ctx, `button ${ctx.callbackQuery.data ?? ''}`.slice(0, 80), replies.refused);
-  const command = commandOf(ctx);
-  if (command !== undefined) return deny(ctx, `/${command}`.slice(0, 40), replies.refused);
-};
+export function createAccessGate(): MiddlewareFn<BotContext> {
+  const strangers = new LRUCache<number, StrangerState>({ max: STRANGERS_KEPT });
+  return async (ctx, next) => {
+    const from = ctx.from;
+    if (!from || from.is_bot) return;
+    const access = createAccess(from.id, ctx.deps.config.adminIds, ctx.deps.store);
+    ctx.access = access;
+    if (access.isAdmin || access.granted.length > 0 || isInviteRedemption(ctx)) {
+      strangers.delete(from.id); // a user who loses access later hears about it at once
+      return next();
+    }
+    const command = commandOf(ctx);
+    if (ctx.callbackQuery) return refuseStranger(ctx, strangers, `button ${ctx.callbackQuery.data ?? ''}`.slice(0, 80));
+    if (command !== undefined) return refuseStranger(ctx, strangers, `/${command}`.slice(0, 40));
+  };
+}
+
+/** A stranger is answered (and audited, and logged) at most once in this long; the rest is counted and ignored. */
+export const STRANGER_REPLY_EVERY_MS = 10 * 60_000;
+/** Strangers remembered at once (least recently seen forgotten first). */
+const STRANGERS_KEPT = 10_000;
+
+interface StrangerState {
+  lastAnsweredAt: number;
+  ignored: number;
+}
+
+/**
+ * Refuses a stranger: the first time, and again once {@link STRANGER_REPLY_EVERY_MS} has passed, they get the
+ * refusal with their own numeric id (to send to an admin), one audit row counting what was ignored since, and one
+ * log line. Everything in between is dropped without a reply, a write or a log line, so that a flood costs nothing.
+ */
+async function refuseStranger(ctx: BotContext, strangers: LRUCache<number, StrangerState>, what: string): Promise<void> {
+  const userId = ctx.access.userId;
+  const now = Date.now();
+  const seen = strangers.get(userId);
+  if (seen !== undefined && now - seen.lastAnsweredAt < STRANGER_REPLY_EVERY_MS) {
+    seen.ignored += 1;
+    if (ctx.callbackQuery) await ctx.answerCallbackQuery().catch(() => undefined);
+    return;
+  }
+  const ignored = seen?.ignored ?? 0;
+  strangers.set(userId, { lastAnsweredAt: now, ignored: 0 });
+  const detail = ignored > 0 ? `${what} (and ${ignored} ignored since the last reply)` : what;
+  await deny(ctx, detail, `${replies.refused}\nYour Telegram id is ${userId}: send it to an admin.`);
+}

@@ -3,13 +3,13 @@ import { sequentialize } from '@grammyjs/runner';
 import { Bot, type Api, type BotError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../logger.js';
-import { accessGate } from './access.js';
+import { createAccessGate } from './access.js';
 import type { BotContext, BotDeps } from './context.js';
 import { describeError } from './describe-error.js';
 import { adminFeature } from './features/admin.js';
 import { callbacksFeature } from './features/callbacks.js';
 import { cancelFeature } from './features/cancel.js';
-import { groupFeature } from './features/group.js';
+import { groupFeature, groupMembershipFeature } from './features/group.js';
 import { qrFeature } from './features/qr.js';
 import { sessionsFeature } from './features/sessions.js';
 import { privateFallback, startHelpFeature } from './features/start-help.js';
@@ -76,7 +76,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     ctx.log = logger.child({ updateId: ctx.update.update_id });
     return next();
   });
-  bot.use(accessGate);
+  bot.use(groupMembershipFeature);
+  bot.use(createAccessGate());
   bot.use(startHelpFeature, qrFeature, statusFeature, sessionsFeature, adminFeature, cancelFeature, watchFeature, callbacksFeature, groupFeature, privateFallback);
 
   bot.catch((error) => handleError(error, logger));

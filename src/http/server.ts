@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { LogSink } from '../logger.js';
 import { BodyReadError, BodyTooLargeError, readBody } from './body.js';
 import type { HealthReport } from './health.js';
-import { createTelegramWebhookHandler } from './telegram-webhook.js';
-import type { WebhookOutcome, WebhookRequest } from './types.js';
+import { createTelegramWebhookHandler, secretsMatch } from './telegram-webhook.js';
+import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } from './types.js';
 import { createWasendWebhookHandler, type WasendStatusEvent } from './wasend-webhook.js';
 
 /** Options of {@link createHttpServer}. */
@@ -22,6 +22,12 @@ export interface HttpServerOptions {
   readonly health: () => Promise<HealthReport>;
   /** Longest time to receive a request body, ms. Default 10000. */
   readonly bodyTimeoutMs?: number;
+  /** Open connections at most; more are dropped at once (and logged). Default 512. */
+  readonly maxConnections?: number;
+  /** A connection that sends nothing for this long is closed, ms. Default 10000. */
+  readonly idleTimeoutMs?: number;
+  /** Request bytes buffered at once across all requests; a body beyond it gets 503. Default 4 MiB. */
+  readonly maxBytesInFlight?: number;
 }
 
 export interface HttpServer {
@@ -33,14 +39,19 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
-/** Wasend sends small status events. */
-export const WASEND_BODY_LIMIT_BYTES = 256 * 1024;
+/** Wasend's status events are under 2 KiB. */
+export const WASEND_BODY_LIMIT_BYTES = 8 * 1024;
 /** Telegram updates are small, but a message with a long text and entities can reach tens of KiB. */
 export const TELEGRAM_BODY_LIMIT_BYTES = 1024 * 1024;
 export const WASEND_WEBHOOK_PATH = '/webhooks/wasend';
 export const HEALTH_PATH = '/healthz';
 
 const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_CONNECTIONS = 512;
+const DEFAULT_IDLE_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_BYTES_IN_FLIGHT = 4 * 1024 * 1024;
+/** One log line per this many dropped connections or refused requests, so a flood cannot flood the log. */
+const LOG_EVERY = 100;
 const CLOSE_GRACE_MS = 1_000;
 
 /** The path Telegram will POST to: the pathname of the configured webhook URL (`/` when it has none). */
@@ -63,13 +74,40 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const routes = new Map<string, Route>();
 
-  const webhookRoute = (limitBytes: number, handle: (request: WebhookRequest) => WebhookOutcome, name: string): Route => ({
+  const budget = { inFlight: 0, max: options.maxBytesInFlight ?? DEFAULT_MAX_BYTES_IN_FLIGHT };
+  const refusals = new Map<string, number>();
+  /** Logs the first refusal of a kind and then one in {@link LOG_EVERY}. */
+  const warnSometimes = (kind: string, fields: Record<string, unknown>, message: string) => {
+    const count = (refusals.get(kind) ?? 0) + 1;
+    refusals.set(kind, count);
+    if (count % LOG_EVERY === 1) logger.warn({ ...fields, count }, message);
+  };
+
+  /**
+   * A webhook route. `precheck` looks at the headers alone: a request without a well-formed signature or secret
+   * is refused before one byte of its body is read or buffered.
+   */
+  const webhookRoute = (
+    limitBytes: number,
+    handle: (request: WebhookRequest) => WebhookOutcome,
+    precheck: (headers: IncomingMessage['headers']) => WebhookOutcome | undefined,
+    name: string,
+  ): Route => ({
     methods: ['POST'],
     serve: async (request, response) => {
+      const early = precheck(request.headers);
+      if (early !== undefined) {
+        warnSometimes(`${name}:header`, { webhook: name }, 'webhook refused before its body: missing or malformed signature or secret');
+        return sendJson(response, early.status, early.body, { close: true });
+      }
       let body: Buffer;
       try {
-        body = await readBody(request, { limitBytes, timeoutMs: bodyTimeoutMs });
+        body = await readBody(request, { limitBytes, timeoutMs: bodyTimeoutMs, budget });
       } catch (error) {
+        if (error instanceof BodyReadError && error.reason === 'busy') {
+          warnSometimes(`${name}:busy`, { webhook: name, maxBytesInFlight: budget.max }, 'webhook refused: too many bytes in flight');
+          return sendJson(response, 503, { error: 'busy' }, { close: true });
+        }
         if (error instanceof BodyTooLargeError) {
           logger.warn({ webhook: name, limitBytes }, 'webhook body too large');
           return sendJson(response, 413, { error: 'payload_too_large' }, { close: true });
@@ -96,7 +134,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   if (options.wasendWebhook !== undefined) {
     const handle = createWasendWebhookHandler({ ...options.wasendWebhook, logger });
-    routes.set(WASEND_WEBHOOK_PATH, webhookRoute(WASEND_BODY_LIMIT_BYTES, handle, 'wasend'));
+    routes.set(WASEND_WEBHOOK_PATH, webhookRoute(WASEND_BODY_LIMIT_BYTES, handle, wasendPrecheck, 'wasend'));
   }
   if (options.telegramWebhook !== undefined) {
     const { path } = options.telegramWebhook;
@@ -104,7 +142,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       throw new Error(`The Telegram webhook path ${JSON.stringify(path)} must start with "/" and differ from ${WASEND_WEBHOOK_PATH} and ${HEALTH_PATH}: change the path of TELEGRAM_WEBHOOK_URL.`);
     }
     const handle = createTelegramWebhookHandler({ ...options.telegramWebhook, logger });
-    routes.set(path, webhookRoute(TELEGRAM_BODY_LIMIT_BYTES, handle, 'telegram'));
+    const { secret } = options.telegramWebhook;
+    const precheck = (headers: IncomingMessage['headers']) =>
+      secretsMatch(singleHeader(headers, 'x-telegram-bot-api-secret-token'), secret) ? undefined : UNAUTHORIZED;
+    routes.set(path, webhookRoute(TELEGRAM_BODY_LIMIT_BYTES, handle, precheck, 'telegram'));
   }
   routes.set(HEALTH_PATH, {
     methods: ['GET', 'HEAD'],
@@ -121,7 +162,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
 
   const inFlight = new Set<Promise<void>>();
-  const server = createServer((request, response) => {
+  // Node checks header and request timeouts on this interval (30 s by default): often enough that they fire.
+  const server = createServer({ connectionsCheckingInterval: 1_000 }, (request, response) => {
     const path = pathnameOf(request.url);
     const route = path === undefined ? undefined : routes.get(path);
     if (route === undefined) return sendJson(response, 404, { error: 'not_found' }, { drain: request });
@@ -139,6 +181,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
   server.headersTimeout = bodyTimeoutMs;
   server.requestTimeout = bodyTimeoutMs + 5_000;
+  server.keepAliveTimeout = Math.min(5_000, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+  server.timeout = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  server.on('drop', () => warnSometimes('drop', { maxConnections: server.maxConnections }, 'http connection dropped: too many open connections'));
+  server.on('clientError', (error, socket) => {
+    warnSometimes(`client:${(error as NodeJS.ErrnoException).code ?? 'error'}`, { code: (error as NodeJS.ErrnoException).code }, 'http client error');
+    const timedOut = (error as NodeJS.ErrnoException).code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (socket.writable) socket.end(`HTTP/1.1 ${timedOut ? '408 Request Timeout' : '400 Bad Request'}\r\nconnection: close\r\n\r\n`);
+    else socket.destroy();
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -177,6 +229,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       return closing;
     },
   };
+}
+
+/** Wasend's route: an `X-Webhook-Hmac` that is 128 hex digits, or 401 before the body is read. */
+function wasendPrecheck(headers: IncomingMessage['headers']): WebhookOutcome | undefined {
+  const signature = singleHeader(headers, 'x-webhook-hmac')?.trim();
+  return signature !== undefined && /^[0-9a-f]{128}$/i.test(signature) ? undefined : UNAUTHORIZED;
 }
 
 function pathnameOf(rawUrl: string | undefined): string | undefined {

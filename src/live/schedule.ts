@@ -20,7 +20,7 @@ export const FAST_RELOOK_FACTOR = 1.5;
  * next look goes halfway through that window first (so a rotation is seen within half of it), else straight
  * to its end. At most 3 looks pick up a rotation whose window is known.
  */
-export const SPLIT_WINDOW_MS = 300;
+export const SPLIT_WINDOW_MS = 500;
 /** Longest pause after errors when Wasend does not say how long (ms). */
 export const MAX_ERROR_BACKOFF_MS = 30_000;
 

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase } from 'better-sqlite3';
@@ -29,7 +29,10 @@ export interface StoreOptions {
   now?: () => number;
   /** How long a statement waits for another connection's lock before failing, ms. Default 5000. */
   busyTimeoutMs?: number;
-  /** The audit log is pruned back to this many newest rows (at open and every tenth of it in inserts). Default 10000. */
+  /**
+   * The audit log keeps this many newest refusals and this many newest other entries (pruned at open and every
+   * tenth of it in inserts). Default 10000.
+   */
   auditMaxRows?: number;
 }
 
@@ -92,7 +95,8 @@ function openDatabase(path: string, busyTimeoutMs: number): SqliteDatabase {
   const inMemory = path === ':memory:';
   if (!inMemory) {
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      // A directory we create holds grants, user ids and the audit log: its owner alone may list it.
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     } catch (error) {
       throw new StoreOpenError(
         'unwritable',
@@ -106,6 +110,8 @@ function openDatabase(path: string, busyTimeoutMs: number): SqliteDatabase {
   let db: SqliteDatabase | undefined;
   try {
     db = new Database(path, { timeout: busyTimeoutMs });
+    // Owner-only before the first write: SQLite gives the -wal and -shm files the database file's mode.
+    if (!inMemory) restrictToOwner(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
@@ -116,6 +122,17 @@ function openDatabase(path: string, busyTimeoutMs: number): SqliteDatabase {
   } catch (error) {
     db?.close();
     throw toOpenError(error, path);
+  }
+}
+
+/** Makes the database file and its companions readable by their owner only (best effort on odd filesystems). */
+function restrictToOwner(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
   }
 }
 
@@ -364,10 +381,15 @@ function createAuditStore(db: SqliteDatabase, now: () => number, maxRows: number
     VALUES (@at, @user_id, @chat_id, @action, @session_id, @outcome, @detail)
   `);
   const latest = db.prepare<[number], AuditRow>('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?');
-  // Deletes everything older than the maxRows-th newest row; a no-op while there are fewer rows.
-  const prune = db.prepare<[number]>(
-    'DELETE FROM audit_log WHERE id < (SELECT id FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET ?)',
+  // Refusals and everything else are kept apart, each pruned back to its own maxRows newest rows: a flood of
+  // refused strangers can never push grants, revokes, invites and QR entries out of the log.
+  const pruneRefusals = db.prepare<[number]>(
+    "DELETE FROM audit_log WHERE action = 'denied' AND id < (SELECT id FROM audit_log WHERE action = 'denied' ORDER BY id DESC LIMIT 1 OFFSET ?)",
   );
+  const pruneOthers = db.prepare<[number]>(
+    "DELETE FROM audit_log WHERE action <> 'denied' AND id < (SELECT id FROM audit_log WHERE action <> 'denied' ORDER BY id DESC LIMIT 1 OFFSET ?)",
+  );
+  const prune = { run: (offset: number) => (pruneRefusals.run(offset), pruneOthers.run(offset)) };
   const pruneEvery = Math.max(1, Math.floor(maxRows / 10));
   let sincePrune = 0;
   prune.run(maxRows - 1);

@@ -2,7 +2,7 @@ import { Bot } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { accessGate } from '../../src/bot/access.js';
+import { createAccessGate } from '../../src/bot/access.js';
 import type { BotContext, BotDeps } from '../../src/bot/context.js';
 import { watchFeature } from '../../src/bot/features/watch.js';
 import type { Config } from '../../src/config.js';
@@ -50,7 +50,7 @@ function createTestBot() {
     ctx.log = logger;
     return next();
   });
-  bot.use(accessGate, watchFeature);
+  bot.use(createAccessGate(), watchFeature);
   let updateId = 1;
   const say = async (userId: number, text: string, chatType: 'private' | 'group' = 'private') => {
     const before = replies.length;

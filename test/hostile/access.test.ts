@@ -83,14 +83,18 @@ it('a revoked user pressing the buttons of their old QR message is refused and a
   await h.until(() => photo.caption?.startsWith('✖ Cancelled'), 'the old message to say cancelled');
   h.sim.resetRequests();
 
+  // The first press is answered with the refusal (and audited); the ones after it within 10 minutes are
+  // answered silently: a flood of presses costs no message, no audit row and no log line.
+  const texts: unknown[] = [];
   for (const data of ['qr:refresh', 'qr:new', 'qr:cancel', 'qr:pick:demo']) {
     const press = h.tg.pressButton({ userId: USER, chatId: USER, messageId: photo.messageId, data });
-    expect((await answerTo(h, press.callbackQueryId)).params.text, data).toMatch(/don't have access/);
+    texts.push((await answerTo(h, press.callbackQueryId)).params.text);
   }
-  expect((await h.say(USER, '/qr demo')).text).toMatch(/don't have access/);
+  expect(String(texts[0])).toMatch(/don't have access/);
+  expect(texts.slice(1)).toEqual([undefined, undefined, undefined]);
   expect(h.photos(USER)).toHaveLength(1);
   expect(h.sim.requests).toEqual([]);
-  expect(auditOf(h, USER).filter((e) => e.action === 'denied')).toHaveLength(5);
+  expect(auditOf(h, USER).filter((e) => e.action === 'denied')).toHaveLength(1);
 });
 
 it('a granted user asking in a group gets no photo, only a pointer to the private chat, and it is audited', async () => {

@@ -45,7 +45,11 @@ describe('createHttpServer routing', () => {
       bodyTimeoutMs: 100,
       wasendWebhook: { secret: 'wasend-webhook-secret-0123456789', onEvent: () => undefined },
     });
-    const response = await request(`${server.url}/webhooks/wasend`, { headers: { 'content-length': '100' }, body: '{"id":', stall: true });
+    const response = await request(`${server.url}/webhooks/wasend`, {
+      headers: { 'content-length': '100', 'x-webhook-hmac': 'ab'.repeat(64) },
+      body: '{"id":',
+      stall: true,
+    });
     expect(response.status).toBe(408);
   });
 
@@ -82,7 +86,11 @@ describe('createHttpServer routing', () => {
       bodyTimeoutMs: 60_000,
       wasendWebhook: { secret: 'wasend-webhook-secret-0123456789', onEvent: () => undefined },
     });
-    const stalled = request(`${server.url}/webhooks/wasend`, { headers: { 'content-length': '100' }, body: '{"id":', stall: true });
+    const stalled = request(`${server.url}/webhooks/wasend`, {
+      headers: { 'content-length': '100', 'x-webhook-hmac': 'ab'.repeat(64) },
+      body: '{"id":',
+      stall: true,
+    });
     const outcome = stalled.then(
       () => 'answered',
       () => 'connection ended',

@@ -423,6 +423,10 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
   const handlers: Record<string, Handler> = {
     getMe: () => botInfo,
     logOut: () => true,
+    leaveChat: (params) => {
+      if (Number(params.chat_id) > 0) throw new ApiRefusal(400, 'Bad Request: chat member status can\'t be changed in private chats');
+      return true;
+    },
     close: () => true,
 
     getUpdates: (params, _files, response) => {

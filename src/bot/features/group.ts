@@ -1,5 +1,7 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
+import { audit } from '../access.js';
+import { describeError } from '../describe-error.js';
 import { replies } from '../texts.js';
 import { ADMIN_COMMANDS } from './admin.js';
 
@@ -8,3 +10,21 @@ export const groupFeature = new Composer<BotContext>();
 groupFeature
   .chatType(['group', 'supergroup'])
   .command(['start', 'help', 'status', 'sessions', ...ADMIN_COMMANDS], (ctx) => ctx.reply(replies.privateOnly));
+
+/**
+ * A bot added to a group by someone who is not an admin leaves it at once: a stranger must not get the bot to
+ * answer (and be refused, and audited) in a crowd. Runs before the access gate, which ignores strangers.
+ */
+export const groupMembershipFeature = new Composer<BotContext>();
+groupMembershipFeature.on('my_chat_member', async (ctx) => {
+  const { chat, from, new_chat_member: member } = ctx.myChatMember;
+  if (chat.type === 'private' || (member.status !== 'member' && member.status !== 'administrator')) return;
+  if (ctx.deps.config.adminIds.has(from.id)) return void audit(ctx, 'group.join', 'ok', { detail: `chat ${chat.id}` });
+  audit(ctx, 'group.join', 'left', { detail: `chat ${chat.id}, added by ${from.id}` });
+  ctx.log.info({ chatId: chat.id, addedBy: from.id }, 'added to a group by someone who is not an admin; leaving');
+  try {
+    await ctx.leaveChat();
+  } catch (error) {
+    ctx.log.warn({ chatId: chat.id, err: describeError(error) }, 'could not leave the group');
+  }
+});
