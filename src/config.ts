@@ -60,6 +60,10 @@ export interface Config {
    * their chats sooner and the event loop stays free for people (`npm run bench -- qr-latency`).
    */
   readonly renderThreads?: number;
+  /** Live QR messages one user (not an admin) may have at once. Default 10. */
+  readonly livePerUser?: number;
+  /** `/qr`, `/status` and QR button presses one user (not an admin) may make a minute; 0: no limit. Default 20. */
+  readonly requestsPerMinute?: number;
   /** How often watched (linked) sessions are checked for health alerts. Default 3 min. */
   readonly healthCheckIntervalMs: number;
 }
@@ -145,6 +149,8 @@ const schema = z.object({
   INVITE_TTL_HOURS: optional(z.coerce.number().min(0.01).max(24 * 365)),
   QR_WATCH_TIMEOUT_MS: optional(integer(10_000, 3_600_000)),
   QR_RENDER_THREADS: optional(integer(0, 64)),
+  QR_LIVE_PER_USER: optional(integer(1, 1_000)),
+  USER_REQUESTS_PER_MINUTE: optional(integer(0, 10_000)),
   HEALTH_CHECK_INTERVAL_MS: optional(integer(5_000, 86_400_000)),
   HTTP_PORT: optional(integer(0, 65_535)),
   HTTP_HOST: optional(z.string().trim()),
@@ -208,6 +214,8 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     inviteTtlMs: Math.round((values.INVITE_TTL_HOURS ?? 24) * 3_600_000),
     qrWatchTimeoutMs: values.QR_WATCH_TIMEOUT_MS ?? 600_000,
     renderThreads: values.QR_RENDER_THREADS ?? 1,
+    livePerUser: values.QR_LIVE_PER_USER ?? 10,
+    requestsPerMinute: values.USER_REQUESTS_PER_MINUTE ?? 20,
     healthCheckIntervalMs: values.HEALTH_CHECK_INTERVAL_MS ?? 180_000,
   };
 }

@@ -4,6 +4,7 @@ import { Bot, type Api, type BotError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../logger.js';
 import { createAccessGate } from './access.js';
+import { createUserRateLimit, DEFAULT_REQUESTS_PER_MINUTE } from './rate-limit.js';
 import type { BotContext, BotDeps } from './context.js';
 import { describeError } from './describe-error.js';
 import { adminFeature } from './features/admin.js';
@@ -71,8 +72,10 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   // Order is kept only where it matters: presses on one message run one after the other. Commands run at
   // once, so a /qr waiting up to 30 s for a first code never holds /cancel or /status in that chat.
   bot.use(sequentialize(messageOfPress));
+  const allow = createUserRateLimit(config.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE);
   bot.use((ctx, next) => {
     ctx.deps = deps;
+    ctx.allowRequest = () => allow(ctx);
     ctx.log = logger.child({ updateId: ctx.update.update_id });
     return next();
   });

@@ -30,6 +30,8 @@ interface Extras {
   log: Logger;
   /** Set by the access gate, which runs before every feature; updates without a sender never get past it. */
   access: Access;
+  /** Spends one of the user's Wasend-backed requests; false (the user was told) when over the limit. */
+  allowRequest(): Promise<boolean>;
 }
 
 /** The one context type of the bot. */

@@ -42,6 +42,8 @@ export function outcomeText(outcome: OpenOutcome, sessionId: string): string | u
       return undefined;
     case 'refused':
       return `You no longer have access to ${sessionId}.`;
+    case 'too_many':
+      return `You already have ${outcome.limit} live QR codes open, the most at once. Send /cancel in a chat to stop its codes, or wait for one to be linked or to expire.`;
     case 'unavailable':
       switch (outcome.reason) {
         case 'rate_limited':

@@ -116,6 +116,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     watchTimeoutMs,
     pendingOpens,
     mayShow,
+    maxLivePerUser: deps.maxLivePerUser ?? (() => Number.POSITIVE_INFINITY),
     isStopped: () => stopped,
   });
 

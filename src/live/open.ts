@@ -31,6 +31,7 @@ export interface OpenerContext {
   /** The `/qr` waiting for a code now (the opener adds and removes its own). */
   readonly pendingOpens: Set<PendingOpen>;
   mayShow(userId: number, sessionId: string): boolean;
+  maxLivePerUser(userId: number): number;
   isStopped(): boolean;
 }
 
@@ -77,6 +78,8 @@ export function createOpener(ctx: OpenerContext): Opener {
     const { chatId, userId, sessionId } = request;
     if (ctx.isStopped()) return { kind: 'unavailable', reason: 'down' };
     if (!mayShow(userId, sessionId)) return { kind: 'refused' };
+    const limit = ctx.maxLivePerUser(userId);
+    if (liveOf(userId, chatId, sessionId) >= limit) return { kind: 'too_many', limit };
     const pending: PendingOpen = { chatId, userId, sessionId, controller: new AbortController() };
     ctx.pendingOpens.add(pending);
     try {
@@ -84,6 +87,19 @@ export function createOpener(ctx: OpenerContext): Opener {
     } finally {
       ctx.pendingOpens.delete(pending);
     }
+  }
+
+  /** The user's live messages and `/qr` in flight, but for what opening `sessionId` in `chatId` would replace. */
+  function liveOf(userId: number, chatId: number, sessionId: string): number {
+    let count = 0;
+    for (const record of records.values()) {
+      const replaced = record.chatId === chatId && record.sessionId === sessionId;
+      if (record.userId === userId && record.state.kind === 'showing' && !replaced) count += 1;
+    }
+    for (const pending of ctx.pendingOpens) {
+      if (pending.userId === userId && !(pending.chatId === chatId && pending.sessionId === sessionId)) count += 1;
+    }
+    return count;
   }
 
   async function openNow(pending: PendingOpen): Promise<OpenOutcome> {
@@ -99,6 +115,8 @@ export function createOpener(ctx: OpenerContext): Opener {
     let messageId: number;
     try {
       ({ messageId } = await messenger.send(chatId, codeView(code, 1)));
+      // From here on it is a live message, which /cancel and a revoke reach as such.
+      ctx.pendingOpens.delete(pending);
     } catch (error) {
       logger.warn({ chatId, sessionId, err: describeError(error) }, 'could not send the QR photo');
       return { kind: 'unavailable', reason: 'telegram' };

@@ -53,6 +53,8 @@ export type OpenOutcome =
   | { readonly kind: 'cancelled' }
   /** The person lost access to the session (revoked, no longer admin) before the code went out. */
   | { readonly kind: 'refused' }
+  /** The person already has `limit` live QR messages (see {@link LiveQrDeps.maxLivePerUser}). */
+  | { readonly kind: 'too_many'; readonly limit: number }
   /** Wasend failed (`rate_limited`, `down`, `auth`, `invalid_response`), or Telegram refused the photo (`telegram`). */
   | { readonly kind: 'unavailable'; readonly reason: 'rate_limited' | 'down' | 'auth' | 'invalid_response' | 'telegram' };
 
@@ -91,6 +93,12 @@ export interface LiveQrDeps {
    * every code edit: a revoke reaches a `/qr` still in flight. Default: always.
    */
   readonly mayShow?: (userId: number, sessionId: string) => boolean;
+  /**
+   * Live QR messages (and `/qr` waiting for a code) one user may have at once; a `/qr` beyond it is answered
+   * `too_many`. Opening a session again in the same chat replaces the earlier message and does not count. Default:
+   * no limit.
+   */
+  readonly maxLivePerUser?: (userId: number) => number;
   /**
    * How long a series' first code and each next one live when Wasend sends no expiry, in ms. Default WAHA's
    * 60 s / 20 s; only a test against a sped-up simulator sets it.

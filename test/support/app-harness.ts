@@ -72,6 +72,8 @@ export interface AppHarnessOptions {
   readonly startingMs?: number;
   /** Overrides of `config.wasend` (the simulator's URL and key are set already). */
   readonly wasend?: Partial<Config['wasend']>;
+  /** Per-user limits (`livePerUser`, `requestsPerMinute`), default the app's. */
+  readonly limits?: Partial<Pick<Config, 'livePerUser' | 'requestsPerMinute'>>;
   readonly qrWatchTimeoutMs?: number;
   /** How long `/qr` waits for a first code (createApp `codeWaitMs`), default the app's. */
   readonly codeWaitMs?: number;
@@ -153,6 +155,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     http: { host: '127.0.0.1', ...(port !== undefined ? { port } : {}) },
     inviteTtlMs: 60_000,
     qrWatchTimeoutMs: options.qrWatchTimeoutMs ?? 60_000,
+    ...options.limits,
     healthCheckIntervalMs: 60_000,
   };
   const destination = new Writable({

@@ -21,6 +21,7 @@ callbacksFeature.callbackQuery(/^qr:(refresh|cancel|new)$/, async (ctx) => {
   }
   if (!ctx.access.canUse(live.sessionId)) return deny(ctx, `button qr:${action ?? ''}`, replies.refusedSession, live.sessionId);
   const { liveQr } = ctx.deps;
+  if (action !== 'cancel' && !(await ctx.allowRequest())) return;
   switch (action) {
     case 'refresh':
       await ctx.answerCallbackQuery({ text: 'Checking for a new code…' });
@@ -48,6 +49,7 @@ callbacksFeature.callbackQuery(/^qr:pick:/, async (ctx) => {
   if (sessionId === undefined) return void (await ctx.answerCallbackQuery());
   if (ctx.chat?.type !== 'private') return deny(ctx, 'button qr:pick in a group', replies.qrOnlyPrivate, sessionId);
   if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button qr:pick', replies.refusedSession, sessionId);
+  if (!(await ctx.allowRequest())) return;
   await ctx.answerCallbackQuery({ text: `Getting the QR code for ${sessionId}…` });
   await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
   await openQr(ctx, sessionId);

@@ -20,6 +20,7 @@ const dm = qrFeature.chatType('private');
 dm.command('qr', async (ctx) => {
   const args = splitArgs(ctx.match);
   if (args === undefined || args.length > 1) return void (await ctx.reply(usage.qr));
+  if (!(await ctx.allowRequest())) return;
   if (args.length === 1) {
     const sessionId = parseSessionId(args[0]);
     if (sessionId === undefined) return void (await ctx.reply(usage.qr));

@@ -17,6 +17,7 @@ const dm = statusFeature.chatType('private');
 dm.command('status', async (ctx) => {
   const args = splitArgs(ctx.match);
   if (args === undefined || args.length > 1) return void (await ctx.reply(usage.status));
+  if (!(await ctx.allowRequest())) return;
   const stopAction = keepChatAction(ctx, 'typing');
   try {
     const report = await statusReport(ctx, args[0]);
