@@ -99,7 +99,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       intervalMs: config.healthCheckIntervalMs,
       isAllowed: (watch) => config.adminIds.has(watch.userId) || store.grants.has(watch.userId, watch.sessionId),
     });
-    const bot = createBot({ config, logger, store, wasend, liveQr });
+    const bot = createBot({ config, logger, store, wasend, liveQr, health: monitor });
     bot.api.config.use(recordTelegram);
     // Webhook mode answers Telegram first and handles the update after, in order per chat.
     const updates = createUpdateQueue({
@@ -125,7 +125,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         logger: logger.child({ module: 'http' }),
         health: async () => healthReport.report(),
         ...(config.wasend.webhookSecret
-          ? { wasendWebhook: { secret: config.wasend.webhookSecret, onEvent: onWasendEvent } }
+          ? { wasendWebhook: { secret: config.wasend.webhookSecret, onEvent: onWasendEvent, seenIds: store.webhookEvents } }
           : {}),
         ...(hook
           ? { telegramWebhook: { path: telegramWebhookPath(hook.url), secret: hook.secret, onUpdate: (u) => updates.push(u) } }

@@ -1,5 +1,6 @@
 import type { Context } from 'grammy';
 import type { Config } from '../config.js';
+import type { HealthMonitor } from '../health/types.js';
 import type { LiveQr } from '../live/types.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
@@ -12,6 +13,8 @@ export interface BotDeps {
   readonly store: Store;
   readonly wasend: WasendApi;
   readonly liveQr: LiveQr;
+  /** The health monitor, told the state of a session when someone starts watching it. */
+  readonly health?: Pick<HealthMonitor, 'baseline'>;
 }
 
 /** What the sender of the current update may do, loaded before any handler runs. */

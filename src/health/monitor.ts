@@ -267,10 +267,20 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       if (stopped) return;
       const work = async () => {
         if (watches.listBySession(sessionId).length === 0) return;
-        const current = status ?? (await getOne(sessionId));
+        // A drop is confirmed by a second look before anyone hears of it; a recovery is looked at first: an event
+        // saying "linked" must not announce one that Wasend does not confirm.
+        const current = status === undefined || status.state === 'connected' ? await getOne(sessionId) : status;
         if (!stopped) observe(sessionId, current);
       };
       track(guard(work(), 'health check after a webhook event failed'));
+    },
+    baseline(sessionId, status) {
+      if (stopped) return;
+      if (recordOf(sessionId) === undefined && status.state !== 'connected') {
+        save(sessionId, { state: 'down', since: clock.now(), lastAlertAt: null });
+        return;
+      }
+      observe(sessionId, status);
     },
     checkNow,
   };

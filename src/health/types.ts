@@ -43,8 +43,17 @@ export interface HealthMonitor {
   start(): void;
   /** Stops the timers, aborts Wasend calls in flight and waits for alerts being sent. Idempotent. */
   stop(): Promise<void>;
-  /** A webhook event for a session: apply `status` (or look it up now when not given). */
+  /**
+   * A webhook event for a session: apply `status` (a drop is confirmed later; a recovery, or no status, is looked
+   * up now).
+   */
   poke(sessionId: string, status?: SessionStatus): void;
+  /**
+   * Someone started watching the session and its status was just read: from now on a drop from linked is
+   * reported (also one that happens before the next check cycle), and a session not linked yet is reported once
+   * it is linked and then drops.
+   */
+  baseline(sessionId: string, status: SessionStatus): void;
   /** Runs one check cycle now (or joins the one running); resolves when it is done, never rejects. */
   checkNow(): Promise<void>;
 }

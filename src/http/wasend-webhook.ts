@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isRecord } from '../is-record.js';
 import type { LogSink } from '../logger.js';
+import type { WebhookEventStore } from '../store/types.js';
 import type { SessionStatus } from '../wasend/types.js';
 import { isValidSessionId } from '../wasend/session-id.js';
 import { toSessionStatus } from '../wasend/status.js';
@@ -10,10 +11,10 @@ import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } 
 export interface WasendStatusEvent {
   readonly sessionId: string;
   readonly status: SessionStatus;
-  /** WAHA's event id (`evt_...`), when sent. */
-  readonly eventId?: string;
-  /** When WAHA emitted the event, epoch ms, when sent. */
-  readonly timestamp?: number;
+  /** WAHA's event id (`evt_...`). */
+  readonly eventId: string;
+  /** When WAHA emitted the event, epoch ms. */
+  readonly timestamp: number;
 }
 
 /** Options of {@link createWasendWebhookHandler}. */
@@ -31,6 +32,8 @@ export interface WasendWebhookOptions {
   readonly rememberIdsMs?: number;
   /** Most ids remembered at once (oldest forgotten first). Default 10000. */
   readonly maxRememberedIds?: number;
+  /** Where accepted event ids are kept (the store: a replay is refused across restarts too). Default: in memory. */
+  readonly seenIds?: WebhookEventStore;
 }
 
 const DEFAULT_MAX_CLOCK_SKEW_MS = 300_000;
@@ -50,8 +53,8 @@ export function isValidWasendSignature(body: Buffer, signatureHex: string | unde
   return timingSafeEqual(Buffer.from(given, 'hex'), expected);
 }
 
-/** Remembers ids for a fixed time, forgetting the oldest first when full. */
-function createSeenIds(ttlMs: number, capacity: number) {
+/** Remembers ids in memory for a fixed time, forgetting the oldest first when full. */
+function createSeenIds(ttlMs: number, capacity: number): WebhookEventStore {
   const expiries = new Map<string, number>();
   const prune = (at: number): void => {
     // Insertion order is expiry order (one TTL for all), so expired ids sit at the front.
@@ -61,13 +64,12 @@ function createSeenIds(ttlMs: number, capacity: number) {
     }
   };
   return {
-    has(id: string, at: number): boolean {
+    firstSeen(id: string, at: number): boolean {
       prune(at);
-      return expiries.has(id);
-    },
-    add(id: string, at: number): void {
+      if (expiries.has(id)) return false;
       expiries.set(id, at + ttlMs);
       prune(at);
+      return true;
     },
   };
 }
@@ -79,17 +81,20 @@ function createSeenIds(ttlMs: number, capacity: number) {
  * `maxClockSkewMs` from now -> 401 (an old captured request, or a sender clock that is off: refused like a bad
  * signature), an `id` already accepted within `rememberIdsMs` -> 409 (the signature is right, so this is a
  * duplicate delivery, not an authentication failure; a distinct code keeps the operator from hunting a wrong key).
- * Events without `id` or `timestamp` (older WAHA) are accepted: the worst a replay of one can do is make the bot
- * look at a session now.
+ * An event without `id` or `timestamp` is refused (401): without them a captured event could be replayed at will,
+ * and a replayed "linked" would announce a recovery that never happened. WAHA has stamped every event since 2024.
  */
 export function createWasendWebhookHandler(options: WasendWebhookOptions): (request: WebhookRequest) => WebhookOutcome {
   const { secret, onEvent, logger } = options;
   const now = options.now ?? Date.now;
   const maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
-  const seen = createSeenIds(options.rememberIdsMs ?? DEFAULT_REMEMBER_IDS_MS, options.maxRememberedIds ?? DEFAULT_MAX_REMEMBERED_IDS);
+  const rememberIdsMs = options.rememberIdsMs ?? DEFAULT_REMEMBER_IDS_MS;
+  const seen = options.seenIds ?? createSeenIds(rememberIdsMs, options.maxRememberedIds ?? DEFAULT_MAX_REMEMBERED_IDS);
+  let refused = 0;
 
+  // The first refusal is logged, then one in a hundred: a flood of forged events cannot flood the log.
   const refuse = (outcome: WebhookOutcome, reason: string, details: object = {}): WebhookOutcome => {
-    logger.warn({ reason, ...details }, 'wasend webhook refused');
+    if (refused++ % 100 === 0) logger.warn({ reason, refused, ...details }, 'wasend webhook refused');
     return outcome;
   };
   const badRequest = (reason: string): WebhookOutcome => refuse({ status: 400, body: { error: 'bad_request' } }, reason);
@@ -119,30 +124,20 @@ export function createWasendWebhookHandler(options: WasendWebhookOptions): (requ
     const status = toSessionStatus(payload['status']);
 
     const rawId = event['id'];
-    if (rawId !== undefined && (typeof rawId !== 'string' || rawId === '' || rawId.length > MAX_EVENT_ID_LENGTH)) {
-      return badRequest('invalid event id');
-    }
+    if (rawId === undefined) return refuse(UNAUTHORIZED, 'event without an id (replayable)');
+    if (typeof rawId !== 'string' || rawId === '' || rawId.length > MAX_EVENT_ID_LENGTH) return badRequest('invalid event id');
     const rawTimestamp = event['timestamp'];
-    if (rawTimestamp !== undefined && (typeof rawTimestamp !== 'number' || !Number.isFinite(rawTimestamp) || rawTimestamp <= 0)) {
-      return badRequest('invalid timestamp');
-    }
-    const timestamp = rawTimestamp === undefined ? undefined : rawTimestamp < SECONDS_THRESHOLD ? rawTimestamp * 1000 : rawTimestamp;
+    if (rawTimestamp === undefined) return refuse(UNAUTHORIZED, 'event without a timestamp (replayable)');
+    if (typeof rawTimestamp !== 'number' || !Number.isFinite(rawTimestamp) || rawTimestamp <= 0) return badRequest('invalid timestamp');
+    const timestamp = rawTimestamp < SECONDS_THRESHOLD ? rawTimestamp * 1000 : rawTimestamp;
 
     const at = now();
-    if (timestamp !== undefined && Math.abs(at - timestamp) > maxClockSkewMs) {
+    if (Math.abs(at - timestamp) > maxClockSkewMs) {
       return refuse(UNAUTHORIZED, 'timestamp outside the window', { skewS: Math.round((at - timestamp) / 1000) });
     }
-    if (rawId !== undefined) {
-      if (seen.has(rawId, at)) return refuse({ status: 409, body: { error: 'duplicate' } }, 'event id already seen');
-      seen.add(rawId, at);
-    }
+    if (!seen.firstSeen(rawId, at, rememberIdsMs)) return refuse({ status: 409, body: { error: 'duplicate' } }, 'event id already seen');
 
-    const accepted: WasendStatusEvent = {
-      sessionId,
-      status,
-      ...(rawId !== undefined ? { eventId: rawId } : {}),
-      ...(timestamp !== undefined ? { timestamp } : {}),
-    };
+    const accepted: WasendStatusEvent = { sessionId, status, eventId: rawId, timestamp };
     logger.debug({ sessionId, status: status.raw }, 'wasend webhook accepted');
     return { status: 200, body: { ok: true }, after: () => onEvent(accepted) };
   };

@@ -105,6 +105,18 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX live_messages_final_pending ON live_messages (final_edit_since) WHERE final_edit_since IS NOT NULL;
       `),
   },
+  {
+    version: 4,
+    name: 'Wasend webhook event ids seen',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE webhook_events (
+          id      TEXT    PRIMARY KEY,
+          seen_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX webhook_events_by_age ON webhook_events (seen_at);
+      `),
+  },
 ];
 
 export function schemaVersion(db: Database): number {

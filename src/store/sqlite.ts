@@ -19,6 +19,7 @@ import type {
   LiveMessageStore,
   RedeemResult,
   Store,
+  WebhookEventStore,
   Watch,
   WatchStore,
 } from './types.js';
@@ -72,6 +73,7 @@ export function createStore(path: string, options: StoreOptions = {}): Store {
       invites: createInviteStore(db, now),
       liveMessages: createLiveMessageStore(db, now),
       audit: createAuditStore(db, now, auditMaxRows),
+      webhookEvents: createWebhookEventStore(db),
       watches: createWatchStore(db, now),
       health: createHealthStateStore(db),
       ping() {
@@ -373,6 +375,28 @@ interface AuditRow {
   session_id: string | null;
   outcome: string;
   detail: string | null;
+}
+
+/** Ids older than the replay window are deleted every this many inserts (the table stays small and bounded). */
+const WEBHOOK_PRUNE_EVERY = 100;
+
+function createWebhookEventStore(db: SqliteDatabase): WebhookEventStore {
+  const insert = db.prepare<[string, number]>('INSERT OR IGNORE INTO webhook_events (id, seen_at) VALUES (?, ?)');
+  const seenAt = db.prepare<[string], { seen_at: number }>('SELECT seen_at FROM webhook_events WHERE id = ?');
+  const refresh = db.prepare<[number, string]>('UPDATE webhook_events SET seen_at = ? WHERE id = ?');
+  const prune = db.prepare<[number]>('DELETE FROM webhook_events WHERE seen_at < ?');
+  let inserts = 0;
+  const firstSeen = db.transaction((id: string, at: number, ttlMs: number): boolean => {
+    if (insert.run(id, at).changes === 1) {
+      if (++inserts % WEBHOOK_PRUNE_EVERY === 0) prune.run(at - ttlMs);
+      return true;
+    }
+    const earlier = seenAt.get(id)?.seen_at ?? at;
+    if (at - earlier < ttlMs) return false;
+    refresh.run(at, id);
+    return true;
+  });
+  return { firstSeen: (id, at, ttlMs) => firstSeen.immediate(id, at, ttlMs) };
 }
 
 function createAuditStore(db: SqliteDatabase, now: () => number, maxRows: number): AuditStore {

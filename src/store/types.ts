@@ -137,8 +137,15 @@ export interface HealthStateStore {
   setMany(entries: ReadonlyArray<readonly [sessionId: string, record: HealthRecord]>): void;
 }
 
+/** Ids of accepted Wasend webhook events, so that a replay is refused even after a restart (bounded by age). */
+export interface WebhookEventStore {
+  /** Records `id` as seen at `at`; false when it was seen within the last `ttlMs` (a replay). Forgets older ids. */
+  firstSeen(id: string, at: number, ttlMs: number): boolean;
+}
+
 export interface Store {
   readonly grants: GrantStore;
+  readonly webhookEvents: WebhookEventStore;
   readonly invites: InviteStore;
   readonly liveMessages: LiveMessageStore;
   readonly audit: AuditStore;

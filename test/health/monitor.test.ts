@@ -332,4 +332,45 @@ describe('health monitor', () => {
     expect(s.wasend.count('listSessions')).toBe(before + 4);
     expect(s.notifier.sent).toEqual([]);
   });
+
+  it('a drop reported by a webhook right after /watch is alerted: /watch sets the baseline, no cycle needed', async () => {
+    const s = setup();
+    s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'fresh' });
+    s.monitor.baseline('fresh', { state: 'connected', raw: 'WORKING' });
+    s.wasend.set('STOPPED', 'fresh');
+    s.monitor.poke('fresh', { state: 'stopped', raw: 'STOPPED' });
+    await s.clock.advance(CONFIRM_MS);
+    expect(s.notifier.of('down', 'fresh').map((a) => a.userId)).toEqual([1]);
+  });
+
+  it('a session not linked when watching began is reported once it was linked and then drops', async () => {
+    const s = setup();
+    s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'later' });
+    s.monitor.baseline('later', { state: 'awaiting_scan', raw: 'SCAN_QR_CODE' });
+    s.wasend.set('WORKING', 'later');
+    s.monitor.poke('later', { state: 'connected', raw: 'WORKING' });
+    await s.clock.advance(10);
+    expect(s.notifier.sent).toEqual([]);
+    s.wasend.set('STOPPED', 'later');
+    await dropAndConfirm(s, 'later');
+    expect(s.notifier.of('down', 'later')).toHaveLength(1);
+  });
+
+  it('a replayed "linked" event does not announce a recovery Wasend does not confirm, nor hide the next drop', async () => {
+    const s = await linkedPair();
+    await dropAndConfirm(s, 'alpha');
+    expect(s.notifier.of('down', 'alpha')).toHaveLength(2);
+    // An old WORKING event arrives again while Wasend says STOPPED.
+    s.monitor.poke('alpha', { state: 'connected', raw: 'WORKING' });
+    await s.clock.advance(10);
+    expect(s.notifier.of('up', 'alpha')).toEqual([]);
+    expect(s.wasend.count('getSession', 'alpha')).toBeGreaterThan(0);
+    // The real recovery, then a real drop after the cooldown, are both reported.
+    s.wasend.set('WORKING', 'alpha');
+    await s.monitor.checkNow();
+    expect(s.notifier.of('up', 'alpha')).toHaveLength(2);
+    await s.clock.advance(COOLDOWN_MS);
+    await dropAndConfirm(s, 'alpha');
+    expect(s.notifier.of('down', 'alpha')).toHaveLength(4);
+  });
 });

@@ -93,4 +93,11 @@ describe('small things that matter', () => {
       store.close();
     }
   });
+
+  it('/watch looks at the session at once and says where it stands', async () => {
+    h = await startApp({ sessions: [{ id: 'linked', status: 'WORKING' }, { id: 'idle', status: 'STOPPED' }] });
+    expect((await h.say(ADMIN, '/watch linked')).text).toMatch(/Watching linked: .* Its phone is linked now\./);
+    expect((await h.say(ADMIN, '/watch idle')).text).toMatch(/Its phone is not linked now \(STOPPED\): I will tell you once it is linked and if it drops after that\./);
+    expect(h.sim.requests.filter((r) => r.path === '/sessions/linked' || r.path === '/sessions/idle').length).toBeGreaterThanOrEqual(2);
+  });
 });

@@ -1,3 +1,4 @@
+import { createStore } from '../../src/store/sqlite.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createWasendWebhookHandler, type WasendStatusEvent } from '../../src/http/wasend-webhook.js';
@@ -84,7 +85,7 @@ describe('POST /webhooks/wasend', () => {
 
   it('answers 200 for a signed event it computed itself, in both shapes and both vocabularies', async () => {
     const { postSigned, events } = await start({ secret: SECRET });
-    const legacy = JSON.stringify({ event: 'session.status', payload: { name: 'legacy-1', status: 'CONNECTED' } });
+    const legacy = JSON.stringify({ id: 'evt_legacy', timestamp: Date.now(), event: 'session.status', payload: { name: 'legacy-1', status: 'CONNECTED' } });
     expect((await postSigned(statusEvent({ payload: { status: 'STOPPED' } }))).status).toBe(200);
     expect((await postSigned(legacy)).status).toBe(200);
     await settle();
@@ -220,14 +221,42 @@ describe('createWasendWebhookHandler', () => {
       now: () => now,
       maxRememberedIds: 2,
     });
-    const event = (id: string) => JSON.stringify({ id, event: 'session.status', session: 's', payload: { status: 'WORKING' } });
+    const event = (id: string) => JSON.stringify({ id, timestamp: now, event: 'session.status', session: 's', payload: { status: 'WORKING' } });
     expect(handle(signed(event('a'))).status).toBe(200);
     expect(handle(signed(event('a'))).status).toBe(409);
     now += 10 * 60_000 + 1;
-    expect(handle(signed(event('a'))).status).toBe(200);
+    expect(handle(signed(event('a'))).status).toBe(200); // the replay window of the first 'a' is over
     expect(handle(signed(event('b'))).status).toBe(200);
     expect(handle(signed(event('c'))).status).toBe(200);
     expect(handle(signed(event('c'))).status).toBe(409);
     expect(handle(signed(event('a'))).status).toBe(200);
+  });
+
+  it.each([
+    ['without an id', { timestamp: 1_700_000_000_000 }],
+    ['without a timestamp', { id: 'evt_no_time' }],
+  ])('refuses a signed event %s (it could be replayed at will) with 401 and no event', (_label, stamp) => {
+    const events: unknown[] = [];
+    const handle = createWasendWebhookHandler({ secret: SECRET, onEvent: (e) => events.push(e), logger: createMemoryLogger(), now: () => 1_700_000_000_000 });
+    const body = JSON.stringify({ ...stamp, event: 'session.status', session: 's', payload: { status: 'WORKING' } });
+    expect(handle(signed(body)).status).toBe(401);
+    expect(events).toEqual([]);
+  });
+
+  it('refuses a replayed event id after a restart, from the store (a bounded table)', () => {
+    const store = createStore(':memory:');
+    try {
+      let now = 1_700_000_000_000;
+      const make = () => createWasendWebhookHandler({ secret: SECRET, onEvent: () => undefined, logger: createMemoryLogger(), now: () => now, seenIds: store.webhookEvents });
+      const body = JSON.stringify({ id: 'evt_once', timestamp: now, event: 'session.status', session: 's', payload: { status: 'WORKING' } });
+      expect(make()(signed(body)).status).toBe(200);
+      expect(make()(signed(body)).status).toBe(409);
+      // Ids older than the replay window are dropped from the table as new ones arrive.
+      now += 11 * 60_000;
+      for (let i = 0; i < 100; i += 1) store.webhookEvents.firstSeen(`evt_${i}`, now, 10 * 60_000);
+      expect(store.webhookEvents.firstSeen('evt_once', now, 10 * 60_000)).toBe(true);
+    } finally {
+      store.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import { Composer } from 'grammy';
 import { audit, deny } from '../access.js';
 import { parseSessionId, splitArgs } from '../args.js';
 import type { BotContext } from '../context.js';
+import { describeError } from '../describe-error.js';
 import { joinLimited, replies } from '../texts.js';
 
 export const watchUsage = {
@@ -32,11 +33,18 @@ dm.command('watch', async (ctx) => {
   if (!ctx.access.canUse(sessionId)) return deny(ctx, '/watch', replies.refusedSession, sessionId);
   const added = watches.add({ userId: ctx.access.userId, chatId: ctx.chat.id, sessionId });
   audit(ctx, 'watch', added ? 'ok' : 'already', { sessionId });
-  await ctx.reply(
-    added
-      ? `🔔 Watching ${sessionId}: I will tell you here if its phone is no longer linked. /unwatch ${sessionId} stops it.`
-      : `You already watch ${sessionId}.`,
-  );
+  if (!added) return void (await ctx.reply(`You already watch ${sessionId}.`));
+  // Look now: a phone that drops before the next check cycle is reported too, and the person learns where it stands.
+  let now: string;
+  try {
+    const { status } = await ctx.deps.wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) });
+    ctx.deps.health?.baseline(sessionId, status);
+    now = status.state === 'connected' ? 'Its phone is linked now.' : `Its phone is not linked now (${status.raw}): I will tell you once it is linked and if it drops after that.`;
+  } catch (error) {
+    ctx.log.warn({ sessionId, err: describeError(error) }, '/watch could not read the session');
+    now = 'I could not read its status just now; the next check will.';
+  }
+  await ctx.reply(`🔔 Watching ${sessionId}: I will tell you here if its phone is no longer linked. ${now} /unwatch ${sessionId} stops it.`);
 });
 
 dm.command('unwatch', async (ctx) => {
