@@ -20,6 +20,8 @@ export const ADMIN_ONLY_COMMANDS: readonly BotCommand[] = [
   { command: 'revoke', description: 'Revoke a session: /revoke <user id> <session>' },
   { command: 'users', description: 'Who has which session' },
   { command: 'invite', description: 'Single-use invite link for a session' },
+  { command: 'invites', description: 'Open invite links' },
+  { command: 'uninvite', description: 'Void an invite link' },
   { command: 'audit', description: 'Latest audit entries' },
 ];
 

@@ -12,6 +12,8 @@ export const usage = {
   revoke: 'Usage: /revoke <user id> <session>',
   users: 'Usage: /users [session]',
   invite: 'Usage: /invite <session>',
+  invites: 'Usage: /invites [session]',
+  uninvite: 'Usage: /uninvite <id> (the 8-character id /invites shows)',
   audit: 'Usage: /audit',
   cancel: 'Usage: /cancel',
 } as const;
@@ -98,6 +100,7 @@ export function helpText(access: Access): string {
       '/revoke <user id> <session> - take that back',
       '/users [session] - who has which session',
       '/invite <session> - a single-use link that grants a session',
+      '/invites [session] - the open invite links; /uninvite <id> voids one',
       '/audit - the latest audit entries',
     );
   } else if (access.granted.length > 0) {

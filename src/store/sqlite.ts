@@ -232,6 +232,9 @@ interface InviteRow {
 
 const hashToken = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
 
+/** Hex digits of a token's hash that name an invite in /invites and /uninvite. */
+const INVITE_ID_HEX = 8;
+
 function createInviteStore(db: SqliteDatabase, now: () => number): InviteStore {
   const insert = db.prepare<[Buffer, string, number, number, number]>(
     'INSERT INTO invites (token_hash, session_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
@@ -252,6 +255,15 @@ function createInviteStore(db: SqliteDatabase, now: () => number): InviteStore {
     const added = grant.run(userId, invite.session_id, invite.created_by, at).changes === 1;
     return { ok: true, sessionId: invite.session_id, alreadyGranted: !added };
   });
+  const listOpen = db.prepare<[number, string | null, string | null], { id: string; session_id: string; created_by: number; created_at: number; expires_at: number }>(
+    `SELECT lower(substr(hex(token_hash), 1, ${INVITE_ID_HEX})) AS id, session_id, created_by, created_at, expires_at FROM invites
+     WHERE used_at IS NULL AND expires_at > ? AND (? IS NULL OR session_id = ?) ORDER BY created_at`,
+  );
+  const voidOne = db.prepare<[string, number]>(
+    `DELETE FROM invites WHERE lower(substr(hex(token_hash), 1, ${INVITE_ID_HEX})) = ? AND used_at IS NULL AND expires_at > ?`,
+  );
+  const voidSession = db.prepare<[string, number]>('DELETE FROM invites WHERE session_id = ? AND used_at IS NULL AND expires_at > ?');
+  const purge = db.prepare<[number, number]>('DELETE FROM invites WHERE used_at < ? OR expires_at < ?');
   return {
     create({ sessionId, createdBy, ttlMs, now: at = now() }) {
       const token = randomBytes(INVITE_TOKEN_BYTES).toString('base64url');
@@ -259,6 +271,17 @@ function createInviteStore(db: SqliteDatabase, now: () => number): InviteStore {
       insert.run(hashToken(token), sessionId, createdBy, at, expiresAt);
       return { token, expiresAt };
     },
+    listOpen: (sessionId, at = now()) =>
+      listOpen.all(at, sessionId ?? null, sessionId ?? null).map((row) => ({
+        id: row.id,
+        sessionId: row.session_id,
+        createdBy: row.created_by,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+      })),
+    void: (id, at = now()) => /^[0-9a-f]+$/.test(id) && voidOne.run(id.toLowerCase(), at).changes === 1,
+    voidSession: (sessionId, at = now()) => voidSession.run(sessionId, at).changes,
+    purge: (olderThanMs, at = now()) => purge.run(at - olderThanMs, at - olderThanMs).changes,
     // IMMEDIATE takes the write lock before the read, so two processes redeeming one token cannot both see it unused.
     redeem: (token, userId, at = now()) => redeem.immediate(hashToken(token), userId, at),
   };

@@ -31,6 +31,23 @@ export interface InviteStore {
   create(input: { sessionId: string; createdBy: number; ttlMs: number; now?: number }): { token: string; expiresAt: number };
   /** Atomically marks the invite used and grants its session to `userId`. */
   redeem(token: string, userId: number, now?: number): RedeemResult;
+  /** Invites neither used nor expired, oldest first, optionally of one session. */
+  listOpen(sessionId?: string, now?: number): OpenInvite[];
+  /** Voids the open invite with this id; false when there is none. */
+  void(id: string, now?: number): boolean;
+  /** Voids every open invite of a session; returns how many. */
+  voidSession(sessionId: string, now?: number): number;
+  /** Deletes invites used or expired more than `olderThanMs` ago; returns how many. */
+  purge(olderThanMs: number, now?: number): number;
+}
+
+/** An invite still waiting for someone to open it. `id` is the first hex digits of its token's hash (safe to show). */
+export interface OpenInvite {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly createdBy: number;
+  readonly createdAt: number;
+  readonly expiresAt: number;
 }
 
 /** `showing` is the only live state; the others are final and kept for history. */
