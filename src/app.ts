@@ -85,6 +85,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       pollIntervalMs: config.wasend.pollIntervalMs,
       watchTimeoutMs: config.qrWatchTimeoutMs,
       mayShow: (userId, sessionId) => config.adminIds.has(userId) || store.grants.has(userId, sessionId),
+      photoIntents: store.photoIntents,
       maxLivePerUser: (userId) => (config.adminIds.has(userId) ? Number.POSITIVE_INFINITY : (config.livePerUser ?? 10)),
       ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
       ...(options.codeLifetimes ? { codeLifetimes: options.codeLifetimes } : {}),

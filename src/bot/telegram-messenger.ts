@@ -1,6 +1,6 @@
-import { GrammyError, InlineKeyboard, InputFile, type Api } from 'grammy';
+import { GrammyError, HttpError, InlineKeyboard, InputFile, type Api } from 'grammy';
 import type { InlineKeyboardMarkup, InputMediaPhoto, Message } from 'grammy/types';
-import type { QrMessenger, QrView } from '../live/types.js';
+import { DeliveryUnknownError, type QrMessenger, type QrView } from '../live/types.js';
 import type { Logger } from '../logger.js';
 import { renderPlaceholderPng, type PlaceholderKind } from '../qr/placeholder.js';
 
@@ -82,14 +82,27 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
   return {
     async send(chatId, view) {
       const { file, kind } = await media(view);
-      const message = await api.sendPhoto(chatId, file, {
-        caption: captionFor(view),
-        reply_markup: keyboardFor(view),
-        protect_content: protectContent,
-      });
+      let message: Message.PhotoMessage;
+      try {
+        message = await api.sendPhoto(chatId, file, {
+          caption: captionFor(view),
+          reply_markup: keyboardFor(view),
+          protect_content: protectContent,
+        });
+      } catch (error) {
+        // The request went out and no clear answer came back: Telegram may have delivered the photo.
+        if (error instanceof HttpError || (error instanceof GrammyError && error.error_code >= 500)) {
+          throw new DeliveryUnknownError('sendPhoto: the answer was lost', { cause: error });
+        }
+        throw error;
+      }
       learnFileId(kind, message);
       remember(chatId, message.message_id, imageKey(view));
       return { messageId: message.message_id };
+    },
+
+    async notify(chatId, text) {
+      await api.sendMessage(chatId, text);
     },
 
     async edit(chatId, messageId, view) {

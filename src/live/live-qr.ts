@@ -115,6 +115,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     acquire: acquireDeps,
     watchTimeoutMs,
     pendingOpens,
+    ...(deps.photoIntents ? { photoIntents: deps.photoIntents } : {}),
     mayShow,
     maxLivePerUser: deps.maxLivePerUser ?? (() => Number.POSITIVE_INFINITY),
     isStopped: () => stopped,
@@ -171,6 +172,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       if (record !== undefined) looks.attach(record);
     }
     if (rows.length > 0) logger.info({ messages: rows.length, sessions: looks.liveSessions().length }, 'resumed live QR messages');
+    void track(opener.sweepIntents());
   }
 
   async function stop(): Promise<void> {

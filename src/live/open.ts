@@ -1,5 +1,5 @@
 import type { LogSink } from '../logger.js';
-import type { LiveMessage, LiveMessageStore } from '../store/types.js';
+import type { LiveMessage, LiveMessageStore, PhotoIntent, PhotoIntentStore } from '../store/types.js';
 import { acquireCode, type AcquireDeps, type Acquired } from './acquire.js';
 import type { Clock } from './clock.js';
 import type { EffectRunner, LiveRecord } from './effects.js';
@@ -8,15 +8,19 @@ import { finalViewOf, showingState, type CodeShow, type FinalView } from './mess
 import type { LiveRecords } from './records.js';
 import { expiresAtMs } from './session-code.js';
 import type { SessionLooks } from './session-looks.js';
-import type { OpenOutcome, QrMessenger, QrView } from './types.js';
+import { DeliveryUnknownError, type OpenOutcome, type OpenRequest, type QrMessenger, type QrView } from './types.js';
 
 /** A `/qr` waiting for its code, so that `/cancel` and a revoke can reach it. */
 export interface PendingOpen {
   readonly chatId: number;
   readonly userId: number;
   readonly sessionId: string;
+  readonly afterMessageId?: number;
   readonly controller: AbortController;
 }
+
+/** Message ids tried after a lost answer: the stray copy is one of the few messages sent since the command. */
+const MAX_STRAY_SPAN = 20;
 
 export interface OpenerContext {
   readonly store: LiveMessageStore;
@@ -30,14 +34,17 @@ export interface OpenerContext {
   readonly watchTimeoutMs: number;
   /** The `/qr` waiting for a code now (the opener adds and removes its own). */
   readonly pendingOpens: Set<PendingOpen>;
+  readonly photoIntents?: PhotoIntentStore;
   mayShow(userId: number, sessionId: string): boolean;
   maxLivePerUser(userId: number): number;
   isStopped(): boolean;
 }
 
 export interface Opener {
-  open(request: { chatId: number; userId: number; sessionId: string }): Promise<OpenOutcome>;
+  open(request: OpenRequest): Promise<OpenOutcome>;
   renew(chatId: number, messageId: number, userId: number): Promise<OpenOutcome>;
+  /** Retires photos a crash left untracked (see {@link PhotoIntentStore}). */
+  sweepIntents(): Promise<void>;
 }
 
 function codeView(code: CodeShow, codeNumber: number): QrView {
@@ -74,13 +81,19 @@ export function createOpener(ctx: OpenerContext): Opener {
     return result;
   }
 
-  async function open(request: { chatId: number; userId: number; sessionId: string }): Promise<OpenOutcome> {
+  async function open(request: OpenRequest): Promise<OpenOutcome> {
     const { chatId, userId, sessionId } = request;
     if (ctx.isStopped()) return { kind: 'unavailable', reason: 'down' };
     if (!mayShow(userId, sessionId)) return { kind: 'refused' };
     const limit = ctx.maxLivePerUser(userId);
     if (liveOf(userId, chatId, sessionId) >= limit) return { kind: 'too_many', limit };
-    const pending: PendingOpen = { chatId, userId, sessionId, controller: new AbortController() };
+    const pending: PendingOpen = {
+      chatId,
+      userId,
+      sessionId,
+      ...(request.afterMessageId !== undefined ? { afterMessageId: request.afterMessageId } : {}),
+      controller: new AbortController(),
+    };
     ctx.pendingOpens.add(pending);
     try {
       return await serially(`${chatId}:${sessionId}`, () => openNow(pending));
@@ -112,13 +125,16 @@ export function createOpener(ctx: OpenerContext): Opener {
     if (code === undefined) return { kind: 'unavailable', reason: 'invalid_response' };
     if (signal.aborted || ctx.isStopped()) return ctx.isStopped() ? { kind: 'unavailable', reason: 'down' } : { kind: 'cancelled' };
     if (!mayShow(userId, sessionId)) return { kind: 'refused' };
+    const after = pending.afterMessageId;
+    const intent = after === undefined ? undefined : recordIntent({ chatId, afterMessageId: after, sessionId, createdAt: clock.now() });
     let messageId: number;
     try {
-      ({ messageId } = await messenger.send(chatId, codeView(code, 1)));
+      messageId = await sendPhoto(chatId, codeView(code, 1), after);
       // From here on it is a live message, which /cancel and a revoke reach as such.
       ctx.pendingOpens.delete(pending);
     } catch (error) {
       logger.warn({ chatId, sessionId, err: describeError(error) }, 'could not send the QR photo');
+      if (!(error instanceof DeliveryUnknownError)) clearIntent(intent);
       return { kind: 'unavailable', reason: 'telegram' };
     }
     const now = clock.now();
@@ -141,6 +157,7 @@ export function createOpener(ctx: OpenerContext): Opener {
     }
     const record: LiveRecord = { chatId, messageId, userId, sessionId, deadlineAt: row.deadlineAt, state: showingState(code.fingerprint) };
     records.set(record);
+    clearIntent(intent);
     // Access or the person's mind may have changed while the photo was on its way.
     if (!mayShow(userId, sessionId) || signal.aborted || ctx.isStopped()) {
       await end(record, { kind: 'cancelled', sessionId });
@@ -151,12 +168,81 @@ export function createOpener(ctx: OpenerContext): Opener {
     return { kind: 'sent', messageId };
   }
 
+  /**
+   * Sends the photo. When its answer is lost (Telegram may hold a copy nobody tracks), sends it once more and
+   * retires the copy Telegram did deliver: in a private chat message ids are sequential and only the bot's own
+   * messages can be edited, so it is among the ids between the person's command and the new photo.
+   */
+  async function sendPhoto(chatId: number, view: QrView, after: number | undefined): Promise<number> {
+    try {
+      return (await messenger.send(chatId, view)).messageId;
+    } catch (error) {
+      if (!(error instanceof DeliveryUnknownError) || after === undefined) throw error;
+      logger.warn({ chatId, err: describeError(error) }, 'the answer to a QR photo was lost; sending it again');
+      const { messageId } = await messenger.send(chatId, view);
+      await retireStrays(chatId, after, messageId, view.sessionId);
+      return messageId;
+    }
+  }
+
   async function codeShowOf(sessionId: string, acquired: Acquired): Promise<CodeShow | undefined> {
     try {
       return await looks.codeShow(sessionId, acquired.fetched, acquired.timing);
     } catch (error) {
       logger.warn({ sessionId, err: describeError(error) }, 'QR code could not be rendered');
       return undefined;
+    }
+  }
+
+  /** Puts the "replaced" view on every message of ours in (after, before) that no live record knows. */
+  async function retireStrays(chatId: number, after: number, before: number, sessionId: string): Promise<number> {
+    let retired = 0;
+    for (let id = after + 1; id < before && id <= after + MAX_STRAY_SPAN; id += 1) {
+      if (records.get(chatId, id) !== undefined || records.rows((rows) => [rows.get(chatId, id)].filter((row) => row !== undefined)).length > 0) continue;
+      const result = await messenger.edit(chatId, id, { kind: 'retired', sessionId }).catch(() => 'failed' as const);
+      if (result === 'ok' || result === 'not_modified') retired += 1;
+    }
+    if (retired > 0) logger.info({ chatId, retired }, 'retired a QR photo whose answer was lost');
+    return retired;
+  }
+
+  function recordIntent(intent: Omit<PhotoIntent, 'id'>): number | undefined {
+    try {
+      return ctx.photoIntents?.add(intent);
+    } catch (error) {
+      logger.error({ err: describeError(error) }, 'could not record a QR photo being sent');
+      return undefined;
+    }
+  }
+
+  function clearIntent(id: number | undefined): void {
+    if (id === undefined) return;
+    try {
+      ctx.photoIntents?.clear(id);
+    } catch (error) {
+      logger.error({ err: describeError(error) }, 'could not clear a QR photo intent');
+    }
+  }
+
+  /**
+   * After a restart: a photo recorded as being sent but never stored may sit in its chat showing a code nobody
+   * keeps true. It is retired; the person is told to ask again.
+   */
+  async function sweepIntents(): Promise<void> {
+    const intents = (() => {
+      try {
+        return ctx.photoIntents?.list() ?? [];
+      } catch (error) {
+        logger.error({ err: describeError(error) }, 'could not read QR photos being sent');
+        return [];
+      }
+    })();
+    for (const intent of intents) {
+      const retired = await retireStrays(intent.chatId, intent.afterMessageId, intent.afterMessageId + MAX_STRAY_SPAN + 1, intent.sessionId);
+      clearIntent(intent.id);
+      if (retired > 0) {
+        await messenger.notify?.(intent.chatId, `The bot restarted while sending the QR code for ${intent.sessionId}: send /qr ${intent.sessionId} for a fresh one.`).catch(() => undefined);
+      }
     }
   }
 
@@ -235,5 +321,5 @@ export function createOpener(ctx: OpenerContext): Opener {
   }
 
 
-  return { open, renew };
+  return { open, renew, sweepIntents };
 }

@@ -1,5 +1,5 @@
 import type { LogSink } from '../logger.js';
-import type { LiveExpiredReason, LiveMessageStore } from '../store/types.js';
+import type { LiveExpiredReason, LiveMessageStore, PhotoIntentStore } from '../store/types.js';
 import type { QrPayload, SessionState, WasendApi } from '../wasend/types.js';
 import type { Clock } from './clock.js';
 import type { CodeLifetimes } from './schedule.js';
@@ -32,6 +32,14 @@ export type QrView =
   | { readonly kind: 'retired'; readonly sessionId: string };
 
 /**
+ * Thrown by {@link QrMessenger.send} when the photo may or may not have been delivered (the connection broke
+ * after the request went out, or Telegram answered 5xx): a message may exist that nobody tracks.
+ */
+export class DeliveryUnknownError extends Error {
+  override readonly name = 'DeliveryUnknownError';
+}
+
+/**
  * Draws a {@link QrView} in a chat. `send` throws when the photo could not be sent.
  * `edit` resolves `'not_modified'` when the message already shows that view, `'gone'` when the message,
  * the chat or the bot's access is gone for good; it throws on transient errors (the edit is retried later).
@@ -39,6 +47,8 @@ export type QrView =
 export interface QrMessenger {
   send(chatId: number, view: QrView): Promise<{ messageId: number }>;
   edit(chatId: number, messageId: number, view: QrView): Promise<'ok' | 'not_modified' | 'gone'>;
+  /** A plain text message to the chat (e.g. after a restart); optional, rejections are ignored by the caller. */
+  notify?(chatId: number, text: string): Promise<void>;
 }
 
 /** What `open` and `renew` achieved; they never throw. */
@@ -99,6 +109,8 @@ export interface LiveQrDeps {
    * no limit.
    */
   readonly maxLivePerUser?: (userId: number) => number;
+  /** Where a photo being sent is recorded first, so that a crash mid-send can be cleaned up after a restart. */
+  readonly photoIntents?: PhotoIntentStore;
   /**
    * How long a series' first code and each next one live when Wasend sends no expiry, in ms. Default WAHA's
    * 60 s / 20 s; only a test against a sped-up simulator sets it.
@@ -108,9 +120,20 @@ export interface LiveQrDeps {
   readonly clock?: Clock;
 }
 
+export interface OpenRequest {
+  readonly chatId: number;
+  readonly userId: number;
+  readonly sessionId: string;
+  readonly afterMessageId?: number;
+}
+
 export interface LiveQr {
-  /** Sends a live QR photo for the session to the chat. A second open of the same session in the same chat retires the first. */
-  open(request: { chatId: number; userId: number; sessionId: string }): Promise<OpenOutcome>;
+  /**
+   * Sends a live QR photo for the session to the chat. A second open of the same session in the same chat retires
+   * the first. `afterMessageId` (the person's command or the message they pressed) lets a photo whose answer was
+   * lost be sent again and the copy Telegram did deliver be found and retired.
+   */
+  open(request: OpenRequest): Promise<OpenOutcome>;
   /** "New QR" on a finished message: restarts the session's code series and shows the fresh code in the same message. */
   renew(chatId: number, messageId: number, userId: number): Promise<OpenOutcome>;
   /**

@@ -117,6 +117,20 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX webhook_events_by_age ON webhook_events (seen_at);
       `),
   },
+  {
+    version: 5,
+    name: 'QR photos being sent',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE photo_intents (
+          id               INTEGER PRIMARY KEY,
+          chat_id          INTEGER NOT NULL,
+          after_message_id INTEGER NOT NULL,
+          session_id       TEXT    NOT NULL,
+          created_at       INTEGER NOT NULL
+        );
+      `),
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -18,6 +18,7 @@ import type {
   LiveMessageState,
   LiveMessageStore,
   RedeemResult,
+  PhotoIntentStore,
   Store,
   WebhookEventStore,
   Watch,
@@ -74,6 +75,7 @@ export function createStore(path: string, options: StoreOptions = {}): Store {
       liveMessages: createLiveMessageStore(db, now),
       audit: createAuditStore(db, now, auditMaxRows),
       webhookEvents: createWebhookEventStore(db),
+      photoIntents: createPhotoIntentStore(db),
       watches: createWatchStore(db, now),
       health: createHealthStateStore(db),
       ping() {
@@ -398,6 +400,22 @@ interface AuditRow {
   session_id: string | null;
   outcome: string;
   detail: string | null;
+}
+
+function createPhotoIntentStore(db: SqliteDatabase): PhotoIntentStore {
+  const insert = db.prepare<[number, number, string, number]>(
+    'INSERT INTO photo_intents (chat_id, after_message_id, session_id, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const remove = db.prepare<[number]>('DELETE FROM photo_intents WHERE id = ?');
+  const all = db.prepare<[], { id: number; chat_id: number; after_message_id: number; session_id: string; created_at: number }>(
+    'SELECT * FROM photo_intents ORDER BY id',
+  );
+  return {
+    add: (i) => Number(insert.run(i.chatId, i.afterMessageId, i.sessionId, i.createdAt).lastInsertRowid),
+    clear: (id) => void remove.run(id),
+    list: () =>
+      all.all().map((r) => ({ id: r.id, chatId: r.chat_id, afterMessageId: r.after_message_id, sessionId: r.session_id, createdAt: r.created_at })),
+  };
 }
 
 /** Ids older than the replay window are deleted every this many inserts (the table stays small and bounded). */

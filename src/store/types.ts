@@ -154,6 +154,25 @@ export interface HealthStateStore {
   setMany(entries: ReadonlyArray<readonly [sessionId: string, record: HealthRecord]>): void;
 }
 
+/** A QR photo about to be sent into a chat, after the message `afterMessageId` (the person's /qr). */
+export interface PhotoIntent {
+  readonly id: number;
+  readonly chatId: number;
+  readonly afterMessageId: number;
+  readonly sessionId: string;
+  readonly createdAt: number;
+}
+
+/**
+ * QR photos being sent, recorded before the send and cleared once the message is stored: an intent left over
+ * after a crash means Telegram may hold a photo nobody tracks, and a restart retires it.
+ */
+export interface PhotoIntentStore {
+  add(intent: Omit<PhotoIntent, 'id'>): number;
+  clear(id: number): void;
+  list(): PhotoIntent[];
+}
+
 /** Ids of accepted Wasend webhook events, so that a replay is refused even after a restart (bounded by age). */
 export interface WebhookEventStore {
   /** Records `id` as seen at `at`; false when it was seen within the last `ttlMs` (a replay). Forgets older ids. */
@@ -163,6 +182,7 @@ export interface WebhookEventStore {
 export interface Store {
   readonly grants: GrantStore;
   readonly webhookEvents: WebhookEventStore;
+  readonly photoIntents: PhotoIntentStore;
   readonly invites: InviteStore;
   readonly liveMessages: LiveMessageStore;
   readonly audit: AuditStore;

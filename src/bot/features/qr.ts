@@ -60,7 +60,8 @@ export async function openQr(ctx: BotContext, sessionId: string): Promise<void> 
   const stopAction = keepChatAction(ctx, 'upload_photo');
   let outcome: OpenOutcome;
   try {
-    outcome = await ctx.deps.liveQr.open({ chatId, userId: ctx.access.userId, sessionId });
+    const afterMessageId = ctx.msg?.message_id ?? ctx.callbackQuery?.message?.message_id;
+    outcome = await ctx.deps.liveQr.open({ chatId, userId: ctx.access.userId, sessionId, ...(afterMessageId !== undefined ? { afterMessageId } : {}) });
   } catch (error) {
     audit(ctx, 'qr', 'error', { sessionId });
     throw error;
