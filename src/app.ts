@@ -12,6 +12,7 @@ import { createTelegramHealthNotifier } from './health/notifier.js';
 import { createHealthReporter, createTelegramContactTransformer } from './http/health.js';
 import { createHttpServer, telegramWebhookPath, type HttpServer } from './http/server.js';
 import { createUpdateQueue } from './http/update-queue.js';
+import { createOutbox } from './bot/outbox.js';
 import type { WasendStatusEvent } from './http/wasend-webhook.js';
 import { createLiveQr } from './live/live-qr.js';
 import type { CodeLifetimes } from './live/schedule.js';
@@ -70,6 +71,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     const telegramApi = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
     configureApi(telegramApi, logger);
     const recordTelegram = createTelegramContactTransformer(healthReport.recordTelegram);
+    // One outgoing queue for both Telegram clients: within Telegram's limits, live QR edits first.
+    const outbox = createOutbox(config.telegram.limits ?? {});
+    telegramApi.config.use(outbox);
     telegramApi.config.use(recordTelegram);
     const messenger = createTelegramMessenger({
       api: telegramApi,
@@ -101,6 +105,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       isAllowed: (watch) => config.adminIds.has(watch.userId) || store.grants.has(watch.userId, watch.sessionId),
     });
     const bot = createBot({ config, logger, store, wasend, liveQr, health: monitor });
+    bot.api.config.use(outbox);
     bot.api.config.use(recordTelegram);
     // Webhook mode answers Telegram first and handles the update after, in order per chat.
     const updates = createUpdateQueue({
@@ -164,6 +169,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         () => false,
       );
       if (!drained) logger.warn('some updates were still being handled at shutdown');
+      await outbox.stop();
       store.close();
       await renderPool?.close();
       logger.info('bot stopped');

@@ -15,6 +15,11 @@ export interface Config {
     readonly token: string;
     /** Bot API root, default `https://api.telegram.org`. */
     readonly apiRoot: string;
+    /**
+     * Telegram's limits the outgoing queue keeps to: messages a second for the whole bot, and a minute into one
+     * group. Default 30 and 20 (Telegram's own); tests that talk to a fake Telegram raise them.
+     */
+    readonly limits?: { readonly perSecond: number; readonly perGroupPerMinute: number };
     /** Send QR photos with `protect_content` (no forwarding or saving). Default true. */
     readonly protectContent: boolean;
     /** Webhook mode when both are set; long polling otherwise. */

@@ -45,7 +45,7 @@ describe('Telegram faults', () => {
     await untilShowsCurrentCode(h, photo, 'demo');
     expect(h.tg.callsTo('sendPhoto').map((c) => c.ok)).toEqual([false, true]);
     expect(h.photos(ADMIN)).toHaveLength(1);
-    expect(rowOf(h, photo.messageId)?.state).toBe('showing');
+    await h.until(() => rowOf(h, photo.messageId)?.state === 'showing', 'the live message to be stored');
   });
 
   it('5xx on sendPhoto: sent once more (and nothing stray to retire); 5xx on an edit: retried, the code arrives', async () => {
@@ -58,7 +58,8 @@ describe('Telegram faults', () => {
 
     h.tg.failNext('editMessageMedia', { errorCode: 502, description: 'Bad Gateway' });
     h.rotate('demo');
-    await untilShowsCurrentCode(h, photo, 'demo', 10_000);
+    // The edit is retried after a few seconds' backoff while the codes go on rotating: allow for a loaded machine.
+    await untilShowsCurrentCode(h, photo, 'demo', 20_000);
     expect(h.tg.callsTo('editMessageMedia').some((c) => !c.ok)).toBe(true);
     expect(h.photos(ADMIN)).toHaveLength(1);
     expect(okCalls(h, 'sendPhoto')).toHaveLength(1);

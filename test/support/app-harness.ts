@@ -136,6 +136,8 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       token: tg.token,
       apiRoot: via?.apiRoot ?? tg.apiRoot,
       protectContent: true,
+      // The fake Telegram has no limits: the outgoing queue's own test (test/bot/outbox.test.ts) covers them.
+      limits: { perSecond: 10_000, perGroupPerMinute: 10_000 },
       // Telegram itself only calls https URLs; the fake delivers to plain http on loopback.
       ...(listener?.telegramSecret ? { webhook: { url: `${url}${TELEGRAM_HOOK_PATH}`, secret: listener.telegramSecret } } : {}),
     },

@@ -1,0 +1,56 @@
+import Bottleneck from 'bottleneck';
+import type { Transformer } from 'grammy';
+
+/** Options of {@link createOutbox}. */
+export interface OutboxOptions {
+  /** Messages a second for the whole bot (Telegram: about 30). Default 30. */
+  readonly perSecond?: number;
+  /** Messages a minute into one group or channel (Telegram: 20). Default 20. */
+  readonly perGroupPerMinute?: number;
+}
+
+/** Methods that put or change a message in a chat: these count against Telegram's limits. */
+const COUNTED = /^(send(?!ChatAction)|edit|copy|forward|delete)/;
+
+/**
+ * Lower goes first. A live QR code that changed is worth more than anything else the bot says: a 20 s code
+ * that waits loses its life. Replies (refusals among them) come after.
+ */
+function priorityOf(method: string): number {
+  if (method === 'editMessageMedia' || method === 'editMessageCaption') return 1;
+  if (method === 'sendPhoto') return 2;
+  return 5;
+}
+
+/**
+ * One outgoing queue for every Telegram call that sends or edits a message, within Telegram's limits (a
+ * Bottleneck reservoir refilled every second for the bot, one per minute for each group), served by priority:
+ * live QR edits before the photo of a new `/qr`, both before text replies. Install it with
+ * `api.config.use(outbox)` on every `Api` that talks to Telegram, sharing one instance.
+ */
+export function createOutbox(options: OutboxOptions = {}): Transformer & { stop(): Promise<void> } {
+  const perSecond = options.perSecond ?? 30;
+  const perGroupPerMinute = options.perGroupPerMinute ?? 20;
+  const bot = new Bottleneck({ reservoir: perSecond, reservoirRefreshAmount: perSecond, reservoirRefreshInterval: 1_000 });
+  const groups = new Bottleneck.Group({
+    reservoir: perGroupPerMinute,
+    reservoirRefreshAmount: perGroupPerMinute,
+    reservoirRefreshInterval: 60_000,
+  });
+  const transformer: Transformer = (prev, method, payload, signal) => {
+    if (!COUNTED.test(method)) return prev(method, payload, signal);
+    const chatId = (payload as { chat_id?: unknown }).chat_id;
+    const inGroup = (typeof chatId === 'number' && chatId < 0) || (typeof chatId === 'string' && chatId.startsWith('@'));
+    const call = () => prev(method, payload, signal);
+    const counted = inGroup ? () => groups.key(String(chatId)).schedule(call) : call;
+    return bot.schedule({ priority: priorityOf(method) }, counted);
+  };
+  return Object.assign(transformer, {
+    /** Stops taking calls; calls still waiting are dropped (they reject), so a stop never waits out a limit. */
+    async stop() {
+      // Groups first: a bot-wide job may be waiting inside a group's limit.
+      await Promise.all(groups.limiters().map(({ limiter }) => limiter.stop({ dropWaitingJobs: true }).catch(() => undefined)));
+      await bot.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    },
+  });
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { createOutbox } from '../../src/bot/outbox.js';
+
+type Call = { method: string; chatId: number; at: number };
+
+/** Runs `calls` through an outbox whose "Telegram" records when each call went out. */
+async function through(outbox: ReturnType<typeof createOutbox>, calls: Array<{ method: string; chatId: number }>) {
+  const sent: Call[] = [];
+  const start = Date.now();
+  const prev = (async (method: string, payload: { chat_id: number }) => {
+    sent.push({ method, chatId: payload.chat_id, at: Date.now() - start });
+    return { ok: true, result: true };
+  }) as unknown as Parameters<typeof outbox>[0];
+  await Promise.all(calls.map((c) => outbox(prev, c.method as never, { chat_id: c.chatId } as never)));
+  return sent;
+}
+
+describe('the outgoing Telegram queue', () => {
+  it('keeps within the per-second limit and sends live QR edits before text replies waiting with them', async () => {
+    const outbox = createOutbox({ perSecond: 5 });
+    const replies = (from: number) => Array.from({ length: 5 }, (_, i) => ({ method: 'sendMessage', chatId: from + i }));
+    const edits = Array.from({ length: 4 }, (_, i) => ({ method: 'editMessageMedia', chatId: 200 + i }));
+    // The first five fill this second; five more replies, then four edits, queue behind them.
+    const sent = await through(outbox, [...replies(100), ...replies(300), ...edits]);
+    const second = (n: number) => sent.filter((c) => c.at >= n * 1_000 - 100 && c.at < (n + 1) * 1_000 - 100).map((c) => c.method);
+    expect(second(0)).toEqual(Array(5).fill('sendMessage'));
+    expect(second(1).filter((m) => m === 'editMessageMedia')).toHaveLength(4);
+    expect(second(1)).toHaveLength(5);
+    await outbox.stop();
+  });
+
+  it('keeps a group to its own per-minute limit without holding private chats', async () => {
+    const outbox = createOutbox({ perSecond: 100, perGroupPerMinute: 2 });
+    const pending = through(outbox, [
+      { method: 'sendMessage', chatId: -500 },
+      { method: 'sendMessage', chatId: -500 },
+      { method: 'sendMessage', chatId: -500 },
+    ]);
+    const privately = await through(outbox, [{ method: 'sendMessage', chatId: 7 }]);
+    expect(privately).toHaveLength(1);
+    const result = await Promise.race([pending.then(() => 'all sent'), new Promise((resolve) => setTimeout(() => resolve('third held'), 300))]);
+    expect(result).toBe('third held');
+    await outbox.stop();
+    await pending.catch(() => undefined);
+  });
+
+  it('lets calls that send no message through at once', async () => {
+    const outbox = createOutbox({ perSecond: 1 });
+    const sent = await through(outbox, [
+      { method: 'getUpdates', chatId: 0 },
+      { method: 'answerCallbackQuery', chatId: 0 },
+      { method: 'sendChatAction', chatId: 1 },
+      { method: 'getMe', chatId: 0 },
+    ]);
+    expect(sent.every((c) => c.at < 200)).toBe(true);
+    await outbox.stop();
+  });
+});
