@@ -24,14 +24,20 @@ function priorityOf(method: string): number {
 
 /**
  * One outgoing queue for every Telegram call that sends or edits a message, within Telegram's limits (a
- * Bottleneck reservoir refilled every second for the bot, one per minute for each group), served by priority:
+ * Bottleneck token bucket for the bot, refilled continuously; a reservoir refilled every minute for each group), served by priority:
  * live QR edits before the photo of a new `/qr`, both before text replies. Install it with
  * `api.config.use(outbox)` on every `Api` that talks to Telegram, sharing one instance.
  */
 export function createOutbox(options: OutboxOptions = {}): Transformer & { stop(): Promise<void> } {
   const perSecond = options.perSecond ?? 30;
   const perGroupPerMinute = options.perGroupPerMinute ?? 20;
-  const bot = new Bottleneck({ reservoir: perSecond, reservoirRefreshAmount: perSecond, reservoirRefreshInterval: 1_000 });
+  // A token bucket: up to a second's worth at once, refilled a tenth every 100 ms (queued calls wait at most that).
+  const bot = new Bottleneck({
+    reservoir: perSecond,
+    reservoirIncreaseAmount: perSecond / 10,
+    reservoirIncreaseInterval: 100,
+    reservoirIncreaseMaximum: perSecond,
+  });
   const groups = new Bottleneck.Group({
     reservoir: perGroupPerMinute,
     reservoirRefreshAmount: perGroupPerMinute,

@@ -8,6 +8,8 @@ export interface DroppingProxy {
   dropAnswer(method: string, count?: number): void;
   /** How many answers were dropped so far. */
   dropped(): number;
+  /** The next `count` calls of `method` reach Telegram, and their answers are never sent back (the connection hangs). */
+  holdAnswer(method: string, count?: number): void;
   close(): Promise<void>;
 }
 
@@ -23,6 +25,7 @@ function readAll(stream: IncomingMessage): Promise<Buffer> {
 export async function createDroppingProxy(targetRoot: string): Promise<DroppingProxy> {
   const target = new URL(targetRoot);
   const drops = new Map<string, number>();
+  const holds = new Map<string, number>();
   let droppedCount = 0;
 
   const server = createServer((req, res) => {
@@ -40,6 +43,11 @@ export async function createDroppingProxy(targetRoot: string): Promise<DroppingP
       });
       upstream.on('response', (answer) => {
         void readAll(answer).then((bytes) => {
+          const held = holds.get(method) ?? 0;
+          if (held > 0) {
+            holds.set(method, held - 1);
+            return;
+          }
           const left = drops.get(method) ?? 0;
           if (left > 0) {
             drops.set(method, left - 1);
@@ -63,6 +71,9 @@ export async function createDroppingProxy(targetRoot: string): Promise<DroppingP
       drops.set(method, (drops.get(method) ?? 0) + count);
     },
     dropped: () => droppedCount,
+    holdAnswer(method, count = 1) {
+      holds.set(method, (holds.get(method) ?? 0) + count);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
