@@ -7,6 +7,8 @@ export interface OutboxOptions {
   readonly perSecond?: number;
   /** Messages a minute into one group or channel (Telegram: 20). Default 20. */
   readonly perGroupPerMinute?: number;
+  /** Messages that may go out at once after a quiet spell (Telegram tolerates short bursts). Default twice `perSecond`. */
+  readonly burst?: number;
 }
 
 /** Methods that put or change a message in a chat: these count against Telegram's limits. */
@@ -31,12 +33,14 @@ function priorityOf(method: string): number {
 export function createOutbox(options: OutboxOptions = {}): Transformer & { stop(): Promise<void> } {
   const perSecond = options.perSecond ?? 30;
   const perGroupPerMinute = options.perGroupPerMinute ?? 20;
-  // A token bucket: up to a second's worth at once, refilled a tenth every 100 ms (queued calls wait at most that).
+  // A token bucket: `burst` at once after a quiet spell, refilled a tenth of `perSecond` every 100 ms, so that over
+  // any few seconds the bot stays at Telegram's rate while fifty phones linking at once all hear of it at once.
+  const burst = options.burst ?? 2 * perSecond;
   const bot = new Bottleneck({
-    reservoir: perSecond,
+    reservoir: burst,
     reservoirIncreaseAmount: perSecond / 10,
     reservoirIncreaseInterval: 100,
-    reservoirIncreaseMaximum: perSecond,
+    reservoirIncreaseMaximum: burst,
   });
   const groups = new Bottleneck.Group({
     reservoir: perGroupPerMinute,

@@ -17,7 +17,7 @@ async function through(outbox: ReturnType<typeof createOutbox>, calls: Array<{ m
 
 describe('the outgoing Telegram queue', () => {
   it('keeps within the per-second limit and sends live QR edits before text replies waiting with them', async () => {
-    const outbox = createOutbox({ perSecond: 5 });
+    const outbox = createOutbox({ perSecond: 5, burst: 5 });
     const replies = (from: number) => Array.from({ length: 5 }, (_, i) => ({ method: 'sendMessage', chatId: from + i }));
     const edits = Array.from({ length: 4 }, (_, i) => ({ method: 'editMessageMedia', chatId: 200 + i }));
     // The first five empty the bucket; five more replies, then four edits, queue behind them.
@@ -45,6 +45,15 @@ describe('the outgoing Telegram queue', () => {
     expect(result).toBe('third held');
     await outbox.stop();
     await pending.catch(() => undefined);
+  });
+
+  it('lets a burst of twice the rate out at once after a quiet spell, then keeps to the rate', async () => {
+    const outbox = createOutbox({ perSecond: 10 });
+    const sent = await through(outbox, Array.from({ length: 30 }, (_, i) => ({ method: 'editMessageMedia', chatId: i + 1 })));
+    // Twenty at once (a burst of one second's rate would let ten out); the last ten at the rate of ten a second.
+    expect(sent.filter((c) => c.at < 150).length).toBeGreaterThanOrEqual(18);
+    expect(sent.at(-1)!.at).toBeGreaterThanOrEqual(800);
+    await outbox.stop();
   });
 
   it('lets calls that send no message through at once', async () => {
