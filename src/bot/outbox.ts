@@ -41,6 +41,8 @@ export function createOutbox(options: OutboxOptions = {}): Transformer & { stop(
     reservoirIncreaseAmount: perSecond / 10,
     reservoirIncreaseInterval: 100,
     reservoirIncreaseMaximum: burst,
+    // Bottleneck refills on its heartbeat (250 ms by default): at most one increase a beat.
+    heartbeatInterval: 100,
   });
   const groups = new Bottleneck.Group({
     reservoir: perGroupPerMinute,
