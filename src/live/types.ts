@@ -75,7 +75,10 @@ export interface LiveQrDeps {
   /** Pure payload -> PNG renderer (`renderQrPng`); a rejection means the payload is unusable. */
   readonly render: (payload: QrPayload) => Promise<Buffer>;
   readonly logger: LogSink;
-  /** Longest gap between two looks at a session that has a live message, in ms. */
+  /**
+   * Gap between QR looks at a session whose rotation time is not known yet, between status looks at each
+   * session when Wasend has no list, and the first retry pause after a refused edit, in ms.
+   */
   readonly pollIntervalMs: number;
   /** How long one message is kept live before it says expired (`timed_out`), in ms. */
   readonly watchTimeoutMs: number;
