@@ -216,8 +216,9 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       cancelWhere(records.rows((rows) => rows.listLive()), (m) => m.userId === userId && !mayShow(m.userId, m.sessionId)),
     ),
     poke(sessionId, state) {
-      if (stopped || !looks.liveSessions().includes(sessionId)) return;
-      feed.poke();
+      if (stopped) return;
+      if (looks.liveSessions().includes(sessionId)) feed.poke();
+      // Also remembered for a session whose first message is being stored right now.
       if (state !== 'connected' && state !== 'stopped' && state !== 'failed') void track(looks.lookNow(sessionId, 'rotation'));
     },
     noteWebhookEvent: (sessionId) => feed.noteWebhookEvent(sessionId),

@@ -42,6 +42,8 @@ interface SessionEntry {
   readonly since: Map<string, number>;
   timer: TimerHandle | null;
   looking: boolean;
+  /** A forced look was asked for while one was in flight: it runs as soon as that one is done. */
+  owedLook: RequestLane | null;
   lastState: SessionState | null;
   /** Last time the feed saw the session without a code to scan. */
   lastNoScanAt: number | null;
@@ -66,14 +68,22 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
   const { wasend, clock, logger, runner, pollIntervalMs } = deps;
   const entries = new Map<string, SessionEntry>();
   const latest = new Map<string, QrFetch>();
-  const fetches = new Map<string, Promise<QrFetch>>();
+  const fetches = new Map<string, { readonly at: number; readonly fetching: Promise<QrFetch> }>();
   const pngs = new LRUCache<string, Promise<Buffer>>({ max: PNG_CACHE_SIZE });
+  /** Forced looks asked for a session with no live message yet (a `/qr` may be storing its photo right now). */
+  const pokedEarly = new LRUCache<string, { at: number; lane: RequestLane }>({ max: 1_024, ttl: 60_000 });
   let halted = false;
 
-  function fetchQr(sessionId: string, options: RequestOptions): Promise<QrFetch> {
+  /**
+   * `getQr`, shared with a request already in flight for the session unless that one went out before
+   * `notBefore` (a forced look must see what happened after whatever prompted it).
+   */
+  function fetchQr(sessionId: string, options: RequestOptions, notBefore = Number.NEGATIVE_INFINITY): Promise<QrFetch> {
     const pending = fetches.get(sessionId);
     // A background look the budget turned away must not turn a person away: they ask on their own lane.
-    if (pending) return options.lane === 'person' ? pending.catch((e: unknown) => retryIfSkipped(e, sessionId, options)) : pending;
+    if (pending && pending.at >= notBefore) {
+      return options.lane === 'person' ? pending.fetching.catch((e: unknown) => retryIfSkipped(e, sessionId, options)) : pending.fetching;
+    }
     const at = clock.now();
     const fetching = wasend.getQr(sessionId, options).then((qr) => {
       const fetched = { qr, at, seenAt: clock.now() };
@@ -81,9 +91,9 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       if (entries.has(sessionId) && (known === undefined || known.at <= at)) latest.set(sessionId, fetched);
       return fetched;
     });
-    fetches.set(sessionId, fetching);
+    fetches.set(sessionId, { at, fetching });
     const forget = () => {
-      if (fetches.get(sessionId) === fetching) fetches.delete(sessionId);
+      if (fetches.get(sessionId)?.fetching === fetching) fetches.delete(sessionId);
     };
     fetching.then(forget, forget);
     return fetching;
@@ -107,7 +117,7 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
   function entryOf(sessionId: string): SessionEntry {
     let entry = entries.get(sessionId);
     if (entry === undefined) {
-      entry = { id: sessionId, code: new SessionCode(deps.lifetimes), records: new Map(), since: new Map(), timer: null, looking: false, lastState: null, lastNoScanAt: null };
+      entry = { id: sessionId, code: new SessionCode(deps.lifetimes), records: new Map(), since: new Map(), timer: null, looking: false, owedLook: null, lastState: null, lastNoScanAt: null };
       entries.set(sessionId, entry);
     }
     return entry;
@@ -131,29 +141,37 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
   /** `forced`: look now whatever the schedule, on that lane (a person's Refresh, a new series). */
   async function wake(entry: SessionEntry, forced?: RequestLane): Promise<void> {
     entry.timer = null;
-    if (halted || entry.looking) return;
+    if (halted) return;
+    if (entry.looking) {
+      // The look in flight may have gone out before what prompted this one (a webhook, a Refresh): look again after.
+      if (forced !== undefined && (entry.owedLook === null || forced === 'person')) entry.owedLook = forced;
+      return;
+    }
     const now = clock.now();
     const overdue = [...entry.records.values()].filter((r) => now >= r.deadlineAt);
     for (const record of overdue) void runner.dispatch(record, { type: 'end', view: { kind: 'expired', sessionId: entry.id, reason: 'timed_out' } });
     if (entry.records.size > 0 && (forced !== undefined || now >= entry.code.nextLookAt(pollIntervalMs))) {
       entry.looking = true;
       try {
-        await look(entry, forced ?? 'rotation');
+        await look(entry, forced ?? 'rotation', forced !== undefined);
       } catch (error) {
         logger.error({ sessionId: entry.id, err: describeError(error) }, 'live QR look failed unexpectedly');
       } finally {
         entry.looking = false;
       }
     }
+    const owed = entry.owedLook;
+    entry.owedLook = null;
+    if (owed !== null && !halted && entry.records.size > 0) return wake(entry, owed);
     reschedule(entry);
   }
 
-  async function look(entry: SessionEntry, lane: RequestLane): Promise<void> {
+  async function look(entry: SessionEntry, lane: RequestLane, forced: boolean): Promise<void> {
     const at = clock.now();
     entry.code.looking(at);
     let fetched: QrFetch;
     try {
-      fetched = await fetchQr(entry.id, { lane });
+      fetched = await fetchQr(entry.id, { lane }, forced ? at : Number.NEGATIVE_INFINITY);
     } catch (error) {
       return lookFailed(entry, error, at);
     }
@@ -242,7 +260,7 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
         if (previous !== null && previous !== 'awaiting_scan' && entry.lastNoScanAt !== null) {
           // A new series began between two ticks: its first code is due now, look at once.
           entry.code.startedShowing(entry.lastNoScanAt);
-          if (!entry.looking) void wake(entry, 'rotation');
+          void wake(entry, 'rotation');
         }
         return;
       default:
@@ -258,7 +276,13 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       entry.records.set(key, record);
       entry.since.set(key, fetched?.at ?? clock.now());
       if (fetched !== undefined) entry.code.see(fetched.qr, fetched.at, fetched.seenAt, timing);
-      if (!entry.looking) {
+      const poked = pokedEarly.get(record.sessionId);
+      pokedEarly.delete(record.sessionId);
+      if (poked !== undefined && poked.at >= (fetched?.at ?? Number.NEGATIVE_INFINITY)) {
+        // Something changed after this message's code was fetched and before it was watched: look now.
+        if (entry.timer !== null) clock.clearTimeout(entry.timer);
+        void wake(entry, poked.lane);
+      } else if (!entry.looking) {
         // A message that shows an older code than the session's gets the current one at once.
         const current = entry.code.current();
         if (current !== null && record.state.kind === 'showing' && record.state.shown !== current.fingerprint) void broadcast(entry);
@@ -283,7 +307,11 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
     codeShow,
     async lookNow(sessionId, lane) {
       const entry = entries.get(sessionId);
-      if (entry === undefined || halted || entry.looking) return;
+      if (halted) return;
+      if (entry === undefined || entry.records.size === 0) {
+        pokedEarly.set(sessionId, { at: clock.now(), lane });
+        return;
+      }
       if (entry.timer !== null) clock.clearTimeout(entry.timer);
       await wake(entry, lane);
     },
