@@ -25,6 +25,8 @@ export interface RemoteFakes {
   states(ids: readonly string[]): Promise<Array<{ code: string | null; expiresAt: number | null; status: string }>>;
   /** The phone scans each session's code; resolves with Date.now() just before the first scan. */
   scan(ids: readonly string[]): Promise<number>;
+  /** How many photos each user's chat holds now. */
+  photoCounts(userIds: readonly number[]): Promise<number[]>;
   /** Every successful edit in each user's chat (time, and whether it carried a new photo). */
   edits(userIds: readonly number[]): Promise<Array<Array<{ at: number; media: boolean }>>>;
   close(): Promise<void>;
@@ -60,7 +62,8 @@ type Op =
   | { op: 'count'; from: number; to: number }
   | { op: 'states'; ids: string[] }
   | { op: 'scan'; ids: string[] }
-  | { op: 'edits'; userIds: number[] };
+  | { op: 'edits'; userIds: number[] }
+  | { op: 'photoCounts'; userIds: number[] };
 type Request = { id: number } & Op;
 type Reply = { id: number; result: unknown } | { id: number; error: string };
 type Ready = { ready: { wasendUrl: string; token: string; apiRoot: string } };
@@ -111,6 +114,7 @@ export async function startRemoteFakes(options: RemoteFakesOptions): Promise<Rem
     countRequests: async (from, to) => (await call({ op: 'count', from, to })) as RequestCounts,
     states: async (ids) => (await call({ op: 'states', ids: [...ids] })) as Array<{ code: string | null; expiresAt: number | null; status: string }>,
     scan: async (ids) => (await call({ op: 'scan', ids: [...ids] })) as number,
+    photoCounts: async (userIds) => (await call({ op: 'photoCounts', userIds: [...userIds] })) as number[],
     edits: async (userIds) => (await call({ op: 'edits', userIds: [...userIds] })) as Array<Array<{ at: number; media: boolean }>>,
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -165,6 +169,8 @@ async function runChild(options: RemoteFakesOptions): Promise<void> {
           for (const id of request.ids) sim.scan(id);
           return at;
         }
+        case 'photoCounts':
+          return request.userIds.map((id) => index.of('sendPhoto', id).length);
         case 'edits':
           return request.userIds.map((id) => [
             ...index.of('editMessageMedia', id).map((c) => ({ at: c.at, media: true })),
