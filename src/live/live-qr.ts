@@ -217,7 +217,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     ),
     poke(sessionId, state) {
       if (stopped) return;
-      if (looks.liveSessions().includes(sessionId)) feed.poke();
+      if (looks.isLive(sessionId)) feed.poke();
       // Also remembered for a session whose first message is being stored right now.
       if (state !== 'connected' && state !== 'stopped' && state !== 'failed') void track(looks.lookNow(sessionId, 'rotation'));
     },

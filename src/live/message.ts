@@ -116,7 +116,8 @@ export function retryDelayMs(tries: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** Math.max(0, tries - 1), Math.max(MAX_RETRY_MS, baseMs));
 }
 
-function codeView(code: CodeShow, codeNumber: number): QrView {
+/** The view of a code as the `codeNumber`-th one a message shows. */
+export function codeView(code: CodeShow, codeNumber: number): QrView {
   return {
     kind: 'code',
     sessionId: code.sessionId,

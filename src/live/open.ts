@@ -4,7 +4,7 @@ import { acquireCode, type AcquireDeps, type Acquired } from './acquire.js';
 import type { Clock } from './clock.js';
 import type { EffectRunner, LiveRecord } from './effects.js';
 import { describeError } from './failures.js';
-import { finalViewOf, showingState, type CodeShow, type FinalView } from './message.js';
+import { codeView, finalViewOf, showingState, type CodeShow, type FinalView } from './message.js';
 import type { LiveRecords } from './records.js';
 import { expiresAtMs } from './session-code.js';
 import type { SessionLooks } from './session-looks.js';
@@ -45,11 +45,6 @@ export interface Opener {
   renew(chatId: number, messageId: number, userId: number): Promise<OpenOutcome>;
   /** Retires photos a crash left untracked (see {@link PhotoIntentStore}). */
   sweepIntents(): Promise<void>;
-}
-
-function codeView(code: CodeShow, codeNumber: number): QrView {
-  const { sessionId, png, fingerprint, expiresAt } = code;
-  return { kind: 'code', sessionId, png, fingerprint, expiresAt, ...(code.estimated ? { estimated: true } : {}), codeNumber };
 }
 
 /**
@@ -198,7 +193,7 @@ export function createOpener(ctx: OpenerContext): Opener {
   async function retireStrays(chatId: number, after: number, before: number, sessionId: string): Promise<number> {
     let retired = 0;
     for (let id = after + 1; id < before && id <= after + MAX_STRAY_SPAN; id += 1) {
-      if (records.get(chatId, id) !== undefined || records.rows((rows) => [rows.get(chatId, id)].filter((row) => row !== undefined)).length > 0) continue;
+      if (records.isKnown(chatId, id)) continue;
       const result = await messenger.edit(chatId, id, { kind: 'retired', sessionId }).catch(() => 'failed' as const);
       if (result === 'ok' || result === 'not_modified') retired += 1;
     }

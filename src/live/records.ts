@@ -44,14 +44,23 @@ export class LiveRecords {
     }
   }
 
+  /** True when the message is one of ours that memory or the store knows (a tracked QR message). */
+  isKnown(chatId: number, messageId: number): boolean {
+    return this.get(chatId, messageId) !== undefined || this.stored(chatId, messageId) !== undefined;
+  }
+
+  private stored(chatId: number, messageId: number): LiveMessage | undefined {
+    return this.rows((store) => {
+      const found = store.get(chatId, messageId);
+      return found === undefined ? [] : [found];
+    })[0];
+  }
+
   /** The record of a message: in memory when live or pending, else adopted from its stored row. */
   find(chatId: number, messageId: number): LiveRecord | undefined {
     const known = this.get(chatId, messageId);
     if (known !== undefined) return known;
-    const row = this.rows((store) => {
-      const found = store.get(chatId, messageId);
-      return found === undefined ? [] : [found];
-    })[0];
+    const row = this.stored(chatId, messageId);
     return row === undefined ? undefined : this.adopt(row);
   }
 

@@ -61,7 +61,12 @@ export interface SessionLooks {
   lookNow(sessionId: string, lane: RequestLane): Promise<void>;
   onStatus(sessionId: string, status: FeedStatus, at: number): void;
   liveSessions(): string[];
+  isLive(sessionId: string): boolean;
   halt(): void;
+}
+
+function showOf(sessionId: string, fingerprint: string, png: Buffer, expiry: { at: number; estimated: boolean } | null): CodeShow {
+  return { sessionId, fingerprint, png, expiresAt: expiry?.at ?? null, estimated: expiry?.estimated ?? false };
 }
 
 export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
@@ -208,7 +213,7 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       probe.see(qr, fetched.at, fetched.seenAt, timing);
       expiry = probe.expiryOf(qr.fingerprint);
     }
-    return { sessionId, fingerprint: qr.fingerprint, png, expiresAt: expiry?.at ?? null, estimated: expiry?.estimated ?? false };
+    return showOf(sessionId, qr.fingerprint, png, expiry);
   }
 
   /** Hands the session's current code to every message that does not show it yet. */
@@ -221,7 +226,7 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
     try {
       const png = await pngFor(current.fingerprint, current.payload);
       const expiry = entry.code.expiryOf(current.fingerprint);
-      code = { sessionId: entry.id, fingerprint: current.fingerprint, png, expiresAt: expiry?.at ?? null, estimated: expiry?.estimated ?? false };
+      code = showOf(entry.id, current.fingerprint, png, expiry);
     } catch (error) {
       logger.warn({ sessionId: entry.id, err: describeError(error) }, 'new QR code could not be rendered; messages keep the last one');
       return;
@@ -316,6 +321,7 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       await wake(entry, lane);
     },
     onStatus,
+    isLive: (sessionId) => (entries.get(sessionId)?.records.size ?? 0) > 0,
     liveSessions: () => [...entries.values()].filter((e) => e.records.size > 0).map((e) => e.id).sort(),
     halt() {
       halted = true;

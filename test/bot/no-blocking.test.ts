@@ -18,13 +18,14 @@ describe('no chat is ever blocked', () => {
     const cancel = await h.say(ADMIN, '/cancel');
     expect(cancel.text).toBe('Stopped 1 live QR code.');
 
-    // The cancelled /qr stops asking Wasend and never sends a photo, even once a code appears.
-    const asked = () => h.sim.requests.filter((r) => r.path.startsWith('/sessions/slow/')).length;
-    const afterCancel = asked();
+    // The cancelled /qr ends (audited as cancelled) and never sends a photo, even once a code appears.
     h.rotate('slow');
+    await h.until(() => h.store().audit.latest(20).find((e) => e.action === 'qr' && e.outcome === 'cancelled'), 'the /qr to end as cancelled');
+    const asked = () => h.sim.requests.filter((r) => r.path.startsWith('/sessions/slow/')).length;
+    const afterEnd = asked();
     const probe = await h.say(ADMIN, '/status slow');
     expect(probe.text).toMatch(/^slow: /);
-    expect(asked()).toBe(afterCancel);
+    expect(asked()).toBe(afterEnd);
     expect(h.photos(ADMIN)).toHaveLength(0);
   });
 
