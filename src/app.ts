@@ -114,7 +114,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     });
     const onWasendEvent = (event: WasendStatusEvent) => {
       liveQr.noteWebhookEvent(event.sessionId);
-      liveQr.poke(event.sessionId, event.status.state);
+      liveQr.poke(event.sessionId, event.status.state, event.passkeyCode);
       monitor.poke(event.sessionId, event.status);
     };
 

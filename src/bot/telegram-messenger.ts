@@ -1,7 +1,8 @@
 import { GrammyError, HttpError, InlineKeyboard, InputFile, type Api } from 'grammy';
-import type { InlineKeyboardMarkup, InputMediaPhoto, Message } from 'grammy/types';
-import { DeliveryUnknownError, type QrMessenger, type QrView } from '../live/types.js';
+import type { InlineKeyboardMarkup, InputMediaPhoto, Message, MessageEntity } from 'grammy/types';
+import { DeliveryUnknownError, type CodeFace, type QrMessenger, type QrView } from '../live/types.js';
 import type { Logger } from '../logger.js';
+import { renderCodeTextPng } from '../qr/code-text.js';
 import { renderPlaceholderPng, type PlaceholderKind } from '../qr/placeholder.js';
 
 export interface TelegramMessengerOptions {
@@ -49,7 +50,12 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
   };
 
   const media = async (view: QrView): Promise<{ file: InputFile | string; kind?: PlaceholderKind }> => {
-    if (view.kind === 'code') return { file: new InputFile(view.png, 'qr.png') };
+    if (view.kind === 'code' && view.face === undefined) return { file: new InputFile(view.png, 'qr.png') };
+    if (view.kind === 'code' && view.face?.kind !== 'passkey_required') {
+      // A pairing or passkey code, large: the caption carries it as copyable text too.
+      const face = view.face as Extract<CodeFace, { code: string }>;
+      return { file: new InputFile(await renderCodeTextPng(face.code), 'code.png') };
+    }
     const kind = placeholderKind(view);
     return { file: fileIds.get(kind) ?? new InputFile(await placeholder(kind), `${kind}.png`), kind };
   };
@@ -60,14 +66,15 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
   };
 
   const editOnce = async (chatId: number, messageId: number, view: QrView, image: string) => {
-    const caption = captionFor(view);
+    const { caption, entities } = captionOf(view);
+    const captionEntities = entities.length > 0 ? { caption_entities: entities } : {};
     const reply_markup = keyboardFor(view);
     if (shownImage.get(`${chatId}:${messageId}`) === image) {
-      await api.editMessageCaption(chatId, messageId, { caption, reply_markup });
+      await api.editMessageCaption(chatId, messageId, { caption, ...captionEntities, reply_markup });
       return;
     }
     const { file, kind } = await media(view);
-    const photo: InputMediaPhoto = { type: 'photo', media: file, caption };
+    const photo: InputMediaPhoto = { type: 'photo', media: file, caption, ...captionEntities };
     try {
       learnFileId(kind, await api.editMessageMedia(chatId, messageId, photo, { reply_markup }));
     } catch (error) {
@@ -75,17 +82,19 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
       if (kind === undefined || typeof file !== 'string' || !isBadFileId(error)) throw error;
       fileIds.delete(kind);
       const upload = new InputFile(await placeholder(kind), `${kind}.png`);
-      learnFileId(kind, await api.editMessageMedia(chatId, messageId, { type: 'photo', media: upload, caption }, { reply_markup }));
+      learnFileId(kind, await api.editMessageMedia(chatId, messageId, { type: 'photo', media: upload, caption, ...captionEntities }, { reply_markup }));
     }
   };
 
   return {
     async send(chatId, view) {
       const { file, kind } = await media(view);
+      const { caption, entities } = captionOf(view);
       let message: Message.PhotoMessage;
       try {
         message = await api.sendPhoto(chatId, file, {
-          caption: captionFor(view),
+          caption,
+          ...(entities.length > 0 ? { caption_entities: entities } : {}),
           reply_markup: keyboardFor(view),
           protect_content: protectContent,
         });
@@ -133,8 +142,10 @@ function isBadFileId(error: unknown): boolean {
   return error instanceof GrammyError && error.error_code === 400 && /file|wrong remote|media/i.test(error.description);
 }
 
-function placeholderKind(view: Exclude<QrView, { kind: 'code' }>): PlaceholderKind {
+function placeholderKind(view: QrView): PlaceholderKind {
   switch (view.kind) {
+    case 'code':
+      return 'passkey';
     case 'waiting':
       return 'waiting';
     case 'connected':
@@ -149,7 +160,8 @@ function placeholderKind(view: Exclude<QrView, { kind: 'code' }>): PlaceholderKi
 
 /** What the photo shows: equal keys mean only the caption or buttons need to change. */
 function imageKey(view: QrView): string {
-  return view.kind === 'code' ? `code:${view.fingerprint}` : `placeholder:${placeholderKind(view)}`;
+  if (view.kind === 'code') return view.face?.kind === 'passkey_required' ? 'placeholder:passkey' : `code:${view.fingerprint}`;
+  return `placeholder:${placeholderKind(view)}`;
 }
 
 const EXPIRED_REASONS: Record<Extract<QrView, { kind: 'expired' }>['reason'], string> = {
@@ -159,10 +171,52 @@ const EXPIRED_REASONS: Record<Extract<QrView, { kind: 'expired' }>['reason'], st
   stopped: 'The session was stopped.',
 };
 
+/** How long until `at`, as a person says it: `45 s`, `about 3 min`. */
+function timeLeft(at: number, now = Date.now()): string {
+  const seconds = Math.max(0, Math.round((at - now) / 1000));
+  return seconds < 90 ? `${seconds} s` : `about ${Math.round(seconds / 60)} min`;
+}
+
+/**
+ * The caption of a view with its entities: plain text (no parse mode, so session ids need no escaping), with a
+ * pairing or passkey code marked as `code` (monospace, copied with a tap).
+ */
+export function captionOf(view: QrView): { caption: string; entities: MessageEntity[] } {
+  if (view.kind !== 'code' || view.face === undefined) return { caption: captionFor(view), entities: [] };
+  const { face } = view;
+  if (face.kind === 'passkey_required') {
+    return {
+      caption: [
+        `🔑 ${view.sessionId}: WhatsApp asks this account for a passkey to link.`,
+        "It must be signed in a browser with WAHA's passkey extension; the bot cannot do that step.",
+        'This message follows the session: it changes once the session moves on.',
+      ].join('\n'),
+      entities: [],
+    };
+  }
+  if (face.kind === 'passkey_confirm') {
+    const head = `🔑 ${view.sessionId}: does the phone show this code?\n`;
+    return {
+      caption: `${head}${face.code}\nPress "It matches" only if WhatsApp on the phone shows exactly this code.`,
+      entities: [{ type: 'code', offset: head.length, length: face.code.length }],
+    };
+  }
+  const head = `🔢 ${view.sessionId}: pairing code for ${face.phone}\n`;
+  const validity = view.expiresAt === null ? '' : `\nGood for ${timeLeft(view.expiresAt)}, until ${new Date(view.expiresAt).toISOString().slice(11, 19)} (UTC).`;
+  return {
+    caption: [
+      `${head}${face.code}`,
+      'On the phone: WhatsApp > Linked devices > Link a device > Link with phone number instead, then type this code.',
+    ].join('\n') + `${validity} This message updates itself.`,
+    entities: [{ type: 'code', offset: head.length, length: face.code.length }],
+  };
+}
+
 /** The photo caption of a view, plain text (no parse mode, so session ids need no escaping). */
 export function captionFor(view: QrView): string {
   switch (view.kind) {
     case 'code': {
+      if (view.face !== undefined) return captionOf(view).caption;
       // No expiry and no estimate: say nothing rather than guess (codeNumber restarts after a restart).
       const validity =
         view.expiresAt === null
@@ -179,7 +233,9 @@ export function captionFor(view: QrView): string {
     case 'connected':
       return `✅ Connected: ${view.sessionId} is linked.`;
     case 'expired':
-      return `⌛ This code expired (${view.sessionId}). ${EXPIRED_REASONS[view.reason]}\nPress New QR for a fresh code.`;
+      return view.pairing
+        ? `⌛ This pairing code expired (${view.sessionId}). ${EXPIRED_REASONS[view.reason]}\nPress New code for another one, or Show QR to scan instead.`
+        : `⌛ This code expired (${view.sessionId}). ${EXPIRED_REASONS[view.reason]}\nPress New QR for a fresh code.`;
     case 'cancelled':
       return `✖ Cancelled (${view.sessionId}). Send /qr ${view.sessionId} for a new code.`;
     case 'retired':
@@ -191,12 +247,23 @@ export function captionFor(view: QrView): string {
 export function keyboardFor(view: QrView): InlineKeyboardMarkup {
   switch (view.kind) {
     case 'code':
-      return new InlineKeyboard().text('🔄 Refresh', 'qr:refresh').text('✖ Cancel', 'qr:cancel');
+      switch (view.face?.kind) {
+        case undefined:
+          return new InlineKeyboard().text('🔄 Refresh', 'qr:refresh').text('✖ Cancel', 'qr:cancel').row().text('📱 Phone number instead', 'qr:phone');
+        case 'pairing':
+          return new InlineKeyboard().text('📷 Show QR', 'qr:showqr').text('✖ Cancel', 'qr:cancel');
+        case 'passkey_required':
+          return new InlineKeyboard().text('🔄 Refresh', 'qr:refresh').text('✖ Cancel', 'qr:cancel');
+        case 'passkey_confirm':
+          return new InlineKeyboard().text('✅ It matches', 'pk:yes').text("❌ It doesn't match", 'pk:no');
+      }
+      break;
     case 'waiting':
       return new InlineKeyboard().text('✖ Cancel', 'qr:cancel');
     case 'expired':
-      return new InlineKeyboard().text('🆕 New QR', 'qr:new');
+      return view.pairing ? new InlineKeyboard().text('🔢 New code', 'qr:newcode').text('📷 Show QR', 'qr:new') : new InlineKeyboard().text('🆕 New QR', 'qr:new');
     default:
-      return { inline_keyboard: [] };
+      break;
   }
+  return { inline_keyboard: [] };
 }

@@ -75,6 +75,10 @@ export function statusText(status: SessionStatus): string {
       return '⏹ stopped (send /qr to link it)';
     case 'failed':
       return '❌ failed (send /qr to restart it)';
+    case 'passkey_required':
+      return '🔑 needs a passkey (WhatsApp asks for one to link)';
+    case 'passkey_confirmation':
+      return '🔑 waiting for a passkey code to be confirmed';
     case 'unknown':
       return `❔ ${status.raw.slice(0, 40)}`;
   }

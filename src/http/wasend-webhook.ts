@@ -15,6 +15,8 @@ export interface WasendStatusEvent {
   readonly eventId: string;
   /** When WAHA emitted the event, epoch ms. */
   readonly timestamp: number;
+  /** `payload.data.code` of a `PASSKEY_CONFIRMATION_REQUIRED` event (a secret: never logged). */
+  readonly passkeyCode?: string;
 }
 
 /** Options of {@link createWasendWebhookHandler}. */
@@ -137,7 +139,10 @@ export function createWasendWebhookHandler(options: WasendWebhookOptions): (requ
     }
     if (!seen.firstSeen(rawId, at, rememberIdsMs)) return refuse({ status: 409, body: { error: 'duplicate' } }, 'event id already seen');
 
-    const accepted: WasendStatusEvent = { sessionId, status, eventId: rawId, timestamp };
+    const data = payload['data'];
+    const code = status.state === 'passkey_confirmation' && isRecord(data) ? data['code'] : undefined;
+    const passkeyCode = typeof code === 'string' && /^[A-Za-z0-9 -]{2,16}$/.test(code) ? code.trim() : undefined;
+    const accepted: WasendStatusEvent = { sessionId, status, eventId: rawId, timestamp, ...(passkeyCode !== undefined ? { passkeyCode } : {}) };
     logger.debug({ sessionId, status: status.raw }, 'wasend webhook accepted');
     return { status: 200, body: { ok: true }, after: () => onEvent(accepted) };
   };

@@ -7,7 +7,7 @@ import type { LogSink } from '../logger.js';
 import type { LiveMessageStore } from '../store/types.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { describeError } from './failures.js';
-import { reduce, type EditResult, type MessageEffect, type MessageEvent, type MessageState } from './message.js';
+import { reduce, type CodeShow, type EditResult, type MessageEffect, type MessageEvent, type MessageState } from './message.js';
 import type { QrMessenger } from './types.js';
 
 /** One live message: where it is, whose it is, and its state machine. */
@@ -18,6 +18,11 @@ export interface LiveRecord {
   readonly sessionId: string;
   deadlineAt: number;
   state: MessageState;
+  /**
+   * Set while the message shows a pairing code instead of the QR: the number (digits), when the code lapses, and
+   * the code as shown (memory only: after a restart the message keeps what Telegram shows until it lapses).
+   */
+  pairing?: { readonly phone: string; readonly expiresAt: number; readonly show?: CodeShow };
 }
 
 export interface EffectRunnerDeps {

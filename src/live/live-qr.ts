@@ -6,6 +6,7 @@ import { describeError } from './failures.js';
 import { createStatusFeed } from './feed.js';
 import type { FinalView } from './message.js';
 import { createOpener, type PendingOpen } from './open.js';
+import { createPairing, DEFAULT_PAIRING_COOLDOWN_MS, DEFAULT_PAIRING_LIFETIME_MS } from './pairing.js';
 import { LiveRecords } from './records.js';
 import { createSessionLooks } from './session-looks.js';
 import type { LiveQr, LiveQrDeps, OpenOutcome } from './types.js';
@@ -98,13 +99,20 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
   };
 
   /** Ends a live message (a no-op for one already ending); resolves when its final edit was answered. */
-
-  /** Ends a live message (a no-op for one already ending); resolves when its final edit was answered. */
   function end(record: LiveRecord, view: FinalView): Promise<void> {
     return runner.dispatch(record, { type: 'end', view });
   }
 
+  const pairing = createPairing({
+    wasend,
+    clock,
+    logger,
+    cooldownMs: deps.pairingCooldownMs ?? DEFAULT_PAIRING_COOLDOWN_MS,
+    lifetimeMs: deps.pairingLifetimeMs ?? DEFAULT_PAIRING_LIFETIME_MS,
+  });
+
   const opener = createOpener({
+    pairing,
     store,
     messenger,
     logger,
@@ -215,11 +223,13 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     enforceAccess: guarded((userId: number) =>
       cancelWhere(records.rows((rows) => rows.listLive()), (m) => m.userId === userId && !mayShow(m.userId, m.sessionId)),
     ),
-    poke(sessionId, state) {
+    poke(sessionId, state, passkeyCode) {
       if (stopped) return;
+      if (state === 'passkey_confirmation' && passkeyCode !== undefined) looks.notePasskeyCode(sessionId, passkeyCode);
       if (looks.isLive(sessionId)) feed.poke();
       // Also remembered for a session whose first message is being stored right now.
-      if (state !== 'connected' && state !== 'stopped' && state !== 'failed') void track(looks.lookNow(sessionId, 'rotation'));
+      const noCode = state === 'connected' || state === 'stopped' || state === 'failed' || state === 'passkey_required' || state === 'passkey_confirmation';
+      if (!noCode) void track(looks.lookNow(sessionId, 'rotation'));
     },
     noteWebhookEvent: (sessionId) => feed.noteWebhookEvent(sessionId),
     resume,

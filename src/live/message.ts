@@ -4,7 +4,7 @@
  * the answers back as events. See "How the live engine works" in the README.
  */
 import type { LiveMessage } from '../store/types.js';
-import type { QrView } from './types.js';
+import type { CodeFace, QrView } from './types.js';
 
 /** A view that ends a live message; its kind is also the state the store keeps. */
 export type FinalView = Extract<QrView, { kind: 'connected' | 'expired' | 'cancelled' | 'retired' }>;
@@ -21,6 +21,8 @@ export interface CodeShow {
   readonly expiresAt: number | null;
   /** True when `expiresAt` is our estimate from WAHA's schedule rather than Wasend's word. */
   readonly estimated: boolean;
+  /** Absent: the QR in `png`. Other faces carry an empty `png` (the messenger draws them). */
+  readonly face?: CodeFace;
 }
 
 export type MessageState =
@@ -105,9 +107,11 @@ export function pendingFinalState(view: FinalView, since: number): MessageState 
 }
 
 /** The final view a stored row asks for, or undefined when its state is not one. */
-export function finalViewOf(row: Pick<LiveMessage, 'sessionId' | 'state' | 'expiredReason'>): FinalView | undefined {
+export function finalViewOf(row: Pick<LiveMessage, 'sessionId' | 'state' | 'expiredReason' | 'pairing'>): FinalView | undefined {
   const { sessionId, state } = row;
-  if (state === 'expired') return { kind: 'expired', sessionId, reason: row.expiredReason ?? 'timed_out' };
+  if (state === 'expired') {
+    return { kind: 'expired', sessionId, reason: row.expiredReason ?? 'timed_out', ...(row.pairing ? { pairing: true } : {}) };
+  }
   if (state === 'connected' || state === 'cancelled' || state === 'retired') return { kind: state, sessionId };
   return undefined;
 }
@@ -126,6 +130,7 @@ export function codeView(code: CodeShow, codeNumber: number): QrView {
     expiresAt: code.expiresAt,
     ...(code.estimated ? { estimated: true } : {}),
     codeNumber,
+    ...(code.face !== undefined ? { face: code.face } : {}),
   };
 }
 

@@ -7,8 +7,9 @@ import { describeError } from './failures.js';
 import { codeView, finalViewOf, showingState, type CodeShow, type FinalView } from './message.js';
 import type { LiveRecords } from './records.js';
 import { expiresAtMs } from './session-code.js';
+import { isShow, type Pairing } from './pairing.js';
 import type { SessionLooks } from './session-looks.js';
-import { DeliveryUnknownError, type OpenOutcome, type OpenRequest, type QrMessenger, type QrView } from './types.js';
+import { DeliveryUnknownError, type OpenOutcome, type OpenRequest, type PairingRequest, type QrMessenger, type QrView } from './types.js';
 
 /** A `/qr` waiting for its code, so that `/cancel` and a revoke can reach it. */
 export interface PendingOpen {
@@ -16,6 +17,7 @@ export interface PendingOpen {
   readonly userId: number;
   readonly sessionId: string;
   readonly afterMessageId?: number;
+  readonly pairing?: PairingRequest;
   readonly controller: AbortController;
 }
 
@@ -35,6 +37,7 @@ export interface OpenerContext {
   /** The `/qr` waiting for a code now (the opener adds and removes its own). */
   readonly pendingOpens: Set<PendingOpen>;
   readonly photoIntents?: PhotoIntentStore;
+  readonly pairing: Pairing;
   mayShow(userId: number, sessionId: string): boolean;
   maxLivePerUser(userId: number): number;
   isStopped(): boolean;
@@ -42,7 +45,7 @@ export interface OpenerContext {
 
 export interface Opener {
   open(request: OpenRequest): Promise<OpenOutcome>;
-  renew(chatId: number, messageId: number, userId: number): Promise<OpenOutcome>;
+  renew(chatId: number, messageId: number, userId: number, pairing?: PairingRequest): Promise<OpenOutcome>;
   /** Retires photos a crash left untracked (see {@link PhotoIntentStore}). */
   sweepIntents(): Promise<void>;
 }
@@ -80,6 +83,8 @@ export function createOpener(ctx: OpenerContext): Opener {
     const { chatId, userId, sessionId } = request;
     if (ctx.isStopped()) return { kind: 'unavailable', reason: 'down' };
     if (!mayShow(userId, sessionId)) return { kind: 'refused' };
+    const wait = pairingWait(request.pairing, sessionId);
+    if (wait !== undefined) return wait;
     const limit = ctx.maxLivePerUser(userId);
     if (liveOf(userId, chatId, sessionId) >= limit) return { kind: 'too_many', limit };
     const pending: PendingOpen = {
@@ -87,6 +92,7 @@ export function createOpener(ctx: OpenerContext): Opener {
       userId,
       sessionId,
       ...(request.afterMessageId !== undefined ? { afterMessageId: request.afterMessageId } : {}),
+      ...(request.pairing !== undefined ? { pairing: request.pairing } : {}),
       controller: new AbortController(),
     };
     ctx.pendingOpens.add(pending);
@@ -116,8 +122,9 @@ export function createOpener(ctx: OpenerContext): Opener {
     const acquired = await acquireCode(acquireDeps, { sessionId, restart: false, userId, signal });
     if (acquired.kind === 'cancelled' && !mayShow(userId, sessionId)) return { kind: 'refused' };
     if (acquired.kind !== 'code') return acquired;
-    const code = await codeShowOf(sessionId, acquired);
-    if (code === undefined) return { kind: 'unavailable', reason: 'invalid_response' };
+    const shown = await showFor(sessionId, acquired, userId, pending.pairing, signal);
+    if (!isShow(shown)) return shown;
+    const code = shown;
     if (signal.aborted || ctx.isStopped()) return ctx.isStopped() ? { kind: 'unavailable', reason: 'down' } : { kind: 'cancelled' };
     if (!mayShow(userId, sessionId)) return { kind: 'refused' };
     const after = pending.afterMessageId;
@@ -140,10 +147,11 @@ export function createOpener(ctx: OpenerContext): Opener {
       sessionId,
       state: 'showing',
       fingerprint: code.fingerprint,
-      expiresAt: expiresAtMs(acquired.fetched.qr),
+      expiresAt: code.face === undefined ? expiresAtMs(acquired.fetched.qr) : code.expiresAt,
       deadlineAt: now + watchTimeoutMs,
       createdAt: now,
       updatedAt: now,
+      ...(pending.pairing !== undefined && code.expiresAt !== null ? { pairing: { phone: pending.pairing.phone, expiresAt: code.expiresAt } } : {}),
     };
     try {
       store.save(row);
@@ -151,6 +159,7 @@ export function createOpener(ctx: OpenerContext): Opener {
       logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the live QR message');
     }
     const record: LiveRecord = { chatId, messageId, userId, sessionId, deadlineAt: row.deadlineAt, state: showingState(code.fingerprint) };
+    setPairing(record, pending.pairing, code);
     records.set(record);
     clearIntent(intent);
     // Access or the person's mind may have changed while the photo was on its way.
@@ -178,6 +187,24 @@ export function createOpener(ctx: OpenerContext): Opener {
       await retireStrays(chatId, after, messageId, view.sessionId);
       return messageId;
     }
+  }
+
+  /** With `pairing`, a pairing code that waits for no cooldown; without, nothing to wait for. */
+  function pairingWait(pairing: PairingRequest | undefined, sessionId: string): OpenOutcome | undefined {
+    if (pairing === undefined) return undefined;
+    const retryAt = ctx.pairing.nextAt(sessionId);
+    return retryAt > clock.now() ? { kind: 'pairing_wait', retryAt } : undefined;
+  }
+
+  /** What the new message shows: the acquired QR, or with `pairing`, a pairing code asked for now. */
+  async function showFor(sessionId: string, acquired: Acquired, userId: number, pairing: PairingRequest | undefined, signal?: AbortSignal): Promise<CodeShow | OpenOutcome> {
+    if (pairing !== undefined) return ctx.pairing.request(sessionId, pairing.phone, userId, signal);
+    return (await codeShowOf(sessionId, acquired)) ?? { kind: 'unavailable', reason: 'invalid_response' };
+  }
+
+  function setPairing(record: LiveRecord, pairing: PairingRequest | undefined, show: CodeShow): void {
+    if (pairing !== undefined && show.expiresAt !== null) record.pairing = { phone: pairing.phone, expiresAt: show.expiresAt, show };
+    else delete record.pairing;
   }
 
   async function codeShowOf(sessionId: string, acquired: Acquired): Promise<CodeShow | undefined> {
@@ -253,7 +280,7 @@ export function createOpener(ctx: OpenerContext): Opener {
     await Promise.all([...earlier].map((record) => end(record, { kind: 'retired', sessionId })));
   }
 
-  async function renew(chatId: number, messageId: number, userId: number): Promise<OpenOutcome> {
+  async function renew(chatId: number, messageId: number, userId: number, pairing?: PairingRequest): Promise<OpenOutcome> {
     if (ctx.isStopped()) return { kind: 'unavailable', reason: 'down' };
     let row: LiveMessage | undefined;
     try {
@@ -265,31 +292,62 @@ export function createOpener(ctx: OpenerContext): Opener {
     if (row === undefined || row.state === 'gone') return { kind: 'not_found' };
     const { sessionId } = row;
     if (!mayShow(userId, sessionId)) return { kind: 'refused' };
+    const wait = pairingWait(pairing, sessionId);
+    if (wait !== undefined) return wait;
     const live = records.get(chatId, messageId);
-    if (live?.state.kind === 'showing') {
-      await looks.lookNow(sessionId, 'person');
-      return { kind: 'sent', messageId };
-    }
-    const acquired = await acquireCode(acquireDeps, { sessionId, restart: true, userId });
+    if (live?.state.kind === 'showing') return switchFace(live, userId, pairing);
+    // "New QR" starts a fresh series; a pairing code only needs a session that is linking.
+    const acquired = await acquireCode(acquireDeps, { sessionId, restart: pairing === undefined, userId });
     if (acquired.kind === 'already_connected') {
       const record = live ?? records.adopt(row);
       if (record !== undefined) await end(record, { kind: 'connected', sessionId });
       return acquired;
     }
     if (acquired.kind !== 'code') return acquired;
-    const code = await codeShowOf(sessionId, acquired);
-    if (code === undefined) return { kind: 'unavailable', reason: 'invalid_response' };
+    const shown = await showFor(sessionId, acquired, userId, pairing);
+    if (!isShow(shown)) return shown;
     if (!mayShow(userId, sessionId)) return { kind: 'refused' };
-    return putRenewed(row, live, userId, acquired, code);
+    return putRenewed(row, live, userId, acquired, shown, pairing);
   }
 
-  async function putRenewed(row: LiveMessage, live: LiveRecord | undefined, userId: number, acquired: Acquired, code: CodeShow): Promise<OpenOutcome> {
+  /**
+   * A live message switches between the QR and a pairing code (or, with neither asked, looks for a new code).
+   * The QR series keeps running either way: WhatsApp accepts whichever is used first.
+   */
+  async function switchFace(record: LiveRecord, userId: number, pairing: PairingRequest | undefined): Promise<OpenOutcome> {
+    const { chatId, messageId, sessionId } = record;
+    if (pairing === undefined && record.pairing === undefined) {
+      await looks.lookNow(sessionId, 'person');
+      return { kind: 'sent', messageId };
+    }
+    let show: CodeShow | undefined;
+    if (pairing !== undefined) {
+      const asked = await ctx.pairing.request(sessionId, pairing.phone, userId);
+      if (!isShow(asked)) return asked;
+      show = asked;
+    }
+    if (record.state.kind !== 'showing') return { kind: 'not_found' };
+    if (!mayShow(userId, sessionId)) return { kind: 'refused' };
+    if (show !== undefined) setPairing(record, pairing, show);
+    else delete record.pairing;
+    try {
+      store.update(chatId, messageId, { pairing: record.pairing ? { phone: record.pairing.phone, expiresAt: record.pairing.expiresAt } : null }, clock.now());
+    } catch (error) {
+      logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the live QR message');
+    }
+    await looks.showNow(record);
+    if (show === undefined) await looks.lookNow(sessionId, 'person');
+    return { kind: 'sent', messageId };
+  }
+
+  async function putRenewed(row: LiveMessage, live: LiveRecord | undefined, userId: number, acquired: Acquired, code: CodeShow, pairing?: PairingRequest): Promise<OpenOutcome> {
     const { chatId, messageId, sessionId } = row;
     const now = clock.now();
     const record: LiveRecord = live ?? { chatId, messageId, userId, sessionId, deadlineAt: row.deadlineAt, state: { kind: 'final', seq: 0, view: finalViewOf(row) ?? { kind: 'cancelled', sessionId } } };
     const previous = record.state.kind === 'final_pending' || record.state.kind === 'final' ? record.state.view : undefined;
     record.userId = userId;
     record.deadlineAt = now + watchTimeoutMs;
+    setPairing(record, pairing, code);
     records.set(record);
     await runner.dispatch(record, { type: 'renew', code });
     const state = record.state as LiveRecord['state'];
@@ -302,11 +360,12 @@ export function createOpener(ctx: OpenerContext): Opener {
       store.update(chatId, messageId, {
         state: 'showing',
         fingerprint: code.fingerprint,
-        expiresAt: expiresAtMs(acquired.fetched.qr),
+        expiresAt: code.face === undefined ? expiresAtMs(acquired.fetched.qr) : code.expiresAt,
         deadlineAt: record.deadlineAt,
         userId,
         expiredReason: null,
         finalEditSince: null,
+        pairing: record.pairing ? { phone: record.pairing.phone, expiresAt: record.pairing.expiresAt } : null,
       }, now);
     } catch (error) {
       logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the renewed live QR message');

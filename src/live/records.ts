@@ -72,6 +72,7 @@ export class LiveRecords {
     else if (pending !== undefined && row.finalEditSince !== undefined && row.finalEditSince !== null) state = pendingFinalState(pending, row.finalEditSince);
     else return undefined;
     const record: LiveRecord = { chatId: row.chatId, messageId: row.messageId, userId: row.userId, sessionId: row.sessionId, deadlineAt: row.deadlineAt, state };
+    if (row.state === 'showing' && row.pairing) record.pairing = { phone: row.pairing.phone, expiresAt: row.pairing.expiresAt };
     this.set(record);
     return record;
   }

@@ -3,6 +3,7 @@
  * next QR look (around the expected rotation only), and the messages that show it. A new code is rendered
  * once and handed to every message; a status from the feed ends them (linked, failed, stopped).
  */
+import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { LogSink } from '../logger.js';
 import { BudgetSkippedError } from '../wasend/errors.js';
@@ -21,7 +22,7 @@ import { SessionCode, type ObservedTiming } from './session-code.js';
 const PNG_CACHE_SIZE = 1_024;
 
 export interface SessionLooksDeps {
-  readonly wasend: Pick<WasendApi, 'getQr'>;
+  readonly wasend: Pick<WasendApi, 'getQr' | 'getPasskeyConfirmation'>;
   readonly clock: Clock;
   readonly logger: LogSink;
   readonly runner: EffectRunner;
@@ -47,6 +48,21 @@ interface SessionEntry {
   lastState: SessionState | null;
   /** Last time the feed saw the session without a code to scan. */
   lastNoScanAt: number | null;
+  /** WhatsApp's passkey step the session is in (every message shows it instead of a code), or null. */
+  passkey: PasskeyStep | null;
+}
+
+/** `since`: when the step was first seen; a QR fetched after that means the session moved on. */
+type PasskeyStep =
+  | { readonly kind: 'required'; readonly since: number }
+  | { readonly kind: 'confirm'; readonly since: number; code: string | null; fetching: boolean };
+
+/** Faces other than the QR carry no image of their own: the messenger draws them. */
+const NO_PNG = Buffer.alloc(0);
+
+/** A fingerprint for a secret shown in a message: equal for equal codes, and reveals nothing in a log. */
+export function secretFingerprint(kind: string, secret: string): string {
+  return `${kind}:${createHash('sha256').update(secret).digest('hex').slice(0, 16)}`;
 }
 
 export interface SessionLooks {
@@ -60,6 +76,10 @@ export interface SessionLooks {
   /** Look at the session's code now; resolves when the look and the edits it started are done. */
   lookNow(sessionId: string, lane: RequestLane): Promise<void>;
   onStatus(sessionId: string, status: FeedStatus, at: number): void;
+  /** A webhook carried the passkey confirmation code of the session. */
+  notePasskeyCode(sessionId: string, code: string): void;
+  /** Puts in front of the message what it should show now (after its pairing code came or went). */
+  showNow(record: LiveRecord): Promise<void>;
   liveSessions(): string[];
   isLive(sessionId: string): boolean;
   halt(): void;
@@ -122,7 +142,7 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
   function entryOf(sessionId: string): SessionEntry {
     let entry = entries.get(sessionId);
     if (entry === undefined) {
-      entry = { id: sessionId, code: new SessionCode(deps.lifetimes), records: new Map(), since: new Map(), timer: null, looking: false, owedLook: null, lastState: null, lastNoScanAt: null };
+      entry = { id: sessionId, code: new SessionCode(deps.lifetimes), records: new Map(), since: new Map(), timer: null, looking: false, owedLook: null, lastState: null, lastNoScanAt: null, passkey: null };
       entries.set(sessionId, entry);
     }
     return entry;
@@ -138,8 +158,9 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       deps.onSessionsChanged();
       return;
     }
-    let wakeAt = entry.code.nextLookAt(pollIntervalMs);
-    for (const record of entry.records.values()) wakeAt = Math.min(wakeAt, record.deadlineAt);
+    // In a passkey step there is no QR to look at: the status feed says when the session moves on.
+    let wakeAt = entry.passkey === null ? entry.code.nextLookAt(pollIntervalMs) : Number.POSITIVE_INFINITY;
+    for (const record of entry.records.values()) wakeAt = Math.min(wakeAt, record.deadlineAt, record.pairing?.expiresAt ?? Number.POSITIVE_INFINITY);
     entry.timer = clock.setTimeout(() => void wake(entry), Math.max(0, wakeAt - clock.now()));
   }
 
@@ -153,9 +174,10 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       return;
     }
     const now = clock.now();
-    const overdue = [...entry.records.values()].filter((r) => now >= r.deadlineAt);
-    for (const record of overdue) void runner.dispatch(record, { type: 'end', view: { kind: 'expired', sessionId: entry.id, reason: 'timed_out' } });
-    if (entry.records.size > 0 && (forced !== undefined || now >= entry.code.nextLookAt(pollIntervalMs))) {
+    const overdue = [...entry.records.values()].filter((r) => now >= r.deadlineAt || now >= (r.pairing?.expiresAt ?? Number.POSITIVE_INFINITY));
+    for (const record of overdue) void runner.dispatch(record, { type: 'end', view: expiredFor(record, 'timed_out') });
+    const due = entry.passkey === null && now >= entry.code.nextLookAt(pollIntervalMs);
+    if (entry.records.size > 0 && (forced !== undefined || due)) {
       entry.looking = true;
       try {
         await look(entry, forced ?? 'rotation', forced !== undefined);
@@ -181,6 +203,8 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       return lookFailed(entry, error, at);
     }
     entry.code.see(fetched.qr, fetched.at, fetched.seenAt);
+    // A code to scan, asked for after the passkey step began: the session went back to linking by QR.
+    if (entry.passkey !== null && fetched.at > entry.passkey.since) entry.passkey = null;
     await broadcast(entry);
   }
 
@@ -216,28 +240,98 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
     return showOf(sessionId, qr.fingerprint, png, expiry);
   }
 
-  /** Hands the session's current code to every message that does not show it yet. */
-  async function broadcast(entry: SessionEntry): Promise<void> {
+  /** What the session's passkey step shows, or null outside one (or while its code is not known yet). */
+  function passkeyShow(entry: SessionEntry): CodeShow | null {
+    const step = entry.passkey;
+    if (step === null) return null;
+    const base = { sessionId: entry.id, png: NO_PNG, expiresAt: null, estimated: false };
+    if (step.kind === 'required') return { ...base, fingerprint: 'passkey:required', face: { kind: 'passkey_required' } };
+    if (step.code === null) return null;
+    return { ...base, fingerprint: secretFingerprint('passkey', step.code), face: { kind: 'passkey_confirm', code: step.code } };
+  }
+
+  /** The QR as messages show it, rendered once per code; null when there is none or it cannot be drawn. */
+  async function qrShow(entry: SessionEntry): Promise<CodeShow | null> {
     const current = entry.code.current();
-    if (current === null) return;
-    const behind = [...entry.records.values()].filter((r) => r.state.kind === 'showing' && r.state.shown !== current.fingerprint);
-    if (behind.length === 0) return;
-    let code: CodeShow;
+    if (current === null) return null;
     try {
       const png = await pngFor(current.fingerprint, current.payload);
-      const expiry = entry.code.expiryOf(current.fingerprint);
-      code = showOf(entry.id, current.fingerprint, png, expiry);
+      return showOf(entry.id, current.fingerprint, png, entry.code.expiryOf(current.fingerprint));
     } catch (error) {
       logger.warn({ sessionId: entry.id, err: describeError(error) }, 'new QR code could not be rendered; messages keep the last one');
-      return;
+      return null;
     }
-    await Promise.all(behind.map((record) => runner.dispatch(record, { type: 'code', code })));
+  }
+
+  /**
+   * Hands every message that does not show it yet what it should show: the passkey step when the session is in
+   * one, else its own pairing code when it has one, else the session's current QR. Decided again at the moment of
+   * dispatch, since a pairing code may come or go while the QR renders.
+   */
+  async function broadcast(entry: SessionEntry, only?: LiveRecord): Promise<void> {
+    const targets = only === undefined ? [...entry.records.values()] : [only];
+    const wantsQr = (record: LiveRecord) => entry.passkey === null && record.pairing === undefined;
+    const qr = targets.some((record) => record.state.kind === 'showing' && wantsQr(record)) ? await qrShow(entry) : null;
+    const work: Promise<void>[] = [];
+    for (const record of targets) {
+      if (record.state.kind !== 'showing') continue;
+      // After a restart a pairing message has no code in memory: it keeps what Telegram shows until it lapses.
+      const show = entry.passkey !== null ? passkeyShow(entry) : record.pairing !== undefined ? (record.pairing.show ?? null) : qr;
+      if (show === null || record.state.shown === show.fingerprint) continue;
+      work.push(runner.dispatch(record, { type: 'code', code: show }));
+    }
+    await Promise.all(work);
+  }
+
+  /** An expired view for the message, saying whether it showed a pairing code. */
+  function expiredFor(record: LiveRecord, reason: Extract<FinalView, { kind: 'expired' }>['reason']): FinalView {
+    return { kind: 'expired', sessionId: record.sessionId, reason, ...(record.pairing ? { pairing: true } : {}) };
   }
 
   function endAll(entry: SessionEntry, view: FinalView, at: number): void {
     for (const [key, record] of entry.records) {
-      if ((entry.since.get(key) ?? 0) <= at) void runner.dispatch(record, { type: 'end', view });
+      if ((entry.since.get(key) ?? 0) > at) continue;
+      void runner.dispatch(record, { type: 'end', view: view.kind === 'expired' ? expiredFor(record, view.reason) : view });
     }
+  }
+
+  /** The session is in a passkey step: every message shows it (fetching the confirmation code when needed). */
+  function enterPasskey(entry: SessionEntry, kind: PasskeyStep['kind'], at: number, code?: string): void {
+    const step = entry.passkey;
+    if (kind === 'required') {
+      if (step?.kind !== 'required') entry.passkey = { kind: 'required', since: at };
+    } else if (step?.kind !== 'confirm') {
+      entry.passkey = { kind: 'confirm', since: at, code: code ?? null, fetching: false };
+    } else if (code !== undefined) {
+      step.code = code;
+    }
+    if (entry.timer !== null) clock.clearTimeout(entry.timer);
+    entry.timer = null;
+    const current = entry.passkey;
+    if (current?.kind === 'confirm' && current.code === null && !current.fetching) void fetchPasskeyCode(entry, current);
+    void broadcast(entry);
+    reschedule(entry);
+  }
+
+  async function fetchPasskeyCode(entry: SessionEntry, step: Extract<PasskeyStep, { kind: 'confirm' }>): Promise<void> {
+    step.fetching = true;
+    try {
+      const code = await deps.wasend.getPasskeyConfirmation(entry.id, { lane: 'rotation' });
+      if (entry.passkey === step && step.code === null) step.code = code;
+    } catch (error) {
+      // The next status tick asks again while the session stays in this step.
+      if (!(error instanceof BudgetSkippedError)) logger.warn({ sessionId: entry.id, err: describeError(error) }, 'could not read the passkey confirmation code');
+    } finally {
+      step.fetching = false;
+    }
+    if (entry.passkey === step && !halted) await broadcast(entry);
+  }
+
+  /** The session left its passkey step for a linking state: look for its QR now (messages follow). */
+  function leavePasskey(entry: SessionEntry): void {
+    if (entry.passkey === null) return;
+    entry.passkey = null;
+    void wake(entry, 'rotation');
   }
 
   function onStatus(sessionId: string, status: FeedStatus, at: number): void {
@@ -247,6 +341,10 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
     const { state } = status;
     const previous = entry.lastState;
     entry.lastState = state;
+    if (state === 'passkey_required' || state === 'passkey_confirmation') {
+      return enterPasskey(entry, state === 'passkey_required' ? 'required' : 'confirm', at);
+    }
+    if (state === 'starting' || state === 'awaiting_scan') leavePasskey(entry);
     switch (state) {
       case 'connected':
         return endAll(entry, { kind: 'connected', sessionId }, at);
@@ -288,9 +386,8 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
         if (entry.timer !== null) clock.clearTimeout(entry.timer);
         void wake(entry, poked.lane);
       } else if (!entry.looking) {
-        // A message that shows an older code than the session's gets the current one at once.
-        const current = entry.code.current();
-        if (current !== null && record.state.kind === 'showing' && record.state.shown !== current.fingerprint) void broadcast(entry);
+        // A message that shows an older code than the session's (or a QR while it is in a passkey step) is put right.
+        void broadcast(entry, record);
         reschedule(entry);
       }
       if (first) deps.onSessionsChanged();
@@ -321,6 +418,18 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       await wake(entry, lane);
     },
     onStatus,
+    notePasskeyCode(sessionId, code) {
+      const entry = entries.get(sessionId);
+      if (entry === undefined || halted) return;
+      entry.lastState = 'passkey_confirmation';
+      enterPasskey(entry, 'confirm', clock.now(), code);
+    },
+    async showNow(record) {
+      const entry = entries.get(record.sessionId);
+      if (entry === undefined || halted) return;
+      reschedule(entry);
+      await broadcast(entry, record);
+    },
     isLive: (sessionId) => (entries.get(sessionId)?.records.size ?? 0) > 0,
     liveSessions: () => [...entries.values()].filter((e) => e.records.size > 0).map((e) => e.id).sort(),
     halt() {

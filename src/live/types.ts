@@ -7,6 +7,19 @@ import type { CodeLifetimes } from './schedule.js';
 /** Why a live QR message stopped showing a code. */
 export type ExpiredReason = LiveExpiredReason;
 
+/**
+ * What a live message puts in front of the person while the session is linking instead of the QR: a
+ * pairing code to type on the phone, or one of WhatsApp's passkey steps. `code` and `phone` are secrets and
+ * personal data: they go into the message and nowhere else (never a log).
+ */
+export type CodeFace =
+  /** `code` as Wasend sent it (`ABCD-EFGH`); `phone` already masked for display. */
+  | { readonly kind: 'pairing'; readonly code: string; readonly phone: string }
+  /** WhatsApp wants a passkey signed in a browser: a step the bot cannot take. */
+  | { readonly kind: 'passkey_required' }
+  /** WhatsApp shows `code` on the phone; the person says whether it matches. */
+  | { readonly kind: 'passkey_confirm'; readonly code: string };
+
 /** What one live QR message shows; the messenger turns it into a Telegram photo, caption and buttons. */
 export type QrView =
   | {
@@ -24,10 +37,13 @@ export type QrView =
       readonly estimated?: boolean;
       /** 1 for the first code this message showed, +1 per rotation. */
       readonly codeNumber: number;
+      /** Absent: the QR in `png`. */
+      readonly face?: CodeFace;
     }
   | { readonly kind: 'waiting'; readonly sessionId: string }
   | { readonly kind: 'connected'; readonly sessionId: string }
-  | { readonly kind: 'expired'; readonly sessionId: string; readonly reason: ExpiredReason }
+  /** `pairing`: the message showed a pairing code (its buttons offer a new code or the QR). */
+  | { readonly kind: 'expired'; readonly sessionId: string; readonly reason: ExpiredReason; readonly pairing?: boolean }
   | { readonly kind: 'cancelled'; readonly sessionId: string }
   | { readonly kind: 'retired'; readonly sessionId: string };
 
@@ -65,6 +81,10 @@ export type OpenOutcome =
   | { readonly kind: 'refused' }
   /** The person already has `limit` live QR messages (see {@link LiveQrDeps.maxLivePerUser}). */
   | { readonly kind: 'too_many'; readonly limit: number }
+  /** A pairing code was asked for this session less than the cooldown ago; the next may be asked at `retryAt`. */
+  | { readonly kind: 'pairing_wait'; readonly retryAt: number }
+  /** This Wasend server does not offer pairing codes (the QR stays). */
+  | { readonly kind: 'pairing_not_offered' }
   /** Wasend failed (`rate_limited`, `down`, `auth`, `invalid_response`), or Telegram refused the photo (`telegram`). */
   | { readonly kind: 'unavailable'; readonly reason: 'rate_limited' | 'down' | 'auth' | 'invalid_response' | 'telegram' };
 
@@ -119,8 +139,17 @@ export interface LiveQrDeps {
    * 60 s / 20 s; only a test against a sped-up simulator sets it.
    */
   readonly codeLifetimes?: CodeLifetimes;
+  /** Least time between two pairing-code requests for one session, in ms (WhatsApp locks numbers out). Default 60000. */
+  readonly pairingCooldownMs?: number;
+  /** How long a pairing code is shown before the message says it lapsed, in ms. Default 160000 (WhatsApp's). */
+  readonly pairingLifetimeMs?: number;
   /** Time source and timers. Default: the system clock. */
   readonly clock?: Clock;
+}
+
+/** Link by phone number instead of the QR: the number as digits (8-15, country code first). */
+export interface PairingRequest {
+  readonly phone: string;
 }
 
 export interface OpenRequest {
@@ -128,6 +157,8 @@ export interface OpenRequest {
   readonly userId: number;
   readonly sessionId: string;
   readonly afterMessageId?: number;
+  /** Show a pairing code for this phone number instead of the QR. */
+  readonly pairing?: PairingRequest;
 }
 
 export interface LiveQr {
@@ -137,8 +168,12 @@ export interface LiveQr {
    * lost be sent again and the copy Telegram did deliver be found and retired.
    */
   open(request: OpenRequest): Promise<OpenOutcome>;
-  /** "New QR" on a finished message: restarts the session's code series and shows the fresh code in the same message. */
-  renew(chatId: number, messageId: number, userId: number): Promise<OpenOutcome>;
+  /**
+   * "New QR" on a finished message: restarts the session's code series and shows the fresh code in the same message.
+   * With `pairing`: shows a pairing code for that number in the same message (live or finished). Without it, a live
+   * message that shows a pairing code goes back to the QR.
+   */
+  renew(chatId: number, messageId: number, userId: number, pairing?: PairingRequest): Promise<OpenOutcome>;
   /**
    * Looks at the message's session now (the Refresh button); resolves when that look is done. On a message
    * whose final view is still pending, puts that view again instead.
@@ -162,9 +197,9 @@ export interface LiveQr {
   /**
    * A webhook said the session changed: the status feed ticks now and, unless the event says the session
    * linked or stopped, the session's code is looked at now. Bursts are coalesced; sessions without a live
-   * message are ignored.
+   * message are ignored. `passkeyCode`: the confirmation code a `PASSKEY_CONFIRMATION_REQUIRED` event carried.
    */
-  poke(sessionId: string, state?: SessionState): void;
+  poke(sessionId: string, state?: SessionState, passkeyCode?: string): void;
   /**
    * A verified Wasend webhook event for the session arrived: its webhooks flow, so polling for a link may
    * slow down for a while (see {@link LiveQrDeps.webhookPollFactor}). Call it for every event, before `poke`.

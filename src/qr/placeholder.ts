@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 
 /** Which state a placeholder image stands for (shown in the live message instead of a code). */
-export type PlaceholderKind = 'connected' | 'expired' | 'cancelled' | 'waiting';
+export type PlaceholderKind = 'connected' | 'expired' | 'cancelled' | 'waiting' | 'passkey';
 
 /** Width and height of every placeholder, in pixels. */
 export const PLACEHOLDER_SIZE_PX = 512;
@@ -19,6 +19,10 @@ const SHAPES: Readonly<Record<PlaceholderKind, string>> = {
   cancelled:
     '<circle cx="256" cy="256" r="170" fill="none" stroke="#c8453b" stroke-width="32"/>' +
     '<line x1="136" y1="376" x2="376" y2="136" stroke="#c8453b" stroke-width="32" stroke-linecap="round"/>',
+  passkey:
+    '<circle cx="190" cy="256" r="80" fill="none" stroke="#b7862a" stroke-width="32"/>' +
+    '<line x1="268" y1="256" x2="420" y2="256" stroke="#b7862a" stroke-width="32" stroke-linecap="round"/>' +
+    '<line x1="380" y1="256" x2="380" y2="318" stroke="#b7862a" stroke-width="28" stroke-linecap="round"/>',
   waiting:
     '<circle cx="156" cy="256" r="36" fill="#4a7fc1"/>' +
     '<circle cx="256" cy="256" r="36" fill="#4a7fc1" fill-opacity="0.7"/>' +

@@ -131,6 +131,15 @@ export const MIGRATIONS: readonly Migration[] = [
         );
       `),
   },
+  {
+    version: 6,
+    name: 'live messages showing a pairing code',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE live_messages ADD COLUMN pairing_phone TEXT;
+        ALTER TABLE live_messages ADD COLUMN pairing_expires_at INTEGER;
+      `),
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -302,6 +302,8 @@ interface LiveMessageRow {
   updated_at: number;
   expired_reason: LiveExpiredReason | null;
   final_edit_since: number | null;
+  pairing_phone: string | null;
+  pairing_expires_at: number | null;
 }
 
 const toLiveMessage = (row: LiveMessageRow): LiveMessage => ({
@@ -317,16 +319,17 @@ const toLiveMessage = (row: LiveMessageRow): LiveMessage => ({
   updatedAt: row.updated_at,
   ...(row.expired_reason !== null ? { expiredReason: row.expired_reason } : {}),
   ...(row.final_edit_since !== null ? { finalEditSince: row.final_edit_since } : {}),
+  ...(row.pairing_phone !== null && row.pairing_expires_at !== null ? { pairing: { phone: row.pairing_phone, expiresAt: row.pairing_expires_at } } : {}),
 });
 
 function createLiveMessageStore(db: SqliteDatabase, now: () => number): LiveMessageStore {
   const upsert = db.prepare<[LiveMessageRow]>(`
     INSERT OR REPLACE INTO live_messages
       (chat_id, message_id, user_id, session_id, state, fingerprint, expires_at, deadline_at, created_at, updated_at,
-       expired_reason, final_edit_since)
+       expired_reason, final_edit_since, pairing_phone, pairing_expires_at)
     VALUES
       (@chat_id, @message_id, @user_id, @session_id, @state, @fingerprint, @expires_at, @deadline_at, @created_at, @updated_at,
-       @expired_reason, @final_edit_since)
+       @expired_reason, @final_edit_since, @pairing_phone, @pairing_expires_at)
   `);
   const get = db.prepare<[number, number], LiveMessageRow>(
     'SELECT * FROM live_messages WHERE chat_id = ? AND message_id = ?',
@@ -356,6 +359,8 @@ function createLiveMessageStore(db: SqliteDatabase, now: () => number): LiveMess
     updated_at: message.updatedAt,
     expired_reason: message.expiredReason ?? null,
     final_edit_since: message.finalEditSince ?? null,
+    pairing_phone: message.pairing?.phone ?? null,
+    pairing_expires_at: message.pairing?.expiresAt ?? null,
   });
   const update = db.transaction(
     (chatId: number, messageId: number, patch: Partial<LiveMessage>, at: number): LiveMessage | undefined => {
@@ -371,6 +376,7 @@ function createLiveMessageStore(db: SqliteDatabase, now: () => number): LiveMess
         userId: patch.userId ?? current.userId,
         expiredReason: patch.expiredReason !== undefined ? patch.expiredReason : current.expiredReason,
         finalEditSince: patch.finalEditSince !== undefined ? patch.finalEditSince : current.finalEditSince,
+        pairing: patch.pairing !== undefined ? patch.pairing : current.pairing,
         updatedAt: at,
       };
       upsert.run(toRow(next));

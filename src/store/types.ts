@@ -77,6 +77,16 @@ export interface LiveMessage {
    * and the edit is retried, across restarts too. Absent or null when the message shows its state.
    */
   readonly finalEditSince?: number | null;
+  /**
+   * Set while the message shows (or last showed) a pairing code instead of the QR: the phone number it was
+   * asked for (digits, for "New code") and when the code lapses. The code itself is never stored.
+   */
+  readonly pairing?: LivePairing | null;
+}
+
+export interface LivePairing {
+  readonly phone: string;
+  readonly expiresAt: number;
 }
 
 export interface LiveMessageStore {
@@ -87,7 +97,7 @@ export interface LiveMessageStore {
   update(
     chatId: number,
     messageId: number,
-    patch: Partial<Pick<LiveMessage, 'state' | 'fingerprint' | 'expiresAt' | 'deadlineAt' | 'userId' | 'expiredReason' | 'finalEditSince'>>,
+    patch: Partial<Pick<LiveMessage, 'state' | 'fingerprint' | 'expiresAt' | 'deadlineAt' | 'userId' | 'expiredReason' | 'finalEditSince' | 'pairing'>>,
     now?: number,
   ): LiveMessage | undefined;
   /** Every message in state `showing`. */

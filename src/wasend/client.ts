@@ -6,6 +6,7 @@ import {
   WasendInvalidResponseError,
   WasendNetworkError,
   WasendNotFoundError,
+  WasendNotOfferedError,
   WasendNotReadyError,
   WasendRateLimitError,
   WasendServerError,
@@ -17,6 +18,7 @@ import { parseQrResponse } from './qr-response.js';
 import { assertValidSessionId } from './session-id.js';
 import { toSessionStatus } from './status.js';
 import type {
+  AccountInfo,
   NormalizedQr,
   RequestBudget,
   RequestOptions,
@@ -53,7 +55,16 @@ export interface WasendClientOptions {
   readonly onContact?: (event: { ok: boolean; at: number }) => void;
 }
 
-type Method = 'GET' | 'POST';
+type Method = 'GET' | 'POST' | 'DELETE';
+
+/** What one call sends besides its method and path. */
+interface Outgoing {
+  readonly accept: string;
+  /** A JSON body (POST). */
+  readonly body?: unknown;
+  /** Read the answer's body (GETs always do; a POST whose answer matters says so). */
+  readonly read?: boolean;
+}
 
 interface Exchange {
   readonly status: number;
@@ -93,7 +104,8 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
 
   const scrub = (text: string) => text.split(apiKey).join('***');
 
-  async function send(method: Method, path: string, options: RequestOptions, accept: string): Promise<Exchange> {
+  async function send(method: Method, path: string, options: RequestOptions, outgoing: Outgoing | string): Promise<Exchange> {
+    const out: Outgoing = typeof outgoing === 'string' ? { accept: outgoing } : outgoing;
     const { signal } = options;
     const lane: RequestLane = options.lane ?? 'health';
     const retries = method === 'GET' ? maxRetries : 0;
@@ -101,7 +113,7 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
       signal?.throwIfAborted();
       await budget?.acquire(lane, signal, options.fairKey);
       try {
-        return await attemptOnce(method, path, accept, signal);
+        return await attemptOnce(method, path, out, signal);
       } catch (error) {
         if (attempt >= retries || !isRetryable(error)) throw error;
         const delayMs = retryDelayMs(error, attempt);
@@ -114,7 +126,7 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
     }
   }
 
-  async function attemptOnce(method: Method, path: string, accept: string, signal?: AbortSignal): Promise<Exchange> {
+  async function attemptOnce(method: Method, path: string, out: Outgoing, signal?: AbortSignal): Promise<Exchange> {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -124,13 +136,17 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
     const forwardAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener('abort', forwardAbort, { once: true });
     try {
+      const headers: Record<string, string> = { authorization: `Bearer ${apiKey}`, accept: out.accept };
+      if (out.body !== undefined) headers['content-type'] = 'application/json';
       const response = await fetchImpl(baseUrl + path, {
         method,
-        headers: { authorization: `Bearer ${apiKey}`, accept },
+        headers,
+        ...(out.body !== undefined ? { body: JSON.stringify(out.body) } : {}),
         signal: controller.signal,
       });
       if (response.ok) {
-        const body = method === 'POST' ? await discardBody(response) : await readBody(response, method, path);
+        const read = out.read ?? method === 'GET';
+        const body = read ? await readBody(response, method, path) : await discardBody(response);
         onContact?.({ ok: true, at: Date.now() });
         return { status: response.status, headers: response.headers, body };
       }
@@ -206,13 +222,13 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
     return Math.random() * Math.min(maxRetryDelayMs, retryBaseDelayMs * 2 ** attempt);
   }
 
-  async function getJson(path: string, options: RequestOptions): Promise<{ json: unknown; status: number }> {
-    const exchange = await send('GET', path, options, 'application/json');
+  async function getJson(path: string, options: RequestOptions, method: Method = 'GET', body?: unknown): Promise<{ json: unknown; status: number }> {
+    const exchange = await send(method, path, options, { accept: 'application/json', read: true, ...(body !== undefined ? { body } : {}) });
     try {
       return { json: JSON.parse(exchange.body.toString('utf8')), status: exchange.status };
     } catch {
       throw new WasendInvalidResponseError({
-        method: 'GET',
+        method,
         path,
         status: exchange.status,
         reason: 'not_json',
@@ -252,6 +268,15 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
       logger?.warn({ status: status.raw }, 'Unknown Wasend session status; treating it as unknown');
     }
     return status;
+  }
+
+  function sessionInfoOf(item: SessionItem & { id: string }): SessionInfo {
+    const info: SessionInfo = { id: item.id, status: noteStatus(toSessionStatus(item.status)) };
+    return {
+      ...info,
+      ...(item.name !== undefined && item.name !== item.id ? { name: item.name } : {}),
+      ...(item.phone !== undefined ? { phone: item.phone } : {}),
+    };
   }
 
   async function postAction(sessionId: string, action: 'start' | 'stop' | 'restart', options: RequestOptions) {
@@ -305,7 +330,7 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
           detail: 'session has no "status", "session.status" or "downstream.status"',
         });
       }
-      return withName({ id: sessionId, status: noteStatus(toSessionStatus(item.status)) }, item.name, sessionId);
+      return sessionInfoOf({ ...item, id: sessionId });
     },
 
     async listSessions(options = {}) {
@@ -328,10 +353,57 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
           skipped++;
           continue;
         }
-        sessions.push(withName({ id: item.id, status: noteStatus(toSessionStatus(item.status)) }, item.name, item.id));
+        sessions.push(sessionInfoOf({ ...item, id: item.id }));
       }
       if (skipped > 0) logger?.warn({ skipped }, 'Wasend listed sessions without an id; ignored them');
       return sessions;
+    },
+
+    async createSession(input, options = {}) {
+      const { json, status } = await getJson('/sessions', options, 'POST', { sessionName: input.name, phoneNumber: input.phone });
+      const item = readSessionItem(json);
+      if (!item?.id) {
+        throw new WasendInvalidResponseError({ method: 'POST', path: '/sessions', status, reason: 'schema', detail: 'the new session has no "uniqueSessionId" or "id"' });
+      }
+      return sessionInfoOf({ ...item, id: item.id });
+    },
+
+    async deleteSession(sessionId, options = {}) {
+      assertValidSessionId(sessionId);
+      await send('DELETE', sessionPath(sessionId), options, 'application/json');
+    },
+
+    async requestPairingCode(sessionId, phoneDigits, options = {}) {
+      assertValidSessionId(sessionId);
+      if (!/^\d{8,15}$/.test(phoneDigits)) throw new TypeError('requestPairingCode: phoneDigits must be 8 to 15 digits');
+      const path = `${sessionPath(sessionId)}/auth/request-code`;
+      let answer: { json: unknown; status: number };
+      try {
+        answer = await getJson(path, options, 'POST', { phoneNumber: phoneDigits });
+      } catch (error) {
+        throw notOffered(error) ?? error;
+      }
+      return readCode(answer, 'POST', path, /^[A-Z0-9]{4}-?[A-Z0-9]{4}$/i);
+    },
+
+    async getPasskeyConfirmation(sessionId, options = {}) {
+      assertValidSessionId(sessionId);
+      const path = `${sessionPath(sessionId)}/auth/passkey/confirmation`;
+      return readCode(await getJson(path, options), 'GET', path, /^[A-Z0-9 -]{2,16}$/i);
+    },
+
+    async confirmPasskey(sessionId, options = {}) {
+      assertValidSessionId(sessionId);
+      await send('POST', `${sessionPath(sessionId)}/auth/passkey/confirm`, options, 'application/json');
+    },
+
+    async getAccount(options = {}) {
+      const { json, status } = await getJson('/account', options);
+      if (!isRecord(json)) throw new WasendInvalidResponseError({ method: 'GET', path: '/account', status, reason: 'schema', detail: 'expected an object' });
+      const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+      const source = isRecord(json.data) ? json.data : json;
+      const [id, name, plan] = [text(source.id), text(source.name), text(source.plan)];
+      return { ...(id !== undefined ? { id } : {}), ...(name !== undefined ? { name } : {}), ...(plan !== undefined ? { plan } : {}) };
     },
 
     startSession: (sessionId, options = {}) => postAction(sessionId, 'start', options),
@@ -378,7 +450,14 @@ function provesPathExists(error: unknown): boolean {
  * Finds id, name and status of one session, whichever of the documented shapes it is in: fields on the
  * item itself (SDK README), under `session` (docs) or under `downstream` (SDK type).
  */
-function readSessionItem(value: unknown): { id?: string; name?: string; status?: string } | undefined {
+interface SessionItem {
+  readonly id?: string;
+  readonly name?: string;
+  readonly phone?: string;
+  readonly status?: string;
+}
+
+function readSessionItem(value: unknown): SessionItem | undefined {
   if (!isRecord(value)) return undefined;
   const sources = [value, value.session, value.downstream].filter(isRecord);
   const first = (keys: readonly string[]) => {
@@ -393,12 +472,29 @@ function readSessionItem(value: unknown): { id?: string; name?: string; status?:
   return {
     id: first(['uniqueSessionId', 'id', 'sessionId', 'name']),
     name: first(['sessionName', 'name']),
+    phone: first(['phoneNumber']),
     status: first(['status']),
   };
 }
 
-function withName(info: { id: string; status: SessionStatus }, name: string | undefined, id: string): SessionInfo {
-  return name !== undefined && name !== id ? { ...info, name } : info;
+/**
+ * The server has no such endpoint: a router 404 (not a JSON "session not found"), 405 or 501. Returns the error
+ * to throw instead, or undefined when `error` means something else.
+ */
+function notOffered(error: unknown): WasendNotOfferedError | undefined {
+  const routeMissing = isRouteMissing(error);
+  if (!routeMissing && !(error instanceof WasendApiError && (error.status === 405 || error.status === 501))) return undefined;
+  const { method, path, status } = error as WasendApiError;
+  return new WasendNotOfferedError({ method, path, status });
+}
+
+/** The `code` of `{ code }` (or `{ data: { code } }`) when it matches `shape`; its text never goes into an error. */
+function readCode(answer: { json: unknown; status: number }, method: Method, path: string, shape: RegExp): string {
+  const { json, status } = answer;
+  const source = isRecord(json) && isRecord(json.data) ? json.data : json;
+  const code = isRecord(source) ? source.code : undefined;
+  if (typeof code === 'string' && shape.test(code.trim())) return code.trim().toUpperCase();
+  throw new WasendInvalidResponseError({ method, path, status, reason: 'schema', detail: 'expected { "code": "..." } in a known form' });
 }
 
 /** First message string of an error body (`message` string or array, `error` string, `error.message`), else its text. */

@@ -159,6 +159,24 @@ export class WasendInvalidResponseError extends WasendError {
   }
 }
 
+/**
+ * The server has no such endpoint (a router 404, 405 or 501): a feature WAHA has and this Wasend server does
+ * not offer, such as pairing codes. Not a missing session.
+ */
+export class WasendNotOfferedError extends WasendError {
+  override readonly name: string = 'WasendNotOfferedError';
+  override readonly method: string;
+  override readonly path: string;
+  readonly status: number;
+
+  constructor(init: { method: string; path: string; status: number }) {
+    super(`Wasend ${init.method} ${init.path}: not offered by this server (${init.status})`, init);
+    this.method = init.method;
+    this.path = init.path;
+    this.status = init.status;
+  }
+}
+
 /** A session id that cannot be sent as one path segment; thrown before any request is made. */
 export class InvalidSessionIdError extends WasendError {
   override readonly name: string = 'InvalidSessionIdError';

@@ -10,9 +10,19 @@
  * - `connected`: WORKING, CONNECTED
  * - `stopped`: STOPPED, CREATED
  * - `failed`: FAILED, ERROR (needs a restart)
- * - `unknown`: anything else (PASSKEY_* included); `raw` keeps the server's value for display
+ * - `passkey_required`: PASSKEY_REQUIRED (WAHA 2026.7.1: WhatsApp wants a passkey signed in a browser)
+ * - `passkey_confirmation`: PASSKEY_CONFIRMATION_REQUIRED (a code to compare, then confirm)
+ * - `unknown`: anything else; `raw` keeps the server's value for display
  */
-export type SessionState = 'starting' | 'awaiting_scan' | 'connected' | 'stopped' | 'failed' | 'unknown';
+export type SessionState =
+  | 'starting'
+  | 'awaiting_scan'
+  | 'connected'
+  | 'stopped'
+  | 'failed'
+  | 'passkey_required'
+  | 'passkey_confirmation'
+  | 'unknown';
 
 export interface SessionStatus {
   readonly state: SessionState;
@@ -23,9 +33,26 @@ export interface SessionStatus {
 export interface SessionInfo {
   /** The session id used in paths (`uniqueSessionId`). */
   readonly id: string;
-  /** A display name when the server gave one. */
+  /** A display name when the server gave one (`sessionName`). */
   readonly name?: string;
+  /** The phone number Wasend holds for the session (`phoneNumber`), as it sent it. Personal data: show it masked. */
+  readonly phone?: string;
   readonly status: SessionStatus;
+}
+
+/** What `POST /sessions` needs. */
+export interface NewSession {
+  /** `sessionName`. */
+  readonly name: string;
+  /** `phoneNumber`, digits only. */
+  readonly phone: string;
+}
+
+/** `GET /account` (SDK `retrieveAccount`): every field is optional here, since servers differ. */
+export interface AccountInfo {
+  readonly id?: string;
+  readonly name?: string;
+  readonly plan?: string;
 }
 
 /** The QR payload: image bytes (PNG, JPEG, ... as received) or a raw pairing string (`2@...`). */
@@ -75,4 +102,19 @@ export interface WasendApi {
   startSession(sessionId: string, options?: RequestOptions): Promise<void>;
   stopSession(sessionId: string, options?: RequestOptions): Promise<void>;
   restartSession(sessionId: string, options?: RequestOptions): Promise<void>;
+  /** `POST /sessions`; resolves with the new session (its id is what the other calls take). */
+  createSession(input: NewSession, options?: RequestOptions): Promise<SessionInfo>;
+  /** `DELETE /sessions/{id}`. */
+  deleteSession(sessionId: string, options?: RequestOptions): Promise<void>;
+  /**
+   * `POST /sessions/{id}/auth/request-code` with the phone number (digits only); resolves with the code to type
+   * on the phone. Throws {@link WasendNotOfferedError} (from `errors.ts`) when the server has no such endpoint.
+   */
+  requestPairingCode(sessionId: string, phoneDigits: string, options?: RequestOptions): Promise<string>;
+  /** `GET /sessions/{id}/auth/passkey/confirmation`: the code WhatsApp shows on the phone. */
+  getPasskeyConfirmation(sessionId: string, options?: RequestOptions): Promise<string>;
+  /** `POST /sessions/{id}/auth/passkey/confirm`: the person saw the same code on the phone. */
+  confirmPasskey(sessionId: string, options?: RequestOptions): Promise<void>;
+  /** `GET /account`. */
+  getAccount(options?: RequestOptions): Promise<AccountInfo>;
 }

@@ -25,7 +25,7 @@ describe('/qr for an admin', () => {
     const first = await untilShowsCurrentCode(h, reply, 'demo');
     expect(reply.caption).toContain('demo');
     expect(reply.caption).toContain('Linked devices');
-    expect(buttonData(reply)).toEqual(['qr:refresh', 'qr:cancel']);
+    expect(buttonData(reply)).toEqual(['qr:refresh', 'qr:cancel', 'qr:phone']);
 
     h.rotate('demo');
     const second = await untilShowsCurrentCode(h, reply, 'demo');

@@ -31,6 +31,14 @@ export class StatusWasend implements WasendApi {
     return this.calls.filter((c) => c.method === method && (sessionId === undefined || c.sessionId === sessionId)).length;
   }
 
+  // Calls the code under test here never makes: each throws, so a test that reaches one fails loudly.
+  createSession = unsupported('createSession');
+  deleteSession = unsupported('deleteSession');
+  requestPairingCode = unsupported('requestPairingCode');
+  getPasskeyConfirmation = unsupported('getPasskeyConfirmation');
+  confirmPasskey = unsupported('confirmPasskey');
+  getAccount = unsupported('getAccount');
+
   async listSessions(options?: RequestOptions): Promise<SessionInfo[]> {
     this.record({ method: 'listSessions', ...(options?.lane ? { priority: options.lane } : {}) });
     if (this.listStatus !== undefined) throw createWasendApiError({ status: this.listStatus, method: 'GET', path: '/sessions' });
@@ -90,4 +98,8 @@ export function createMemoryNotifier(): HealthNotifier & { sent: SentAlert[]; fa
     alertDown: (watch, info) => push('down', watch, info),
     alertUp: (watch, info) => push('up', watch, info),
   };
+}
+
+function unsupported(method: string): () => Promise<never> {
+  return () => Promise.reject(new Error(`${method} is not part of this fake Wasend`));
 }

@@ -167,6 +167,14 @@ export class FakeWasend implements WasendApi {
     return { id: sessionId, status: { state: STATE_OF[s.status], raw: s.status } };
   }
 
+  // Calls the code under test here never makes: each throws, so a test that reaches one fails loudly.
+  createSession = unsupported('createSession');
+  deleteSession = unsupported('deleteSession');
+  requestPairingCode = unsupported('requestPairingCode');
+  getPasskeyConfirmation = unsupported('getPasskeyConfirmation');
+  confirmPasskey = unsupported('confirmPasskey');
+  getAccount = unsupported('getAccount');
+
   async listSessions(options?: RequestOptions): Promise<SessionInfo[]> {
     this.record('listSessions', '*', options);
     return [...this.sessions.keys()].map((id) => {
@@ -450,4 +458,8 @@ export function createLiveHarness(
     return outcome.messageId;
   };
   return { clock, wasend, messenger, store, logger, live, sentId, stop: () => clock.run(live.stop()) };
+}
+
+function unsupported(method: string): () => Promise<never> {
+  return () => Promise.reject(new Error(`${method} is not part of this fake Wasend`));
 }

@@ -55,14 +55,16 @@ describe('listSessions', () => {
     { uniqueSessionId: 'sdk-shape', downstream: { status: 'WORKING' } },
     { id: 'readme-shape', status: 'STOPPED' },
     { name: 'waha-shape', status: 'STARTING' },
-    { sessionId: 'passkey', status: 'PASSKEY_REQUIRED' },
+    { sessionId: 'passkey', status: 'PASSKEY_REQUIRED', phoneNumber: '5511987654321' },
+    { sessionId: 'sleepy', status: 'SLEEPING' },
   ];
   const expected = [
     { id: 'docs-shape', name: 'Docs', status: { state: 'awaiting_scan', raw: 'SCAN_QR_CODE' } },
     { id: 'sdk-shape', status: { state: 'connected', raw: 'WORKING' } },
     { id: 'readme-shape', status: { state: 'stopped', raw: 'STOPPED' } },
     { id: 'waha-shape', status: { state: 'starting', raw: 'STARTING' } },
-    { id: 'passkey', status: { state: 'unknown', raw: 'PASSKEY_REQUIRED' } },
+    { id: 'passkey', phone: '5511987654321', status: { state: 'passkey_required', raw: 'PASSKEY_REQUIRED' } },
+    { id: 'sleepy', status: { state: 'unknown', raw: 'SLEEPING' } },
   ];
 
   it('reads { sessions: [...] } with status on the item, under session and under downstream', async () => {
@@ -84,7 +86,7 @@ describe('listSessions', () => {
     list = [{ id: 'odd', status: 'HIBERNATING' }];
     const sessions = await wasend.listSessions();
     expect(sessions).toEqual([{ id: 'odd', status: { state: 'unknown', raw: 'HIBERNATING' } }]);
-    expect(warnings.map((w) => w.obj)).toEqual([{ status: 'PASSKEY_REQUIRED' }, { status: 'HIBERNATING' }]);
+    expect(warnings.map((w) => w.obj)).toEqual([{ status: 'SLEEPING' }, { status: 'HIBERNATING' }]);
   });
 
   it('drops items without any id (and says so), keeps the rest', async () => {

@@ -13,8 +13,8 @@ describe('toSessionStatus', () => {
     ['ERROR', 'failed'],
     ['working', 'connected'],
     [' Scan_Qr_Code ', 'awaiting_scan'],
-    ['PASSKEY_REQUIRED', 'unknown'],
-    ['PASSKEY_CONFIRMATION_REQUIRED', 'unknown'],
+    ['PASSKEY_REQUIRED', 'passkey_required'],
+    ['PASSKEY_CONFIRMATION_REQUIRED', 'passkey_confirmation'],
     ['SLEEPING', 'unknown'],
     ['', 'unknown'],
   ])('%j -> %s, keeping the raw value', (raw, state) => {

@@ -1,0 +1,86 @@
+/**
+ * Pairing codes (link with a phone number instead of the QR): asking Wasend for one, at most once per session per
+ * cooldown, since WhatsApp locks a number out after repeated requests.
+ */
+import type { LogSink } from '../logger.js';
+import { maskPhone } from '../phone.js';
+import { WasendApiError, WasendNotOfferedError } from '../wasend/errors.js';
+import type { WasendApi } from '../wasend/types.js';
+import { failureOutcome } from './acquire.js';
+import type { Clock } from './clock.js';
+import type { CodeShow } from './message.js';
+import { secretFingerprint } from './session-looks.js';
+import type { OpenOutcome } from './types.js';
+
+/** Default of {@link LiveQrDeps.pairingCooldownMs}. */
+export const DEFAULT_PAIRING_COOLDOWN_MS = 60_000;
+/** Default of {@link LiveQrDeps.pairingLifetimeMs}: WhatsApp's pairing codes live about 160 s. */
+export const DEFAULT_PAIRING_LIFETIME_MS = 160_000;
+/** Sessions whose last request is remembered; older ones are long past any cooldown. */
+const MAX_REMEMBERED = 10_000;
+
+export interface PairingDeps {
+  readonly wasend: Pick<WasendApi, 'requestPairingCode'>;
+  readonly clock: Clock;
+  readonly logger: LogSink;
+  readonly cooldownMs: number;
+  readonly lifetimeMs: number;
+}
+
+export interface Pairing {
+  /** When the next code may be asked for the session (now or earlier: it may be asked at once). */
+  nextAt(sessionId: string): number;
+  /** Asks Wasend for a code for `phone` (digits) and returns it as a message shows it, or what went wrong. */
+  request(sessionId: string, phone: string, userId: number, signal?: AbortSignal): Promise<CodeShow | OpenOutcome>;
+}
+
+export function createPairing(deps: PairingDeps): Pairing {
+  const { wasend, clock, logger } = deps;
+  const lastAsked = new Map<string, number>();
+
+  const nextAt = (sessionId: string) => (lastAsked.get(sessionId) ?? Number.NEGATIVE_INFINITY) + deps.cooldownMs;
+
+  function remember(sessionId: string, at: number): void {
+    lastAsked.delete(sessionId);
+    lastAsked.set(sessionId, at);
+    if (lastAsked.size > MAX_REMEMBERED) {
+      const oldest = lastAsked.keys().next().value;
+      if (oldest !== undefined) lastAsked.delete(oldest);
+    }
+  }
+
+  async function request(sessionId: string, phone: string, userId: number, signal?: AbortSignal): Promise<CodeShow | OpenOutcome> {
+    const now = clock.now();
+    const retryAt = nextAt(sessionId);
+    if (retryAt > now) return { kind: 'pairing_wait', retryAt };
+    // Taken before the call: two presses at once must not both reach WhatsApp.
+    remember(sessionId, now);
+    let code: string;
+    try {
+      code = await wasend.requestPairingCode(sessionId, phone, { lane: 'person', fairKey: String(userId), ...(signal ? { signal } : {}) });
+    } catch (error) {
+      // A request Wasend clearly refused reached no phone: it does not count. One whose fate is unknown does.
+      if (error instanceof WasendNotOfferedError || (error instanceof WasendApiError && error.status < 500 && error.status !== 429)) {
+        if (lastAsked.get(sessionId) === now) lastAsked.delete(sessionId);
+      }
+      if (signal?.aborted) return { kind: 'cancelled' };
+      if (error instanceof WasendNotOfferedError) return { kind: 'pairing_not_offered' };
+      return failureOutcome(error, sessionId, 'requestPairingCode', logger);
+    }
+    return {
+      sessionId,
+      fingerprint: secretFingerprint('pair', code),
+      png: Buffer.alloc(0),
+      expiresAt: clock.now() + deps.lifetimeMs,
+      estimated: false,
+      face: { kind: 'pairing', code, phone: maskPhone(phone) },
+    };
+  }
+
+  return { nextAt, request };
+}
+
+/** True for a {@link CodeShow} (as opposed to an outcome to tell the person). */
+export function isShow(value: CodeShow | OpenOutcome): value is CodeShow {
+  return 'fingerprint' in value;
+}
