@@ -5,7 +5,14 @@
  */
 
 /** WAHA status vocabulary (the simulator's internal truth). */
-export type WahaStatus = 'STOPPED' | 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' | 'FAILED';
+export type WahaStatus =
+  | 'STOPPED'
+  | 'STARTING'
+  | 'SCAN_QR_CODE'
+  | 'WORKING'
+  | 'FAILED'
+  | 'PASSKEY_REQUIRED'
+  | 'PASSKEY_CONFIRMATION_REQUIRED';
 
 /** Wasend SDK README vocabulary. */
 export type WasendStatus = 'STOPPED' | 'STARTING' | 'CONNECTED' | 'ERROR';
@@ -27,7 +34,7 @@ export interface LifecycleTiming {
  * - `pairing`: STARTING until `codesFrom`, then code `firstIndex`, the next ones, then FAILED.
  */
 export type Phase =
-  | { readonly kind: 'idle'; readonly status: 'STOPPED' | 'WORKING' | 'FAILED' }
+  | { readonly kind: 'idle'; readonly status: 'STOPPED' | 'WORKING' | 'FAILED' | 'PASSKEY_REQUIRED' | 'PASSKEY_CONFIRMATION_REQUIRED' }
   | { readonly kind: 'booting'; readonly readyAt: number }
   | { readonly kind: 'pairing'; readonly codesFrom: number; readonly firstIndex: number };
 

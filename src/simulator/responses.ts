@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { RenderedImage } from './codes.js';
 
 /** Every QR response shape listed in shared/wasend-api.md. */
@@ -84,24 +85,60 @@ export function imageQrReply(
   }
 }
 
-/** One item of `GET /sessions`, with the status where `listShape` puts it. */
-export function sessionItem(
-  session: { readonly id: string; readonly name: string; readonly createdAt: number; readonly phoneNumber?: string },
-  status: string,
-  listShape: ListShape,
-): Record<string, unknown> {
-  const base: Record<string, unknown> = {
+/** What the simulator keeps of a session that the list and info answers show. */
+export interface SessionFacts {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly phoneNumber?: string;
+}
+
+/** The SDK's `SessionDetails`: the documented fields (`uniqueSessionId`, `sessionName`, `phoneNumber`, ...). */
+export function sessionDetails(session: SessionFacts): Record<string, unknown> {
+  const at = new Date(session.createdAt).toISOString();
+  return {
+    id: createHash('sha1').update(session.id).digest('hex').slice(0, 24),
     uniqueSessionId: session.id,
-    name: session.name,
-    createdAt: new Date(session.createdAt).toISOString(),
+    userId: 'user_sim',
+    sessionName: session.name,
+    phoneNumber: session.phoneNumber ?? '',
+    enableAccountProtection: false,
+    enableMessageLogging: false,
+    enableWebhook: false,
+    createdAt: at,
+    updatedAt: at,
   };
-  if (session.phoneNumber !== undefined) base.phoneNumber = session.phoneNumber;
+}
+
+/** The SDK's `DownstreamInfo` (WAHA's own view of the session). */
+function downstream(session: SessionFacts, status: string): Record<string, unknown> {
+  return {
+    name: session.id,
+    status,
+    config: { metadata: { userId: 'user_sim', userEmail: 'sim@example.invalid' }, proxy: null, debug: false, noweb: { markOnline: true, store: { enabled: false, fullSync: false } }, webhooks: [] },
+    engine: { grpc: { client: 'READY', stream: 'READY' }, gows: { found: true, connected: status === 'WORKING' } },
+  };
+}
+
+/**
+ * One item of `GET /sessions`, with the status where `listShape` puts it: `session` (docs:
+ * `sessions[].session.status`), `downstream` (the SDK's `SessionListItem`: `{ session, downstream }`), or `flat`
+ * (README: the fields and the status on the item).
+ */
+export function sessionItem(session: SessionFacts, status: string, listShape: ListShape): Record<string, unknown> {
+  const details = sessionDetails(session);
   switch (listShape) {
     case 'session':
-      return { ...base, session: { status } };
+      return { session: { ...details, status } };
     case 'downstream':
-      return { ...base, downstream: { status } };
+      return { session: details, downstream: downstream(session, status) };
     case 'flat':
-      return { ...base, status };
+      return { ...details, status };
   }
+}
+
+/** `GET /sessions/{id}`, `POST /sessions` and the actions: the SDK's `Session` (details, name, status, config, engine). */
+export function sessionBody(session: SessionFacts, status: string): Record<string, unknown> {
+  const { config, engine } = downstream(session, status);
+  return { ...sessionDetails(session), name: session.id, status, config, engine };
 }

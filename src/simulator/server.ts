@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http, { STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -20,6 +20,7 @@ import {
   imageQrReply,
   isRawShape,
   rawQrReply,
+  sessionBody as sessionBodyOf,
   sessionItem,
 } from './responses.js';
 import type { ExpiresAtFormat, ListShape, QrReply, QrShape } from './responses.js';
@@ -70,6 +71,16 @@ export interface SimulatorOptions {
   sessions?: SimSessionSpec[];
   /** Post WAHA `session.status` events on every status transition. */
   webhook?: SimWebhookOptions;
+  /**
+   * Whether `POST /sessions/{id}/auth/request-code` exists (WAHA has it, Wasend's docs do not). Default true;
+   * false answers it with a router 404, as a server without the endpoint does.
+   */
+  pairingCodes?: boolean;
+  /**
+   * WAHA waits this long (real ms) for a STARTING session to show its first code before a QR path answers 422.
+   * Default 1000.
+   */
+  qrWaitMs?: number;
 }
 
 export interface SimSessionState {
@@ -87,6 +98,14 @@ export interface SimSessionState {
   readonly expiresAt: number | null;
   /** Whether a phone is linked: a linked session restarts to WORKING without a QR (stop keeps it, logout clears it). */
   readonly linked: boolean;
+  /** The pairing code asked last in this series (what the phone must type), or null. */
+  readonly pairingCode: string | null;
+  /** The number that code was asked for (digits), or null. */
+  readonly pairingPhone: string | null;
+  /** How many pairing codes were asked for this session. */
+  readonly pairingRequests: number;
+  /** The passkey confirmation code while `PASSKEY_CONFIRMATION_REQUIRED`, else null. */
+  readonly passkeyCode: string | null;
 }
 
 /**
@@ -129,6 +148,15 @@ export interface WasendSimulator {
   logout(id: string): void;
   /** Serve the next code now (STARTING -> code 1, code 6 -> FAILED). Throws when no series is running. */
   rotate(id: string): void;
+  /**
+   * The phone typed a pairing code: links the session when it is the code last asked for (and the session still
+   * links), else nothing. Returns whether it linked.
+   */
+  enterCode(id: string, code: string): boolean;
+  /** WhatsApp asks for a passkey: `required` (PASSKEY_REQUIRED) or `confirmation` (PASSKEY_CONFIRMATION_REQUIRED, with a code). */
+  passkey(id: string, step: 'required' | 'confirmation'): void;
+  /** Turns `POST .../auth/request-code` on or off (off: a router 404). */
+  setPairingCodes(enabled: boolean): void;
   /**
    * Draws ahead of time every code each session can still serve in its series (and in the next one for a
    * stopped or failed session), so that a benchmark's fake costs nothing when the bot asks. Resolves with the
@@ -187,6 +215,10 @@ interface SessionRecord {
   announced: WahaStatus;
   checkedAt: number;
   timer: NodeJS.Timeout | undefined;
+  /** The pairing code asked last, for the series it was asked in. */
+  pairing: { code: string; phone: string; series: number } | null;
+  pairingRequests: number;
+  passkeyCode: string | null;
 }
 
 interface Exchange {
@@ -263,6 +295,8 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
   const requests: SimRequestRecord[] = [];
   const pendingDelays = new Set<NodeJS.Timeout>();
   const webhook: WebhookSender | undefined = options.webhook ? createWebhookSender(options.webhook) : undefined;
+  const qrWaitMs = options.qrWaitMs ?? 1_000;
+  let pairingCodes = options.pairingCodes ?? true;
   let created = 0;
   let closed = false;
 
@@ -278,6 +312,10 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
       series: session.series,
       expiresAt: view.expiresAt,
       linked: session.linked,
+      pairingCode: session.pairing?.series === session.series ? session.pairing.code : null,
+      pairingPhone: session.pairing?.series === session.series ? session.pairing.phone : null,
+      pairingRequests: session.pairingRequests,
+      passkeyCode: view.status === 'PASSKEY_CONFIRMATION_REQUIRED' ? session.passkeyCode : null,
     };
   };
 
@@ -294,7 +332,8 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
       if (announce || view.status !== session.announced) {
         announce = false;
         session.announced = view.status;
-        webhook.send(session.id, toVocabulary(view.status, session.vocabulary));
+        const data = view.status === 'PASSKEY_CONFIRMATION_REQUIRED' && session.passkeyCode !== null ? { code: session.passkeyCode } : null;
+        webhook.send(session.id, toVocabulary(view.status, session.vocabulary), data);
       }
       const next = view.nextStatusChangeAt;
       if (next === null) break;
@@ -339,6 +378,9 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
       announced: viewAt(phase, timing, now).status,
       checkedAt: now,
       timer: undefined,
+      pairing: null,
+      pairingRequests: 0,
+      passkeyCode: null,
     };
     sessions.set(session.id, session);
     sync(session);
@@ -380,6 +422,21 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
       const next = rotatePhase(session.phase, timing, Date.now());
       if (!next) throw new Error(`Simulator: session "${session.id}" has no code to rotate (${viewOf(session).status})`);
       enter(session, next);
+    },
+    enterCode(session: SessionRecord, code: string): boolean {
+      const status = viewOf(session).status;
+      const pairing = session.pairing;
+      if (status !== 'SCAN_QR_CODE' || pairing === null || pairing.series !== session.series || pairing.code !== code) return false;
+      actions.scan(session);
+      return true;
+    },
+    passkey(session: SessionRecord, step: 'required' | 'confirmation'): void {
+      if (step === 'confirmation') {
+        session.passkeyCode = String(1000 + (createHash('sha256').update(`${session.id}:${session.series}`).digest().readUInt16BE(0) % 9000));
+        enter(session, { kind: 'idle', status: 'PASSKEY_CONFIRMATION_REQUIRED' });
+      } else {
+        enter(session, { kind: 'idle', status: 'PASSKEY_REQUIRED' });
+      }
     },
   };
 
@@ -462,7 +519,14 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
   };
 
   const serveQr = async (exchange: Exchange, session: SessionRecord, path: string): Promise<void> => {
-    const view = viewOf(session);
+    let view = viewOf(session);
+    const firstCodeAt = view.nextStatusChangeAt;
+    if (view.status === 'STARTING' && firstCodeAt !== null && firstCodeAt - Date.now() <= qrWaitMs) {
+      // WAHA gives a session that is starting a moment to show its first code before answering 422.
+      await delay(Math.max(0, firstCodeAt - Date.now()) + 1);
+      if (exchange.res.destroyed || closed) return;
+      view = viewOf(session);
+    }
     const status = toVocabulary(view.status, session.vocabulary);
     if (view.status === 'WORKING') {
       sendJson(exchange, 409, { message: 'Session is already connected', status });
@@ -497,26 +561,58 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     else sendJson(exchange, 200, reply.body);
   };
 
-  const sessionBody = (session: SessionRecord): Record<string, unknown> => {
-    const status = toVocabulary(viewOf(session).status, session.vocabulary);
-    return { ...sessionItem(session, status, session.listShape), status };
-  };
+  const sessionBody = (session: SessionRecord): Record<string, unknown> =>
+    sessionBodyOf(session, toVocabulary(viewOf(session).status, session.vocabulary));
+
+  const badRequest = (exchange: Exchange, message: string): void =>
+    sendJson(exchange, 400, { message: [message], error: 'Bad Request', statusCode: 400 });
 
   const createFromApi = async (exchange: Exchange): Promise<void> => {
     const body = parseJson(await readBody(exchange.req)) as Record<string, unknown> | undefined;
     const sessionName = body?.sessionName;
     const phoneNumber = body?.phoneNumber;
-    if (typeof sessionName !== 'string' || sessionName.trim() === '') {
-      sendJson(exchange, 400, { message: ['sessionName must be a non-empty string'], error: 'Bad Request', statusCode: 400 });
-      return;
-    }
+    if (typeof sessionName !== 'string' || sessionName.trim() === '') return badRequest(exchange, 'sessionName must be a non-empty string');
+    if (typeof phoneNumber !== 'string' || !/^\+?\d{8,15}$/.test(phoneNumber)) return badRequest(exchange, 'phoneNumber must be a phone number');
     created += 1;
-    const session = addSession({
-      id: `${slug(sessionName)}-${created}`,
-      name: sessionName,
-      ...(typeof phoneNumber === 'string' ? { phoneNumber } : {}),
-    });
+    const session = addSession({ id: `${slug(sessionName)}-${created}`, name: sessionName, phoneNumber });
     sendJson(exchange, 201, sessionBody(session));
+  };
+
+  /** WAHA's `request-code`: only while the session shows QR codes; the code is good for this series. */
+  const requestCode = async (exchange: Exchange, session: SessionRecord): Promise<void> => {
+    const body = parseJson(await readBody(exchange.req)) as Record<string, unknown> | undefined;
+    const phone = body?.phoneNumber;
+    if (typeof phone !== 'string' || !/^\d{8,15}$/.test(phone)) return badRequest(exchange, 'phoneNumber must be 8-15 digits');
+    const status = viewOf(session).status;
+    if (status === 'WORKING') return sendJson(exchange, 409, { message: 'Session is already connected' });
+    if (status !== 'SCAN_QR_CODE') {
+      return sendJson(exchange, 422, { error: 'Session status is not as expected', session: session.id, status, expected: ['SCAN_QR_CODE'] });
+    }
+    session.pairingRequests += 1;
+    const raw = createHash('sha256').update(`${session.id}:${session.series}:${session.pairingRequests}:${phone}`).digest();
+    const alphabet = '123456789ABCDEFGHJKLMNPQRSTVWXYZ';
+    const chars = [...raw.subarray(0, 8)].map((byte) => alphabet[byte % alphabet.length]).join('');
+    const code = `${chars.slice(0, 4)}-${chars.slice(4)}`;
+    session.pairing = { code, phone, series: session.series };
+    sendJson(exchange, 201, { code });
+  };
+
+  /** WAHA 2026.7.1's passkey endpoints: 422 unless the session waits for that step. */
+  const servePasskey = (exchange: Exchange, session: SessionRecord, route: string): void => {
+    const status = viewOf(session).status;
+    const notPending = () => sendJson(exchange, 422, { error: 'No passkey step is pending', session: session.id, status });
+    switch (route) {
+      case 'GET auth/passkey/challenge':
+        if (status !== 'PASSKEY_REQUIRED') return notPending();
+        return sendJson(exchange, 200, { challenge: createHash('sha256').update(session.id).digest('base64url'), rpId: 'web.whatsapp.com' });
+      case 'GET auth/passkey/confirmation':
+        if (status !== 'PASSKEY_CONFIRMATION_REQUIRED' || session.passkeyCode === null) return notPending();
+        return sendJson(exchange, 200, { code: session.passkeyCode });
+      default:
+        if (status !== 'PASSKEY_CONFIRMATION_REQUIRED') return notPending();
+        actions.scan(session);
+        return sendJson(exchange, 201, {});
+    }
   };
 
   const handleApi = async (exchange: Exchange, method: string, path: string): Promise<void> => {
@@ -530,6 +626,9 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     }
 
     const segments = path.split('/').slice(1);
+    if (segments.length === 1 && segments[0] === 'account' && method === 'GET') {
+      return sendJson(exchange, 200, { id: 'acc_sim', name: 'Wasend simulator', plan: 'free' });
+    }
     if (segments[0] !== 'sessions') return routeNotFound(exchange, method, path);
     if (segments.length === 1) {
       if (method === 'GET') {
@@ -556,7 +655,12 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
       (route === 'GET auth/qr' && qrPaths !== 'qr-only') ||
       route === 'POST start' ||
       route === 'POST stop' ||
-      route === 'POST restart';
+      route === 'POST restart' ||
+      route === 'DELETE ' ||
+      (route === 'POST auth/request-code' && pairingCodes) ||
+      route === 'GET auth/passkey/challenge' ||
+      route === 'GET auth/passkey/confirmation' ||
+      route === 'POST auth/passkey/confirm';
     if (!known || id === '') return routeNotFound(exchange, method, path);
 
     const session = sessions.get(id);
@@ -568,6 +672,16 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
       case 'GET qr':
       case 'GET auth/qr':
         return serveQr(exchange, session, path);
+      case 'DELETE ':
+        clearTimeout(session.timer);
+        sessions.delete(session.id);
+        return sendJson(exchange, 200, { success: true });
+      case 'POST auth/request-code':
+        return requestCode(exchange, session);
+      case 'GET auth/passkey/challenge':
+      case 'GET auth/passkey/confirmation':
+      case 'POST auth/passkey/confirm':
+        return servePasskey(exchange, session, route);
       default: {
         const action = rest as 'start' | 'stop' | 'restart';
         actions[action](session);
@@ -590,6 +704,12 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
         requests.length = 0;
         return send(exchange, 204, '');
       }
+    }
+    if (first === 'features' && segments.length === 1 && method === 'POST') {
+      const body = (await readJson()) as { pairingCodes?: unknown } | undefined;
+      if (typeof body?.pairingCodes !== 'boolean') return sendJson(exchange, 400, { message: 'pairingCodes must be true or false' });
+      pairingCodes = body.pairingCodes;
+      return sendJson(exchange, 200, { pairingCodes });
     }
     if (first === 'faults' && segments.length === 1 && method === 'POST') {
       const parsed = faultRequestSchema.safeParse(await readJson());
@@ -615,6 +735,17 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
         if (action === 'scan' || action === 'fail' || action === 'logout') {
           actions[action](session);
           return sendJson(exchange, 200, { id: session.id, ...stateOf(session) });
+        }
+        if (action === 'passkey') {
+          const body = (await readJson()) as { step?: unknown } | undefined;
+          if (body?.step !== 'required' && body?.step !== 'confirmation') return sendJson(exchange, 400, { message: 'step must be "required" or "confirmation"' });
+          actions.passkey(session, body.step);
+          return sendJson(exchange, 200, { id: session.id, ...stateOf(session) });
+        }
+        if (action === 'enter-code') {
+          const body = (await readJson()) as { code?: unknown } | undefined;
+          const linked = typeof body?.code === 'string' && actions.enterCode(session, body.code);
+          return sendJson(exchange, linked ? 200 : 409, { id: session.id, ...stateOf(session) });
         }
         if (action === 'rotate') {
           const next = rotatePhase(session.phase, timing, Date.now());
@@ -682,6 +813,11 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     fail: (id) => actions.fail(mustGet(id)),
     logout: (id) => actions.logout(mustGet(id)),
     rotate: (id) => actions.rotate(mustGet(id)),
+    enterCode: (id, code) => actions.enterCode(mustGet(id), code),
+    passkey: (id, step) => actions.passkey(mustGet(id), step),
+    setPairingCodes(enabled) {
+      pairingCodes = enabled;
+    },
     async prerender() {
       const drawing: Array<Promise<unknown>> = [];
       for (const session of sessions.values()) {

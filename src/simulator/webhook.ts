@@ -12,7 +12,8 @@ export interface SimWebhookOptions {
 }
 
 export interface WebhookSender {
-  send(sessionId: string, status: string): void;
+  /** `data`: WAHA's `payload.data` (the passkey confirmation code); null otherwise. */
+  send(sessionId: string, status: string, data?: Record<string, unknown> | null): void;
   close(): void;
 }
 
@@ -60,9 +61,9 @@ export function createWebhookSender(options: SimWebhookOptions): WebhookSender {
     });
 
   return {
-    send(sessionId, status) {
+    send(sessionId, status, data = null) {
       if (closed) return;
-      const payload = options.shape === 'legacy' ? { name: sessionId, status } : { status };
+      const payload = options.shape === 'legacy' ? { name: sessionId, status } : { status, data };
       const body = JSON.stringify({
         id: `evt_${randomUUID().replaceAll('-', '')}`,
         timestamp: Date.now(),

@@ -62,8 +62,9 @@ describe('auth and sessions', () => {
 
   it('lists sessions with the status where each listShape puts it, in each vocabulary', async () => {
     const body = (await (await client(sim)('/sessions')).json()) as { sessions: Array<Record<string, unknown>> };
-    const byId = new Map(body.sessions.map((item) => [item.uniqueSessionId, item]));
-    expect(byId.get('nested')).toMatchObject({ name: 'nested', session: { status: 'SCAN_QR_CODE' } });
+    const idOf = (item: Record<string, unknown>) => item.uniqueSessionId ?? (item.session as Record<string, unknown>).uniqueSessionId;
+    const byId = new Map(body.sessions.map((item) => [idOf(item), item]));
+    expect(byId.get('nested')).toMatchObject({ session: { uniqueSessionId: 'nested', sessionName: 'nested', status: 'SCAN_QR_CODE' } });
     expect(byId.get('nested')).not.toHaveProperty('status');
     expect(byId.get('down')).toMatchObject({ downstream: { status: 'WORKING' } });
     expect(byId.get('flat')).toMatchObject({ status: 'ERROR' });

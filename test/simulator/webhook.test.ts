@@ -61,9 +61,9 @@ describe('webhook session.status events', () => {
     await waitFor(() => receiver.events.length >= 3, 'the WORKING event');
 
     expect(receiver.events.map((event) => event.body.payload)).toEqual([
-      { status: 'STARTING' },
-      { status: 'SCAN_QR_CODE' },
-      { status: 'WORKING' },
+      { status: 'STARTING', data: null },
+      { status: 'SCAN_QR_CODE', data: null },
+      { status: 'WORKING', data: null },
     ]);
     for (const { raw, headers, body } of receiver.events) {
       expect(body).toMatchObject({ event: 'session.status', session: 'w', id: expect.any(String) });
