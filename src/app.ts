@@ -32,6 +32,12 @@ export interface AppOptions {
   readonly codeWaitMs?: number;
   /** How long codes live when Wasend sends no expiry (tests against a sped-up simulator), in ms. Default WAHA's 60 s / 20 s. */
   readonly codeLifetimes?: CodeLifetimes;
+  /** Least time between two pairing codes for one session, in ms. Default 60000 (tests shorten it). */
+  readonly pairingCooldownMs?: number;
+  /** How long a pairing code is shown, in ms. Default 160000 (tests shorten it). */
+  readonly pairingLifetimeMs?: number;
+  /** How long a `/delete` confirm button works, in ms. Default 60000 (tests shorten it). */
+  readonly confirmWindowMs?: number;
 }
 
 export interface App {
@@ -93,6 +99,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       maxLivePerUser: (userId) => (config.adminIds.has(userId) ? Number.POSITIVE_INFINITY : (config.livePerUser ?? 10)),
       ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
       ...(options.codeLifetimes ? { codeLifetimes: options.codeLifetimes } : {}),
+      ...(options.pairingCooldownMs !== undefined ? { pairingCooldownMs: options.pairingCooldownMs } : {}),
+      ...(options.pairingLifetimeMs !== undefined ? { pairingLifetimeMs: options.pairingLifetimeMs } : {}),
     });
     const healthLogger = logger.child({ module: 'health' });
     const monitor = createHealthMonitor({
@@ -104,7 +112,15 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       intervalMs: config.healthCheckIntervalMs,
       isAllowed: (watch) => config.adminIds.has(watch.userId) || store.grants.has(watch.userId, watch.sessionId),
     });
-    const bot = createBot({ config, logger, store, wasend, liveQr, health: monitor });
+    const bot = createBot({
+      config,
+      logger,
+      store,
+      wasend,
+      liveQr,
+      health: monitor,
+      ...(options.confirmWindowMs !== undefined ? { confirmWindowMs: options.confirmWindowMs } : {}),
+    });
     bot.api.config.use(outbox);
     bot.api.config.use(recordTelegram);
     // Webhook mode answers Telegram first and handles the update after, in order per chat.

@@ -11,6 +11,8 @@ import { adminFeature } from './features/admin.js';
 import { callbacksFeature } from './features/callbacks.js';
 import { cancelFeature } from './features/cancel.js';
 import { groupFeature, groupMembershipFeature } from './features/group.js';
+import { createLifecycleFeature } from './features/lifecycle.js';
+import { createPairingFeature } from './features/pairing.js';
 import { qrFeature } from './features/qr.js';
 import { sessionsFeature } from './features/sessions.js';
 import { privateFallback, startHelpFeature } from './features/start-help.js';
@@ -81,7 +83,8 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   });
   bot.use(groupMembershipFeature);
   bot.use(createAccessGate());
-  bot.use(startHelpFeature, qrFeature, statusFeature, sessionsFeature, adminFeature, cancelFeature, watchFeature, callbacksFeature, groupFeature, privateFallback);
+  bot.use(startHelpFeature, qrFeature, createPairingFeature(), statusFeature, sessionsFeature, adminFeature, createLifecycleFeature());
+  bot.use(cancelFeature, watchFeature, callbacksFeature, groupFeature, privateFallback);
 
   bot.catch((error) => handleError(error, logger));
   return bot;

@@ -6,6 +6,7 @@ import { describeError } from './describe-error.js';
 /** The menu every user sees. */
 export const USER_COMMANDS: readonly BotCommand[] = [
   { command: 'qr', description: 'Live WhatsApp QR code for a session' },
+  { command: 'pair', description: 'Pairing code instead of a QR: /pair <session> <phone>' },
   { command: 'status', description: 'State of your sessions' },
   { command: 'sessions', description: 'Sessions you can use' },
   { command: 'cancel', description: 'Stop the live QR codes in this chat' },
@@ -23,6 +24,10 @@ export const ADMIN_ONLY_COMMANDS: readonly BotCommand[] = [
   { command: 'invites', description: 'Open invite links' },
   { command: 'uninvite', description: 'Void an invite link' },
   { command: 'audit', description: 'Latest audit entries' },
+  { command: 'new', description: 'Create a session: /new <name> <phone>' },
+  { command: 'restart', description: 'Restart a session' },
+  { command: 'stop', description: 'Stop a session' },
+  { command: 'delete', description: 'Delete a session (asks to confirm)' },
 ];
 
 /**

@@ -15,6 +15,8 @@ export interface BotDeps {
   readonly liveQr: LiveQr;
   /** The health monitor, told the state of a session when someone starts watching it. */
   readonly health?: Pick<HealthMonitor, 'baseline'>;
+  /** How long a `/delete` confirmation button works, in ms. Default 60000. */
+  readonly confirmWindowMs?: number;
 }
 
 /** What the sender of the current update may do, loaded before any handler runs. */

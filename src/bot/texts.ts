@@ -16,7 +16,17 @@ export const usage = {
   uninvite: 'Usage: /uninvite <id> (the 8-character id /invites shows)',
   audit: 'Usage: /audit',
   cancel: 'Usage: /cancel',
+  pair: 'Usage: /pair <session> <phone number>, e.g. /pair demo +55 11 98765-4321',
+  newSession: 'Usage: /new <name> <phone number>, e.g. /new shop +55 11 98765-4321 (the name is one word)',
+  restart: 'Usage: /restart <session>',
+  stop: 'Usage: /stop <session>',
+  delete: 'Usage: /delete <session>',
+  sessions: 'Usage: /sessions',
 } as const;
+
+/** What a person is told when a phone number cannot be used. */
+export const PHONE_FORMAT =
+  'That is not a phone number in international format. Send 8 to 15 digits with the country code first, e.g. +55 11 98765-4321 (a +, spaces and dashes are fine).';
 
 export const replies = {
   refused: "Sorry, you don't have access to this bot. Ask an admin for an invite link.",
@@ -44,6 +54,12 @@ export function outcomeText(outcome: OpenOutcome, sessionId: string): string | u
       return undefined;
     case 'refused':
       return `You no longer have access to ${sessionId}.`;
+    case 'pairing_wait': {
+      const seconds = Math.max(1, Math.ceil((outcome.retryAt - Date.now()) / 1000));
+      return `A pairing code for ${sessionId} was asked for less than a minute ago, and WhatsApp locks a number out after repeated requests. You can ask for the next one in ${seconds} s.`;
+    }
+    case 'pairing_not_offered':
+      return 'This Wasend server does not offer pairing codes: scan the QR instead.';
     case 'too_many':
       return `You already have ${outcome.limit} live QR codes open, the most at once. Send /cancel in a chat to stop its codes, or wait for one to be linked or to expire.`;
     case 'unavailable':
@@ -89,6 +105,7 @@ export function helpText(access: Access): string {
     'I send WhatsApp pairing QR codes for Wasend sessions and keep the code up to date until your phone is linked.',
     '',
     '/qr <session> - a live QR code (scan it in WhatsApp: Settings -> Linked devices -> Link a device)',
+    '/pair <session> <phone number> - a pairing code to type on the phone instead of scanning (also the "Phone number instead" button)',
     '/status [session] - the state of your sessions',
     '/sessions - the sessions you can use',
     '/cancel - stop the live QR codes in this chat',
@@ -106,6 +123,9 @@ export function helpText(access: Access): string {
       '/invite <session> - a single-use link that grants a session',
       '/invites [session] - the open invite links; /uninvite <id> voids one',
       '/audit - the latest audit entries',
+      '/new <name> <phone number> - create a session on Wasend',
+      '/restart <session>, /stop <session> - restart or stop a session',
+      '/delete <session> - delete a session (asks you to confirm)',
     );
   } else if (access.granted.length > 0) {
     lines.push('', `Your sessions: ${access.granted.join(', ')}`);

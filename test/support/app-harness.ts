@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import sharp from 'sharp';
-import { createApp, type App } from '../../src/app.js';
+import { createApp, type App, type AppOptions } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createWasendSimulator, type SimSessionSpec, type WasendSimulator } from '../../src/simulator/server.js';
@@ -94,6 +94,10 @@ export interface AppHarnessOptions {
   readonly listener?: { readonly wasendSecret: string; readonly telegramSecret?: string };
   /** Default timeout of {@link untilShowsCurrentCode}, ms. Default 5000. */
   readonly waitMs?: number;
+  /** App timings tests shorten (pairing cooldown and lifetime, the /delete confirm window). */
+  readonly timings?: Pick<AppOptions, 'pairingCooldownMs' | 'pairingLifetimeMs' | 'confirmWindowMs'>;
+  /** Whether the simulator offers pairing codes (default true). */
+  readonly pairingCodes?: boolean;
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -126,6 +130,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     speed,
     startingMs: options.startingMs ?? 1_000,
     sessions: options.sessions ?? [],
+    ...(options.pairingCodes === false ? { pairingCodes: false } : {}),
     ...(listener ? { webhook: { url: `${url}/webhooks/wasend`, secret: listener.wasendSecret } } : {}),
   });
   const tg = await createFakeTelegram();
@@ -199,6 +204,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
       // The simulator runs WhatsApp's clock `speed` times faster: so must the bot's rotation schedule.
       codeLifetimes: { firstMs: 60_000 / speed, nextMs: 20_000 / speed },
+      ...options.timings,
     });
     await app.start();
     return app;

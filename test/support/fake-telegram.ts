@@ -35,6 +35,12 @@ export interface FakeMessage {
   /** Current photo bytes. */
   photo?: Buffer;
   replyMarkup?: InlineKeyboardMarkup;
+  /** The message asked for a reply (`reply_markup: { force_reply: true }`). */
+  forceReply?: boolean;
+  /** `caption_entities` as last sent (e.g. a `code` entity around a pairing code). */
+  captionEntities?: Array<{ type: string; offset: number; length: number }>;
+  /** For a user's message: the message it replies to. */
+  replyTo?: number;
   protectContent?: boolean;
   /** Number of successful edits. */
   edits: number;
@@ -53,11 +59,13 @@ export interface FakeTelegram {
   token: string;
   botInfo: UserFromGetMe;
   /** Queues (or, in webhook mode, delivers) a text message from a user; `/cmd` texts carry bot_command entities. */
-  sendText(input: { userId: number; chatId?: number; chatType?: 'private' | 'group' | 'supergroup'; text: string; firstName?: string }): { updateId: number; messageId: number };
+  sendText(input: { userId: number; chatId?: number; chatType?: 'private' | 'group' | 'supergroup'; text: string; firstName?: string; replyTo?: number }): { updateId: number; messageId: number };
   /** Queues a callback_query update for an inline button on a bot message. */
   pressButton(input: { userId: number; chatId: number; messageId: number; data: string }): { updateId: number; callbackQueryId: string };
   /** Queues any update; `update_id` is assigned when missing. Returns the update id. */
   pushUpdate(update: object): number;
+  /** How the bot answered a button press (`text`, `showAlert`), once it did. */
+  answerOf(callbackQueryId: string): { text?: string; showAlert?: boolean } | undefined;
   calls: FakeCall[];
   callsTo(method: string): FakeCall[];
   /** Bot-sent messages of a chat in order, deleted ones included (flagged). */
@@ -185,7 +193,7 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
   const blocked = new Set<number>();
   const failures = new Map<string, FakeFailure[]>();
   const commands = new Map<string, BotCommand[]>();
-  const callbackQueries = new Map<string, { answered: boolean }>();
+  const callbackQueries = new Map<string, { answered: boolean; text?: string; showAlert?: boolean }>();
   const checks = new Set<() => void>();
   let queue: Update[] = [];
   let nextUpdateId = 1;
@@ -239,6 +247,11 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
     if (fake.caption !== undefined) message.caption = fake.caption;
     if (fake.protectContent === true) message.has_protected_content = true;
     if (fake.replyMarkup !== undefined) message.reply_markup = fake.replyMarkup;
+    if (fake.captionEntities !== undefined) message.caption_entities = fake.captionEntities;
+    if (fake.replyTo !== undefined) {
+      const replied = chats.get(stored.chat.id)?.messages.get(fake.replyTo);
+      if (replied !== undefined) message.reply_to_message = toMessage(replied);
+    }
     return message as unknown as Message;
   };
 
@@ -304,6 +317,8 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
     setOptional(fake, 'caption', content.caption);
     if (content.photoFile !== undefined) fake.photo = content.photoFile.bytes;
     setOptional(fake, 'replyMarkup', inline);
+    if (isRecord(params.reply_markup) && params.reply_markup.force_reply === true) fake.forceReply = true;
+    if (Array.isArray(params.caption_entities)) fake.captionEntities = params.caption_entities as FakeMessage['captionEntities'];
     if (params.protect_content === true) fake.protectContent = true;
     const stored = storeMessage(state, { fake, date: Math.floor(now / 1000), sender: botUser });
     if (content.photoFile !== undefined) stored.photoFile = content.photoFile;
@@ -555,7 +570,9 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
     editMessageCaption: (params) => {
       const stored = editTarget(params);
       if (stored.photoFile === undefined) throw badRequest('there is no caption in the message to edit');
-      return applyEdit(stored, 'editMessageCaption', { caption: captionOf(params), photoFile: stored.photoFile, markup: params.reply_markup });
+      const edited = applyEdit(stored, 'editMessageCaption', { caption: captionOf(params), photoFile: stored.photoFile, markup: params.reply_markup });
+      setEntities(stored.fake, params.caption_entities);
+      return edited;
     },
 
     editMessageMedia: (params, uploads) => {
@@ -565,7 +582,9 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
       if (!isRecord(media)) throw badRequest("can't parse InputMedia JSON object");
       if (media.type !== 'photo') throw badRequest(`the fake only supports InputMediaPhoto, got ${String(media.type)}`);
       const photoFile = resolvePhoto(media.media, uploads);
-      return applyEdit(stored, 'editMessageMedia', { caption: captionOf(media), photoFile, markup: params.reply_markup });
+      const edited = applyEdit(stored, 'editMessageMedia', { caption: captionOf(media), photoFile, markup: params.reply_markup });
+      setEntities(stored.fake, media.caption_entities);
+      return edited;
     },
 
     editMessageReplyMarkup: (params) => {
@@ -593,6 +612,8 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
       const query = callbackQueries.get(String(params.callback_query_id));
       if (query === undefined || query.answered) throw badRequest(QUERY_INVALID.slice('Bad Request: '.length));
       query.answered = true;
+      if (typeof params.text === 'string') query.text = params.text;
+      if (params.show_alert === true) query.showAlert = true;
       return true;
     },
   };
@@ -705,10 +726,17 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
       state.lastMessageId += 1;
       const now = Date.now();
       const fake: FakeMessage = { chatId, messageId: state.lastMessageId, from: 'user', text: input.text, edits: 0, deleted: false, history: [{ method: 'sendText', at: now }] };
+      if (input.replyTo !== undefined) fake.replyTo = input.replyTo;
       const entities = commandEntities(input.text);
       const stored = storeMessage(state, { fake, date: Math.floor(now / 1000), sender: from, ...(entities.length > 0 ? { entities } : {}) });
       const updateId = enqueue({ update_id: nextUpdateId++, message: toMessage(stored) } as Update);
       return { updateId, messageId: fake.messageId };
+    },
+
+    answerOf(callbackQueryId) {
+      const query = callbackQueries.get(callbackQueryId);
+      if (query === undefined || !query.answered) return undefined;
+      return { ...(query.text !== undefined ? { text: query.text } : {}), ...(query.showAlert ? { showAlert: true } : {}) };
     },
 
     pressButton(input) {
@@ -849,6 +877,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function setOptional<K extends 'text' | 'caption' | 'replyMarkup'>(target: FakeMessage, key: K, value: FakeMessage[K] | undefined): void {
   if (value === undefined) delete target[key];
   else target[key] = value;
+}
+
+function setEntities(fake: FakeMessage, entities: unknown): void {
+  if (Array.isArray(entities)) fake.captionEntities = entities as FakeMessage['captionEntities'];
+  else delete fake.captionEntities;
 }
 
 function inlineKeyboard(markup: unknown): InlineKeyboardMarkup | undefined {

@@ -2,7 +2,9 @@ import { Composer } from 'grammy';
 import { audit, deny } from '../access.js';
 import { parseSessionId } from '../args.js';
 import type { BotContext } from '../context.js';
+import { WasendNotReadyError } from '../../wasend/errors.js';
 import { outcomeText, replies } from '../texts.js';
+import { describeWasendFailure } from '../wasend-failure.js';
 import { openQr, outcomeName, PICK_PREFIX } from './qr.js';
 
 /**
@@ -42,6 +44,46 @@ callbacksFeature.callbackQuery(/^qr:(refresh|cancel|new)$/, async (ctx) => {
       return;
     }
   }
+});
+
+// WhatsApp's passkey confirmation: the person compares the code on the phone with the one in the message.
+callbacksFeature.callbackQuery(/^pk:(yes|no)$/, async (ctx) => {
+  const chatId = ctx.chat?.id;
+  const messageId = ctx.callbackQuery.message?.message_id;
+  const live = chatId !== undefined && messageId !== undefined ? ctx.deps.store.liveMessages.get(chatId, messageId) : undefined;
+  if (chatId === undefined || messageId === undefined || live === undefined || live.state !== 'showing') {
+    return void (await ctx.answerCallbackQuery({ text: 'This message is no longer active. Send /qr for a new one.' }));
+  }
+  const { sessionId } = live;
+  if (!ctx.access.canUse(sessionId)) return deny(ctx, `button pk:${ctx.match[1] ?? ''}`, replies.refusedSession, sessionId);
+  if (!(await ctx.allowRequest())) return;
+  const { wasend, liveQr } = ctx.deps;
+  const options = { lane: 'person' as const, fairKey: String(ctx.access.userId) };
+  if (ctx.match[1] === 'yes') {
+    try {
+      await wasend.confirmPasskey(sessionId, options);
+    } catch (error) {
+      audit(ctx, 'passkey.confirm', 'error', { sessionId });
+      const stale = error instanceof WasendNotReadyError;
+      return void (await ctx.answerCallbackQuery({ text: stale ? 'WhatsApp is no longer waiting for this code.' : `Could not confirm: ${describeWasendFailure(error)}.`, show_alert: true }));
+    }
+    audit(ctx, 'passkey.confirm', 'ok', { sessionId });
+    await ctx.answerCallbackQuery({ text: 'Confirmed. The phone should link in a moment.' });
+    liveQr.poke(sessionId);
+    return;
+  }
+  // A code that does not match means someone else's device is asking to link: stop the session.
+  try {
+    await wasend.stopSession(sessionId, options);
+  } catch (error) {
+    audit(ctx, 'passkey.reject', 'error', { sessionId });
+    return void (await ctx.answerCallbackQuery({ text: `Could not stop ${sessionId}: ${describeWasendFailure(error)}.`, show_alert: true }));
+  }
+  audit(ctx, 'passkey.reject', 'ok', { sessionId });
+  await ctx.answerCallbackQuery({ text: `Stopped ${sessionId}.` });
+  await liveQr.cancel(chatId, messageId);
+  liveQr.poke(sessionId, 'stopped');
+  await ctx.reply(`Stopped ${sessionId}: the code on the phone did not match, so nothing was linked. Send /qr ${sessionId} to start again.`);
 });
 
 callbacksFeature.callbackQuery(/^qr:pick:/, async (ctx) => {

@@ -1,30 +1,114 @@
-import { Composer } from 'grammy';
-import { splitArgs } from '../args.js';
+import { Composer, InlineKeyboard } from 'grammy';
+import { maskPhone } from '../../phone.js';
+import type { SessionInfo } from '../../wasend/types.js';
+import { deny } from '../access.js';
+import { parseSessionId, splitArgs } from '../args.js';
 import { keepChatAction } from '../chat-action.js';
 import type { BotContext } from '../context.js';
-import { joinLimited, replies, statusText } from '../texts.js';
+import { replies, statusText, usage } from '../texts.js';
 import { describeWasendFailure } from '../wasend-failure.js';
+import { PICK_PREFIX } from './qr.js';
 
-/** `/sessions`: admins see Wasend's list with statuses, everyone else their granted sessions. Private chats only. */
+/** Sessions per page of `/sessions` (each gets a row of two buttons). */
+export const SESSIONS_PAGE_SIZE = 8;
+const PAGE_PREFIX = 'ss:';
+const STATUS_PREFIX = 'st:';
+const MAX_CALLBACK_BYTES = 64;
+const MAX_NAME_CHARS = 40;
+
+/**
+ * `/sessions`: per session its name, masked phone number and status in words, with buttons to open its QR or its
+ * status; paged. Admins see Wasend's list, everyone else their granted sessions. Private chats only.
+ */
 export const sessionsFeature = new Composer<BotContext>();
 const dm = sessionsFeature.chatType('private');
 
 dm.command('sessions', async (ctx) => {
-  if (splitArgs(ctx.match)?.length !== 0) return void (await ctx.reply('Usage: /sessions'));
-  if (!ctx.access.isAdmin) {
-    const granted = ctx.access.granted;
-    if (granted.length === 0) return void (await ctx.reply(replies.noSessions));
-    return void (await ctx.reply(joinLimited(['Your sessions (send /qr <session> for a QR code):', ...granted])));
-  }
+  if (splitArgs(ctx.match)?.length !== 0) return void (await ctx.reply(usage.sessions));
+  if (!ctx.access.isAdmin && ctx.access.granted.length === 0) return void (await ctx.reply(replies.noSessions));
+  if (!(await ctx.allowRequest())) return;
   const stopAction = keepChatAction(ctx, 'typing');
   try {
-    const sessions = await ctx.deps.wasend.listSessions({ lane: 'person', fairKey: String(ctx.access.userId) });
-    if (sessions.length === 0) return void (await ctx.reply('There are no sessions on Wasend.'));
-    const lines = sessions.map((s) => `${s.id}${s.name && s.name !== s.id ? ` (${s.name.slice(0, 60)})` : ''}: ${statusText(s.status)}`);
-    await ctx.reply(joinLimited([`Sessions on Wasend (${sessions.length}):`, ...lines]));
-  } catch (error) {
-    await ctx.reply(`Could not list the sessions: ${describeWasendFailure(error)}.`);
+    const page = await renderPage(ctx, 0);
+    await ctx.reply(page.text, { reply_markup: page.keyboard });
   } finally {
     stopAction();
   }
 });
+
+dm.callbackQuery(new RegExp(`^${PAGE_PREFIX}(\\d{1,5})$`), async (ctx) => {
+  if (!(await ctx.allowRequest())) return;
+  await ctx.answerCallbackQuery();
+  const page = await renderPage(ctx, Number(ctx.match[1]));
+  await ctx.editMessageText(page.text, { reply_markup: page.keyboard }).catch(() => undefined);
+});
+
+dm.callbackQuery(new RegExp(`^${STATUS_PREFIX}(.+)$`), async (ctx) => {
+  const sessionId = parseSessionId(ctx.match[1]);
+  if (sessionId === undefined) return void (await ctx.answerCallbackQuery());
+  if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button st', replies.refusedSession, sessionId);
+  if (!(await ctx.allowRequest())) return;
+  await ctx.answerCallbackQuery();
+  try {
+    const info = await ctx.deps.wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) });
+    await ctx.reply(sessionLine(info, ctx.deps.liveQr.liveSessions().includes(sessionId)));
+  } catch (error) {
+    await ctx.reply(`${sessionId}: ${describeWasendFailure(error)}.`);
+  }
+});
+
+/** `✅ connected · Shop phone (shop-1) · +55 •• ••••-4321` */
+function sessionLine(info: SessionInfo, live: boolean): string {
+  const name = info.name === undefined ? info.id : `${info.name.slice(0, MAX_NAME_CHARS)} (${info.id})`;
+  const phone = info.phone === undefined || info.phone === '' ? '' : ` · ${maskPhone(info.phone)}`;
+  return `${statusText(info.status)} · ${name}${phone}${live ? ' · live QR open' : ''}`;
+}
+
+interface Page {
+  readonly text: string;
+  readonly keyboard: InlineKeyboard;
+}
+
+/** Page `index` (clamped) of the sessions the person may use. */
+async function renderPage(ctx: BotContext, index: number): Promise<Page> {
+  const options = { lane: 'person' as const, fairKey: String(ctx.access.userId) };
+  let ids: readonly string[];
+  let known = new Map<string, SessionInfo>();
+  if (ctx.access.isAdmin) {
+    try {
+      const sessions = await ctx.deps.wasend.listSessions(options);
+      ids = sessions.map((s) => s.id);
+      known = new Map(sessions.map((s) => [s.id, s]));
+    } catch (error) {
+      return { text: `Could not list the sessions: ${describeWasendFailure(error)}.`, keyboard: new InlineKeyboard() };
+    }
+    if (ids.length === 0) return { text: 'There are no sessions on Wasend. Create one with /new <name> <phone number>.', keyboard: new InlineKeyboard() };
+  } else {
+    ids = ctx.access.granted;
+    if (ids.length === 0) return { text: replies.noSessions, keyboard: new InlineKeyboard() };
+  }
+  const pages = Math.ceil(ids.length / SESSIONS_PAGE_SIZE);
+  const page = Math.min(Math.max(0, index), pages - 1);
+  const shown = ids.slice(page * SESSIONS_PAGE_SIZE, (page + 1) * SESSIONS_PAGE_SIZE);
+  const live = new Set(ctx.deps.liveQr.liveSessions());
+  const lines = await Promise.all(
+    shown.map(async (id) => {
+      const info = known.get(id) ?? (await ctx.deps.wasend.getSession(id, options).catch((error: unknown) => describeWasendFailure(error)));
+      if (typeof info === 'string') return { id, name: id, line: `❔ ${id}: ${info}` };
+      return { id, name: info.name ?? id, line: sessionLine(info, live.has(id)) };
+    }),
+  );
+  const keyboard = new InlineKeyboard();
+  for (const { id, name } of lines) {
+    if (Buffer.byteLength(PICK_PREFIX + id) > MAX_CALLBACK_BYTES || Buffer.byteLength(STATUS_PREFIX + id) > MAX_CALLBACK_BYTES) continue;
+    keyboard.text(`📷 ${name.slice(0, 24)}`, PICK_PREFIX + id).text('ℹ️ Status', STATUS_PREFIX + id).row();
+  }
+  if (pages > 1) {
+    if (page > 0) keyboard.text('◀ Previous', `${PAGE_PREFIX}${page - 1}`);
+    if (page < pages - 1) keyboard.text('Next ▶', `${PAGE_PREFIX}${page + 1}`);
+  }
+  const heading = ctx.access.isAdmin ? `Sessions on Wasend (${ids.length})` : `Your sessions (${ids.length})`;
+  const pageNote = pages > 1 ? `, page ${page + 1} of ${pages}` : '';
+  const text = [`${heading}${pageNote}:`, ...lines.map((l) => l.line), '', 'Press a name for its live QR code.'].join('\n');
+  return { text, keyboard };
+}

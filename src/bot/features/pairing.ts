@@ -1,0 +1,193 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import { LRUCache } from 'lru-cache';
+import type { OpenOutcome, PairingRequest } from '../../live/types.js';
+import { maskPhone, parsePhone } from '../../phone.js';
+import { audit, deny } from '../access.js';
+import { MAX_ARGS_LENGTH, parseSessionId } from '../args.js';
+import { keepChatAction } from '../chat-action.js';
+import type { BotContext } from '../context.js';
+import { outcomeText, PHONE_FORMAT, replies, usage } from '../texts.js';
+import { describeWasendFailure } from '../wasend-failure.js';
+import { outcomeName } from './qr.js';
+
+/** How long a "reply with the phone number" prompt waits for its answer. */
+const PROMPT_TTL_MS = 10 * 60_000;
+/** Telegram allows at most 64 bytes of callback data. */
+const MAX_CALLBACK_BYTES = 64;
+
+/** A forced-reply prompt waiting for a phone number: for a live message (`messageId`) or a new one. */
+interface PhonePrompt {
+  readonly userId: number;
+  readonly sessionId: string;
+  readonly messageId?: number;
+}
+
+/**
+ * Linking with a phone number instead of the QR: `/pair <session> <phone>`, the "Phone number instead" button of a
+ * live QR message (the number Wasend holds, masked, with a confirm button; otherwise a forced reply asking for it),
+ * "New code" and "Show QR" on a pairing message, and "Phone number instead" after `/new`. Private chats only: a
+ * pairing code is a key to the WhatsApp account, like the QR. Access is checked again on every press.
+ */
+export function createPairingFeature(): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const prompts = new LRUCache<string, PhonePrompt>({ max: 10_000, ttl: PROMPT_TTL_MS });
+  feature.chatType(['group', 'supergroup']).command('pair', (ctx) => deny(ctx, '/pair in a group', replies.qrOnlyPrivate));
+  const dm = feature.chatType('private');
+
+  dm.command('pair', async (ctx) => {
+    const text = ctx.match.trim();
+    const [first, ...rest] = text.split(/\s+/);
+    if (text.length > MAX_ARGS_LENGTH || first === undefined || first === '' || rest.length === 0) return void (await ctx.reply(usage.pair));
+    const sessionId = parseSessionId(first);
+    if (sessionId === undefined) return void (await ctx.reply(usage.pair));
+    const phone = parsePhone(rest.join(' '));
+    if (phone === undefined) return void (await ctx.reply(PHONE_FORMAT));
+    if (!ctx.access.canUse(sessionId)) return deny(ctx, '/pair', replies.refusedSession, sessionId);
+    if (!(await ctx.allowRequest())) return;
+    await pair(ctx, sessionId, { phone });
+  });
+
+  // "Phone number instead" on a live QR message.
+  dm.callbackQuery('qr:phone', async (ctx) => {
+    const live = liveMessageOf(ctx);
+    if (live === undefined) return void (await ctx.answerCallbackQuery({ text: 'This QR message is no longer active. Send /qr for a new one.' }));
+    if (!ctx.access.canUse(live.sessionId)) return deny(ctx, 'button qr:phone', replies.refusedSession, live.sessionId);
+    if (!(await ctx.allowRequest())) return;
+    await ctx.answerCallbackQuery();
+    await offerNumber(ctx, live.sessionId, live.messageId);
+  });
+
+  // After /new: "Phone number instead" for a session that has no live message yet.
+  dm.callbackQuery(/^pn:s:(.+)$/, async (ctx) => {
+    const sessionId = parseSessionId(ctx.match[1]);
+    if (sessionId === undefined) return void (await ctx.answerCallbackQuery());
+    if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button pn:s', replies.refusedSession, sessionId);
+    if (!(await ctx.allowRequest())) return;
+    await ctx.answerCallbackQuery();
+    await offerNumber(ctx, sessionId);
+  });
+
+  // The confirm buttons under "Send a pairing code to +55 •• ••••-4321?".
+  dm.callbackQuery(/^pn:(ok|ask):(\d{1,12})$/, async (ctx) => {
+    const chatId = ctx.chat.id;
+    const messageId = Number(ctx.match[2]);
+    const live = ctx.deps.store.liveMessages.get(chatId, messageId);
+    if (live === undefined) return void (await ctx.answerCallbackQuery({ text: 'That QR message is gone. Send /qr for a new one.' }));
+    if (!ctx.access.canUse(live.sessionId)) return deny(ctx, `button pn:${ctx.match[1] ?? ''}`, replies.refusedSession, live.sessionId);
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+    if (ctx.match[1] === 'ask') return askForNumber(ctx, live.sessionId, messageId);
+    if (!(await ctx.allowRequest())) return;
+    // The number is read again now: it may have changed since the question was asked.
+    const phone = await storedNumber(ctx, live.sessionId);
+    if (phone === undefined) return askForNumber(ctx, live.sessionId, messageId);
+    await pair(ctx, live.sessionId, { phone }, messageId);
+  });
+
+  // "New code" on a pairing message that lapsed, and "Show QR" on one that is live.
+  dm.callbackQuery(/^qr:(newcode|showqr)$/, async (ctx) => {
+    const live = liveMessageOf(ctx);
+    if (live === undefined) return void (await ctx.answerCallbackQuery({ text: 'This message is no longer active. Send /qr for a new one.' }));
+    if (!ctx.access.canUse(live.sessionId)) return deny(ctx, `button qr:${ctx.match[1] ?? ''}`, replies.refusedSession, live.sessionId);
+    if (!(await ctx.allowRequest())) return;
+    if (ctx.match[1] === 'showqr') {
+      await ctx.answerCallbackQuery({ text: 'Showing the QR…' });
+      const outcome = await ctx.deps.liveQr.renew(live.chatId, live.messageId, ctx.access.userId);
+      audit(ctx, 'qr', outcomeName(outcome), { sessionId: live.sessionId, detail: 'from pairing code' });
+      const text = outcomeText(outcome, live.sessionId);
+      if (text !== undefined) await ctx.reply(text);
+      return;
+    }
+    const phone = live.pairing?.phone;
+    if (phone === undefined) {
+      await ctx.answerCallbackQuery();
+      return askForNumber(ctx, live.sessionId, live.messageId);
+    }
+    await ctx.answerCallbackQuery({ text: 'Asking for a new code…' });
+    await pair(ctx, live.sessionId, { phone }, live.messageId);
+  });
+
+  // The answer to a "reply with the phone number" prompt.
+  dm.on('message:text', async (ctx, next) => {
+    const repliedTo = ctx.message.reply_to_message?.message_id;
+    const key = repliedTo === undefined ? undefined : `${ctx.chat.id}:${repliedTo}`;
+    const prompt = key === undefined ? undefined : prompts.get(key);
+    if (key === undefined || prompt === undefined || prompt.userId !== ctx.access.userId) return next();
+    const phone = parsePhone(ctx.message.text);
+    if (phone === undefined) return void (await ctx.reply(`${PHONE_FORMAT}\nReply to my question above with the number.`));
+    prompts.delete(key);
+    if (!ctx.access.canUse(prompt.sessionId)) return deny(ctx, 'phone number reply', replies.refusedSession, prompt.sessionId);
+    if (!(await ctx.allowRequest())) return;
+    await pair(ctx, prompt.sessionId, { phone }, prompt.messageId);
+  });
+
+  /** Offers the number Wasend holds for the session (masked, to confirm), or asks for one. */
+  async function offerNumber(ctx: BotContext, sessionId: string, messageId?: number): Promise<void> {
+    const phone = await storedNumber(ctx, sessionId);
+    if (phone === undefined || messageId === undefined) {
+      // After /new the admin typed the number a moment ago: no need to confirm it.
+      if (phone !== undefined) return pair(ctx, sessionId, { phone });
+      return askForNumber(ctx, sessionId, messageId);
+    }
+    const keyboard = new InlineKeyboard().text('✅ Send the code', `pn:ok:${messageId}`).text('✏️ Another number', `pn:ask:${messageId}`);
+    await ctx.reply(`Send a pairing code for ${sessionId} to ${maskPhone(phone)}, the number Wasend holds for it?`, { reply_markup: keyboard });
+  }
+
+  /** The number Wasend holds for the session, when it is a usable one; failures read as none. */
+  async function storedNumber(ctx: BotContext, sessionId: string): Promise<string | undefined> {
+    try {
+      const info = await ctx.deps.wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) });
+      return info.phone === undefined ? undefined : parsePhone(info.phone);
+    } catch (error) {
+      ctx.log.info({ sessionId, error: describeWasendFailure(error) }, 'could not read the number of a session');
+      return undefined;
+    }
+  }
+
+  async function askForNumber(ctx: BotContext, sessionId: string, messageId?: number): Promise<void> {
+    const question = await ctx.reply(
+      `Reply to this message with the phone number of the WhatsApp account to link to ${sessionId}, in international format (e.g. +55 11 98765-4321).`,
+      { reply_markup: { force_reply: true, input_field_placeholder: '+55 11 98765-4321' } },
+    );
+    prompts.set(`${question.chat.id}:${question.message_id}`, { userId: ctx.access.userId, sessionId, ...(messageId !== undefined ? { messageId } : {}) });
+  }
+
+  return feature;
+}
+
+/** Whether `pn:s:<session id>` fits in Telegram's callback data. */
+export function fitsPairButton(sessionId: string): boolean {
+  return Buffer.byteLength(`pn:s:${sessionId}`) <= MAX_CALLBACK_BYTES;
+}
+
+/** The stored live message a button was pressed on, if any. */
+function liveMessageOf(ctx: BotContext) {
+  const chatId = ctx.chat?.id;
+  const messageId = ctx.callbackQuery?.message?.message_id;
+  return chatId === undefined || messageId === undefined ? undefined : ctx.deps.store.liveMessages.get(chatId, messageId);
+}
+
+/**
+ * Shows a pairing code: in the live message `messageId` when given (it turns from the QR into the code), else in a
+ * new live message. Audited like a QR; the number appears in the audit only masked, the code nowhere.
+ */
+async function pair(ctx: BotContext, sessionId: string, pairing: PairingRequest, messageId?: number): Promise<void> {
+  const chatId = ctx.chat?.id;
+  if (chatId === undefined) return;
+  const stopAction = keepChatAction(ctx, 'upload_photo');
+  let outcome: OpenOutcome;
+  try {
+    const { liveQr } = ctx.deps;
+    const afterMessageId = ctx.msg?.message_id ?? ctx.callbackQuery?.message?.message_id;
+    outcome =
+      messageId !== undefined
+        ? await liveQr.renew(chatId, messageId, ctx.access.userId, pairing)
+        : await liveQr.open({ chatId, userId: ctx.access.userId, sessionId, pairing, ...(afterMessageId !== undefined ? { afterMessageId } : {}) });
+  } finally {
+    stopAction();
+  }
+  audit(ctx, 'pair', outcomeName(outcome), { sessionId, detail: maskPhone(pairing.phone) });
+  ctx.log.info({ sessionId, outcome: outcomeName(outcome) }, 'pairing code requested');
+  const text = outcomeText(outcome, sessionId);
+  if (text !== undefined) await ctx.reply(text);
+}
