@@ -15,11 +15,14 @@ const PROMPT_TTL_MS = 10 * 60_000;
 /** Telegram allows at most 64 bytes of callback data. */
 const MAX_CALLBACK_BYTES = 64;
 
-/** A forced-reply prompt waiting for a phone number: for a live message (`messageId`) or a new one. */
+/**
+ * A forced-reply question waiting for a phone number, one per person and chat (the latest): for a live message
+ * (`messageId`) or a new one. `questionId` is the question's message, once Telegram said which it is.
+ */
 interface PhonePrompt {
-  readonly userId: number;
   readonly sessionId: string;
   readonly messageId?: number;
+  questionId?: number;
 }
 
 /**
@@ -110,9 +113,10 @@ export function createPairingFeature(): Composer<BotContext> {
   // The answer to a "reply with the phone number" prompt.
   dm.on('message:text', async (ctx, next) => {
     const repliedTo = ctx.message.reply_to_message?.message_id;
-    const key = repliedTo === undefined ? undefined : `${ctx.chat.id}:${repliedTo}`;
-    const prompt = key === undefined ? undefined : prompts.get(key);
-    if (key === undefined || prompt === undefined || prompt.userId !== ctx.access.userId) return next();
+    const key = `${ctx.chat.id}:${ctx.access.userId}`;
+    const prompt = prompts.get(key);
+    // A quick answer may arrive before the question's id is known: any reply to the bot then counts.
+    if (repliedTo === undefined || prompt === undefined || (prompt.questionId !== undefined && prompt.questionId !== repliedTo)) return next();
     const phone = parsePhone(ctx.message.text);
     if (phone === undefined) return void (await ctx.reply(`${PHONE_FORMAT}\nReply to my question above with the number.`));
     prompts.delete(key);
@@ -145,11 +149,15 @@ export function createPairingFeature(): Composer<BotContext> {
   }
 
   async function askForNumber(ctx: BotContext, sessionId: string, messageId?: number): Promise<void> {
+    const chatId = ctx.chat?.id;
+    if (chatId === undefined) return;
+    const prompt: PhonePrompt = { sessionId, ...(messageId !== undefined ? { messageId } : {}) };
+    prompts.set(`${chatId}:${ctx.access.userId}`, prompt);
     const question = await ctx.reply(
       `Reply to this message with the phone number of the WhatsApp account to link to ${sessionId}, in international format (e.g. +55 11 98765-4321).`,
       { reply_markup: { force_reply: true, input_field_placeholder: '+55 11 98765-4321' } },
     );
-    prompts.set(`${question.chat.id}:${question.message_id}`, { userId: ctx.access.userId, sessionId, ...(messageId !== undefined ? { messageId } : {}) });
+    prompt.questionId = question.message_id;
   }
 
   return feature;
