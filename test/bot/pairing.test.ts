@@ -177,6 +177,7 @@ describe('the Phone number instead button', () => {
   it('refuses a stranger, and a user whose access was revoked after the QR was sent (checked on the press)', async () => {
     await start();
     h.store().grants.grant(USER, 'demo', ADMIN);
+    h.store().grants.grant(USER, 'other', ADMIN);
     const qr = await h.say(USER, '/qr demo');
     await untilShowsCurrentCode(h, qr, 'demo');
     const stranger = h.tg.pressButton({ userId: STRANGER, chatId: USER, messageId: qr.messageId, data: 'qr:phone' });
