@@ -41,6 +41,7 @@ export async function startSimulatorFromEnv(env: NodeJS.ProcessEnv): Promise<{ s
     `  WASEND_API_KEY=${customKey ? '<the value of SIM_API_KEY>' : apiKey}`,
     `Sessions: ${sessions.map((session) => session.id).join(', ')}`,
     `Controls (no key): POST ${simulator.url}/_sim/sessions/<id>/scan | fail | logout | rotate, GET ${simulator.url}/_sim/sessions`,
+    `  POST ${simulator.url}/_sim/sessions/<id>/enter-code {"code":"..."} | passkey {"step":"required"|"confirmation"}, POST ${simulator.url}/_sim/features {"pairingCodes":false}`,
     'Ctrl+C to stop.',
   ];
   return { simulator, banner };
