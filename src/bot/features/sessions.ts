@@ -101,9 +101,11 @@ async function renderPage(ctx: BotContext, index: number): Promise<Page> {
   const keyboard = new InlineKeyboard();
   for (const { id, name } of lines) {
     if (Buffer.byteLength(PICK_PREFIX + id) > MAX_CALLBACK_BYTES || Buffer.byteLength(STATUS_PREFIX + id) > MAX_CALLBACK_BYTES) continue;
-    keyboard.text(`📷 ${name.slice(0, 24)}`, PICK_PREFIX + id).text('ℹ️ Status', STATUS_PREFIX + id).row();
+    if (keyboard.inline_keyboard.at(-1)?.length) keyboard.row();
+    keyboard.text(`📷 ${name.slice(0, 24)}`, PICK_PREFIX + id).text('ℹ️ Status', STATUS_PREFIX + id);
   }
   if (pages > 1) {
+    if (keyboard.inline_keyboard.at(-1)?.length) keyboard.row();
     if (page > 0) keyboard.text('◀ Previous', `${PAGE_PREFIX}${page - 1}`);
     if (page < pages - 1) keyboard.text('Next ▶', `${PAGE_PREFIX}${page + 1}`);
   }
