@@ -23,6 +23,7 @@ import { createRenderPool } from './qr/render-pool.js';
 import { createStore } from './store/sqlite.js';
 import { createRequestBudget } from './wasend/budget.js';
 import { createWasendClient } from './wasend/client.js';
+import { checkWasend, connectTelegram, DEFAULT_CONNECT_TIMEOUT_MS } from './startup.js';
 
 export interface AppOptions {
   readonly logger: Logger;
@@ -197,7 +198,13 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       http: () => http,
       async start() {
         if (stopping) throw new Error('This app was stopped; create a new one to start again.');
-        await bot.init();
+        bot.botInfo = await connectTelegram({
+          api: bot.api,
+          apiRoot: config.telegram.apiRoot,
+          limitMs: config.telegram.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+          logger,
+        });
+        await checkWasend(wasend, config.wasend.baseUrl, logger);
         await registerCommands(bot.api, config.adminIds, logger);
         await liveQr.resume();
         monitor.start();

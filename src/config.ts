@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -24,6 +25,8 @@ export interface Config {
     readonly protectContent: boolean;
     /** Webhook mode when both are set; long polling otherwise. */
     readonly webhook?: { readonly url: string; readonly secret: string };
+    /** How long the start waits for Telegram to answer before it gives up with a message, in ms. Default 60000. */
+    readonly connectTimeoutMs?: number;
   };
   readonly wasend: {
     /** API root, default `https://api.wasend.dev`. */
@@ -77,17 +80,31 @@ export interface Config {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(readonly problems: readonly string[]) {
-    super(
-      `Configuration is incomplete or invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
-        'Copy .env.example to .env and fill it in (or set these variables in the environment).',
-    );
+    super(`Configuration is incomplete or invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
 
 const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 
-const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A whole number in [min, max]; every failure says so in words (never zod's "expected number, received NaN"). */
+const integer = (min: number, max: number) => {
+  const range = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: range }).refine((v) => Number.isInteger(v) && v >= min && v <= max, range);
+};
+const decimal = (min: number, max: number) => {
+  const range = `must be a number from ${min} to ${max}`;
+  return z.coerce.number({ error: range }).refine((v) => Number.isFinite(v) && v >= min && v <= max, range);
+};
+const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v): v is T[number] => (values as readonly string[]).includes(v), `must be one of ${values.join(', ')}`)
+    .transform((v) => v as T[number]);
+/** Kernel filesystems: Node's recursive mkdir spins on them, and nothing there keeps a database. */
+const SPECIAL_FILESYSTEMS = ['/proc', '/sys', '/dev'];
 const httpUrl = z
   .string()
   .trim()
@@ -143,15 +160,24 @@ const schema = z.object({
   ),
   WASEND_BASE_URL: optional(httpUrl),
   TELEGRAM_API_ROOT: optional(httpUrl),
-  DATABASE_PATH: optional(z.string().trim()),
+  DATABASE_PATH: optional(
+    z
+      .string()
+      .trim()
+      .refine(
+        (value) => !SPECIAL_FILESYSTEMS.some((root) => resolvePath(value) === root || resolvePath(value).startsWith(`${root}/`)),
+        'must be a file on a disk, not under /proc, /sys or /dev (e.g. ./data/wasend-qr-bot.sqlite)',
+      ),
+  ),
   WASEND_POLL_INTERVAL_MS: optional(integer(200, 600_000)),
   WASEND_TIMEOUT_MS: optional(integer(100, 120_000)),
   WASEND_MAX_RETRIES: optional(integer(0, 10)),
-  WASEND_MAX_RPS: optional(z.coerce.number().min(0.1).max(1000)),
+  WASEND_MAX_RPS: optional(decimal(0.1, 1000)),
   WASEND_WEBHOOK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
-  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  LOG_LEVEL: optional(oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const)),
   PROTECT_CONTENT: optional(boolean),
-  INVITE_TTL_HOURS: optional(z.coerce.number().min(0.01).max(24 * 365)),
+  INVITE_TTL_HOURS: optional(decimal(0.01, 24 * 365)),
+  TELEGRAM_CONNECT_TIMEOUT_MS: optional(integer(1_000, 3_600_000)),
   QR_WATCH_TIMEOUT_MS: optional(integer(10_000, 3_600_000)),
   QR_RENDER_THREADS: optional(integer(0, 64)),
   QR_LIVE_PER_USER: optional(integer(1, 1_000)),
@@ -178,7 +204,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? 'environment');
-      const message = issue.message.startsWith('is ') ? issue.message : `is invalid: ${issue.message}`;
+      const message = issue.message.startsWith('is ') || issue.message.startsWith('must ') || issue.message.startsWith('does ') ? issue.message : 'is not valid';
       problems.push(`${name} ${message}`);
     }
   }
@@ -196,6 +222,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
       token: values.TELEGRAM_BOT_TOKEN,
       apiRoot: values.TELEGRAM_API_ROOT ?? 'https://api.telegram.org',
       protectContent: values.PROTECT_CONTENT ?? true,
+      ...(values.TELEGRAM_CONNECT_TIMEOUT_MS !== undefined ? { connectTimeoutMs: values.TELEGRAM_CONNECT_TIMEOUT_MS } : {}),
       ...(values.TELEGRAM_WEBHOOK_URL && values.TELEGRAM_WEBHOOK_SECRET
         ? { webhook: { url: values.TELEGRAM_WEBHOOK_URL, secret: values.TELEGRAM_WEBHOOK_SECRET } }
         : {}),

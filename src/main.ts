@@ -2,6 +2,8 @@ import { config as loadDotenv } from 'dotenv';
 import { GrammyError, HttpError } from 'grammy';
 import { createApp, type App } from './app.js';
 import { ConfigError, createConfig, type Config } from './config.js';
+import { inspectEnvFile } from './env-file.js';
+import { StartupError } from './startup.js';
 import { createLogger, createSecretScrubber } from './logger.js';
 import { StoreOpenError } from './store/sqlite.js';
 
@@ -19,7 +21,7 @@ function secretsOf(config: Config): string[] {
 
 /** Turns a start-up failure into one line a person can act on. */
 function describeStartFailure(error: unknown): string {
-  if (error instanceof ConfigError || error instanceof StoreOpenError) return error.message;
+  if (error instanceof ConfigError || error instanceof StoreOpenError || error instanceof StartupError) return error.message;
   if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
     return 'Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token from BotFather into .env again.';
   }
@@ -31,13 +33,22 @@ function describeStartFailure(error: unknown): string {
 
 async function main(): Promise<void> {
   const env: Record<string, string | undefined> = { ...process.env };
+  const envFile = inspectEnvFile();
   loadDotenv({ processEnv: env, quiet: true });
+  for (const problem of envFile.problems) console.error(`Warning: ${problem}.`);
 
   let config: Config;
   try {
     config = createConfig(env);
   } catch (error) {
     console.error(describeStartFailure(error));
+    if (error instanceof ConfigError) {
+      console.error(
+        envFile.exists
+          ? 'Fix these in .env (or in the environment, which wins over .env).'
+          : 'There is no .env file here: copy .env.example to .env and fill it in (or set these variables in the environment).',
+      );
+    }
     process.exitCode = 1;
     return;
   }

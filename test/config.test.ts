@@ -58,13 +58,42 @@ describe('createConfig', () => {
     expect(config.wasend.baseUrl).toBe('https://api.wasend.dev');
   });
 
-  it('names every missing variable in one message and points at .env.example', () => {
+  it('names every missing variable in one message', () => {
     const error = problemsOf({});
     expect(error.problems).toHaveLength(3);
     expect(error.message).toMatch(/TELEGRAM_BOT_TOKEN is missing/);
     expect(error.message).toMatch(/WASEND_API_KEY is missing/);
     expect(error.message).toMatch(/ADMIN_IDS is missing/);
-    expect(error.message).toContain('.env.example');
+  });
+
+  it('says what a number or a choice must be, in words, never in validator jargon', () => {
+    const error = problemsOf({
+      ...minimal,
+      WASEND_POLL_INTERVAL_MS: 'abc',
+      WASEND_TIMEOUT_MS: '1.5',
+      WASEND_MAX_RPS: 'fast',
+      QR_LIVE_PER_USER: '0',
+      LOG_LEVEL: 'loud',
+      PROTECT_CONTENT: 'maybe',
+    });
+    expect(error.problems).toEqual([
+      'WASEND_POLL_INTERVAL_MS must be a whole number from 200 to 600000',
+      'WASEND_TIMEOUT_MS must be a whole number from 100 to 120000',
+      'WASEND_MAX_RPS must be a number from 0.1 to 1000',
+      'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+      'PROTECT_CONTENT must be true or false',
+      'QR_LIVE_PER_USER must be a whole number from 1 to 1000',
+    ]);
+    expect(error.message).not.toMatch(/expected|received|NaN|Invalid (option|input)/);
+  });
+
+  it('refuses a database under /proc, /sys or /dev (Node would spin on it)', () => {
+    for (const path of ['/proc/self/db.sqlite', '/sys/x.sqlite', '/dev/shm/../null']) {
+      expect(problemsOf({ ...minimal, DATABASE_PATH: path }).problems).toEqual([
+        'DATABASE_PATH must be a file on a disk, not under /proc, /sys or /dev (e.g. ./data/wasend-qr-bot.sqlite)',
+      ]);
+    }
+    expect(createConfig({ ...minimal, DATABASE_PATH: '/tmp/process/bot.sqlite' }).databasePath).toBe('/tmp/process/bot.sqlite');
   });
 
   it('rejects malformed values and says what to put there', () => {

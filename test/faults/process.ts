@@ -12,10 +12,14 @@ export interface BotProcess {
   readonly exited: Promise<number | string>;
 }
 
-/** Spawns the real bot (`node --import tsx src/main.ts`) with exactly `env` (plus PATH). */
-export function spawnBot(env: Record<string, string>): BotProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
+/**
+ * Spawns the real bot (`node --import tsx src/main.ts`) with exactly `env` (plus PATH), in `cwd` (default the
+ * repository, where it reads `.env`).
+ */
+export function spawnBot(env: Record<string, string>, options: { cwd?: string } = {}): BotProcess {
+  const loader = new URL('node_modules/tsx/dist/loader.mjs', `file://${ROOT}`).href;
+  const child = spawn(process.execPath, ['--import', loader, `${ROOT}src/main.ts`], {
+    cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

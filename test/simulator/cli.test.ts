@@ -35,4 +35,28 @@ describe('npm run simulator', () => {
     await expect(startSimulatorFromEnv({ SIM_SPEED: 'fast' })).rejects.toThrow(/SIM_SPEED/);
     await expect(startSimulatorFromEnv({ SIM_PORT: '70000' })).rejects.toThrow(/SIM_PORT/);
   });
+
+  it('stops, freeing its port, when the npm process that runs it gets SIGTERM', async () => {
+    const { spawn } = await import('node:child_process');
+    const { freePort } = await import('../support/app-harness.js');
+    const { ROOT } = await import('../faults/process.js');
+    const port = await freePort();
+    const npm = spawn('npm', ['run', '--silent', 'simulator'], { cwd: ROOT, env: { ...process.env, SIM_PORT: String(port) }, stdio: 'ignore' });
+    const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
+    const answers = () => fetch(`http://127.0.0.1:${port}/_sim/sessions`).then(() => true, () => false);
+    try {
+      for (let i = 0; !(await answers()); i += 1) {
+        if (i > 300) throw new Error('the simulator did not start');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      npm.kill('SIGTERM');
+      await exited;
+      for (let i = 0; await answers(); i += 1) {
+        if (i > 100) throw new Error('the simulator still answers after npm was stopped');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      npm.kill('SIGKILL');
+    }
+  }, 30_000);
 });

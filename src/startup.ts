@@ -1,0 +1,111 @@
+/**
+ * Start-up checks that fail loudly: reaching Telegram (a bounded wait with progress lines, where grammY's own
+ * `bot.init()` retries `getMe` without end and says nothing), and the Wasend key and address (one list call).
+ */
+import { GrammyError, type Api } from 'grammy';
+import type { UserFromGetMe } from 'grammy/types';
+import type { LogSink } from './logger.js';
+import { WasendAuthError, WasendError, WasendInvalidResponseError, WasendNotFoundError } from './wasend/errors.js';
+import type { WasendApi } from './wasend/types.js';
+
+/** A start-up check failed; `message` says what is wrong and what to set. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/** Default of `TELEGRAM_CONNECT_TIMEOUT_MS`. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 60_000;
+/** One `getMe` attempt waits at most this long. */
+const ATTEMPT_MS = 10_000;
+/** The Wasend check waits at most this long. */
+const WASEND_CHECK_MS = 10_000;
+
+export interface ConnectOptions {
+  readonly api: Pick<Api, 'getMe'>;
+  /** Shown in messages (never the token, which is in the request path). */
+  readonly apiRoot: string;
+  readonly limitMs: number;
+  readonly logger: Pick<LogSink, 'warn' | 'info'>;
+  /** Ends the wait early (the process is stopping). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * `getMe` until it answers, for at most `limitMs`: each failed attempt logs "still trying to reach Telegram at ...".
+ * A Telegram refusal (a wrong token) throws at once; running out of time throws a {@link StartupError}.
+ */
+export async function connectTelegram(options: ConnectOptions): Promise<UserFromGetMe> {
+  const { api, apiRoot, limitMs, logger } = options;
+  const startedAt = Date.now();
+  let lastReason = 'no answer';
+  for (let attempt = 1; ; attempt += 1) {
+    const left = limitMs - (Date.now() - startedAt);
+    if (left <= 0 || options.signal?.aborted) break;
+    const timeout = AbortSignal.timeout(Math.min(ATTEMPT_MS, left));
+    const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+    try {
+      return await api.getMe(signal as Parameters<Api["getMe"]>[0]);
+    } catch (error) {
+      if (error instanceof GrammyError) throw error;
+      lastReason = timeout.aborted ? `no answer within ${Math.round(Math.min(ATTEMPT_MS, left) / 1000)} s` : reasonOf(error);
+      const waited = Math.round((Date.now() - startedAt) / 1000);
+      logger.warn({ apiRoot, attempt, reason: lastReason }, `still trying to reach Telegram at ${apiRoot} (${waited} s so far: ${lastReason})`);
+    }
+    const pause = Math.min(1_000 * attempt, 5_000, limitMs - (Date.now() - startedAt));
+    if (pause > 0) await sleep(pause, options.signal);
+  }
+  throw new StartupError(
+    `Could not reach the Telegram Bot API at ${apiRoot} within ${Math.round(limitMs / 1000)} s (${lastReason}). ` +
+      'Check the network and any firewall or proxy, and TELEGRAM_API_ROOT if you set it.',
+  );
+}
+
+/**
+ * One `GET /sessions` with the configured key. A refused key or an address that is not the Wasend API stops the
+ * start with a {@link StartupError}; Wasend being down or slow only warns (the bot starts, and works once it is back).
+ * Resolves with how many sessions Wasend listed, or undefined when it could not tell.
+ */
+export async function checkWasend(wasend: Pick<WasendApi, 'listSessions'>, baseUrl: string, logger: Pick<LogSink, 'warn' | 'info'>): Promise<number | undefined> {
+  try {
+    const sessions = await wasend.listSessions({ lane: 'person', signal: AbortSignal.timeout(WASEND_CHECK_MS) });
+    logger.info({ baseUrl, sessions: sessions.length }, 'Wasend answered with the configured key');
+    return sessions.length;
+  } catch (error) {
+    if (error instanceof WasendAuthError) {
+      throw new StartupError(
+        `Wasend at ${baseUrl} refused WASEND_API_KEY (${error.status}): copy the API key from the Wasend dashboard into .env again.`,
+      );
+    }
+    if (error instanceof WasendNotFoundError || error instanceof WasendInvalidResponseError) {
+      throw new StartupError(
+        `${baseUrl} does not answer like the Wasend API (GET /sessions: ${error instanceof WasendNotFoundError ? '404 Not Found' : 'an answer that is not a session list'}). ` +
+          'Check WASEND_BASE_URL (for Wasend itself: https://api.wasend.dev, no /api or /v1).',
+      );
+    }
+    const reason = error instanceof WasendError ? error.message : reasonOf(error);
+    logger.warn({ baseUrl, reason }, `Wasend at ${baseUrl} is not answering right now; starting anyway, and QR codes work once it is back`);
+    return undefined;
+  }
+}
+
+/** A short reason from a network error (the socket code when there is one). */
+function reasonOf(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    // grammY's HttpError keeps the fetch failure in `error`; fetch keeps the socket error in `cause`.
+    current = current.cause ?? (current as { error?: unknown }).error;
+  }
+  return error instanceof Error ? error.message.slice(0, 120) : String(error).slice(0, 120);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}
