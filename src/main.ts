@@ -2,7 +2,7 @@ import { config as loadDotenv } from 'dotenv';
 import { GrammyError, HttpError } from 'grammy';
 import { createApp, type App } from './app.js';
 import { ConfigError, createConfig, type Config } from './config.js';
-import { inspectEnvFile } from './env-file.js';
+import { inspectEnvFile, type EnvFileReport } from './env-file.js';
 import { StartupError } from './startup.js';
 import { createLogger, createSecretScrubber } from './logger.js';
 import { StoreOpenError } from './store/sqlite.js';
@@ -31,11 +31,25 @@ function describeStartFailure(error: unknown): string {
   return `Could not start: ${error instanceof Error ? error.message : String(error)}`;
 }
 
+/** Where to fix a bad configuration: `.env` when there is one, else how to make one. */
+function configHint(envFile: EnvFileReport): string {
+  return envFile.exists
+    ? 'Fix these in .env (or in the environment, which wins over .env).'
+    : 'There is no .env file here: copy .env.example to .env and fill it in (or set these variables in the environment).';
+}
+
+/** A `.env` line dotenv skips (named by number only: its text may hold a secret). */
+function envLineWarning(problem: string): string {
+  return `Warning: ${problem}.`;
+}
+
 async function main(): Promise<void> {
   const env: Record<string, string | undefined> = { ...process.env };
   const envFile = inspectEnvFile();
   loadDotenv({ processEnv: env, quiet: true });
-  for (const problem of envFile.problems) console.error(`Warning: ${problem}.`);
+  for (const problem of envFile.problems) {
+    console.error(envLineWarning(problem));
+  }
 
   let config: Config;
   try {
@@ -43,11 +57,7 @@ async function main(): Promise<void> {
   } catch (error) {
     console.error(describeStartFailure(error));
     if (error instanceof ConfigError) {
-      console.error(
-        envFile.exists
-          ? 'Fix these in .env (or in the environment, which wins over .env).'
-          : 'There is no .env file here: copy .env.example to .env and fill it in (or set these variables in the environment).',
-      );
+      console.error(configHint(envFile));
     }
     process.exitCode = 1;
     return;
