@@ -23,6 +23,9 @@ import { createRenderPool } from './qr/render-pool.js';
 import { createStore } from './store/sqlite.js';
 import { createRequestBudget } from './wasend/budget.js';
 import { createWasendClient } from './wasend/client.js';
+import { withSessionNames } from './wasend/names.js';
+import { DEFAULT_LOCALE, loadCatalogue } from './i18n/catalogue.js';
+import { localeOfUser } from './bot/locale.js';
 import { checkWasend, connectTelegram, DEFAULT_CONNECT_TIMEOUT_MS } from './startup.js';
 
 export interface AppOptions {
@@ -63,7 +66,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const { logger } = options;
   const store = createStore(config.databasePath);
   const healthReport = createHealthReporter({ store });
-  const wasend = createWasendClient({
+  const i18n = loadCatalogue();
+  const { wasend, names } = withSessionNames(createWasendClient({
     baseUrl: config.wasend.baseUrl,
     apiKey: config.wasend.apiKey,
     timeoutMs: config.wasend.timeoutMs,
@@ -72,7 +76,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     logger: logger.child({ module: 'wasend' }),
     onContact: healthReport.recordWasendContact,
     ...(options.fetch ? { fetch: options.fetch } : {}),
-  });
+  }));
+  /** The language of a chat's reader: a private chat's id is its user's; groups read English. */
+  const localeOf = (chatId: number) => (chatId > 0 ? localeOfUser(store.users, chatId) : DEFAULT_LOCALE);
+  const label = (sessionId: string) => names.label(sessionId);
   const renderPool = config.renderThreads ? createRenderPool({ threads: config.renderThreads }) : undefined;
   try {
     const telegramApi = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
@@ -86,6 +93,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       api: telegramApi,
       protectContent: config.telegram.protectContent,
       logger: logger.child({ module: 'messenger' }),
+      i18n,
+      localeOf,
+      label,
     });
     const liveQr = createLiveQr({
       wasend,
@@ -108,7 +118,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       wasend,
       watches: store.watches,
       state: store.health,
-      notifier: createTelegramHealthNotifier(telegramApi, healthLogger),
+      notifier: createTelegramHealthNotifier(telegramApi, healthLogger, { i18n, localeOf, label }),
       logger: healthLogger,
       intervalMs: config.healthCheckIntervalMs,
       isAllowed: (watch) => config.adminIds.has(watch.userId) || store.grants.has(watch.userId, watch.sessionId),
@@ -120,6 +130,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       wasend,
       liveQr,
       health: monitor,
+      i18n,
+      names,
       ...(options.confirmWindowMs !== undefined ? { confirmWindowMs: options.confirmWindowMs } : {}),
     });
     bot.api.config.use(outbox);
@@ -205,7 +217,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           logger,
         });
         await checkWasend(wasend, config.wasend.baseUrl, logger);
-        await registerCommands(bot.api, config.adminIds, logger);
+        await registerCommands(bot.api, config.adminIds, logger, i18n, (userId) => localeOfUser(store.users, userId));
         await liveQr.resume();
         monitor.start();
         await startHttp();

@@ -2,7 +2,6 @@ import type { MiddlewareFn } from 'grammy';
 import { LRUCache } from 'lru-cache';
 import type { Store } from '../store/types.js';
 import type { Access, BotContext } from './context.js';
-import { replies } from './texts.js';
 
 /** What `userId` may do: admins everything, everyone else the sessions granted in the store. */
 export function createAccess(userId: number, adminIds: ReadonlySet<number>, store: Store): Access {
@@ -65,6 +64,7 @@ function isInviteRedemption(ctx: BotContext): boolean {
  */
 export function createAccessGate(): MiddlewareFn<BotContext> {
   const strangers = new LRUCache<number, StrangerState>({ max: STRANGERS_KEPT });
+  const noted = new LRUCache<number, string>({ max: STRANGERS_KEPT, ttl: 60 * 60_000 });
   return async (ctx, next) => {
     const from = ctx.from;
     if (!from || from.is_bot) return;
@@ -72,11 +72,12 @@ export function createAccessGate(): MiddlewareFn<BotContext> {
     ctx.access = access;
     if (access.isAdmin || access.granted.length > 0 || isInviteRedemption(ctx)) {
       strangers.delete(from.id); // a user who loses access later hears about it at once
+      noteUser(ctx, noted);
       return next();
     }
     const command = commandOf(ctx);
-    if (ctx.callbackQuery) return refuseStranger(ctx, strangers, `button ${ctx.callbackQuery.data ?? ''}`.slice(0, 80));
-    if (command !== undefined) return refuseStranger(ctx, strangers, `/${command}`.slice(0, 40));
+    if (ctx.callbackQuery) return refuseStranger(ctx, strangers, noted, `button ${ctx.callbackQuery.data ?? ''}`.slice(0, 80));
+    if (command !== undefined) return refuseStranger(ctx, strangers, noted, `/${command}`.slice(0, 40));
   };
 }
 
@@ -95,7 +96,7 @@ interface StrangerState {
  * refusal with their own numeric id (to send to an admin), one audit row counting what was ignored since, and one
  * log line. Everything in between is dropped without a reply, a write or a log line, so that a flood costs nothing.
  */
-async function refuseStranger(ctx: BotContext, strangers: LRUCache<number, StrangerState>, what: string): Promise<void> {
+async function refuseStranger(ctx: BotContext, strangers: LRUCache<number, StrangerState>, noted: LRUCache<number, string>, what: string): Promise<void> {
   const userId = ctx.access.userId;
   const now = Date.now();
   const seen = strangers.get(userId);
@@ -107,5 +108,25 @@ async function refuseStranger(ctx: BotContext, strangers: LRUCache<number, Stran
   const ignored = seen?.ignored ?? 0;
   strangers.set(userId, { lastAnsweredAt: now, ignored: 0 });
   const detail = ignored > 0 ? `${what} (and ${ignored} ignored since the last reply)` : what;
-  await deny(ctx, detail, `${replies.refused}\nYour Telegram id is ${userId}: send it to an admin.`);
+  noteUser(ctx, noted);
+  await deny(ctx, detail, ctx.t('refused-stranger', { user: String(userId) }));
+}
+
+/** What Telegram says of a person (name, @username, language), kept for /users; a write only when it changed. */
+function noteUser(ctx: BotContext, noted: LRUCache<number, string>): void {
+  const from = ctx.from;
+  if (from === undefined) return;
+  const signature = `${from.first_name}\u0000${from.username ?? ''}\u0000${from.language_code ?? ''}`;
+  if (noted.get(from.id) === signature) return;
+  try {
+    ctx.deps.store.users.note({
+      userId: from.id,
+      firstName: from.first_name,
+      ...(from.username !== undefined ? { username: from.username } : {}),
+      ...(from.language_code !== undefined ? { languageCode: from.language_code } : {}),
+    });
+    noted.set(from.id, signature);
+  } catch (error) {
+    ctx.log.warn({ err: error }, 'could not note a user');
+  }
 }

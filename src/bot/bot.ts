@@ -18,7 +18,8 @@ import { sessionsFeature } from './features/sessions.js';
 import { privateFallback, startHelpFeature } from './features/start-help.js';
 import { statusFeature } from './features/status.js';
 import { watchFeature } from './features/watch.js';
-import { replies } from './texts.js';
+import { languageFeature } from './features/language.js';
+import { localeMiddleware } from './locale.js';
 
 /** Bot API methods that create a message: repeating one after a lost answer may deliver it twice. */
 const SENDS_A_MESSAGE = /^(send(?!ChatAction)|forward|copy)/;
@@ -81,9 +82,10 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     ctx.log = logger.child({ updateId: ctx.update.update_id });
     return next();
   });
+  bot.use(localeMiddleware);
   bot.use(groupMembershipFeature);
   bot.use(createAccessGate());
-  bot.use(startHelpFeature, qrFeature, createPairingFeature(), statusFeature, sessionsFeature, adminFeature, createLifecycleFeature());
+  bot.use(startHelpFeature, languageFeature, qrFeature, createPairingFeature(), statusFeature, sessionsFeature, adminFeature, createLifecycleFeature());
   bot.use(cancelFeature, watchFeature, callbacksFeature, groupFeature, privateFallback);
 
   bot.catch((error) => handleError(error, logger));
@@ -100,11 +102,12 @@ function messageOfPress(ctx: BotContext): string | undefined {
 async function handleError(error: BotError<BotContext>, logger: Logger): Promise<void> {
   const { ctx } = error;
   (ctx.log ?? logger).error({ error: describeError(error.error), updateId: ctx.update.update_id }, 'update failed');
+  const text = ctx.t?.('something-wrong') ?? ctx.deps.i18n.t('en', 'something-wrong');
   try {
     if (ctx.callbackQuery) {
-      await ctx.answerCallbackQuery({ text: replies.somethingWrong }).catch(() => ctx.reply(replies.somethingWrong));
+      await ctx.answerCallbackQuery({ text }).catch(() => ctx.reply(text));
     } else if (ctx.chat) {
-      await ctx.reply(replies.somethingWrong);
+      await ctx.reply(text);
     }
   } catch {
     // The chat may be gone or the bot blocked; the error is logged above.

@@ -1,6 +1,8 @@
 import type { Context } from 'grammy';
 import type { Config } from '../config.js';
 import type { HealthMonitor } from '../health/types.js';
+import type { Catalogue, Locale, Translate } from '../i18n/catalogue.js';
+import type { SessionNames } from '../wasend/names.js';
 import type { LiveQr } from '../live/types.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/types.js';
@@ -17,6 +19,10 @@ export interface BotDeps {
   readonly health?: Pick<HealthMonitor, 'baseline'>;
   /** How long a `/delete` confirmation button works, in ms. Default 60000. */
   readonly confirmWindowMs?: number;
+  /** Every text the bot sends, in every shipped language. */
+  readonly i18n: Catalogue;
+  /** Session names learnt from Wasend, for messages that name a session. */
+  readonly names: SessionNames;
 }
 
 /** What the sender of the current update may do, loaded before any handler runs. */
@@ -37,6 +43,10 @@ interface Extras {
   access: Access;
   /** Spends one of the user's Wasend-backed requests; false (the user was told) when over the limit. */
   allowRequest(): Promise<boolean>;
+  /** The sender's language: the one they chose with /language, else their Telegram client's, else English. */
+  locale: Locale;
+  /** A text of the catalogue in the sender's language. */
+  t: Translate;
 }
 
 /** The one context type of the bot. */

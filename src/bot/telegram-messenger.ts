@@ -2,6 +2,7 @@ import { GrammyError, HttpError, InlineKeyboard, InputFile, type Api } from 'gra
 import type { InlineKeyboardMarkup, InputMediaPhoto, Message, MessageEntity } from 'grammy/types';
 import { DeliveryUnknownError, type CodeFace, type QrMessenger, type QrView } from '../live/types.js';
 import type { Logger } from '../logger.js';
+import { DEFAULT_LOCALE, formatTime, loadCatalogue, type Catalogue, type Locale, type Translate } from '../i18n/catalogue.js';
 import { renderCodeTextPng } from '../qr/code-text.js';
 import { renderPlaceholderPng, type PlaceholderKind } from '../qr/placeholder.js';
 
@@ -12,6 +13,28 @@ export interface TelegramMessengerOptions {
   readonly logger: Logger;
   /** Placeholder images; default {@link renderPlaceholderPng}. */
   readonly placeholder?: (kind: PlaceholderKind) => Promise<Buffer>;
+  /** The texts; default the shipped catalogue. */
+  readonly i18n?: Catalogue;
+  /** The language of a chat's reader (a private chat's id is its user's); default English. */
+  readonly localeOf?: (chatId: number) => Locale;
+  /** How a session is named in captions ("Shop (shop-1)"); default its id. */
+  readonly label?: (sessionId: string) => string;
+}
+
+/** What a caption needs besides its view: the reader's language and the session's name. */
+export interface CaptionTexts {
+  readonly t: Translate;
+  readonly locale: Locale;
+  readonly label: (sessionId: string) => string;
+  /** Now, epoch ms (the time left is counted from it). */
+  readonly now: number;
+}
+
+let defaultCatalogue: Catalogue | undefined;
+/** English, ids as names, the clock now: for callers (and tests) that bring nothing. */
+export function englishTexts(now = Date.now()): CaptionTexts {
+  defaultCatalogue ??= loadCatalogue();
+  return { t: defaultCatalogue.in(DEFAULT_LOCALE), locale: DEFAULT_LOCALE, label: (id) => id, now };
 }
 
 /** How many messages' current image is remembered (to edit only the caption when the image stays). */
@@ -36,6 +59,11 @@ const GONE = [
 export function createTelegramMessenger(options: TelegramMessengerOptions): QrMessenger {
   const { api, protectContent, logger } = options;
   const placeholder = options.placeholder ?? renderPlaceholderPng;
+  const i18n = options.i18n ?? loadCatalogue();
+  const textsFor = (chatId: number): CaptionTexts => {
+    const locale = options.localeOf?.(chatId) ?? DEFAULT_LOCALE;
+    return { t: i18n.in(locale), locale, label: options.label ?? ((id) => id), now: Date.now() };
+  };
   const fileIds = new Map<PlaceholderKind, string>();
   const shownImage = new Map<string, string>();
 
@@ -66,9 +94,10 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
   };
 
   const editOnce = async (chatId: number, messageId: number, view: QrView, image: string) => {
-    const { caption, entities } = captionOf(view);
+    const texts = textsFor(chatId);
+    const { caption, entities } = captionOf(view, texts);
     const captionEntities = entities.length > 0 ? { caption_entities: entities } : {};
-    const reply_markup = keyboardFor(view);
+    const reply_markup = keyboardFor(view, texts.t);
     if (shownImage.get(`${chatId}:${messageId}`) === image) {
       await api.editMessageCaption(chatId, messageId, { caption, ...captionEntities, reply_markup });
       return;
@@ -89,13 +118,14 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
   return {
     async send(chatId, view) {
       const { file, kind } = await media(view);
-      const { caption, entities } = captionOf(view);
+      const texts = textsFor(chatId);
+      const { caption, entities } = captionOf(view, texts);
       let message: Message.PhotoMessage;
       try {
         message = await api.sendPhoto(chatId, file, {
           caption,
           ...(entities.length > 0 ? { caption_entities: entities } : {}),
-          reply_markup: keyboardFor(view),
+          reply_markup: keyboardFor(view, texts.t),
           protect_content: protectContent,
         });
       } catch (error) {
@@ -110,8 +140,9 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
       return { messageId: message.message_id };
     },
 
-    async notify(chatId, text) {
-      await api.sendMessage(chatId, text);
+    async notify(chatId, note) {
+      const texts = textsFor(chatId);
+      await api.sendMessage(chatId, texts.t('qr-restarted', { session: texts.label(note.sessionId), id: note.sessionId }));
     },
 
     async edit(chatId, messageId, view) {
@@ -164,104 +195,126 @@ function imageKey(view: QrView): string {
   return `placeholder:${placeholderKind(view)}`;
 }
 
+/** WhatsApp's series: a QR code is one of six. */
+const SERIES_LENGTH = 6;
+
 const EXPIRED_REASONS: Record<Extract<QrView, { kind: 'expired' }>['reason'], string> = {
-  codes_ran_out: 'WhatsApp stopped issuing codes for this attempt.',
-  failed: 'The session failed on Wasend.',
-  timed_out: 'Nobody scanned it in time.',
-  stopped: 'The session was stopped.',
+  codes_ran_out: 'expired-codes-ran-out',
+  failed: 'expired-failed',
+  timed_out: 'expired-timed-out',
+  stopped: 'expired-stopped',
 };
 
-/** How long until `at`, as a person says it: `45 s`, `about 3 min`. */
-function timeLeft(at: number, now = Date.now()): string {
-  const seconds = Math.max(0, Math.round((at - now) / 1000));
-  return seconds < 90 ? `${seconds} s` : `about ${Math.round(seconds / 60)} min`;
+/** How long until `at` as a person says it (`45 s`, `about 3 min`), counted once per edit: no ticking countdown. */
+function timeLeft(texts: CaptionTexts, at: number, estimated: boolean): string {
+  const seconds = Math.max(0, Math.round((at - texts.now) / 1000));
+  if (seconds >= 90) return texts.t('time-minutes', { minutes: Math.round(seconds / 60) });
+  return texts.t(estimated ? 'time-about-seconds' : 'time-seconds', { seconds });
+}
+
+/** Builds a caption from parts, keeping the UTF-16 offsets of the entities it marks. */
+class CaptionBuilder {
+  private text = '';
+  readonly entities: MessageEntity[] = [];
+
+  add(part: string): this {
+    this.text += part;
+    return this;
+  }
+
+  /** `part` as monospace (`code`): a tap copies it. */
+  code(part: string): this {
+    this.entities.push({ type: 'code', offset: this.text.length, length: part.length });
+    return this.add(part);
+  }
+
+  /** `part` as a `date_time` entity: clients that know it show `at` in the reader's own time zone instead. */
+  time(part: string, at: number): this {
+    this.entities.push({ type: 'date_time', offset: this.text.length, length: part.length, unix_time: Math.floor(at / 1000), date_time_format: 'T' } as MessageEntity);
+    return this.add(part);
+  }
+
+  build(): { caption: string; entities: MessageEntity[] } {
+    return { caption: this.text, entities: this.entities };
+  }
+}
+
+/** "Good for 45 s, until 12:34:56 UTC." with the clock time marked for the reader's time zone; "" without expiry. */
+function validity(builder: CaptionBuilder, texts: CaptionTexts, expiresAt: number | null, estimated: boolean): void {
+  if (expiresAt === null) return;
+  const until = `${formatTime(texts.locale, expiresAt)} UTC`;
+  const sentence = texts.t('caption-valid-for', { left: timeLeft(texts, expiresAt, estimated), until: '\u0000' });
+  const [before = '', after = ''] = sentence.split('\u0000');
+  builder.add('\n').add(before).time(until, expiresAt).add(after);
 }
 
 /**
- * The caption of a view with its entities: plain text (no parse mode, so session ids need no escaping), with a
- * pairing or passkey code marked as `code` (monospace, copied with a tap).
+ * The caption of a view with its entities: plain text (no parse mode, so session names need no escaping), the
+ * session named, a pairing or passkey code marked as `code` (monospace, copied with a tap), an expiry as a
+ * `date_time` the reader's client shows in their own zone.
  */
-export function captionOf(view: QrView): { caption: string; entities: MessageEntity[] } {
-  if (view.kind !== 'code' || view.face === undefined) return { caption: captionFor(view), entities: [] };
+export function captionOf(view: QrView, texts: CaptionTexts = englishTexts()): { caption: string; entities: MessageEntity[] } {
+  const { t } = texts;
+  const session = texts.label(view.sessionId);
+  const builder = new CaptionBuilder();
+  if (view.kind !== 'code') return { caption: captionFor(view, texts), entities: [] };
   const { face } = view;
-  if (face.kind === 'passkey_required') {
-    return {
-      caption: [
-        `🔑 ${view.sessionId}: WhatsApp asks this account for a passkey to link.`,
-        "It must be signed in a browser with WAHA's passkey extension; the bot cannot do that step.",
-        'This message follows the session: it changes once the session moves on.',
-      ].join('\n'),
-      entities: [],
-    };
+  if (face === undefined) {
+    const series = view.seriesIndex !== undefined ? `: ${t('caption-qr-series', { index: view.seriesIndex, total: SERIES_LENGTH })}` : '';
+    builder.add(`${t('caption-qr-head', { session })}${series}\n${t('caption-qr-steps')}`);
+    validity(builder, texts, view.expiresAt, view.estimated === true);
+    return builder.add(`\n${t('caption-updates')}`).build();
   }
+  if (face.kind === 'passkey_required') return builder.add(t('caption-passkey-required', { session })).build();
   if (face.kind === 'passkey_confirm') {
-    const head = `🔑 ${view.sessionId}: does the phone show this code?\n`;
-    return {
-      caption: `${head}${face.code}\nPress "It matches" only if WhatsApp on the phone shows exactly this code.`,
-      entities: [{ type: 'code', offset: head.length, length: face.code.length }],
-    };
+    return builder.add(`${t('caption-passkey-confirm-head', { session })}\n`).code(face.code).add(`\n${t('caption-passkey-confirm-tail')}`).build();
   }
-  const head = `🔢 ${view.sessionId}: pairing code for ${face.phone}\n`;
-  const validity = view.expiresAt === null ? '' : `\nGood for ${timeLeft(view.expiresAt)}, until ${new Date(view.expiresAt).toISOString().slice(11, 19)} (UTC).`;
-  return {
-    caption: [
-      `${head}${face.code}`,
-      'On the phone: WhatsApp > Linked devices > Link a device > Link with phone number instead, then type this code.',
-    ].join('\n') + `${validity} This message updates itself.`,
-    entities: [{ type: 'code', offset: head.length, length: face.code.length }],
-  };
+  builder.add(`${t('caption-pairing-head', { session, phone: face.phone })}\n`).code(face.code).add(`\n${t('caption-pairing-steps')}`);
+  validity(builder, texts, view.expiresAt, false);
+  return builder.add(`\n${t('caption-updates')}`).build();
 }
 
-/** The photo caption of a view, plain text (no parse mode, so session ids need no escaping). */
-export function captionFor(view: QrView): string {
+/** The photo caption of a view as plain text. */
+export function captionFor(view: QrView, texts: CaptionTexts = englishTexts()): string {
+  const { t } = texts;
+  const session = texts.label(view.sessionId);
   switch (view.kind) {
-    case 'code': {
-      if (view.face !== undefined) return captionOf(view).caption;
-      // No expiry and no estimate: say nothing rather than guess (codeNumber restarts after a restart).
-      const validity =
-        view.expiresAt === null
-          ? ''
-          : `, valid until ${view.estimated ? '~' : ''}${new Date(view.expiresAt).toISOString().slice(11, 19)} (UTC)`;
-      return [
-        `📱 ${view.sessionId}`,
-        'Scan in WhatsApp: Settings -> Linked devices -> Link a device',
-        `Code ${view.codeNumber}${validity}. This message updates itself.`,
-      ].join('\n');
-    }
+    case 'code':
+      return captionOf(view, texts).caption;
     case 'waiting':
-      return `⏳ ${view.sessionId}: waiting for a code from WhatsApp…`;
+      return t('caption-waiting', { session });
     case 'connected':
-      return `✅ Connected: ${view.sessionId} is linked.`;
+      return t('caption-connected', { session });
     case 'expired':
-      return view.pairing
-        ? `⌛ This pairing code expired (${view.sessionId}). ${EXPIRED_REASONS[view.reason]}\nPress New code for another one, or Show QR to scan instead.`
-        : `⌛ This code expired (${view.sessionId}). ${EXPIRED_REASONS[view.reason]}\nPress New QR for a fresh code.`;
+      return t(view.pairing ? 'caption-expired-pairing' : 'caption-expired', { session, reason: t(EXPIRED_REASONS[view.reason]) });
     case 'cancelled':
-      return `✖ Cancelled (${view.sessionId}). Send /qr ${view.sessionId} for a new code.`;
+      return t('caption-cancelled', { session, id: view.sessionId });
     case 'retired':
-      return `This QR code (${view.sessionId}) was replaced by a newer QR message.`;
+      return t('caption-retired', { session });
   }
 }
 
 /** Buttons of a view; an empty keyboard removes the previous buttons on edit. */
-export function keyboardFor(view: QrView): InlineKeyboardMarkup {
+export function keyboardFor(view: QrView, t: Translate = englishTexts().t): InlineKeyboardMarkup {
   switch (view.kind) {
     case 'code':
       switch (view.face?.kind) {
         case undefined:
-          return new InlineKeyboard().text('🔄 Refresh', 'qr:refresh').text('✖ Cancel', 'qr:cancel').row().text('📱 Phone number instead', 'qr:phone');
+          return new InlineKeyboard().text(t('button-refresh'), 'qr:refresh').text(t('button-cancel'), 'qr:cancel').row().text(t('button-phone-instead'), 'qr:phone');
         case 'pairing':
-          return new InlineKeyboard().text('📷 Show QR', 'qr:showqr').text('✖ Cancel', 'qr:cancel');
+          return new InlineKeyboard().text(t('button-show-qr'), 'qr:showqr').text(t('button-cancel'), 'qr:cancel');
         case 'passkey_required':
-          return new InlineKeyboard().text('🔄 Refresh', 'qr:refresh').text('✖ Cancel', 'qr:cancel');
+          return new InlineKeyboard().text(t('button-refresh'), 'qr:refresh').text(t('button-cancel'), 'qr:cancel');
         case 'passkey_confirm':
-          return new InlineKeyboard().text('✅ It matches', 'pk:yes').text("❌ It doesn't match", 'pk:no');
+          return new InlineKeyboard().text(t('button-it-matches'), 'pk:yes').text(t('button-no-match'), 'pk:no');
       }
       break;
     case 'waiting':
-      return new InlineKeyboard().text('✖ Cancel', 'qr:cancel');
+      return new InlineKeyboard().text(t('button-cancel'), 'qr:cancel');
     case 'expired':
-      return view.pairing ? new InlineKeyboard().text('🔢 New code', 'qr:newcode').text('📷 Show QR', 'qr:new') : new InlineKeyboard().text('🆕 New QR', 'qr:new');
+      return view.pairing
+        ? new InlineKeyboard().text(t('button-new-code'), 'qr:newcode').text(t('button-show-qr'), 'qr:new')
+        : new InlineKeyboard().text(t('button-new-qr'), 'qr:new');
     default:
       break;
   }

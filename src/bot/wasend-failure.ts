@@ -1,3 +1,4 @@
+import type { Translate } from '../i18n/catalogue.js';
 import {
   InvalidSessionIdError,
   WasendAuthError,
@@ -7,13 +8,13 @@ import {
   WasendRateLimitError,
 } from '../wasend/errors.js';
 
-/** A one-line, secret-free explanation of a failed Wasend call; other errors are rethrown. */
-export function describeWasendFailure(error: unknown): string {
-  if (error instanceof WasendNotFoundError) return 'not found on Wasend';
-  if (error instanceof WasendRateLimitError) return 'Wasend is rate limiting us, try again in a minute';
-  if (error instanceof WasendAuthError) return "Wasend refused the bot's API key, please tell an admin";
-  if (error instanceof WasendInvalidResponseError) return 'Wasend sent an answer I could not read, try again in a minute';
-  if (error instanceof InvalidSessionIdError) return 'not a valid session id';
-  if (error instanceof WasendError) return 'Wasend is unreachable right now, try again in a minute';
+/** A one-line, secret-free explanation of a failed Wasend call, in the reader's language; other errors are rethrown. */
+export function describeWasendFailure(error: unknown, t: Translate): string {
+  if (error instanceof WasendNotFoundError) return t('failure-not-found');
+  if (error instanceof WasendRateLimitError) return t('failure-rate-limited');
+  if (error instanceof WasendAuthError) return t('failure-auth');
+  if (error instanceof WasendInvalidResponseError) return t('failure-invalid-response');
+  if (error instanceof InvalidSessionIdError) return t('failure-invalid-id');
+  if (error instanceof WasendError) return t('failure-down');
   throw error;
 }

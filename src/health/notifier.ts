@@ -1,6 +1,7 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Watch } from '../store/types.js';
 import type { LogSink } from '../logger.js';
+import { DEFAULT_LOCALE, type Catalogue, type Locale } from '../i18n/catalogue.js';
 import type { HealthAlertInfo, HealthNotifier } from './types.js';
 
 /** The part of grammY's `Api` the notifier uses. */
@@ -14,16 +15,11 @@ export const NEW_QR_PREFIX = 'qr:pick:';
 const MAX_CALLBACK_BYTES = 64;
 const MAX_RAW_CHARS = 40;
 
-export function downAlertText(info: HealthAlertInfo): string {
-  const raw = info.status.raw.slice(0, MAX_RAW_CHARS);
-  return (
-    `⚠️ WhatsApp session ${info.sessionId} is no longer linked (Wasend status: ${raw}).\n` +
-    `Scan a new QR code to link the phone again.`
-  );
-}
-
-export function upAlertText(info: HealthAlertInfo): string {
-  return `✅ WhatsApp session ${info.sessionId} is back online.`;
+/** How alerts speak: the catalogue, the reader's language, and how a session is named. */
+export interface AlertTexts {
+  readonly i18n: Catalogue;
+  readonly localeOf?: (chatId: number) => Locale;
+  readonly label?: (sessionId: string) => string;
 }
 
 /**
@@ -31,7 +27,9 @@ export function upAlertText(info: HealthAlertInfo): string {
  * (`qr:pick:<session>`) when the id fits Telegram's callback data limit, and names `/qr <session>` otherwise.
  * A chat that blocked the bot (403) is logged and skipped; other failures reject.
  */
-export function createTelegramHealthNotifier(api: HealthMessageApi, logger: LogSink): HealthNotifier {
+export function createTelegramHealthNotifier(api: HealthMessageApi, logger: LogSink, texts: AlertTexts): HealthNotifier {
+  const tFor = (watch: Watch) => texts.i18n.in(texts.localeOf?.(watch.chatId) ?? DEFAULT_LOCALE);
+  const session = (info: HealthAlertInfo) => texts.label?.(info.sessionId) ?? info.sessionId;
   const send = async (watch: Watch, text: string, replyMarkup?: InlineKeyboardMarkup) => {
     try {
       await api.sendMessage(watch.chatId, text, replyMarkup ? { reply_markup: replyMarkup } : {});
@@ -42,13 +40,13 @@ export function createTelegramHealthNotifier(api: HealthMessageApi, logger: LogS
   };
   return {
     async alertDown(watch, info) {
+      const t = tFor(watch);
+      const text = t('alert-down', { session: session(info), raw: info.status.raw.slice(0, MAX_RAW_CHARS) });
       const data = NEW_QR_PREFIX + info.sessionId;
-      if (Buffer.byteLength(data) > MAX_CALLBACK_BYTES) {
-        return send(watch, `${downAlertText(info)}\nSend /qr ${info.sessionId} for a new code.`);
-      }
-      await send(watch, downAlertText(info), { inline_keyboard: [[{ text: 'Send new QR', callback_data: data }]] });
+      if (Buffer.byteLength(data) > MAX_CALLBACK_BYTES) return send(watch, `${text}\n${t('alert-down-no-button', { id: info.sessionId })}`);
+      await send(watch, text, { inline_keyboard: [[{ text: t('alert-button-new-qr'), callback_data: data }]] });
     },
-    alertUp: (watch, info) => send(watch, upAlertText(info)),
+    alertUp: (watch, info) => send(watch, tFor(watch)('alert-up', { session: session(info) })),
   };
 }
 

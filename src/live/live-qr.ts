@@ -129,10 +129,17 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     isStopped: () => stopped,
   });
 
-  async function refresh(chatId: number, messageId: number): Promise<void> {
+  async function refresh(chatId: number, messageId: number): Promise<boolean> {
     const record = records.get(chatId, messageId);
-    if (record?.state.kind === 'final_pending') return runner.dispatch(record, { type: 'retry' });
-    if (record?.state.kind === 'showing') await looks.lookNow(record.sessionId, 'person');
+    if (record?.state.kind === 'final_pending') {
+      await runner.dispatch(record, { type: 'retry' });
+      return false;
+    }
+    if (record?.state.kind !== 'showing') return false;
+    const showing = (state: LiveRecord['state']) => (state.kind === 'showing' ? (state.wanted?.fingerprint ?? state.shown) : null);
+    const before = showing(record.state);
+    await looks.lookNow(record.sessionId, 'person');
+    return showing(record.state) !== before;
   }
 
   async function cancel(chatId: number, messageId: number): Promise<boolean> {

@@ -23,6 +23,8 @@ export interface CodeShow {
   readonly estimated: boolean;
   /** Absent: the QR in `png`. Other faces carry an empty `png` (the messenger draws them). */
   readonly face?: CodeFace;
+  /** Position of a QR in WhatsApp's series of six, when known. */
+  readonly seriesIndex?: number | null;
 }
 
 export type MessageState =
@@ -130,6 +132,7 @@ export function codeView(code: CodeShow, codeNumber: number): QrView {
     expiresAt: code.expiresAt,
     ...(code.estimated ? { estimated: true } : {}),
     codeNumber,
+    ...(code.seriesIndex != null ? { seriesIndex: code.seriesIndex } : {}),
     ...(code.face !== undefined ? { face: code.face } : {}),
   };
 }

@@ -263,7 +263,7 @@ export function createOpener(ctx: OpenerContext): Opener {
       const retired = await retireStrays(intent.chatId, intent.afterMessageId, intent.afterMessageId + MAX_STRAY_SPAN + 1, intent.sessionId);
       clearIntent(intent.id);
       if (retired > 0) {
-        await messenger.notify?.(intent.chatId, `The bot restarted while sending the QR code for ${intent.sessionId}: send /qr ${intent.sessionId} for a fresh one.`).catch(() => undefined);
+        await messenger.notify?.(intent.chatId, { kind: 'restarted', sessionId: intent.sessionId }).catch(() => undefined);
       }
     }
   }

@@ -85,8 +85,8 @@ export interface SessionLooks {
   halt(): void;
 }
 
-function showOf(sessionId: string, fingerprint: string, png: Buffer, expiry: { at: number; estimated: boolean } | null): CodeShow {
-  return { sessionId, fingerprint, png, expiresAt: expiry?.at ?? null, estimated: expiry?.estimated ?? false };
+function showOf(sessionId: string, fingerprint: string, png: Buffer, expiry: { at: number; estimated: boolean } | null, seriesIndex: number | null = null): CodeShow {
+  return { sessionId, fingerprint, png, expiresAt: expiry?.at ?? null, estimated: expiry?.estimated ?? false, seriesIndex };
 }
 
 export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
@@ -231,13 +231,16 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
   async function codeShow(sessionId: string, fetched: QrFetch, timing?: ObservedTiming): Promise<CodeShow> {
     const { qr } = fetched;
     const png = await pngFor(qr.fingerprint, qr.payload);
-    let expiry = entries.get(sessionId)?.code.expiryOf(qr.fingerprint) ?? null;
+    const known = entries.get(sessionId)?.code;
+    let expiry = known?.expiryOf(qr.fingerprint) ?? null;
+    let seriesIndex = known?.current()?.fingerprint === qr.fingerprint ? (known.current()?.seriesIndex ?? null) : null;
     if (expiry === null && timing !== undefined) {
       const probe = new SessionCode(deps.lifetimes);
       probe.see(qr, fetched.at, fetched.seenAt, timing);
       expiry = probe.expiryOf(qr.fingerprint);
+      seriesIndex ??= probe.current()?.seriesIndex ?? null;
     }
-    return showOf(sessionId, qr.fingerprint, png, expiry);
+    return showOf(sessionId, qr.fingerprint, png, expiry, seriesIndex);
   }
 
   /** What the session's passkey step shows, or null outside one (or while its code is not known yet). */
@@ -256,7 +259,7 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
     if (current === null) return null;
     try {
       const png = await pngFor(current.fingerprint, current.payload);
-      return showOf(entry.id, current.fingerprint, png, entry.code.expiryOf(current.fingerprint));
+      return showOf(entry.id, current.fingerprint, png, entry.code.expiryOf(current.fingerprint), current.seriesIndex);
     } catch (error) {
       logger.warn({ sessionId: entry.id, err: describeError(error) }, 'new QR code could not be rendered; messages keep the last one');
       return null;

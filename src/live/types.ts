@@ -37,6 +37,8 @@ export type QrView =
       readonly estimated?: boolean;
       /** 1 for the first code this message showed, +1 per rotation. */
       readonly codeNumber: number;
+      /** Position of the code in WhatsApp's series of six, when known. */
+      readonly seriesIndex?: number;
       /** Absent: the QR in `png`. */
       readonly face?: CodeFace;
     }
@@ -63,8 +65,11 @@ export class DeliveryUnknownError extends Error {
 export interface QrMessenger {
   send(chatId: number, view: QrView): Promise<{ messageId: number }>;
   edit(chatId: number, messageId: number, view: QrView): Promise<'ok' | 'not_modified' | 'gone'>;
-  /** A plain text message to the chat (e.g. after a restart); optional, rejections are ignored by the caller. */
-  notify?(chatId: number, text: string): Promise<void>;
+  /**
+   * A text message to the chat, in its reader's language: `restarted` says a QR photo was cut short by a restart
+   * and how to get a fresh one. Optional; rejections are ignored by the caller.
+   */
+  notify?(chatId: number, note: { readonly kind: 'restarted'; readonly sessionId: string }): Promise<void>;
 }
 
 /** What `open` and `renew` achieved; they never throw. */
@@ -175,10 +180,11 @@ export interface LiveQr {
    */
   renew(chatId: number, messageId: number, userId: number, pairing?: PairingRequest): Promise<OpenOutcome>;
   /**
-   * Looks at the message's session now (the Refresh button); resolves when that look is done. On a message
-   * whose final view is still pending, puts that view again instead.
+   * Looks at the message's session now (the Refresh button); resolves when that look is done, with true when the
+   * message got something new to show (a new code). On a message whose final view is still pending, puts that view
+   * again instead.
    */
-  refresh(chatId: number, messageId: number): Promise<void>;
+  refresh(chatId: number, messageId: number): Promise<boolean>;
   /**
    * Returns false when the message was not live. A message whose final view Telegram refused so far gets
    * that view put again at once (and still answers false).

@@ -140,6 +140,23 @@ export const MIGRATIONS: readonly Migration[] = [
         ALTER TABLE live_messages ADD COLUMN pairing_expires_at INTEGER;
       `),
   },
+  {
+    version: 7,
+    name: 'people the bot has seen, and their language',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE users (
+          user_id       INTEGER PRIMARY KEY,
+          first_name    TEXT,
+          username      TEXT,
+          language_code TEXT,
+          language      TEXT,
+          seen_at       INTEGER NOT NULL
+        );
+        CREATE INDEX audit_log_by_session ON audit_log (session_id, id);
+        CREATE INDEX audit_log_by_user ON audit_log (user_id, id);
+      `),
+  },
 ];
 
 export function schemaVersion(db: Database): number {

@@ -20,6 +20,7 @@ import type {
   RedeemResult,
   PhotoIntentStore,
   Store,
+  UserStore,
   WebhookEventStore,
   Watch,
   WatchStore,
@@ -71,6 +72,7 @@ export function createStore(path: string, options: StoreOptions = {}): Store {
     const ping = db.prepare('SELECT 1');
     return {
       grants: createGrantStore(db, now),
+      users: createUserStore(db, now),
       invites: createInviteStore(db, now),
       liveMessages: createLiveMessageStore(db, now),
       audit: createAuditStore(db, now, auditMaxRows),
@@ -452,6 +454,8 @@ function createAuditStore(db: SqliteDatabase, now: () => number, maxRows: number
     VALUES (@at, @user_id, @chat_id, @action, @session_id, @outcome, @detail)
   `);
   const latest = db.prepare<[number], AuditRow>('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?');
+  const latestOfSession = db.prepare<[string, number], AuditRow>('SELECT * FROM audit_log WHERE session_id = ? ORDER BY id DESC LIMIT ?');
+  const latestOfUser = db.prepare<[number, number], AuditRow>('SELECT * FROM audit_log WHERE user_id = ? ORDER BY id DESC LIMIT ?');
   // Refusals and everything else are kept apart, each pruned back to its own maxRows newest rows: a flood of
   // refused strangers can never push grants, revokes, invites and QR entries out of the log.
   const pruneRefusals = db.prepare<[number]>(
@@ -481,8 +485,15 @@ function createAuditStore(db: SqliteDatabase, now: () => number, maxRows: number
         prune.run(maxRows - 1);
       }
     },
-    latest: (limit) =>
-      latest.all(Math.max(0, Math.floor(limit))).map((row) => ({
+    latest: (limit, filter = {}) => {
+      const count = Math.max(0, Math.floor(limit));
+      const rows =
+        filter.sessionId !== undefined
+          ? latestOfSession.all(filter.sessionId, count)
+          : filter.userId !== undefined
+            ? latestOfUser.all(filter.userId, count)
+            : latest.all(count);
+      return rows.map((row) => ({
         id: row.id,
         at: row.at,
         userId: row.user_id,
@@ -491,7 +502,60 @@ function createAuditStore(db: SqliteDatabase, now: () => number, maxRows: number
         sessionId: row.session_id,
         outcome: row.outcome,
         detail: row.detail,
-      })),
+      }));
+    },
+  };
+}
+
+interface UserRow {
+  user_id: number;
+  first_name: string | null;
+  username: string | null;
+  language_code: string | null;
+  language: string | null;
+  seen_at: number;
+}
+
+const NAME_CHARS = 64;
+
+function createUserStore(db: SqliteDatabase, now: () => number): UserStore {
+  const upsert = db.prepare<[{ user_id: number; first_name: string | null; username: string | null; language_code: string | null; seen_at: number }]>(`
+    INSERT INTO users (user_id, first_name, username, language_code, seen_at)
+    VALUES (@user_id, @first_name, @username, @language_code, @seen_at)
+    ON CONFLICT (user_id) DO UPDATE SET
+      first_name = excluded.first_name, username = excluded.username, language_code = excluded.language_code, seen_at = excluded.seen_at
+  `);
+  const setLanguage = db.prepare<[number, string | null, number]>(`
+    INSERT INTO users (user_id, language, seen_at) VALUES (?, ?, ?)
+    ON CONFLICT (user_id) DO UPDATE SET language = excluded.language
+  `);
+  const get = db.prepare<[number], UserRow>('SELECT * FROM users WHERE user_id = ?');
+  const clip = (text: string | undefined, chars: number) => (text === undefined ? null : text.slice(0, chars));
+  return {
+    note(user, at = now()) {
+      upsert.run({
+        user_id: user.userId,
+        first_name: clip(user.firstName, NAME_CHARS),
+        username: clip(user.username, 32),
+        language_code: clip(user.languageCode, 16),
+        seen_at: at,
+      });
+    },
+    get(userId) {
+      const row = get.get(userId);
+      if (row === undefined) return undefined;
+      return {
+        userId: row.user_id,
+        firstName: row.first_name,
+        username: row.username,
+        languageCode: row.language_code,
+        language: row.language,
+        seenAt: row.seen_at,
+      };
+    },
+    setLanguage(userId, language, at = now()) {
+      setLanguage.run(userId, language, at);
+    },
   };
 }
 

@@ -123,8 +123,8 @@ export interface AuditEntry {
 
 export interface AuditStore {
   record(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: number }): void;
-  /** Newest first. */
-  latest(limit: number): AuditEntry[];
+  /** Newest first; `filter` keeps the entries of one session or one user. */
+  latest(limit: number, filter?: { sessionId?: string; userId?: number }): AuditEntry[];
 }
 
 /** Health-alert subscriptions (issue 5). */
@@ -189,8 +189,29 @@ export interface WebhookEventStore {
   firstSeen(id: string, at: number, ttlMs: number): boolean;
 }
 
+/** Someone the bot has seen, as Telegram last described them, and the language they chose. */
+export interface KnownUser {
+  readonly userId: number;
+  readonly firstName: string | null;
+  readonly username: string | null;
+  /** Telegram's `language_code` of their client, e.g. `pt-br`. */
+  readonly languageCode: string | null;
+  /** The language they chose with /language (a supported locale), or null to follow Telegram's. */
+  readonly language: string | null;
+  readonly seenAt: number;
+}
+
+export interface UserStore {
+  /** Records what Telegram says of a user now (keeps their chosen language). */
+  note(user: { userId: number; firstName?: string; username?: string; languageCode?: string }, at?: number): void;
+  get(userId: number): KnownUser | undefined;
+  /** Sets (or with null clears) the user's chosen language; creates the row when missing. */
+  setLanguage(userId: number, language: string | null, at?: number): void;
+}
+
 export interface Store {
   readonly grants: GrantStore;
+  readonly users: UserStore;
   readonly webhookEvents: WebhookEventStore;
   readonly photoIntents: PhotoIntentStore;
   readonly invites: InviteStore;

@@ -28,7 +28,7 @@ it('shows admins every Wasend session with its status, and users only theirs', a
 
   await h.say(ADMIN, `/grant ${USER} linked`);
   await h.say(ADMIN, `/grant ${USER} demo`);
-  expect((await h.say(ADMIN, '/users demo')).text).toContain(`demo: user ${USER} (by ${ADMIN}`);
+  expect((await h.say(ADMIN, '/users demo')).text).toContain(`demo: User ${USER} (by User ${ADMIN} (${ADMIN}),`);
   const help = (await h.say(USER, '/help')).text ?? '';
   expect(help).not.toContain('/grant');
   expect(help).toContain('Your sessions: demo, linked');

@@ -35,7 +35,7 @@ describe('no chat is ever blocked', () => {
     h.tg.sendText({ userId: USER, text: '/qr slow' });
     await h.until(() => h.sim.requests.some((r) => r.method === 'POST' && r.path === '/sessions/slow/start'), 'the /qr to start the session');
     const revoked = await h.say(ADMIN, `/revoke ${USER} slow`);
-    expect(revoked.text).toContain(`User ${USER} can no longer use slow. Stopped 1 live QR code.`);
+    expect(revoked.text).toContain(`User ${USER} (${USER}) can no longer use slow. Stopped 1 live QR code.`);
     h.rotate('slow');
     await h.until(() => h.tg.messages(USER).find((m) => m.text === 'You no longer have access to slow.'), 'the /qr in flight to be refused');
     const next = await h.say(USER, '/qr slow');

@@ -1,7 +1,7 @@
 import { Api } from 'grammy';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { captionFor, createTelegramMessenger } from '../../src/bot/telegram-messenger.js';
+import { captionFor, captionOf, createTelegramMessenger, englishTexts } from '../../src/bot/telegram-messenger.js';
 import type { QrView } from '../../src/live/types.js';
 import { renderQrPng } from '../../src/qr/render.js';
 import { decodeQrPng } from '../support/decode-qr.js';
@@ -23,12 +23,13 @@ it('sends a protected photo with caption and buttons, edits only the caption whe
   const message = tg.message(42, messageId);
   expect(message?.protectContent).toBe(true);
   expect(await decodeQrPng(message?.photo ?? Buffer.alloc(0))).toBe('2@first-code');
-  expect(message?.caption).toContain('Code 2, valid until 12:34:56 (UTC)');
+  expect(message?.caption).toContain('until 12:34:56 UTC.');
+  expect(message?.captionEntities).toEqual([expect.objectContaining({ type: 'date_time', unix_time: Date.UTC(2030, 0, 1, 12, 34, 56) / 1000 })]);
 
   expect(await m.edit(42, messageId, { ...code, expiresAt: null })).toBe('ok');
   expect(message?.history.at(-1)?.method).toBe('editMessageCaption');
-  expect(message?.caption).toContain('Code 2. This message updates itself.');
-  expect(message?.caption).not.toContain('valid');
+  expect(message?.caption).toContain('scan this code.\nThis message updates itself.');
+  expect(message?.caption).not.toContain('Good for');
   expect(await m.edit(42, messageId, { ...code, expiresAt: null })).toBe('not_modified');
 
   expect(await m.edit(42, messageId, { kind: 'expired', sessionId: 'demo', reason: 'codes_ran_out' })).toBe('ok');
@@ -50,11 +51,22 @@ it("reports a deleted message or a blocked bot as gone and rethrows Telegram's t
   expect(await m.edit(44, second.messageId, { kind: 'cancelled', sessionId: 'demo' })).toBe('gone');
 });
 
-it('marks an estimated expiry as approximate and claims no time when there is none', () => {
+it('names the code in its series and the time left in seconds or minutes; an estimate says about; no expiry claims no time', () => {
   const at = Date.UTC(2030, 0, 1, 12, 34, 56);
-  expect(captionFor({ ...code, expiresAt: at })).toContain('Code 2, valid until 12:34:56 (UTC).');
-  expect(captionFor({ ...code, expiresAt: at, estimated: true })).toContain('Code 2, valid until ~12:34:56 (UTC).');
-  const unknown = captionFor({ ...code, codeNumber: 1, expiresAt: null });
-  expect(unknown).toContain('Code 1. This message updates itself.');
-  expect(unknown).not.toMatch(/valid|\d+ s\b/);
+  const texts = { ...englishTexts(at - 45_000), label: (id: string) => (id === 'demo' ? 'Shop front desk (demo)' : id) };
+  const exact = captionOf({ ...code, expiresAt: at, seriesIndex: 2 }, texts);
+  expect(exact.caption).toBe(
+    '📱 Shop front desk (demo): code 2 of 6\n' +
+      'On the phone: WhatsApp > Settings > Linked devices > Link a device, then scan this code.\n' +
+      'Good for 45 s, until 12:34:56 UTC.\n' +
+      'This message updates itself.',
+  );
+  const until = exact.entities[0];
+  expect(until).toMatchObject({ type: 'date_time', date_time_format: 'T', unix_time: at / 1000 });
+  expect(exact.caption.slice(until!.offset, until!.offset + until!.length)).toBe('12:34:56 UTC');
+  expect(captionFor({ ...code, expiresAt: at, estimated: true }, texts)).toContain('Good for about 45 s, until 12:34:56 UTC.');
+  expect(captionFor({ ...code, expiresAt: at }, { ...texts, now: at - 150_000 })).toContain('Good for about 3 min,');
+  const unknown = captionFor({ ...code, codeNumber: 1, expiresAt: null }, texts);
+  expect(unknown).toContain('📱 Shop front desk (demo)\n');
+  expect(unknown).not.toMatch(/Good for|\d+ s\b|of 6/);
 });

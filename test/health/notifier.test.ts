@@ -1,6 +1,8 @@
+import { loadCatalogue } from '../../src/i18n/catalogue.js';
 import { GrammyError } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { createTelegramHealthNotifier, type HealthMessageApi } from '../../src/health/notifier.js';
+const i18n = loadCatalogue();
 import type { Watch } from '../../src/store/types.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
 
@@ -30,7 +32,7 @@ const forbidden = () =>
 describe('Telegram health notifier', () => {
   it('says plainly which session is no longer linked, with its status and a Send new QR button', async () => {
     const api = fakeApi();
-    await createTelegramHealthNotifier(api, createMemoryLogger()).alertDown(watch, dropped);
+    await createTelegramHealthNotifier(api, createMemoryLogger(), { i18n }).alertDown(watch, dropped);
     expect(api.sent).toHaveLength(1);
     const [message] = api.sent;
     expect(message?.chatId).toBe(700);
@@ -44,7 +46,7 @@ describe('Telegram health notifier', () => {
   it('names /qr instead of a button when the id is too long for callback data', async () => {
     const api = fakeApi();
     const longId = 'x'.repeat(100);
-    await createTelegramHealthNotifier(api, createMemoryLogger()).alertDown(
+    await createTelegramHealthNotifier(api, createMemoryLogger(), { i18n }).alertDown(
       { ...watch, sessionId: longId },
       { sessionId: longId, status: { state: 'unknown', raw: 'NOT_FOUND' } },
     );
@@ -54,7 +56,7 @@ describe('Telegram health notifier', () => {
 
   it('sends one plain message when the session is back online', async () => {
     const api = fakeApi();
-    await createTelegramHealthNotifier(api, createMemoryLogger()).alertUp(watch, {
+    await createTelegramHealthNotifier(api, createMemoryLogger(), { i18n }).alertUp(watch, {
       sessionId: 'sales-phone',
       status: { state: 'connected', raw: 'WORKING' },
     });
@@ -63,10 +65,10 @@ describe('Telegram health notifier', () => {
 
   it('logs and swallows a blocked chat, but lets other failures through', async () => {
     const logger = createMemoryLogger();
-    await expect(createTelegramHealthNotifier(fakeApi(forbidden), logger).alertDown(watch, dropped)).resolves.toBeUndefined();
+    await expect(createTelegramHealthNotifier(fakeApi(forbidden), logger, { i18n }).alertDown(watch, dropped)).resolves.toBeUndefined();
     expect(logger.entries.map((e) => e.msg)).toEqual(['health alert not sent: the bot is blocked in that chat']);
 
     const broken = fakeApi(() => new Error('socket hang up'));
-    await expect(createTelegramHealthNotifier(broken, logger).alertUp(watch, dropped)).rejects.toThrow('socket hang up');
+    await expect(createTelegramHealthNotifier(broken, logger, { i18n }).alertUp(watch, dropped)).rejects.toThrow('socket hang up');
   });
 });

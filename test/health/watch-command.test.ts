@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAccessGate } from '../../src/bot/access.js';
 import type { BotContext, BotDeps } from '../../src/bot/context.js';
 import { watchFeature } from '../../src/bot/features/watch.js';
+import { localeMiddleware } from '../../src/bot/locale.js';
+import { loadCatalogue } from '../../src/i18n/catalogue.js';
 import type { Config } from '../../src/config.js';
 import { createStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/types.js';
@@ -26,6 +28,7 @@ const botInfo: UserFromGetMe = {
   allows_users_to_create_topics: false,
 } as UserFromGetMe;
 
+const i18n = loadCatalogue();
 const stores: Store[] = [];
 afterEach(() => {
   for (const store of stores.splice(0)) store.close();
@@ -37,7 +40,8 @@ function createTestBot() {
   stores.push(store);
   store.grants.grant(USER, 'shop', ADMIN);
   const logger = pino({ level: 'silent' });
-  const deps = { config: { adminIds: new Set([ADMIN]) } as unknown as Config, logger, store } as unknown as BotDeps;
+  const names = { label: (id: string) => id, nameOf: () => undefined, known: () => [] };
+  const deps = { config: { adminIds: new Set([ADMIN]) } as unknown as Config, logger, store, i18n, names } as unknown as BotDeps;
   const bot = new Bot<BotContext>('123456:test-token-for-watch-tests-only', { botInfo });
   const replies: Array<{ chatId: number; text: string }> = [];
   bot.api.config.use(async (_prev, method, payload) => {
@@ -50,7 +54,7 @@ function createTestBot() {
     ctx.log = logger;
     return next();
   });
-  bot.use(createAccessGate(), watchFeature);
+  bot.use(localeMiddleware, createAccessGate(), watchFeature);
   let updateId = 1;
   const say = async (userId: number, text: string, chatType: 'private' | 'group' = 'private') => {
     const before = replies.length;

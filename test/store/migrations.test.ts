@@ -79,7 +79,7 @@ describe('store schema', () => {
     const first = withDb(path, (db) => ({ version: schemaVersion(db), tables: tables(db) }));
     expect(first).toEqual({
       version: newest,
-      tables: ['audit_log', 'grants', 'health_states', 'invites', 'live_messages', 'photo_intents', 'watches', 'webhook_events'],
+      tables: ['audit_log', 'grants', 'health_states', 'invites', 'live_messages', 'photo_intents', 'users', 'watches', 'webhook_events'],
     });
 
     createStore(path).close();

@@ -1,9 +1,12 @@
 import { Composer } from 'grammy';
-import { describeWasendFailure } from '../wasend-failure.js';
+import type { AuditEntry } from '../../store/types.js';
+import { WasendNotFoundError } from '../../wasend/errors.js';
 import { audit, deny } from '../access.js';
 import { parseSessionId, parseUserId, splitArgs } from '../args.js';
 import type { BotContext } from '../context.js';
-import { formatUtc, joinLimited, replies, usage } from '../texts.js';
+import { didYouMean } from '../suggest.js';
+import { formatUtc, joinLimited } from '../texts.js';
+import { describeWasendFailure } from '../wasend-failure.js';
 
 const AUDIT_ENTRIES_SHOWN = 20;
 export const ADMIN_COMMANDS = ['grant', 'revoke', 'users', 'invite', 'invites', 'uninvite', 'audit'] as const;
@@ -16,116 +19,182 @@ export const adminFeature = new Composer<BotContext>();
 const dm = adminFeature.chatType('private');
 dm.command([...ADMIN_COMMANDS], async (ctx, next) => {
   if (ctx.access.isAdmin) return next();
-  await deny(ctx, `/${ctx.message.text.slice(1).split(/[\s@]/)[0] ?? ''}`.slice(0, 40), replies.adminOnly);
+  await deny(ctx, `/${ctx.message.text.slice(1).split(/[\s@]/)[0] ?? ''}`.slice(0, 40), ctx.t('admin-only'));
 });
 const admin = dm.filter((ctx) => ctx.access.isAdmin);
 
+/** `Ana (@ana, 222)` from what the bot has seen of the person, else the bare id. */
+export function personLabel(ctx: BotContext, userId: number): string {
+  let known;
+  try {
+    known = ctx.deps.store.users.get(userId);
+  } catch {
+    known = undefined;
+  }
+  const parts = [known?.username ? `@${known.username}` : undefined, String(userId)].filter((p) => p !== undefined);
+  if (known?.firstName) return `${known.firstName} (${parts.join(', ')})`;
+  return parts.length > 1 ? `${parts[0]} (${userId})` : ctx.t('person-unknown', { user: String(userId) });
+}
+
+/**
+ * The user id and session of `/grant` and `/revoke`, or the reply saying which part is wrong (and for a user id,
+ * where to find one).
+ */
+function parseTarget(ctx: BotContext, usageId: 'usage-grant' | 'usage-revoke'): { userId: number; sessionId: string } | string {
+  const args = splitArgs(typeof ctx.match === 'string' ? ctx.match : '');
+  if (args?.length !== 2) return ctx.t(usageId);
+  const [userText = '', sessionText = ''] = args;
+  const userId = parseUserId(userText);
+  if (userId === undefined) return `${ctx.t('grant-bad-user', { value: userText.slice(0, 40) })}\n${ctx.t(usageId)}`;
+  const sessionId = parseSessionId(sessionText);
+  if (sessionId === undefined) return `${ctx.t('grant-bad-session', { value: sessionText.slice(0, 40) })}\n${ctx.t(usageId)}`;
+  return { userId, sessionId };
+}
+
 admin.command('grant', async (ctx) => {
-  const target = parseUserAndSession(ctx.match);
-  if (!target) return void (await ctx.reply(usage.grant));
-  const added = ctx.deps.store.grants.grant(target.userId, target.sessionId, ctx.access.userId);
-  audit(ctx, 'grant', added ? 'ok' : 'unchanged', { sessionId: target.sessionId, detail: `user ${target.userId}` });
-  await ctx.reply(
-    added
-      ? `User ${target.userId} can now use ${target.sessionId}. They need to open a chat with me and send /qr ${target.sessionId}.`
-      : `User ${target.userId} already had ${target.sessionId}.`,
-  );
+  const target = parseTarget(ctx, 'usage-grant');
+  if (typeof target === 'string') return void (await ctx.reply(target));
+  const { userId, sessionId } = target;
+  try {
+    await ctx.deps.wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) });
+  } catch (error) {
+    audit(ctx, 'grant', 'refused', { sessionId, detail: `user ${userId}` });
+    if (error instanceof WasendNotFoundError) return void (await ctx.reply(ctx.t('grant-missing', { id: sessionId }) + (await didYouMean(ctx, sessionId))));
+    return void (await ctx.reply(ctx.t('grant-unchecked', { id: sessionId, reason: describeWasendFailure(error, ctx.t) })));
+  }
+  const added = ctx.deps.store.grants.grant(userId, sessionId, ctx.access.userId);
+  audit(ctx, 'grant', added ? 'ok' : 'unchanged', { sessionId, detail: `user ${userId}` });
+  const args = { user: personLabel(ctx, userId), session: ctx.deps.names.label(sessionId), id: sessionId };
+  await ctx.reply(ctx.t(added ? 'grant-done' : 'grant-already', args));
 });
 
 admin.command('revoke', async (ctx) => {
-  const target = parseUserAndSession(ctx.match);
-  if (!target) return void (await ctx.reply(usage.revoke));
-  const removed = ctx.deps.store.grants.revoke(target.userId, target.sessionId);
+  const target = parseTarget(ctx, 'usage-revoke');
+  if (typeof target === 'string') return void (await ctx.reply(target));
+  const { userId, sessionId } = target;
+  const removed = ctx.deps.store.grants.revoke(userId, sessionId);
   // A revoked user must not keep receiving fresh codes, nor get the photo of a /qr still in flight.
-  const stopped = await ctx.deps.liveQr.enforceAccess(target.userId);
+  const stopped = await ctx.deps.liveQr.enforceAccess(userId);
   // An open link for the session may be in the revoked user's hands: it is voided too.
-  const voided = removed ? ctx.deps.store.invites.voidSession(target.sessionId) : 0;
-  audit(ctx, 'revoke', removed ? 'ok' : 'unchanged', { sessionId: target.sessionId, detail: `user ${target.userId}` });
-  const live =
-    (stopped > 0 ? ` Stopped ${stopped} live QR code${stopped === 1 ? '' : 's'}.` : '') +
-    (voided > 0 ? ` Voided ${voided} open invite link${voided === 1 ? '' : 's'} for ${target.sessionId}.` : '');
-  await ctx.reply(
-    (removed ? `User ${target.userId} can no longer use ${target.sessionId}.` : `User ${target.userId} did not have ${target.sessionId}.`) + live,
-  );
+  const voided = removed ? ctx.deps.store.invites.voidSession(sessionId) : 0;
+  audit(ctx, 'revoke', removed ? 'ok' : 'unchanged', { sessionId, detail: `user ${userId}` });
+  const args = { user: personLabel(ctx, userId), session: ctx.deps.names.label(sessionId) };
+  const parts = [ctx.t(removed ? 'revoke-done' : 'revoke-not-had', args)];
+  if (stopped > 0) parts.push(ctx.t('revoke-stopped', { count: stopped }));
+  if (voided > 0) parts.push(ctx.t('revoke-voided', { count: voided, id: sessionId }));
+  await ctx.reply(parts.join(' '));
 });
 
 admin.command('users', async (ctx) => {
   const args = splitArgs(ctx.match);
-  if (args === undefined || args.length > 1) return void (await ctx.reply(usage.users));
-  const sessionId = args.length === 1 ? parseSessionId(args[0]) : undefined;
-  if (args.length === 1 && sessionId === undefined) return void (await ctx.reply(usage.users));
-  const grants = ctx.deps.store.grants.list(sessionId);
-  const admins = [...ctx.deps.config.adminIds].join(', ');
-  const lines = grants.map((g) => `${g.sessionId}: user ${g.userId} (by ${g.grantedBy}, ${formatUtc(g.grantedAt)})`);
-  const heading = sessionId === undefined ? 'Grants' : `Grants for ${sessionId}`;
-  await ctx.reply(joinLimited([`Admins (every session): ${admins}`, `${heading}: ${grants.length === 0 ? 'none' : ''}`, ...lines]));
+  if (args === undefined || args.length > 1) return void (await ctx.reply(ctx.t('usage-users')));
+  const { store, config, names } = ctx.deps;
+  const arg = args[0];
+  const userId = arg === undefined ? undefined : parseUserId(arg);
+  if (userId !== undefined) {
+    const person = personLabel(ctx, userId);
+    if (config.adminIds.has(userId)) return void (await ctx.reply(ctx.t('users-of-user-admin', { person })));
+    const sessions = store.grants.sessionsOf(userId);
+    if (sessions.length === 0) return void (await ctx.reply(ctx.t('users-of-user-none', { person })));
+    return void (await ctx.reply(ctx.t('users-of-user', { person, sessions: sessions.map((id) => names.label(id)).join(', ') })));
+  }
+  const sessionId = arg === undefined ? undefined : parseSessionId(arg);
+  if (arg !== undefined && sessionId === undefined) return void (await ctx.reply(ctx.t('usage-users')));
+  const grants = store.grants.list(sessionId);
+  const admins = [...config.adminIds].map((id) => personLabel(ctx, id)).join(', ');
+  const lines = grants.map((g) =>
+    ctx.t('users-grant-line', { id: g.sessionId, person: personLabel(ctx, g.userId), by: personLabel(ctx, g.grantedBy), at: formatUtc(g.grantedAt, ctx.locale) }),
+  );
+  const heading = sessionId === undefined ? ctx.t('users-grants', { count: grants.length }) : ctx.t('users-grants-of', { id: sessionId, count: grants.length });
+  await ctx.reply(joinLimited([ctx.t('users-admins', { admins }), heading, ...lines], ctx.t));
 });
 
 admin.command('invite', async (ctx) => {
   const args = splitArgs(ctx.match);
   const sessionId = args?.length === 1 ? parseSessionId(args[0]) : undefined;
-  if (sessionId === undefined) return void (await ctx.reply(usage.invite));
+  if (sessionId === undefined) return void (await ctx.reply(ctx.t('usage-invite')));
   const { config, store, wasend } = ctx.deps;
   try {
     await wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) });
   } catch (error) {
-    const why = describeWasendFailure(error);
+    const why = describeWasendFailure(error, ctx.t);
     audit(ctx, 'invite.create', 'refused', { sessionId, detail: why });
-    return void (await ctx.reply(`No invite made: ${sessionId} ${why === 'not found on Wasend' ? 'was not found on Wasend' : `could not be checked (${why})`}.`));
+    if (error instanceof WasendNotFoundError) return void (await ctx.reply(ctx.t('invite-missing', { id: sessionId }) + (await didYouMean(ctx, sessionId))));
+    return void (await ctx.reply(ctx.t('invite-unchecked', { id: sessionId, reason: why })));
   }
   store.invites.purge(INVITE_KEEP_MS);
   const { token, expiresAt } = store.invites.create({ sessionId, createdBy: ctx.access.userId, ttlMs: config.inviteTtlMs });
   audit(ctx, 'invite.create', 'ok', { sessionId, detail: `expires ${formatUtc(expiresAt)}` });
-  await ctx.reply(
-    `Invite for ${sessionId}, single use, valid until ${formatUtc(expiresAt)}:\n` +
-      `https://t.me/${ctx.me.username}?start=${token}\n` +
-      'Whoever opens it first gets access to this session. /invites lists the open ones, /uninvite voids one.',
-    { link_preview_options: { is_disabled: true } },
-  );
+  const link = `https://t.me/${ctx.me.username}?start=${token}`;
+  await ctx.reply(ctx.t('invite-made', { session: ctx.deps.names.label(sessionId), until: formatUtc(expiresAt, ctx.locale), link }), {
+    link_preview_options: { is_disabled: true },
+  });
 });
 
 admin.command('invites', async (ctx) => {
   const args = splitArgs(ctx.match);
   const sessionId = args?.length === 1 ? parseSessionId(args[0]) : undefined;
-  if (args === undefined || args.length > 1 || (args.length === 1 && sessionId === undefined)) return void (await ctx.reply(usage.invites));
+  if (args === undefined || args.length > 1 || (args.length === 1 && sessionId === undefined)) return void (await ctx.reply(ctx.t('usage-invites')));
   const open = ctx.deps.store.invites.listOpen(sessionId);
-  if (open.length === 0) return void (await ctx.reply(sessionId === undefined ? 'There are no open invites.' : `There are no open invites for ${sessionId}.`));
-  const lines = open.map((i) => `${i.id}: ${i.sessionId}, by ${i.createdBy}, valid until ${formatUtc(i.expiresAt)}`);
-  await ctx.reply(joinLimited([`Open invites (void one with /uninvite <id>):`, ...lines]));
+  if (open.length === 0) return void (await ctx.reply(sessionId === undefined ? ctx.t('invites-none') : ctx.t('invites-none-for', { id: sessionId })));
+  const lines = open.map((i) =>
+    ctx.t('invites-line', { invite: i.id, id: i.sessionId, by: personLabel(ctx, i.createdBy), until: formatUtc(i.expiresAt, ctx.locale) }),
+  );
+  await ctx.reply(joinLimited([ctx.t('invites-title'), ...lines], ctx.t));
 });
 
 admin.command('uninvite', async (ctx) => {
   const args = splitArgs(ctx.match);
   const id = args?.length === 1 && /^[0-9a-f]{8}$/i.test(args[0] ?? '') ? (args[0] as string).toLowerCase() : undefined;
-  if (id === undefined) return void (await ctx.reply(usage.uninvite));
+  if (id === undefined) return void (await ctx.reply(ctx.t('usage-uninvite')));
   const voided = ctx.deps.store.invites.void(id);
   audit(ctx, 'invite.void', voided ? 'ok' : 'not_found', { detail: id });
-  await ctx.reply(voided ? `Invite ${id} is void: its link no longer works.` : `There is no open invite ${id}. /invites lists them.`);
+  await ctx.reply(ctx.t(voided ? 'uninvite-done' : 'uninvite-unknown', { invite: id }));
 });
 
 admin.command('audit', async (ctx) => {
-  if (splitArgs(ctx.match)?.length !== 0) return void (await ctx.reply(usage.audit));
-  const entries = ctx.deps.store.audit.latest(AUDIT_ENTRIES_SHOWN);
-  if (entries.length === 0) return void (await ctx.reply('The audit log is empty.'));
-  const lines = entries.map((e) =>
-    [
-      formatUtc(e.at),
-      e.userId === null ? '' : `user ${e.userId}`,
-      e.action,
-      e.sessionId ?? '',
-      e.outcome,
-      e.detail ?? '',
-    ]
-      .filter((part) => part !== '')
-      .join(' | '),
-  );
-  await ctx.reply(joinLimited([`Latest ${entries.length} audit entries (newest first):`, ...lines]));
+  const args = splitArgs(ctx.match);
+  if (args === undefined || args.length > 1) return void (await ctx.reply(ctx.t('usage-audit')));
+  const arg = args[0];
+  const userId = arg === undefined ? undefined : parseUserId(arg);
+  const sessionId = arg === undefined || userId !== undefined ? undefined : parseSessionId(arg);
+  if (arg !== undefined && userId === undefined && sessionId === undefined) return void (await ctx.reply(ctx.t('usage-audit')));
+  const filter = userId !== undefined ? { userId } : sessionId !== undefined ? { sessionId } : {};
+  const entries = ctx.deps.store.audit.latest(AUDIT_ENTRIES_SHOWN, filter);
+  if (entries.length === 0) return void (await ctx.reply(ctx.t('audit-empty')));
+  const title =
+    arg === undefined
+      ? ctx.t('audit-title', { count: entries.length })
+      : ctx.t('audit-title-filtered', { count: entries.length, filter: userId !== undefined ? personLabel(ctx, userId) : (sessionId ?? '') });
+  await ctx.reply(joinLimited([title, ...entries.map((entry) => auditSentence(ctx, entry))], ctx.t));
 });
 
-function parseUserAndSession(match: string): { userId: number; sessionId: string } | undefined {
-  const args = splitArgs(match);
-  if (args?.length !== 2) return undefined;
-  const userId = parseUserId(args[0] ?? '');
-  const sessionId = parseSessionId(args[1]);
-  return userId === undefined || sessionId === undefined ? undefined : { userId, sessionId };
+/** One audit entry as a sentence: "2 Dec 2026, 14:05 UTC: Ana (@ana, 222) was refused /grant". */
+export function auditSentence(ctx: BotContext, entry: AuditEntry): string {
+  const at = formatUtc(entry.at, ctx.locale);
+  const who = entry.userId === null ? ctx.t('audit-nobody') : personLabel(ctx, entry.userId);
+  const session = entry.sessionId === null ? '' : ctx.deps.names.label(entry.sessionId);
+  const detail = (entry.detail ?? '').slice(0, 120);
+  const target = /^user (\d+)$/.exec(detail)?.[1];
+  const args = { at, who, session, outcome: entry.outcome, detail: target === undefined ? detail : personLabel(ctx, Number(target)), what: detail, action: entry.action };
+  switch (entry.action) {
+    case 'qr':
+      return ctx.t(entry.outcome === 'sent' ? 'audit-qr-ok' : 'audit-qr-other', args);
+    case 'pair':
+      return ctx.t(entry.outcome === 'sent' ? 'audit-pair-ok' : 'audit-pair-other', args);
+    case 'denied':
+      return ctx.t('audit-denied', args);
+    case 'grant':
+      return ctx.t(entry.outcome === 'ok' ? 'audit-grant' : 'audit-other', args);
+    case 'revoke':
+      return ctx.t(entry.outcome === 'ok' ? 'audit-revoke' : 'audit-other', args);
+    case 'invite.create':
+      return ctx.t(entry.outcome === 'ok' ? 'audit-invite-create' : 'audit-other', args);
+    case 'invite.redeem':
+      return ctx.t('audit-invite-redeem', args);
+    case 'invite.void':
+      return ctx.t(entry.outcome === 'ok' ? 'audit-invite-void' : 'audit-other', args);
+    default:
+      return ctx.t('audit-other', args);
+  }
 }

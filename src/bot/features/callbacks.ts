@@ -3,9 +3,10 @@ import { audit, deny } from '../access.js';
 import { parseSessionId } from '../args.js';
 import type { BotContext } from '../context.js';
 import { WasendNotReadyError } from '../../wasend/errors.js';
-import { outcomeText, replies } from '../texts.js';
+import { outcomeReply } from './qr.js';
 import { describeWasendFailure } from '../wasend-failure.js';
 import { openQr, outcomeName, PICK_PREFIX } from './qr.js';
+import { refusedSessionText } from '../suggest.js';
 
 /**
  * Buttons. The session a QR message belongs to is read from the store, never from the callback data, and the
@@ -19,27 +20,28 @@ callbacksFeature.callbackQuery(/^qr:(refresh|cancel|new)$/, async (ctx) => {
   const messageId = ctx.callbackQuery.message?.message_id;
   const live = chatId !== undefined && messageId !== undefined ? ctx.deps.store.liveMessages.get(chatId, messageId) : undefined;
   if (chatId === undefined || messageId === undefined || live === undefined) {
-    return void (await ctx.answerCallbackQuery({ text: 'This QR message is no longer active. Send /qr for a new one.' }));
+    return void (await ctx.answerCallbackQuery({ text: ctx.t('press-inactive') }));
   }
-  if (!ctx.access.canUse(live.sessionId)) return deny(ctx, `button qr:${action ?? ''}`, replies.refusedSession, live.sessionId);
+  if (!ctx.access.canUse(live.sessionId)) return deny(ctx, `button qr:${action ?? ''}`, ctx.t('refused-session'), live.sessionId);
   const { liveQr } = ctx.deps;
   if (action !== 'cancel' && !(await ctx.allowRequest())) return;
   switch (action) {
-    case 'refresh':
-      await ctx.answerCallbackQuery({ text: 'Checking for a new code…' });
-      await liveQr.refresh(chatId, messageId);
+    case 'refresh': {
+      const changed = await liveQr.refresh(chatId, messageId);
+      await ctx.answerCallbackQuery({ text: ctx.t(changed ? 'press-refresh-new' : 'press-refresh-same') });
       return;
+    }
     case 'cancel': {
       const cancelled = await liveQr.cancel(chatId, messageId);
       audit(ctx, 'qr.cancel', cancelled ? 'ok' : 'not_live', { sessionId: live.sessionId });
-      await ctx.answerCallbackQuery({ text: cancelled ? 'Cancelled.' : 'This QR code is no longer live.' });
+      await ctx.answerCallbackQuery({ text: ctx.t(cancelled ? 'press-cancelled' : 'press-not-live') });
       return;
     }
     case 'new': {
-      await ctx.answerCallbackQuery({ text: 'Getting a new code…' });
+      await ctx.answerCallbackQuery({ text: ctx.t('press-getting-new') });
       const outcome = await liveQr.renew(chatId, messageId, ctx.access.userId);
       audit(ctx, 'qr', outcomeName(outcome), { sessionId: live.sessionId, detail: 'renew' });
-      const text = outcomeText(outcome, live.sessionId);
+      const text = await outcomeReply(ctx, outcome, live.sessionId);
       if (text !== undefined) await ctx.reply(text);
       return;
     }
@@ -52,10 +54,10 @@ callbacksFeature.callbackQuery(/^pk:(yes|no)$/, async (ctx) => {
   const messageId = ctx.callbackQuery.message?.message_id;
   const live = chatId !== undefined && messageId !== undefined ? ctx.deps.store.liveMessages.get(chatId, messageId) : undefined;
   if (chatId === undefined || messageId === undefined || live === undefined || live.state !== 'showing') {
-    return void (await ctx.answerCallbackQuery({ text: 'This message is no longer active. Send /qr for a new one.' }));
+    return void (await ctx.answerCallbackQuery({ text: ctx.t('press-inactive') }));
   }
   const { sessionId } = live;
-  if (!ctx.access.canUse(sessionId)) return deny(ctx, `button pk:${ctx.match[1] ?? ''}`, replies.refusedSession, sessionId);
+  if (!ctx.access.canUse(sessionId)) return deny(ctx, `button pk:${ctx.match[1] ?? ''}`, ctx.t('refused-session'), sessionId);
   if (!(await ctx.allowRequest())) return;
   const { wasend, liveQr } = ctx.deps;
   const options = { lane: 'person' as const, fairKey: String(ctx.access.userId) };
@@ -65,10 +67,11 @@ callbacksFeature.callbackQuery(/^pk:(yes|no)$/, async (ctx) => {
     } catch (error) {
       audit(ctx, 'passkey.confirm', 'error', { sessionId });
       const stale = error instanceof WasendNotReadyError;
-      return void (await ctx.answerCallbackQuery({ text: stale ? 'WhatsApp is no longer waiting for this code.' : `Could not confirm: ${describeWasendFailure(error)}.`, show_alert: true }));
+      const text = stale ? ctx.t('passkey-gone') : ctx.t('passkey-confirm-failed', { reason: describeWasendFailure(error, ctx.t) });
+      return void (await ctx.answerCallbackQuery({ text, show_alert: true }));
     }
     audit(ctx, 'passkey.confirm', 'ok', { sessionId });
-    await ctx.answerCallbackQuery({ text: 'Confirmed. The phone should link in a moment.' });
+    await ctx.answerCallbackQuery({ text: ctx.t('passkey-confirmed') });
     liveQr.poke(sessionId);
     return;
   }
@@ -77,22 +80,22 @@ callbacksFeature.callbackQuery(/^pk:(yes|no)$/, async (ctx) => {
     await wasend.stopSession(sessionId, options);
   } catch (error) {
     audit(ctx, 'passkey.reject', 'error', { sessionId });
-    return void (await ctx.answerCallbackQuery({ text: `Could not stop ${sessionId}: ${describeWasendFailure(error)}.`, show_alert: true }));
+    return void (await ctx.answerCallbackQuery({ text: ctx.t('passkey-stop-failed', { id: sessionId, reason: describeWasendFailure(error, ctx.t) }), show_alert: true }));
   }
   audit(ctx, 'passkey.reject', 'ok', { sessionId });
-  await ctx.answerCallbackQuery({ text: `Stopped ${sessionId}.` });
+  await ctx.answerCallbackQuery({ text: ctx.t('passkey-stopped-short', { id: sessionId }) });
   await liveQr.cancel(chatId, messageId);
   liveQr.poke(sessionId, 'stopped');
-  await ctx.reply(`Stopped ${sessionId}: the code on the phone did not match, so nothing was linked. Send /qr ${sessionId} to start again.`);
+  await ctx.reply(ctx.t('passkey-rejected', { id: sessionId }));
 });
 
 callbacksFeature.callbackQuery(/^qr:pick:/, async (ctx) => {
   const sessionId = parseSessionId(ctx.callbackQuery.data.slice(PICK_PREFIX.length));
   if (sessionId === undefined) return void (await ctx.answerCallbackQuery());
-  if (ctx.chat?.type !== 'private') return deny(ctx, 'button qr:pick in a group', replies.qrOnlyPrivate, sessionId);
-  if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button qr:pick', replies.refusedSession, sessionId);
+  if (ctx.chat?.type !== 'private') return deny(ctx, 'button qr:pick in a group', ctx.t('qr-only-private'), sessionId);
+  if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button qr:pick', await refusedSessionText(ctx, sessionId), sessionId);
   if (!(await ctx.allowRequest())) return;
-  await ctx.answerCallbackQuery({ text: `Getting the QR code for ${sessionId}…` });
+  await ctx.answerCallbackQuery({ text: ctx.t('press-getting-qr', { session: ctx.deps.names.label(sessionId) }) });
   await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
   await openQr(ctx, sessionId);
 });

@@ -6,7 +6,5 @@ export const cancelFeature = new Composer<BotContext>();
 
 cancelFeature.command('cancel', async (ctx) => {
   const cancelled = await ctx.deps.liveQr.cancelChat(ctx.chat.id, ctx.access.userId);
-  await ctx.reply(
-    cancelled === 0 ? 'There is no live QR code to stop here.' : `Stopped ${cancelled} live QR code${cancelled === 1 ? '' : 's'}.`,
-  );
+  await ctx.reply(cancelled === 0 ? ctx.t('cancel-none') : ctx.t('cancel-done', { count: cancelled }));
 });

@@ -2,14 +2,13 @@ import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
 import { audit } from '../access.js';
 import { describeError } from '../describe-error.js';
-import { replies } from '../texts.js';
 import { ADMIN_COMMANDS } from './admin.js';
 
 /** In groups the bot shows nothing about sessions: its commands point to the private chat. */
 export const groupFeature = new Composer<BotContext>();
 groupFeature
   .chatType(['group', 'supergroup'])
-  .command(['start', 'help', 'status', 'sessions', ...ADMIN_COMMANDS], (ctx) => ctx.reply(replies.privateOnly));
+  .command(['start', 'help', 'status', 'sessions', 'language', ...ADMIN_COMMANDS], (ctx) => ctx.reply(ctx.t('private-only')));
 
 /**
  * A bot added to a group by someone who is not an admin leaves it at once: a stranger must not get the bot to

@@ -6,9 +6,9 @@ import { audit, deny } from '../access.js';
 import { MAX_ARGS_LENGTH, parseSessionId } from '../args.js';
 import { keepChatAction } from '../chat-action.js';
 import type { BotContext } from '../context.js';
-import { outcomeText, PHONE_FORMAT, replies, usage } from '../texts.js';
 import { describeWasendFailure } from '../wasend-failure.js';
-import { outcomeName } from './qr.js';
+import { outcomeName, outcomeReply } from './qr.js';
+import { refusedSessionText } from '../suggest.js';
 
 /** How long a "reply with the phone number" prompt waits for its answer. */
 const PROMPT_TTL_MS = 10 * 60_000;
@@ -34,18 +34,18 @@ interface PhonePrompt {
 export function createPairingFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   const prompts = new LRUCache<string, PhonePrompt>({ max: 10_000, ttl: PROMPT_TTL_MS });
-  feature.chatType(['group', 'supergroup']).command('pair', (ctx) => deny(ctx, '/pair in a group', replies.qrOnlyPrivate));
+  feature.chatType(['group', 'supergroup']).command('pair', (ctx) => deny(ctx, '/pair in a group', ctx.t('qr-only-private')));
   const dm = feature.chatType('private');
 
   dm.command('pair', async (ctx) => {
     const text = ctx.match.trim();
     const [first, ...rest] = text.split(/\s+/);
-    if (text.length > MAX_ARGS_LENGTH || first === undefined || first === '' || rest.length === 0) return void (await ctx.reply(usage.pair));
+    if (text.length > MAX_ARGS_LENGTH || first === undefined || first === '' || rest.length === 0) return void (await ctx.reply(ctx.t('usage-pair')));
     const sessionId = parseSessionId(first);
-    if (sessionId === undefined) return void (await ctx.reply(usage.pair));
+    if (sessionId === undefined) return void (await ctx.reply(ctx.t('usage-pair')));
     const phone = parsePhone(rest.join(' '));
-    if (phone === undefined) return void (await ctx.reply(PHONE_FORMAT));
-    if (!ctx.access.canUse(sessionId)) return deny(ctx, '/pair', replies.refusedSession, sessionId);
+    if (phone === undefined) return void (await ctx.reply(ctx.t('phone-format')));
+    if (!ctx.access.canUse(sessionId)) return deny(ctx, '/pair', await refusedSessionText(ctx, sessionId), sessionId);
     if (!(await ctx.allowRequest())) return;
     await pair(ctx, sessionId, { phone });
   });
@@ -53,8 +53,8 @@ export function createPairingFeature(): Composer<BotContext> {
   // "Phone number instead" on a live QR message.
   dm.callbackQuery('qr:phone', async (ctx) => {
     const live = liveMessageOf(ctx);
-    if (live === undefined) return void (await ctx.answerCallbackQuery({ text: 'This QR message is no longer active. Send /qr for a new one.' }));
-    if (!ctx.access.canUse(live.sessionId)) return deny(ctx, 'button qr:phone', replies.refusedSession, live.sessionId);
+    if (live === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('press-inactive') }));
+    if (!ctx.access.canUse(live.sessionId)) return deny(ctx, 'button qr:phone', ctx.t('refused-session'), live.sessionId);
     if (!(await ctx.allowRequest())) return;
     await ctx.answerCallbackQuery();
     await offerNumber(ctx, live.sessionId, live.messageId);
@@ -64,7 +64,7 @@ export function createPairingFeature(): Composer<BotContext> {
   dm.callbackQuery(/^pn:s:(.+)$/, async (ctx) => {
     const sessionId = parseSessionId(ctx.match[1]);
     if (sessionId === undefined) return void (await ctx.answerCallbackQuery());
-    if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button pn:s', replies.refusedSession, sessionId);
+    if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button pn:s', ctx.t('refused-session'), sessionId);
     if (!(await ctx.allowRequest())) return;
     await ctx.answerCallbackQuery();
     await offerNumber(ctx, sessionId);
@@ -75,8 +75,8 @@ export function createPairingFeature(): Composer<BotContext> {
     const chatId = ctx.chat.id;
     const messageId = Number(ctx.match[2]);
     const live = ctx.deps.store.liveMessages.get(chatId, messageId);
-    if (live === undefined) return void (await ctx.answerCallbackQuery({ text: 'That QR message is gone. Send /qr for a new one.' }));
-    if (!ctx.access.canUse(live.sessionId)) return deny(ctx, `button pn:${ctx.match[1] ?? ''}`, replies.refusedSession, live.sessionId);
+    if (live === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('pair-message-gone') }));
+    if (!ctx.access.canUse(live.sessionId)) return deny(ctx, `button pn:${ctx.match[1] ?? ''}`, ctx.t('refused-session'), live.sessionId);
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
     if (ctx.match[1] === 'ask') return askForNumber(ctx, live.sessionId, messageId);
@@ -90,14 +90,14 @@ export function createPairingFeature(): Composer<BotContext> {
   // "New code" on a pairing message that lapsed, and "Show QR" on one that is live.
   dm.callbackQuery(/^qr:(newcode|showqr)$/, async (ctx) => {
     const live = liveMessageOf(ctx);
-    if (live === undefined) return void (await ctx.answerCallbackQuery({ text: 'This message is no longer active. Send /qr for a new one.' }));
-    if (!ctx.access.canUse(live.sessionId)) return deny(ctx, `button qr:${ctx.match[1] ?? ''}`, replies.refusedSession, live.sessionId);
+    if (live === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('press-inactive') }));
+    if (!ctx.access.canUse(live.sessionId)) return deny(ctx, `button qr:${ctx.match[1] ?? ''}`, ctx.t('refused-session'), live.sessionId);
     if (!(await ctx.allowRequest())) return;
     if (ctx.match[1] === 'showqr') {
-      await ctx.answerCallbackQuery({ text: 'Showing the QR…' });
+      await ctx.answerCallbackQuery({ text: ctx.t('press-showing-qr') });
       const outcome = await ctx.deps.liveQr.renew(live.chatId, live.messageId, ctx.access.userId);
       audit(ctx, 'qr', outcomeName(outcome), { sessionId: live.sessionId, detail: 'from pairing code' });
-      const text = outcomeText(outcome, live.sessionId);
+      const text = await outcomeReply(ctx, outcome, live.sessionId);
       if (text !== undefined) await ctx.reply(text);
       return;
     }
@@ -106,7 +106,7 @@ export function createPairingFeature(): Composer<BotContext> {
       await ctx.answerCallbackQuery();
       return askForNumber(ctx, live.sessionId, live.messageId);
     }
-    await ctx.answerCallbackQuery({ text: 'Asking for a new code…' });
+    await ctx.answerCallbackQuery({ text: ctx.t('press-asking-code') });
     await pair(ctx, live.sessionId, { phone }, live.messageId);
   });
 
@@ -118,9 +118,9 @@ export function createPairingFeature(): Composer<BotContext> {
     // A quick answer may arrive before the question's id is known: any reply to the bot then counts.
     if (repliedTo === undefined || prompt === undefined || (prompt.questionId !== undefined && prompt.questionId !== repliedTo)) return next();
     const phone = parsePhone(ctx.message.text);
-    if (phone === undefined) return void (await ctx.reply(`${PHONE_FORMAT}\nReply to my question above with the number.`));
+    if (phone === undefined) return void (await ctx.reply(`${ctx.t('phone-format')}\n${ctx.t('pair-reply-hint')}`));
     prompts.delete(key);
-    if (!ctx.access.canUse(prompt.sessionId)) return deny(ctx, 'phone number reply', replies.refusedSession, prompt.sessionId);
+    if (!ctx.access.canUse(prompt.sessionId)) return deny(ctx, 'phone number reply', ctx.t('refused-session'), prompt.sessionId);
     if (!(await ctx.allowRequest())) return;
     await pair(ctx, prompt.sessionId, { phone }, prompt.messageId);
   });
@@ -133,8 +133,8 @@ export function createPairingFeature(): Composer<BotContext> {
       if (phone !== undefined) return pair(ctx, sessionId, { phone });
       return askForNumber(ctx, sessionId, messageId);
     }
-    const keyboard = new InlineKeyboard().text('✅ Send the code', `pn:ok:${messageId}`).text('✏️ Another number', `pn:ask:${messageId}`);
-    await ctx.reply(`Send a pairing code for ${sessionId} to ${maskPhone(phone)}, the number Wasend holds for it?`, { reply_markup: keyboard });
+    const keyboard = new InlineKeyboard().text(ctx.t('pair-button-send'), `pn:ok:${messageId}`).text(ctx.t('pair-button-other'), `pn:ask:${messageId}`);
+    await ctx.reply(ctx.t('pair-offer', { session: ctx.deps.names.label(sessionId), phone: maskPhone(phone) }), { reply_markup: keyboard });
   }
 
   /** The number Wasend holds for the session, when it is a usable one; failures read as none. */
@@ -143,7 +143,7 @@ export function createPairingFeature(): Composer<BotContext> {
       const info = await ctx.deps.wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) });
       return info.phone === undefined ? undefined : parsePhone(info.phone);
     } catch (error) {
-      ctx.log.info({ sessionId, error: describeWasendFailure(error) }, 'could not read the number of a session');
+      ctx.log.info({ sessionId, error: describeWasendFailure(error, ctx.t) }, 'could not read the number of a session');
       return undefined;
     }
   }
@@ -153,10 +153,9 @@ export function createPairingFeature(): Composer<BotContext> {
     if (chatId === undefined) return;
     const prompt: PhonePrompt = { sessionId, ...(messageId !== undefined ? { messageId } : {}) };
     prompts.set(`${chatId}:${ctx.access.userId}`, prompt);
-    const question = await ctx.reply(
-      `Reply to this message with the phone number of the WhatsApp account to link to ${sessionId}, in international format (e.g. +55 11 98765-4321).`,
-      { reply_markup: { force_reply: true, input_field_placeholder: '+55 11 98765-4321' } },
-    );
+    const question = await ctx.reply(ctx.t('pair-ask', { session: ctx.deps.names.label(sessionId) }), {
+      reply_markup: { force_reply: true, input_field_placeholder: '+55 11 98765-4321' },
+    });
     prompt.questionId = question.message_id;
   }
 
@@ -196,6 +195,6 @@ async function pair(ctx: BotContext, sessionId: string, pairing: PairingRequest,
   }
   audit(ctx, 'pair', outcomeName(outcome), { sessionId, detail: maskPhone(pairing.phone) });
   ctx.log.info({ sessionId, outcome: outcomeName(outcome) }, 'pairing code requested');
-  const text = outcomeText(outcome, sessionId);
+  const text = await outcomeReply(ctx, outcome, sessionId);
   if (text !== undefined) await ctx.reply(text);
 }

@@ -5,7 +5,7 @@ import { deny } from '../access.js';
 import { parseSessionId, splitArgs } from '../args.js';
 import { keepChatAction } from '../chat-action.js';
 import type { BotContext } from '../context.js';
-import { replies, statusText, usage } from '../texts.js';
+import { statusText } from '../texts.js';
 import { describeWasendFailure } from '../wasend-failure.js';
 import { PICK_PREFIX } from './qr.js';
 
@@ -24,8 +24,8 @@ export const sessionsFeature = new Composer<BotContext>();
 const dm = sessionsFeature.chatType('private');
 
 dm.command('sessions', async (ctx) => {
-  if (splitArgs(ctx.match)?.length !== 0) return void (await ctx.reply(usage.sessions));
-  if (!ctx.access.isAdmin && ctx.access.granted.length === 0) return void (await ctx.reply(replies.noSessions));
+  if (splitArgs(ctx.match)?.length !== 0) return void (await ctx.reply(ctx.t('usage-sessions')));
+  if (!ctx.access.isAdmin && ctx.access.granted.length === 0) return void (await ctx.reply(ctx.t('no-sessions')));
   if (!(await ctx.allowRequest())) return;
   const stopAction = keepChatAction(ctx, 'typing');
   try {
@@ -46,22 +46,22 @@ dm.callbackQuery(new RegExp(`^${PAGE_PREFIX}(\\d{1,5})$`), async (ctx) => {
 dm.callbackQuery(new RegExp(`^${STATUS_PREFIX}(.+)$`), async (ctx) => {
   const sessionId = parseSessionId(ctx.match[1]);
   if (sessionId === undefined) return void (await ctx.answerCallbackQuery());
-  if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button st', replies.refusedSession, sessionId);
+  if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button st', ctx.t('refused-session'), sessionId);
   if (!(await ctx.allowRequest())) return;
   await ctx.answerCallbackQuery();
   try {
     const info = await ctx.deps.wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) });
-    await ctx.reply(sessionLine(info, ctx.deps.liveQr.liveSessions().includes(sessionId)));
+    await ctx.reply(sessionLine(ctx, info, ctx.deps.liveQr.liveSessions().includes(sessionId)));
   } catch (error) {
-    await ctx.reply(`${sessionId}: ${describeWasendFailure(error)}.`);
+    await ctx.reply(`${sessionId}: ${describeWasendFailure(error, ctx.t)}.`);
   }
 });
 
 /** `✅ connected · Shop phone (shop-1) · +55 •• ••••-4321` */
-function sessionLine(info: SessionInfo, live: boolean): string {
+function sessionLine(ctx: BotContext, info: SessionInfo, live: boolean): string {
   const name = info.name === undefined ? info.id : `${info.name.slice(0, MAX_NAME_CHARS)} (${info.id})`;
   const phone = info.phone === undefined || info.phone === '' ? '' : ` · ${maskPhone(info.phone)}`;
-  return `${statusText(info.status)} · ${name}${phone}${live ? ' · live QR open' : ''}`;
+  return `${statusText(ctx.t, info.status)} · ${name}${phone}${live ? ` · ${ctx.t('sessions-live')}` : ''}`;
 }
 
 interface Page {
@@ -80,12 +80,12 @@ async function renderPage(ctx: BotContext, index: number): Promise<Page> {
       ids = sessions.map((s) => s.id);
       known = new Map(sessions.map((s) => [s.id, s]));
     } catch (error) {
-      return { text: `Could not list the sessions: ${describeWasendFailure(error)}.`, keyboard: new InlineKeyboard() };
+      return { text: ctx.t('list-failed', { reason: describeWasendFailure(error, ctx.t) }), keyboard: new InlineKeyboard() };
     }
-    if (ids.length === 0) return { text: 'There are no sessions on Wasend. Create one with /new <name> <phone number>.', keyboard: new InlineKeyboard() };
+    if (ids.length === 0) return { text: ctx.t('sessions-none-admin'), keyboard: new InlineKeyboard() };
   } else {
     ids = ctx.access.granted;
-    if (ids.length === 0) return { text: replies.noSessions, keyboard: new InlineKeyboard() };
+    if (ids.length === 0) return { text: ctx.t('no-sessions'), keyboard: new InlineKeyboard() };
   }
   const pages = Math.ceil(ids.length / SESSIONS_PAGE_SIZE);
   const page = Math.min(Math.max(0, index), pages - 1);
@@ -93,24 +93,24 @@ async function renderPage(ctx: BotContext, index: number): Promise<Page> {
   const live = new Set(ctx.deps.liveQr.liveSessions());
   const lines = await Promise.all(
     shown.map(async (id) => {
-      const info = known.get(id) ?? (await ctx.deps.wasend.getSession(id, options).catch((error: unknown) => describeWasendFailure(error)));
+      const info = known.get(id) ?? (await ctx.deps.wasend.getSession(id, options).catch((error: unknown) => describeWasendFailure(error, ctx.t)));
       if (typeof info === 'string') return { id, name: id, line: `❔ ${id}: ${info}` };
-      return { id, name: info.name ?? id, line: sessionLine(info, live.has(id)) };
+      return { id, name: info.name ?? id, line: sessionLine(ctx, info, live.has(id)) };
     }),
   );
   const keyboard = new InlineKeyboard();
   for (const { id, name } of lines) {
     if (Buffer.byteLength(PICK_PREFIX + id) > MAX_CALLBACK_BYTES || Buffer.byteLength(STATUS_PREFIX + id) > MAX_CALLBACK_BYTES) continue;
     if (keyboard.inline_keyboard.at(-1)?.length) keyboard.row();
-    keyboard.text(`📷 ${name.slice(0, 24)}`, PICK_PREFIX + id).text('ℹ️ Status', STATUS_PREFIX + id);
+    keyboard.text(`📷 ${name.slice(0, 24)}`, PICK_PREFIX + id).text(ctx.t('sessions-button-status'), STATUS_PREFIX + id);
   }
   if (pages > 1) {
     if (keyboard.inline_keyboard.at(-1)?.length) keyboard.row();
-    if (page > 0) keyboard.text('◀ Previous', `${PAGE_PREFIX}${page - 1}`);
-    if (page < pages - 1) keyboard.text('Next ▶', `${PAGE_PREFIX}${page + 1}`);
+    if (page > 0) keyboard.text(ctx.t('sessions-button-previous'), `${PAGE_PREFIX}${page - 1}`);
+    if (page < pages - 1) keyboard.text(ctx.t('sessions-button-next'), `${PAGE_PREFIX}${page + 1}`);
   }
-  const heading = ctx.access.isAdmin ? `Sessions on Wasend (${ids.length})` : `Your sessions (${ids.length})`;
-  const pageNote = pages > 1 ? `, page ${page + 1} of ${pages}` : '';
-  const text = [`${heading}${pageNote}:`, ...lines.map((l) => l.line), '', 'Press a name for its live QR code.'].join('\n');
+  const heading = ctx.t(ctx.access.isAdmin ? 'sessions-title-admin' : 'sessions-title-user', { count: ids.length });
+  const pageNote = pages > 1 ? ctx.t('sessions-page', { page: page + 1, pages }) : '';
+  const text = [`${heading}${pageNote}:`, ...lines.map((l) => l.line), '', ctx.t('sessions-footer')].join('\n');
   return { text, keyboard };
 }

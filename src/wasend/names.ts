@@ -1,0 +1,52 @@
+import { LRUCache } from 'lru-cache';
+import type { SessionInfo, WasendApi } from './types.js';
+
+/**
+ * The display names of sessions, learnt from every session Wasend describes (list, info, create), so that any
+ * message can name a session ("Shop front desk (shop-1)") without asking Wasend again.
+ */
+export interface SessionNames {
+  nameOf(sessionId: string): string | undefined;
+  /** `Name (id)` when the session has a name of its own, else the id. */
+  label(sessionId: string): string;
+  /** Every session id and name known, for "did you mean". */
+  known(): Array<{ id: string; name?: string }>;
+}
+
+/** Sessions remembered; far above what one Wasend account holds. */
+const MAX_NAMES = 20_000;
+/** Longest name shown. */
+const NAME_CHARS = 60;
+
+/** Wraps a Wasend client so that every session it describes teaches the returned {@link SessionNames}. */
+export function withSessionNames(wasend: WasendApi): { wasend: WasendApi; names: SessionNames } {
+  const names = new LRUCache<string, string>({ max: MAX_NAMES });
+  /** Every session seen is kept (`''`: it has no name of its own), so "did you mean" knows its id too. */
+  const note = (info: SessionInfo): SessionInfo => {
+    const name = info.name?.trim() ?? '';
+    names.set(info.id, name === info.id ? '' : name.slice(0, NAME_CHARS));
+    return info;
+  };
+  const wrapped: WasendApi = {
+    ...wasend,
+    getQr: (...args) => wasend.getQr(...args),
+    getSession: async (...args) => note(await wasend.getSession(...args)),
+    listSessions: async (...args) => (await wasend.listSessions(...args)).map(note),
+    createSession: async (...args) => note(await wasend.createSession(...args)),
+    deleteSession: async (sessionId, options) => {
+      await wasend.deleteSession(sessionId, options);
+      names.delete(sessionId);
+    },
+  };
+  return {
+    wasend: wrapped,
+    names: {
+      nameOf: (sessionId) => names.get(sessionId) || undefined,
+      label(sessionId) {
+        const name = names.get(sessionId);
+        return name ? `${name} (${sessionId})` : sessionId;
+      },
+      known: () => [...names.entries()].map(([id, name]) => (name ? { id, name } : { id })),
+    },
+  };
+}
