@@ -108,9 +108,8 @@ expired-stopped = The session was stopped.
 caption-pairing-head = 🔢 { $session }: pairing code for { $phone }
 caption-pairing-steps = On the phone: WhatsApp > Linked devices > Link a device > Link with phone number instead, then type this code.
 caption-passkey-required =
-    🔑 { $session }: WhatsApp asks this account for a passkey to link.
-    It must be signed in a browser with WAHA's passkey extension; the bot cannot do that step.
-    This message follows the session: it changes once the session moves on.
+    🔑 { $session }: WhatsApp asks this account for a passkey, which must be signed in a browser with WAHA's passkey extension.
+    The bot cannot do that step; this message follows the session and changes once it moves on.
 caption-passkey-confirm-head = 🔑 { $session }: does the phone show this code?
 caption-passkey-confirm-tail = Press "It matches" only if WhatsApp on the phone shows exactly this code.
 button-refresh = 🔄 Refresh
@@ -263,7 +262,8 @@ person-unknown = User { $user }
 new-name-too-long = A session name is at most { $max } characters. { $usage }
 new-created = Created session { $name }. Its id is { $id }: use it in /qr { $id }, /pair, /grant and /invite.
 new-failed = Could not create the session: { $reason }.
-action-failed = Could not { $action } { $id }: { $reason }.
+restart-failed = Could not restart { $id }: { $reason }.
+stop-failed = Could not stop { $id }: { $reason }.
 restart-done = Restarting { $id }. A linked phone stays linked; otherwise send /qr { $id } for its code.
 stop-done = Stopped { $id }. Send /qr { $id } to start it again.
 delete-cannot = Cannot delete { $id }: { $reason }.

@@ -1,331 +1,331 @@
-# wasend-qr-bot: every text the bot sends, in English (the fallback of every other locale).
-# Placeholders: $session is a session label ("Shop (shop-1)" or "shop-1"), $id a session id, $user a user id.
+# wasend-qr-bot: todos los textos del bot, en español.
+# Marcadores: $session es el nombre de una sesión ("Tienda (tienda-1)" o "tienda-1"), $id el id de la sesión, $user el id de un usuario.
 
-## Usage lines
+## Líneas de uso
 
-usage-qr = Usage: /qr <session> (or just /qr to pick one of yours)
-usage-status = Usage: /status [session]
-usage-grant = Usage: /grant <user id> <session>
-usage-revoke = Usage: /revoke <user id> <session>
-usage-users = Usage: /users [session | user id]
-usage-invite = Usage: /invite <session>
-usage-invites = Usage: /invites [session]
-usage-uninvite = Usage: /uninvite <id> (the 8-character id /invites shows)
-usage-audit = Usage: /audit [session | user id]
-usage-cancel = Usage: /cancel
-usage-pair = Usage: /pair <session> <phone number>, e.g. /pair demo +55 11 98765-4321
-usage-new = Usage: /new <name> <phone number>, e.g. /new shop +55 11 98765-4321 (the name is one word)
-usage-restart = Usage: /restart <session>
-usage-stop = Usage: /stop <session>
-usage-delete = Usage: /delete <session>
-usage-sessions = Usage: /sessions
-usage-watch = Usage: /watch <session> (or just /watch to see what you watch)
-usage-unwatch = Usage: /unwatch <session>
-usage-language = Usage: /language (or /language pt-BR, es, id, en)
+usage-qr = Uso: /qr <sesión> (o solo /qr para elegir una de las tuyas)
+usage-status = Uso: /status [sesión]
+usage-grant = Uso: /grant <id de usuario> <sesión>
+usage-revoke = Uso: /revoke <id de usuario> <sesión>
+usage-users = Uso: /users [sesión | id de usuario]
+usage-invite = Uso: /invite <sesión>
+usage-invites = Uso: /invites [sesión]
+usage-uninvite = Uso: /uninvite <id> (el id de 8 caracteres que muestra /invites)
+usage-audit = Uso: /audit [sesión | id de usuario]
+usage-cancel = Uso: /cancel
+usage-pair = Uso: /pair <sesión> <número de teléfono>, por ejemplo /pair demo +52 55 1234 5678
+usage-new = Uso: /new <nombre> <número de teléfono>, por ejemplo /new tienda +52 55 1234 5678 (el nombre es una sola palabra)
+usage-restart = Uso: /restart <sesión>
+usage-stop = Uso: /stop <sesión>
+usage-delete = Uso: /delete <sesión>
+usage-sessions = Uso: /sessions
+usage-watch = Uso: /watch <sesión> (o solo /watch para ver lo que vigilas)
+usage-unwatch = Uso: /unwatch <sesión>
+usage-language = Uso: /language (o /language pt-BR, es, id, en)
 
-## Common replies
+## Respuestas comunes
 
-phone-format = That is not a phone number in international format. Send 8 to 15 digits with the country code first, e.g. +55 11 98765-4321 (a +, spaces and dashes are fine).
+phone-format = Eso no es un número de teléfono en formato internacional. Envía de 8 a 15 dígitos empezando por el código del país, por ejemplo +52 55 1234 5678 (puedes usar +, espacios y guiones).
 refused-stranger =
-    Sorry, you don't have access to this bot. Ask an admin for an invite link.
-    Your Telegram id is { $user }: send it to an admin.
-refused-session = You don't have access to that session.
-did-you-mean = Did you mean { $suggestion }?
-admin-only = Only admins can do that.
-qr-only-private = QR codes are only sent in a private chat with the bot. Open a private chat with me and send /qr there.
-private-only = I only work in a private chat. Open a private chat with me and send /help there.
-no-sessions = You have no sessions yet. Ask an admin to grant you one or to send you an invite link.
-something-wrong = Something went wrong. Please try again in a minute.
-unknown-command = I do not know { $command }. Send /help to see what I can do.
-not-a-command = I only understand commands. Send /help to see what I can do.
-slow-down = Slow down: you can ask again in { $seconds } s.
-list-failed = Could not list the sessions: { $reason }.
-no-sessions-on-wasend = There are no sessions on Wasend.
-more-lines = ... and { $count } more
+    Lo siento, no tienes acceso a este bot. Pide a un administrador un enlace de invitación.
+    Tu id de Telegram es { $user }: envíaselo a un administrador.
+refused-session = No tienes acceso a esa sesión.
+did-you-mean = ¿Quisiste decir { $suggestion }?
+admin-only = Solo los administradores pueden hacer eso.
+qr-only-private = Los códigos QR solo se envían en un chat privado con el bot. Abre un chat privado conmigo y envía /qr allí.
+private-only = Solo funciono en un chat privado. Abre un chat privado conmigo y envía /help allí.
+no-sessions = Todavía no tienes sesiones. Pide a un administrador que te asigne una o que te envíe un enlace de invitación.
+something-wrong = Algo salió mal. Inténtalo de nuevo en un minuto.
+unknown-command = No conozco { $command }. Envía /help para ver lo que sé hacer.
+not-a-command = Solo entiendo comandos. Envía /help para ver lo que sé hacer.
+slow-down = Más despacio: puedes volver a pedir en { $seconds } s.
+list-failed = No pude listar las sesiones: { $reason }.
+no-sessions-on-wasend = No hay sesiones en Wasend.
+more-lines = ... y { $count } más
 
-## What a failed Wasend call means (completes a sentence)
+## Qué significa una llamada a Wasend que falló (completa una frase)
 
-failure-not-found = not found on Wasend
-failure-rate-limited = Wasend is rate limiting us, try again in a minute
-failure-auth = Wasend refused the bot's API key, please tell an admin
-failure-invalid-response = Wasend sent an answer I could not read, try again in a minute
-failure-invalid-id = not a valid session id
-failure-down = Wasend is unreachable right now, try again in a minute
+failure-not-found = no se encontró en Wasend
+failure-rate-limited = Wasend está limitando nuestras llamadas, inténtalo de nuevo en un minuto
+failure-auth = Wasend rechazó la clave de API del bot, avisa a un administrador
+failure-invalid-response = Wasend envió una respuesta que no pude leer, inténtalo de nuevo en un minuto
+failure-invalid-id = no es un id de sesión válido
+failure-down = Wasend no responde ahora, inténtalo de nuevo en un minuto
 
-## Session status in words
+## Estado de la sesión en palabras
 
-status-connected = ✅ connected
-status-awaiting-scan = 📷 waiting for a QR scan
-status-starting = ⏳ starting
-status-stopped = ⏹ stopped (send /qr to link it)
-status-failed = ❌ failed (send /qr to restart it)
-status-passkey-required = 🔑 needs a passkey (WhatsApp asks for one to link)
-status-passkey-confirmation = 🔑 waiting for a passkey code to be confirmed
+status-connected = ✅ conectada
+status-awaiting-scan = 📷 esperando que se escanee el QR
+status-starting = ⏳ iniciando
+status-stopped = ⏹ detenida (envía /qr para vincularla)
+status-failed = ❌ con fallo (envía /qr para reiniciarla)
+status-passkey-required = 🔑 necesita una llave de acceso (WhatsApp pide una para vincular)
+status-passkey-confirmation = 🔑 esperando que se confirme un código de llave de acceso
 status-unknown = ❔ { $raw }
-status-live = { $line } (live QR open)
-status-more = ... and { $count } more: send /status <session>
+status-live = { $line } (QR en vivo abierto)
+status-more = ... y { $count } más: envía /status <sesión>
 
-## /qr and /pair outcomes
+## Resultados de /qr y /pair
 
-outcome-already-connected = ✅ { $session } is already connected: no QR code needed.
-outcome-not-found = Session { $session } was not found on Wasend.
-outcome-no-code = Wasend has no QR code for { $session } yet. Try again in a minute.
-outcome-refused = You no longer have access to { $session }.
-outcome-too-many = You already have { $limit } live QR codes open, the most at once. Send /cancel in a chat to stop its codes, or wait for one to be linked or to expire.
-outcome-pairing-wait = A pairing code for { $session } was asked for less than a minute ago, and WhatsApp locks a number out after repeated requests. You can ask for the next one in { $seconds } s.
-outcome-pairing-not-offered = This Wasend server does not offer pairing codes: scan the QR instead.
-outcome-rate-limited = Wasend is rate limiting us. Try again in a minute.
-outcome-down = Wasend is unreachable right now. Try again in a minute.
-outcome-auth = Wasend refused the bot's API key. Please tell an admin.
-outcome-invalid-response = Wasend sent an answer I could not read. Try again in a minute.
-outcome-telegram = Telegram did not confirm the QR photo. If no photo arrived, send /qr { $id } again.
-pick-session = Which session?
-pick-more = ({ $count } more not shown: send /qr <session>)
-qr-restarted = The bot restarted while sending the QR code for { $session }: send /qr { $id } for a fresh one.
+outcome-already-connected = ✅ { $session } ya está conectada: no hace falta un código QR.
+outcome-not-found = La sesión { $session } no se encontró en Wasend.
+outcome-no-code = Wasend todavía no tiene un código QR para { $session }. Inténtalo de nuevo en un minuto.
+outcome-refused = Ya no tienes acceso a { $session }.
+outcome-too-many = Ya tienes { $limit } códigos QR en vivo abiertos, el máximo a la vez. Envía /cancel en un chat para detener sus códigos, o espera a que uno se vincule o caduque.
+outcome-pairing-wait = Se pidió un código de vinculación para { $session } hace menos de un minuto, y WhatsApp bloquea el número tras pedidos repetidos. Puedes pedir el siguiente en { $seconds } s.
+outcome-pairing-not-offered = Este servidor de Wasend no ofrece códigos de vinculación: escanea el QR.
+outcome-rate-limited = Wasend está limitando nuestras llamadas. Inténtalo de nuevo en un minuto.
+outcome-down = Wasend no responde ahora. Inténtalo de nuevo en un minuto.
+outcome-auth = Wasend rechazó la clave de API del bot. Avisa a un administrador.
+outcome-invalid-response = Wasend envió una respuesta que no pude leer. Inténtalo de nuevo en un minuto.
+outcome-telegram = Telegram no confirmó la foto del QR. Si no llegó ninguna foto, envía /qr { $id } otra vez.
+pick-session = ¿Qué sesión?
+pick-more = ({ $count } más sin mostrar: envía /qr <sesión>)
+qr-restarted = El bot se reinició mientras enviaba el código QR de { $session }: envía /qr { $id } para recibir uno nuevo.
 
-## The live message (photo captions and buttons)
+## El mensaje en vivo (pie y botones de la foto)
 
 caption-qr-head = 📱 { $session }
-caption-qr-series = code { $index } of { $total }
-caption-qr-steps = On the phone: WhatsApp > Settings > Linked devices > Link a device, then scan this code.
-caption-valid-for = Good for { $left }, until { $until }.
-caption-updates = This message updates itself.
+caption-qr-series = código { $index } de { $total }
+caption-qr-steps = En el teléfono: WhatsApp > Ajustes > Dispositivos vinculados > Vincular un dispositivo, y escanea este código.
+caption-valid-for = Vale por { $left }, hasta las { $until }.
+caption-updates = Este mensaje se actualiza solo.
 time-seconds = { $seconds } s
-time-about-seconds = about { $seconds } s
-time-minutes = about { $minutes } min
-caption-waiting = ⏳ { $session }: waiting for a code from WhatsApp…
-caption-connected = ✅ Connected: { $session } is linked.
-caption-expired = ⌛ This code expired ({ $session }). { $reason }
-    Press New QR for a fresh code.
-caption-expired-pairing = ⌛ This pairing code expired ({ $session }). { $reason }
-    Press New code for another one, or Show QR to scan instead.
-caption-cancelled = ✖ Cancelled ({ $session }). Send /qr { $id } for a new code.
-caption-retired = This QR code ({ $session }) was replaced by a newer QR message.
-expired-codes-ran-out = WhatsApp stopped issuing codes for this attempt.
-expired-failed = The session failed on Wasend.
-expired-timed-out = Nobody scanned it in time.
-expired-stopped = The session was stopped.
-caption-pairing-head = 🔢 { $session }: pairing code for { $phone }
-caption-pairing-steps = On the phone: WhatsApp > Linked devices > Link a device > Link with phone number instead, then type this code.
+time-about-seconds = unos { $seconds } s
+time-minutes = unos { $minutes } min
+caption-waiting = ⏳ { $session }: esperando un código de WhatsApp…
+caption-connected = ✅ Conectado: { $session } está vinculada.
+caption-expired = ⌛ Este código caducó ({ $session }). { $reason }
+    Pulsa Nuevo QR para un código nuevo.
+caption-expired-pairing = ⌛ Este código de vinculación caducó ({ $session }). { $reason }
+    Pulsa Nuevo código para otro, o Mostrar QR para escanear.
+caption-cancelled = ✖ Cancelado ({ $session }). Envía /qr { $id } para un código nuevo.
+caption-retired = Este código QR ({ $session }) fue reemplazado por un mensaje de QR más nuevo.
+expired-codes-ran-out = WhatsApp dejó de generar códigos para este intento.
+expired-failed = La sesión falló en Wasend.
+expired-timed-out = Nadie lo escaneó a tiempo.
+expired-stopped = La sesión se detuvo.
+caption-pairing-head = 🔢 { $session }: código de vinculación para { $phone }
+caption-pairing-steps = En el teléfono: WhatsApp > Dispositivos vinculados > Vincular un dispositivo > Vincular con el número de teléfono, y escribe este código.
 caption-passkey-required =
-    🔑 { $session }: WhatsApp asks this account for a passkey to link.
-    It must be signed in a browser with WAHA's passkey extension; the bot cannot do that step.
-    This message follows the session: it changes once the session moves on.
-caption-passkey-confirm-head = 🔑 { $session }: does the phone show this code?
-caption-passkey-confirm-tail = Press "It matches" only if WhatsApp on the phone shows exactly this code.
-button-refresh = 🔄 Refresh
-button-cancel = ✖ Cancel
-button-phone-instead = 📱 Phone number instead
-button-show-qr = 📷 Show QR
-button-new-qr = 🆕 New QR
-button-new-code = 🔢 New code
-button-it-matches = ✅ It matches
-button-no-match = ❌ It doesn't match
+    🔑 { $session }: WhatsApp pide a esta cuenta una llave de acceso, que hay que firmar en un navegador con la extensión de llaves de acceso de WAHA.
+    El bot no puede hacer ese paso; este mensaje sigue a la sesión y cambia cuando avance.
+caption-passkey-confirm-head = 🔑 { $session }: ¿el teléfono muestra este código?
+caption-passkey-confirm-tail = Pulsa "Coincide" solo si WhatsApp en el teléfono muestra exactamente este código.
+button-refresh = 🔄 Actualizar
+button-cancel = ✖ Cancelar
+button-phone-instead = 📱 Usar número de teléfono
+button-show-qr = 📷 Mostrar QR
+button-new-qr = 🆕 Nuevo QR
+button-new-code = 🔢 Nuevo código
+button-it-matches = ✅ Coincide
+button-no-match = ❌ No coincide
 
-## Button answers
+## Respuestas a los botones
 
-press-inactive = This QR message is no longer active. Send /qr for a new one.
-press-refresh-new = A new code is shown.
-press-refresh-same = This is still the current code.
-press-cancelled = Cancelled.
-press-not-live = This QR code is no longer live.
-press-getting-new = Getting a new code…
-press-getting-qr = Getting the QR code for { $session }…
-press-showing-qr = Showing the QR…
-press-asking-code = Asking for a new code…
-press-kept = Kept.
-press-deleting = Deleting { $id }…
-press-expired-confirm = This confirmation expired. Send /delete again.
+press-inactive = Este mensaje de QR ya no está activo. Envía /qr para uno nuevo.
+press-refresh-new = Hay un código nuevo en el mensaje.
+press-refresh-same = Este sigue siendo el código actual.
+press-cancelled = Cancelado.
+press-not-live = Este código QR ya no está en vivo.
+press-getting-new = Buscando un código nuevo…
+press-getting-qr = Buscando el código QR de { $session }…
+press-showing-qr = Mostrando el QR…
+press-asking-code = Pidiendo un código nuevo…
+press-kept = Se mantiene.
+press-deleting = Eliminando { $id }…
+press-expired-confirm = Esta confirmación caducó. Envía /delete otra vez.
 
-## Pairing codes
+## Códigos de vinculación
 
-pair-offer = Send a pairing code for { $session } to { $phone }, the number Wasend holds for it?
-pair-button-send = ✅ Send the code
-pair-button-other = ✏️ Another number
-pair-ask = Reply to this message with the phone number of the WhatsApp account to link to { $session }, in international format (e.g. +55 11 98765-4321).
-pair-reply-hint = Reply to my question above with the number.
-pair-message-gone = That QR message is gone. Send /qr for a new one.
+pair-offer = ¿Envío un código de vinculación de { $session } a { $phone }, el número que Wasend tiene para ella?
+pair-button-send = ✅ Enviar el código
+pair-button-other = ✏️ Otro número
+pair-ask = Responde a este mensaje con el número de teléfono de la cuenta de WhatsApp que se vinculará a { $session }, en formato internacional (por ejemplo +52 55 1234 5678).
+pair-reply-hint = Responde a mi pregunta de arriba con el número.
+pair-message-gone = Ese mensaje de QR ya no existe. Envía /qr para uno nuevo.
 
-## Passkeys
+## Llaves de acceso
 
-passkey-gone = WhatsApp is no longer waiting for this code.
-passkey-confirm-failed = Could not confirm: { $reason }.
-passkey-confirmed = Confirmed. The phone should link in a moment.
-passkey-stop-failed = Could not stop { $id }: { $reason }.
-passkey-stopped-short = Stopped { $id }.
-passkey-rejected = Stopped { $id }: the code on the phone did not match, so nothing was linked. Send /qr { $id } to start again.
+passkey-gone = WhatsApp ya no está esperando este código.
+passkey-confirm-failed = No pude confirmar: { $reason }.
+passkey-confirmed = Confirmado. El teléfono debería vincularse en un momento.
+passkey-stop-failed = No pude detener { $id }: { $reason }.
+passkey-stopped-short = { $id } detenida.
+passkey-rejected = Detuve { $id }: el código del teléfono no coincidía, así que no se vinculó nada. Envía /qr { $id } para empezar de nuevo.
 
 ## /cancel
 
-cancel-none = There is no live QR code to stop here.
+cancel-none = No hay ningún código QR en vivo que detener aquí.
 cancel-done = { $count ->
-    [one] Stopped 1 live QR code.
-   *[other] Stopped { $count } live QR codes.
+    [one] Detuve 1 código QR en vivo.
+   *[other] Detuve { $count } códigos QR en vivo.
 }
 
-## /sessions and /status
+## /sessions y /status
 
-sessions-title-admin = Sessions on Wasend ({ $count })
-sessions-title-user = Your sessions ({ $count })
-sessions-page = , page { $page } of { $pages }
-sessions-footer = Press a name for its live QR code.
-sessions-none-admin = There are no sessions on Wasend. Create one with /new <name> <phone number>.
-sessions-button-status = ℹ️ Status
-sessions-button-previous = ◀ Previous
-sessions-button-next = Next ▶
-sessions-live = live QR open
+sessions-title-admin = Sesiones en Wasend ({ $count })
+sessions-title-user = Tus sesiones ({ $count })
+sessions-page = , página { $page } de { $pages }
+sessions-footer = Pulsa un nombre para su código QR en vivo.
+sessions-none-admin = No hay sesiones en Wasend. Crea una con /new <nombre> <número de teléfono>.
+sessions-button-status = ℹ️ Estado
+sessions-button-previous = ◀ Anterior
+sessions-button-next = Siguiente ▶
+sessions-live = QR en vivo abierto
 
 ## /watch
 
-watch-none = You watch no sessions.
-watch-list = You get an alert here when one of these sessions drops:
-watch-already = You already watch { $session }.
-watch-linked = Its phone is linked now.
-watch-not-linked = Its phone is not linked now ({ $raw }): I will tell you once it is linked and if it drops after that.
-watch-unknown = I could not read its status just now; the next check will.
-watch-started = 🔔 Watching { $session }: I will tell you here if its phone is no longer linked. { $now } /unwatch { $id } stops it.
-unwatch-done = 🔕 No more alerts for { $id }.
-unwatch-not-watching = You were not watching { $id }.
+watch-none = No vigilas ninguna sesión.
+watch-list = Recibes un aviso aquí cuando una de estas sesiones se cae:
+watch-already = Ya vigilas { $session }.
+watch-linked = Su teléfono está vinculado ahora.
+watch-not-linked = Su teléfono no está vinculado ahora ({ $raw }): te aviso cuando se vincule y si se cae después.
+watch-unknown = No pude leer su estado ahora; la próxima revisión lo hará.
+watch-started = 🔔 Vigilando { $session }: te aviso aquí si su teléfono deja de estar vinculado. { $now } /unwatch { $id } lo detiene.
+unwatch-done = 🔕 No más avisos de { $id }.
+unwatch-not-watching = No estabas vigilando { $id }.
 alert-down =
-    ⚠️ WhatsApp session { $session } is no longer linked (Wasend status: { $raw }).
-    Scan a new QR code to link the phone again.
-alert-down-no-button = Send /qr { $id } for a new code.
-alert-up = ✅ WhatsApp session { $session } is back online.
-alert-button-new-qr = Send new QR
+    ⚠️ La sesión de WhatsApp { $session } ya no está vinculada (estado en Wasend: { $raw }).
+    Escanea un nuevo código QR para vincular el teléfono otra vez.
+alert-down-no-button = Envía /qr { $id } para un código nuevo.
+alert-up = ✅ La sesión de WhatsApp { $session } volvió a estar en línea.
+alert-button-new-qr = Enviar nuevo QR
 
-## /start and invites
+## /start e invitaciones
 
-invite-invalid = This invite link is not valid. Ask an admin for a new one.
-invite-used = This invite link was already used. Ask an admin for a new one.
-invite-expired = This invite link has expired. Ask an admin for a new one.
-invite-welcome = You now have access to { $session }. Send /qr { $id } to get its QR code.
-invite-already = You already had access to { $session }. Send /qr { $id } to get its QR code.
+invite-invalid = Este enlace de invitación no es válido. Pide uno nuevo a un administrador.
+invite-used = Este enlace de invitación ya se usó. Pide uno nuevo a un administrador.
+invite-expired = Este enlace de invitación caducó. Pide uno nuevo a un administrador.
+invite-welcome = Ahora tienes acceso a { $session }. Envía /qr { $id } para recibir su código QR.
+invite-already = Ya tenías acceso a { $session }. Envía /qr { $id } para recibir su código QR.
 
-## Admin: grants, users, invites, audit
+## Administración: accesos, usuarios, invitaciones, auditoría
 
-grant-bad-user = "{ $value }" is not a user id. A user id is a number: a person who sends me anything gets theirs, and /users lists the people I have seen.
-grant-bad-session = "{ $value }" is not a session id. /sessions lists them.
-grant-missing = No grant made: { $id } was not found on Wasend.
-grant-unchecked = No grant made: { $id } could not be checked ({ $reason }).
-grant-done = { $user } can now use { $session }. They need to open a chat with me and send /qr { $id }.
-grant-already = { $user } already had { $session }.
-revoke-done = { $user } can no longer use { $session }.
-revoke-not-had = { $user } did not have { $session }.
+grant-bad-user = "{ $value }" no es un id de usuario. Un id de usuario es un número: quien me envía cualquier cosa recibe el suyo, y /users lista las personas que he visto.
+grant-bad-session = "{ $value }" no es un id de sesión. /sessions las lista.
+grant-missing = No se dio acceso: { $id } no se encontró en Wasend.
+grant-unchecked = No se dio acceso: no pude comprobar { $id } ({ $reason }).
+grant-done = { $user } ya puede usar { $session }. Tiene que abrir un chat conmigo y enviar /qr { $id }.
+grant-already = { $user } ya tenía { $session }.
+revoke-done = { $user } ya no puede usar { $session }.
+revoke-not-had = { $user } no tenía { $session }.
 revoke-stopped = { $count ->
-    [one] Stopped 1 live QR code.
-   *[other] Stopped { $count } live QR codes.
+    [one] Detuve 1 código QR en vivo.
+   *[other] Detuve { $count } códigos QR en vivo.
 }
 revoke-voided = { $count ->
-    [one] Voided 1 open invite link for { $id }.
-   *[other] Voided { $count } open invite links for { $id }.
+    [one] Anulé 1 enlace de invitación abierto de { $id }.
+   *[other] Anulé { $count } enlaces de invitación abiertos de { $id }.
 }
-users-admins = Admins (every session): { $admins }
-users-grants = Grants: { $count }
-users-grants-of = Grants for { $id }: { $count }
-users-grant-line = { $id }: { $person } (by { $by }, { $at })
-users-of-user = { $person } can use: { $sessions }
-users-of-user-none = { $person } has no sessions.
-users-of-user-admin = { $person } is an admin: every session.
-invite-missing = No invite made: { $id } was not found on Wasend.
-invite-unchecked = No invite made: { $id } could not be checked ({ $reason }).
+users-admins = Administradores (todas las sesiones): { $admins }
+users-grants = Accesos: { $count }
+users-grants-of = Accesos a { $id }: { $count }
+users-grant-line = { $id }: { $person } (por { $by }, { $at })
+users-of-user = { $person } puede usar: { $sessions }
+users-of-user-none = { $person } no tiene sesiones.
+users-of-user-admin = { $person } es administrador: todas las sesiones.
+invite-missing = No se creó la invitación: { $id } no se encontró en Wasend.
+invite-unchecked = No se creó la invitación: no pude comprobar { $id } ({ $reason }).
 invite-made =
-    Invite for { $session }, single use, valid until { $until }:
+    Invitación para { $session }, de un solo uso, válida hasta { $until }:
     { $link }
-    Whoever opens it first gets access to this session. /invites lists the open ones, /uninvite voids one.
-invites-none = There are no open invites.
-invites-none-for = There are no open invites for { $id }.
-invites-title = Open invites (void one with /uninvite <id>):
-invites-line = { $invite }: { $id }, by { $by }, valid until { $until }
-uninvite-done = Invite { $invite } is void: its link no longer works.
-uninvite-unknown = There is no open invite { $invite }. /invites lists them.
-audit-empty = The audit log is empty.
-audit-title = Latest { $count } audit entries (newest first):
-audit-title-filtered = Latest { $count } audit entries for { $filter } (newest first):
+    Quien la abra primero obtiene acceso a esta sesión. /invites lista las abiertas, /uninvite anula una.
+invites-none = No hay invitaciones abiertas.
+invites-none-for = No hay invitaciones abiertas para { $id }.
+invites-title = Invitaciones abiertas (anula una con /uninvite <id>):
+invites-line = { $invite }: { $id }, de { $by }, válida hasta { $until }
+uninvite-done = La invitación { $invite } quedó anulada: su enlace ya no funciona.
+uninvite-unknown = No hay ninguna invitación abierta { $invite }. /invites las lista.
+audit-empty = El registro de auditoría está vacío.
+audit-title = Últimas { $count } entradas de auditoría (las más nuevas primero):
+audit-title-filtered = Últimas { $count } entradas de auditoría de { $filter } (las más nuevas primero):
 
-## Audit entries as sentences ($who: "Ana (222)")
+## Entradas de auditoría como frases ($who: "Ana (222)")
 
-audit-qr-ok = { $at }: QR for { $session } sent to { $who }
-audit-qr-other = { $at }: QR for { $session } not sent to { $who } ({ $outcome })
-audit-pair-ok = { $at }: pairing code for { $session } sent to { $who }
-audit-pair-other = { $at }: pairing code for { $session } not sent to { $who } ({ $outcome })
-audit-denied = { $at }: { $who } was refused { $what }
-audit-grant = { $at }: { $who } granted { $session } to { $detail }
-audit-revoke = { $at }: { $who } revoked { $session } from { $detail }
-audit-invite-create = { $at }: { $who } made an invite link for { $session }
-audit-invite-redeem = { $at }: { $who } opened an invite link ({ $outcome })
-audit-invite-void = { $at }: { $who } voided invite { $detail }
+audit-qr-ok = { $at }: QR de { $session } enviado a { $who }
+audit-qr-other = { $at }: QR de { $session } no enviado a { $who } ({ $outcome })
+audit-pair-ok = { $at }: código de vinculación de { $session } enviado a { $who }
+audit-pair-other = { $at }: código de vinculación de { $session } no enviado a { $who } ({ $outcome })
+audit-denied = { $at }: a { $who } se le rechazó { $what }
+audit-grant = { $at }: { $who } dio acceso a { $session } a { $detail }
+audit-revoke = { $at }: { $who } quitó el acceso a { $session } a { $detail }
+audit-invite-create = { $at }: { $who } creó un enlace de invitación para { $session }
+audit-invite-redeem = { $at }: { $who } abrió un enlace de invitación ({ $outcome })
+audit-invite-void = { $at }: { $who } anuló la invitación { $detail }
 audit-other = { $at }: { $who }: { $action } { $session } ({ $outcome })
-audit-nobody = someone
-person-unknown = User { $user }
+audit-nobody = alguien
+person-unknown = Usuario { $user }
 
-## Session lifecycle (admins)
+## Ciclo de vida de las sesiones (administradores)
 
-new-name-too-long = A session name is at most { $max } characters. { $usage }
-new-created = Created session { $name }. Its id is { $id }: use it in /qr { $id }, /pair, /grant and /invite.
-new-failed = Could not create the session: { $reason }.
-action-failed = Could not { $action } { $id }: { $reason }.
-restart-done = Restarting { $id }. A linked phone stays linked; otherwise send /qr { $id } for its code.
-stop-done = Stopped { $id }. Send /qr { $id } to start it again.
-delete-cannot = Cannot delete { $id }: { $reason }.
-delete-ask = Delete session { $session }? Its phone is logged out and the session is gone for good. The button works for { $seconds } s.
-delete-button = 🗑 Delete { $id }
-delete-keep-button = Keep it
-delete-expired = This confirmation expired: nothing was deleted. Send /delete <session> again.
-delete-kept = Kept { $id }: nothing was deleted.
-delete-failed = Could not delete { $id }: { $reason }.
-delete-done = Deleted { $id }.
+new-name-too-long = Un nombre de sesión tiene como máximo { $max } caracteres. { $usage }
+new-created = Sesión { $name } creada. Su id es { $id }: úsalo en /qr { $id }, /pair, /grant y /invite.
+new-failed = No pude crear la sesión: { $reason }.
+restart-failed = No pude reiniciar { $id }: { $reason }.
+stop-failed = No pude detener { $id }: { $reason }.
+restart-done = Reiniciando { $id }. Un teléfono vinculado sigue vinculado; si no, envía /qr { $id } para su código.
+stop-done = { $id } detenida. Envía /qr { $id } para iniciarla otra vez.
+delete-cannot = No se puede eliminar { $id }: { $reason }.
+delete-ask = ¿Eliminar la sesión { $session }? Su teléfono se desvincula y la sesión desaparece para siempre. El botón funciona durante { $seconds } s.
+delete-button = 🗑 Eliminar { $id }
+delete-keep-button = Mantener
+delete-expired = Esta confirmación caducó: no se eliminó nada. Envía /delete <sesión> otra vez.
+delete-kept = { $id } se mantiene: no se eliminó nada.
+delete-failed = No pude eliminar { $id }: { $reason }.
+delete-done = { $id } eliminada.
 
 ## /language
 
-language-pick = Choose the language I write to you in:
-language-set = I will write to you in English from now on.
-language-unknown = I do not speak "{ $value }" yet. { $usage }
+language-pick = Elige el idioma en el que te escribo:
+language-set = A partir de ahora te escribo en español.
+language-unknown = Todavía no hablo "{ $value }". { $usage }
 
-## Help
+## Ayuda
 
-help-intro = I send WhatsApp pairing QR codes for Wasend sessions and keep the code up to date until your phone is linked.
+help-intro = Envío los códigos QR de vinculación de WhatsApp de las sesiones de Wasend y mantengo el código al día hasta que tu teléfono se vincule.
 help-user =
-    /qr <session> - a live QR code (scan it in WhatsApp: Settings -> Linked devices -> Link a device)
-    /pair <session> <phone number> - a pairing code to type on the phone instead of scanning (also the "Phone number instead" button)
-    /status [session] - the state of your sessions
-    /sessions - the sessions you can use
-    /cancel - stop the live QR codes in this chat
-    /watch <session> - a message when a linked phone drops, and when it is back
-    /unwatch <session> - stop those messages
-    /language - the language I write in
-    /help - this message
+    /qr <sesión> - un código QR en vivo (escanéalo en WhatsApp: Ajustes -> Dispositivos vinculados -> Vincular un dispositivo)
+    /pair <sesión> <número de teléfono> - un código de vinculación para escribir en el teléfono en lugar de escanear (también el botón "Usar número de teléfono")
+    /status [sesión] - el estado de tus sesiones
+    /sessions - las sesiones que puedes usar
+    /cancel - detiene los códigos QR en vivo de este chat
+    /watch <sesión> - un mensaje cuando un teléfono vinculado se cae, y cuando vuelve
+    /unwatch <sesión> - detiene esos mensajes
+    /language - el idioma en el que escribo
+    /help - este mensaje
 help-admin =
-    Admin:
-    /grant <user id> <session> - let a user fetch QR codes for a session
-    /revoke <user id> <session> - take that back
-    /users [session | user id] - who has which session
-    /invite <session> - a single-use link that grants a session
-    /invites [session] - the open invite links; /uninvite <id> voids one
-    /audit [session | user id] - the latest audit entries
-    /new <name> <phone number> - create a session on Wasend
-    /restart <session>, /stop <session> - restart or stop a session
-    /delete <session> - delete a session (asks you to confirm)
-help-your-sessions = Your sessions: { $sessions }
+    Administración:
+    /grant <id de usuario> <sesión> - deja que un usuario pida los códigos QR de una sesión
+    /revoke <id de usuario> <sesión> - lo deshace
+    /users [sesión | id de usuario] - quién tiene qué sesión
+    /invite <sesión> - un enlace de un solo uso que da acceso a una sesión
+    /invites [sesión] - los enlaces de invitación abiertos; /uninvite <id> anula uno
+    /audit [sesión | id de usuario] - las últimas entradas de auditoría
+    /new <nombre> <número de teléfono> - crea una sesión en Wasend
+    /restart <sesión>, /stop <sesión> - reinicia o detiene una sesión
+    /delete <sesión> - elimina una sesión (pide confirmación)
+help-your-sessions = Tus sesiones: { $sessions }
 
-## Command menu (setMyCommands)
+## Menú de comandos (setMyCommands)
 
-command-qr = Live WhatsApp QR code for a session
-command-pair = Pairing code instead of a QR: /pair <session> <phone>
-command-status = State of your sessions
-command-sessions = Sessions you can use
-command-cancel = Stop the live QR codes in this chat
-command-watch = Alert me when a linked phone drops
-command-unwatch = Stop alerts for a session
-command-language = The language I write in
-command-help = What I can do
-command-grant = Grant a session: /grant <user id> <session>
-command-revoke = Revoke a session: /revoke <user id> <session>
-command-users = Who has which session
-command-invite = Single-use invite link for a session
-command-invites = Open invite links
-command-uninvite = Void an invite link
-command-audit = Latest audit entries
-command-new = Create a session: /new <name> <phone>
-command-restart = Restart a session
-command-stop = Stop a session
-command-delete = Delete a session (asks to confirm)
+command-qr = Código QR de WhatsApp en vivo de una sesión
+command-pair = Código de vinculación en vez de QR: /pair <sesión> <teléfono>
+command-status = Estado de tus sesiones
+command-sessions = Sesiones que puedes usar
+command-cancel = Detiene los códigos QR en vivo de este chat
+command-watch = Avísame cuando se caiga un teléfono vinculado
+command-unwatch = Detiene los avisos de una sesión
+command-language = El idioma en el que escribo
+command-help = Lo que sé hacer
+command-grant = Da acceso a una sesión: /grant <id> <sesión>
+command-revoke = Quita el acceso: /revoke <id> <sesión>
+command-users = Quién tiene qué sesión
+command-invite = Enlace de invitación de un solo uso para una sesión
+command-invites = Enlaces de invitación abiertos
+command-uninvite = Anula un enlace de invitación
+command-audit = Últimas entradas de auditoría
+command-new = Crea una sesión: /new <nombre> <teléfono>
+command-restart = Reinicia una sesión
+command-stop = Detiene una sesión
+command-delete = Elimina una sesión (pide confirmación)

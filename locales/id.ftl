@@ -1,331 +1,328 @@
-# wasend-qr-bot: every text the bot sends, in English (the fallback of every other locale).
-# Placeholders: $session is a session label ("Shop (shop-1)" or "shop-1"), $id a session id, $user a user id.
+# wasend-qr-bot: semua teks bot, dalam bahasa Indonesia.
+# Penanda: $session adalah nama sesi ("Toko (toko-1)" atau "toko-1"), $id id sesi, $user id pengguna.
 
-## Usage lines
+## Cara pakai
 
-usage-qr = Usage: /qr <session> (or just /qr to pick one of yours)
-usage-status = Usage: /status [session]
-usage-grant = Usage: /grant <user id> <session>
-usage-revoke = Usage: /revoke <user id> <session>
-usage-users = Usage: /users [session | user id]
-usage-invite = Usage: /invite <session>
-usage-invites = Usage: /invites [session]
-usage-uninvite = Usage: /uninvite <id> (the 8-character id /invites shows)
-usage-audit = Usage: /audit [session | user id]
-usage-cancel = Usage: /cancel
-usage-pair = Usage: /pair <session> <phone number>, e.g. /pair demo +55 11 98765-4321
-usage-new = Usage: /new <name> <phone number>, e.g. /new shop +55 11 98765-4321 (the name is one word)
-usage-restart = Usage: /restart <session>
-usage-stop = Usage: /stop <session>
-usage-delete = Usage: /delete <session>
-usage-sessions = Usage: /sessions
-usage-watch = Usage: /watch <session> (or just /watch to see what you watch)
-usage-unwatch = Usage: /unwatch <session>
-usage-language = Usage: /language (or /language pt-BR, es, id, en)
+usage-qr = Cara pakai: /qr <sesi> (atau cukup /qr untuk memilih salah satu sesi Anda)
+usage-status = Cara pakai: /status [sesi]
+usage-grant = Cara pakai: /grant <id pengguna> <sesi>
+usage-revoke = Cara pakai: /revoke <id pengguna> <sesi>
+usage-users = Cara pakai: /users [sesi | id pengguna]
+usage-invite = Cara pakai: /invite <sesi>
+usage-invites = Cara pakai: /invites [sesi]
+usage-uninvite = Cara pakai: /uninvite <id> (id 8 karakter yang ditampilkan /invites)
+usage-audit = Cara pakai: /audit [sesi | id pengguna]
+usage-cancel = Cara pakai: /cancel
+usage-pair = Cara pakai: /pair <sesi> <nomor telepon>, misalnya /pair demo +62 812 3456 7890
+usage-new = Cara pakai: /new <nama> <nomor telepon>, misalnya /new toko +62 812 3456 7890 (nama berupa satu kata)
+usage-restart = Cara pakai: /restart <sesi>
+usage-stop = Cara pakai: /stop <sesi>
+usage-delete = Cara pakai: /delete <sesi>
+usage-sessions = Cara pakai: /sessions
+usage-watch = Cara pakai: /watch <sesi> (atau cukup /watch untuk melihat yang Anda pantau)
+usage-unwatch = Cara pakai: /unwatch <sesi>
+usage-language = Cara pakai: /language (atau /language pt-BR, es, id, en)
 
-## Common replies
+## Balasan umum
 
-phone-format = That is not a phone number in international format. Send 8 to 15 digits with the country code first, e.g. +55 11 98765-4321 (a +, spaces and dashes are fine).
+phone-format = Itu bukan nomor telepon dalam format internasional. Kirim 8 sampai 15 angka yang diawali kode negara, misalnya +62 812 3456 7890 (boleh memakai +, spasi, dan tanda hubung).
 refused-stranger =
-    Sorry, you don't have access to this bot. Ask an admin for an invite link.
-    Your Telegram id is { $user }: send it to an admin.
-refused-session = You don't have access to that session.
-did-you-mean = Did you mean { $suggestion }?
-admin-only = Only admins can do that.
-qr-only-private = QR codes are only sent in a private chat with the bot. Open a private chat with me and send /qr there.
-private-only = I only work in a private chat. Open a private chat with me and send /help there.
-no-sessions = You have no sessions yet. Ask an admin to grant you one or to send you an invite link.
-something-wrong = Something went wrong. Please try again in a minute.
-unknown-command = I do not know { $command }. Send /help to see what I can do.
-not-a-command = I only understand commands. Send /help to see what I can do.
-slow-down = Slow down: you can ask again in { $seconds } s.
-list-failed = Could not list the sessions: { $reason }.
-no-sessions-on-wasend = There are no sessions on Wasend.
-more-lines = ... and { $count } more
+    Maaf, Anda tidak punya akses ke bot ini. Minta tautan undangan kepada admin.
+    Id Telegram Anda adalah { $user }: kirimkan ke admin.
+refused-session = Anda tidak punya akses ke sesi itu.
+did-you-mean = Maksud Anda { $suggestion }?
+admin-only = Hanya admin yang bisa melakukan itu.
+qr-only-private = Kode QR hanya dikirim di obrolan pribadi dengan bot. Buka obrolan pribadi dengan saya dan kirim /qr di sana.
+private-only = Saya hanya bekerja di obrolan pribadi. Buka obrolan pribadi dengan saya dan kirim /help di sana.
+no-sessions = Anda belum punya sesi. Minta admin memberi Anda satu sesi atau mengirim tautan undangan.
+something-wrong = Terjadi kesalahan. Coba lagi dalam satu menit.
+unknown-command = Saya tidak mengenal { $command }. Kirim /help untuk melihat apa yang bisa saya lakukan.
+not-a-command = Saya hanya memahami perintah. Kirim /help untuk melihat apa yang bisa saya lakukan.
+slow-down = Pelan-pelan: Anda bisa meminta lagi dalam { $seconds } dtk.
+list-failed = Tidak bisa menampilkan daftar sesi: { $reason }.
+no-sessions-on-wasend = Tidak ada sesi di Wasend.
+more-lines = ... dan { $count } lainnya
 
-## What a failed Wasend call means (completes a sentence)
+## Arti panggilan Wasend yang gagal (melengkapi kalimat)
 
-failure-not-found = not found on Wasend
-failure-rate-limited = Wasend is rate limiting us, try again in a minute
-failure-auth = Wasend refused the bot's API key, please tell an admin
-failure-invalid-response = Wasend sent an answer I could not read, try again in a minute
-failure-invalid-id = not a valid session id
-failure-down = Wasend is unreachable right now, try again in a minute
+failure-not-found = tidak ditemukan di Wasend
+failure-rate-limited = Wasend sedang membatasi permintaan kami, coba lagi dalam satu menit
+failure-auth = Wasend menolak kunci API bot, beri tahu admin
+failure-invalid-response = Wasend mengirim jawaban yang tidak bisa saya baca, coba lagi dalam satu menit
+failure-invalid-id = bukan id sesi yang valid
+failure-down = Wasend sedang tidak bisa dihubungi, coba lagi dalam satu menit
 
-## Session status in words
+## Status sesi dalam kata-kata
 
-status-connected = ✅ connected
-status-awaiting-scan = 📷 waiting for a QR scan
-status-starting = ⏳ starting
-status-stopped = ⏹ stopped (send /qr to link it)
-status-failed = ❌ failed (send /qr to restart it)
-status-passkey-required = 🔑 needs a passkey (WhatsApp asks for one to link)
-status-passkey-confirmation = 🔑 waiting for a passkey code to be confirmed
+status-connected = ✅ terhubung
+status-awaiting-scan = 📷 menunggu QR dipindai
+status-starting = ⏳ sedang dimulai
+status-stopped = ⏹ berhenti (kirim /qr untuk menautkannya)
+status-failed = ❌ gagal (kirim /qr untuk memulai ulang)
+status-passkey-required = 🔑 butuh kunci sandi (WhatsApp memintanya untuk menautkan)
+status-passkey-confirmation = 🔑 menunggu kode kunci sandi dikonfirmasi
 status-unknown = ❔ { $raw }
-status-live = { $line } (live QR open)
-status-more = ... and { $count } more: send /status <session>
+status-live = { $line } (QR langsung terbuka)
+status-more = ... dan { $count } lainnya: kirim /status <sesi>
 
-## /qr and /pair outcomes
+## Hasil /qr dan /pair
 
-outcome-already-connected = ✅ { $session } is already connected: no QR code needed.
-outcome-not-found = Session { $session } was not found on Wasend.
-outcome-no-code = Wasend has no QR code for { $session } yet. Try again in a minute.
-outcome-refused = You no longer have access to { $session }.
-outcome-too-many = You already have { $limit } live QR codes open, the most at once. Send /cancel in a chat to stop its codes, or wait for one to be linked or to expire.
-outcome-pairing-wait = A pairing code for { $session } was asked for less than a minute ago, and WhatsApp locks a number out after repeated requests. You can ask for the next one in { $seconds } s.
-outcome-pairing-not-offered = This Wasend server does not offer pairing codes: scan the QR instead.
-outcome-rate-limited = Wasend is rate limiting us. Try again in a minute.
-outcome-down = Wasend is unreachable right now. Try again in a minute.
-outcome-auth = Wasend refused the bot's API key. Please tell an admin.
-outcome-invalid-response = Wasend sent an answer I could not read. Try again in a minute.
-outcome-telegram = Telegram did not confirm the QR photo. If no photo arrived, send /qr { $id } again.
-pick-session = Which session?
-pick-more = ({ $count } more not shown: send /qr <session>)
-qr-restarted = The bot restarted while sending the QR code for { $session }: send /qr { $id } for a fresh one.
+outcome-already-connected = ✅ { $session } sudah terhubung: tidak perlu kode QR.
+outcome-not-found = Sesi { $session } tidak ditemukan di Wasend.
+outcome-no-code = Wasend belum punya kode QR untuk { $session }. Coba lagi dalam satu menit.
+outcome-refused = Anda tidak lagi punya akses ke { $session }.
+outcome-too-many = Anda sudah membuka { $limit } kode QR langsung, batas sekaligus. Kirim /cancel di sebuah obrolan untuk menghentikan kodenya, atau tunggu sampai salah satu tertaut atau kedaluwarsa.
+outcome-pairing-wait = Kode penautan untuk { $session } diminta kurang dari semenit yang lalu, dan WhatsApp mengunci nomor setelah permintaan berulang. Anda bisa meminta yang berikutnya dalam { $seconds } dtk.
+outcome-pairing-not-offered = Server Wasend ini tidak menyediakan kode penautan: pindai QR saja.
+outcome-rate-limited = Wasend sedang membatasi permintaan kami. Coba lagi dalam satu menit.
+outcome-down = Wasend sedang tidak bisa dihubungi. Coba lagi dalam satu menit.
+outcome-auth = Wasend menolak kunci API bot. Beri tahu admin.
+outcome-invalid-response = Wasend mengirim jawaban yang tidak bisa saya baca. Coba lagi dalam satu menit.
+outcome-telegram = Telegram tidak mengonfirmasi foto QR. Jika tidak ada foto yang masuk, kirim /qr { $id } lagi.
+pick-session = Sesi yang mana?
+pick-more = ({ $count } lainnya tidak ditampilkan: kirim /qr <sesi>)
+qr-restarted = Bot dimulai ulang saat mengirim kode QR untuk { $session }: kirim /qr { $id } untuk mendapatkan yang baru.
 
-## The live message (photo captions and buttons)
+## Pesan langsung (keterangan dan tombol foto)
 
 caption-qr-head = 📱 { $session }
-caption-qr-series = code { $index } of { $total }
-caption-qr-steps = On the phone: WhatsApp > Settings > Linked devices > Link a device, then scan this code.
-caption-valid-for = Good for { $left }, until { $until }.
-caption-updates = This message updates itself.
-time-seconds = { $seconds } s
-time-about-seconds = about { $seconds } s
-time-minutes = about { $minutes } min
-caption-waiting = ⏳ { $session }: waiting for a code from WhatsApp…
-caption-connected = ✅ Connected: { $session } is linked.
-caption-expired = ⌛ This code expired ({ $session }). { $reason }
-    Press New QR for a fresh code.
-caption-expired-pairing = ⌛ This pairing code expired ({ $session }). { $reason }
-    Press New code for another one, or Show QR to scan instead.
-caption-cancelled = ✖ Cancelled ({ $session }). Send /qr { $id } for a new code.
-caption-retired = This QR code ({ $session }) was replaced by a newer QR message.
-expired-codes-ran-out = WhatsApp stopped issuing codes for this attempt.
-expired-failed = The session failed on Wasend.
-expired-timed-out = Nobody scanned it in time.
-expired-stopped = The session was stopped.
-caption-pairing-head = 🔢 { $session }: pairing code for { $phone }
-caption-pairing-steps = On the phone: WhatsApp > Linked devices > Link a device > Link with phone number instead, then type this code.
+caption-qr-series = kode { $index } dari { $total }
+caption-qr-steps = Di ponsel: WhatsApp > Setelan > Perangkat tertaut > Tautkan perangkat, lalu pindai kode ini.
+caption-valid-for = Berlaku { $left }, sampai { $until }.
+caption-updates = Pesan ini diperbarui sendiri.
+time-seconds = { $seconds } dtk
+time-about-seconds = sekitar { $seconds } dtk
+time-minutes = sekitar { $minutes } mnt
+caption-waiting = ⏳ { $session }: menunggu kode dari WhatsApp…
+caption-connected = ✅ Terhubung: { $session } sudah tertaut.
+caption-expired = ⌛ Kode ini kedaluwarsa ({ $session }). { $reason }
+    Tekan QR baru untuk kode baru.
+caption-expired-pairing = ⌛ Kode penautan ini kedaluwarsa ({ $session }). { $reason }
+    Tekan Kode baru untuk kode lain, atau Tampilkan QR untuk memindai.
+caption-cancelled = ✖ Dibatalkan ({ $session }). Kirim /qr { $id } untuk kode baru.
+caption-retired = Kode QR ini ({ $session }) telah diganti dengan pesan QR yang lebih baru.
+expired-codes-ran-out = WhatsApp berhenti memberi kode untuk percobaan ini.
+expired-failed = Sesi gagal di Wasend.
+expired-timed-out = Tidak ada yang memindainya tepat waktu.
+expired-stopped = Sesi dihentikan.
+caption-pairing-head = 🔢 { $session }: kode penautan untuk { $phone }
+caption-pairing-steps = Di ponsel: WhatsApp > Perangkat tertaut > Tautkan perangkat > Tautkan dengan nomor telepon saja, lalu ketik kode ini.
 caption-passkey-required =
-    🔑 { $session }: WhatsApp asks this account for a passkey to link.
-    It must be signed in a browser with WAHA's passkey extension; the bot cannot do that step.
-    This message follows the session: it changes once the session moves on.
-caption-passkey-confirm-head = 🔑 { $session }: does the phone show this code?
-caption-passkey-confirm-tail = Press "It matches" only if WhatsApp on the phone shows exactly this code.
-button-refresh = 🔄 Refresh
-button-cancel = ✖ Cancel
-button-phone-instead = 📱 Phone number instead
-button-show-qr = 📷 Show QR
-button-new-qr = 🆕 New QR
-button-new-code = 🔢 New code
-button-it-matches = ✅ It matches
-button-no-match = ❌ It doesn't match
+    🔑 { $session }: WhatsApp meminta kunci sandi untuk akun ini, yang harus ditandatangani di peramban dengan ekstensi kunci sandi WAHA.
+    Bot tidak bisa melakukan langkah itu; pesan ini mengikuti sesi dan berubah saat sesi berlanjut.
+caption-passkey-confirm-head = 🔑 { $session }: apakah ponsel menampilkan kode ini?
+caption-passkey-confirm-tail = Tekan "Cocok" hanya jika WhatsApp di ponsel menampilkan kode yang persis sama.
+button-refresh = 🔄 Perbarui
+button-cancel = ✖ Batal
+button-phone-instead = 📱 Pakai nomor telepon
+button-show-qr = 📷 Tampilkan QR
+button-new-qr = 🆕 QR baru
+button-new-code = 🔢 Kode baru
+button-it-matches = ✅ Cocok
+button-no-match = ❌ Tidak cocok
 
-## Button answers
+## Jawaban tombol
 
-press-inactive = This QR message is no longer active. Send /qr for a new one.
-press-refresh-new = A new code is shown.
-press-refresh-same = This is still the current code.
-press-cancelled = Cancelled.
-press-not-live = This QR code is no longer live.
-press-getting-new = Getting a new code…
-press-getting-qr = Getting the QR code for { $session }…
-press-showing-qr = Showing the QR…
-press-asking-code = Asking for a new code…
-press-kept = Kept.
-press-deleting = Deleting { $id }…
-press-expired-confirm = This confirmation expired. Send /delete again.
+press-inactive = Pesan QR ini sudah tidak aktif. Kirim /qr untuk yang baru.
+press-refresh-new = Kode baru sudah ditampilkan.
+press-refresh-same = Ini masih kode yang berlaku.
+press-cancelled = Dibatalkan.
+press-not-live = Kode QR ini sudah tidak langsung.
+press-getting-new = Mengambil kode baru…
+press-getting-qr = Mengambil kode QR untuk { $session }…
+press-showing-qr = Menampilkan QR…
+press-asking-code = Meminta kode baru…
+press-kept = Dipertahankan.
+press-deleting = Menghapus { $id }…
+press-expired-confirm = Konfirmasi ini sudah kedaluwarsa. Kirim /delete lagi.
 
-## Pairing codes
+## Kode penautan
 
-pair-offer = Send a pairing code for { $session } to { $phone }, the number Wasend holds for it?
-pair-button-send = ✅ Send the code
-pair-button-other = ✏️ Another number
-pair-ask = Reply to this message with the phone number of the WhatsApp account to link to { $session }, in international format (e.g. +55 11 98765-4321).
-pair-reply-hint = Reply to my question above with the number.
-pair-message-gone = That QR message is gone. Send /qr for a new one.
+pair-offer = Kirim kode penautan { $session } ke { $phone }, nomor yang dicatat Wasend untuk sesi ini?
+pair-button-send = ✅ Kirim kodenya
+pair-button-other = ✏️ Nomor lain
+pair-ask = Balas pesan ini dengan nomor telepon akun WhatsApp yang akan ditautkan ke { $session }, dalam format internasional (misalnya +62 812 3456 7890).
+pair-reply-hint = Balas pertanyaan saya di atas dengan nomornya.
+pair-message-gone = Pesan QR itu sudah tidak ada. Kirim /qr untuk yang baru.
 
-## Passkeys
+## Kunci sandi
 
-passkey-gone = WhatsApp is no longer waiting for this code.
-passkey-confirm-failed = Could not confirm: { $reason }.
-passkey-confirmed = Confirmed. The phone should link in a moment.
-passkey-stop-failed = Could not stop { $id }: { $reason }.
-passkey-stopped-short = Stopped { $id }.
-passkey-rejected = Stopped { $id }: the code on the phone did not match, so nothing was linked. Send /qr { $id } to start again.
+passkey-gone = WhatsApp tidak lagi menunggu kode ini.
+passkey-confirm-failed = Tidak bisa mengonfirmasi: { $reason }.
+passkey-confirmed = Terkonfirmasi. Ponsel akan tertaut sebentar lagi.
+passkey-stop-failed = Tidak bisa menghentikan { $id }: { $reason }.
+passkey-stopped-short = { $id } dihentikan.
+passkey-rejected = { $id } saya hentikan: kode di ponsel tidak cocok, jadi tidak ada yang ditautkan. Kirim /qr { $id } untuk mulai lagi.
 
 ## /cancel
 
-cancel-none = There is no live QR code to stop here.
+cancel-none = Tidak ada kode QR langsung yang bisa dihentikan di sini.
 cancel-done = { $count ->
-    [one] Stopped 1 live QR code.
-   *[other] Stopped { $count } live QR codes.
+   *[other] { $count } kode QR langsung dihentikan.
 }
 
-## /sessions and /status
+## /sessions dan /status
 
-sessions-title-admin = Sessions on Wasend ({ $count })
-sessions-title-user = Your sessions ({ $count })
-sessions-page = , page { $page } of { $pages }
-sessions-footer = Press a name for its live QR code.
-sessions-none-admin = There are no sessions on Wasend. Create one with /new <name> <phone number>.
+sessions-title-admin = Sesi di Wasend ({ $count })
+sessions-title-user = Sesi Anda ({ $count })
+sessions-page = , halaman { $page } dari { $pages }
+sessions-footer = Tekan sebuah nama untuk kode QR langsungnya.
+sessions-none-admin = Tidak ada sesi di Wasend. Buat satu dengan /new <nama> <nomor telepon>.
 sessions-button-status = ℹ️ Status
-sessions-button-previous = ◀ Previous
-sessions-button-next = Next ▶
-sessions-live = live QR open
+sessions-button-previous = ◀ Sebelumnya
+sessions-button-next = Berikutnya ▶
+sessions-live = QR langsung terbuka
 
 ## /watch
 
-watch-none = You watch no sessions.
-watch-list = You get an alert here when one of these sessions drops:
-watch-already = You already watch { $session }.
-watch-linked = Its phone is linked now.
-watch-not-linked = Its phone is not linked now ({ $raw }): I will tell you once it is linked and if it drops after that.
-watch-unknown = I could not read its status just now; the next check will.
-watch-started = 🔔 Watching { $session }: I will tell you here if its phone is no longer linked. { $now } /unwatch { $id } stops it.
-unwatch-done = 🔕 No more alerts for { $id }.
-unwatch-not-watching = You were not watching { $id }.
+watch-none = Anda tidak memantau sesi apa pun.
+watch-list = Anda mendapat peringatan di sini saat salah satu sesi ini terputus:
+watch-already = Anda sudah memantau { $session }.
+watch-linked = Ponselnya sedang tertaut.
+watch-not-linked = Ponselnya sedang tidak tertaut ({ $raw }): saya kabari saat tertaut dan jika terputus setelahnya.
+watch-unknown = Saya tidak bisa membaca statusnya sekarang; pemeriksaan berikutnya akan membacanya.
+watch-started = 🔔 Memantau { $session }: saya kabari di sini jika ponselnya tidak lagi tertaut. { $now } /unwatch { $id } menghentikannya.
+unwatch-done = 🔕 Tidak ada peringatan lagi untuk { $id }.
+unwatch-not-watching = Anda tidak sedang memantau { $id }.
 alert-down =
-    ⚠️ WhatsApp session { $session } is no longer linked (Wasend status: { $raw }).
-    Scan a new QR code to link the phone again.
-alert-down-no-button = Send /qr { $id } for a new code.
-alert-up = ✅ WhatsApp session { $session } is back online.
-alert-button-new-qr = Send new QR
+    ⚠️ Sesi WhatsApp { $session } tidak lagi tertaut (status di Wasend: { $raw }).
+    Pindai kode QR baru untuk menautkan ponsel lagi.
+alert-down-no-button = Kirim /qr { $id } untuk kode baru.
+alert-up = ✅ Sesi WhatsApp { $session } kembali daring.
+alert-button-new-qr = Kirim QR baru
 
-## /start and invites
+## /start dan undangan
 
-invite-invalid = This invite link is not valid. Ask an admin for a new one.
-invite-used = This invite link was already used. Ask an admin for a new one.
-invite-expired = This invite link has expired. Ask an admin for a new one.
-invite-welcome = You now have access to { $session }. Send /qr { $id } to get its QR code.
-invite-already = You already had access to { $session }. Send /qr { $id } to get its QR code.
+invite-invalid = Tautan undangan ini tidak valid. Minta yang baru kepada admin.
+invite-used = Tautan undangan ini sudah dipakai. Minta yang baru kepada admin.
+invite-expired = Tautan undangan ini sudah kedaluwarsa. Minta yang baru kepada admin.
+invite-welcome = Sekarang Anda punya akses ke { $session }. Kirim /qr { $id } untuk mendapatkan kode QR-nya.
+invite-already = Anda sudah punya akses ke { $session }. Kirim /qr { $id } untuk mendapatkan kode QR-nya.
 
-## Admin: grants, users, invites, audit
+## Admin: akses, pengguna, undangan, audit
 
-grant-bad-user = "{ $value }" is not a user id. A user id is a number: a person who sends me anything gets theirs, and /users lists the people I have seen.
-grant-bad-session = "{ $value }" is not a session id. /sessions lists them.
-grant-missing = No grant made: { $id } was not found on Wasend.
-grant-unchecked = No grant made: { $id } could not be checked ({ $reason }).
-grant-done = { $user } can now use { $session }. They need to open a chat with me and send /qr { $id }.
-grant-already = { $user } already had { $session }.
-revoke-done = { $user } can no longer use { $session }.
-revoke-not-had = { $user } did not have { $session }.
+grant-bad-user = "{ $value }" bukan id pengguna. Id pengguna berupa angka: siapa pun yang mengirimi saya pesan akan mendapat id-nya, dan /users menampilkan orang yang pernah saya lihat.
+grant-bad-session = "{ $value }" bukan id sesi. /sessions menampilkan daftarnya.
+grant-missing = Akses tidak diberikan: { $id } tidak ditemukan di Wasend.
+grant-unchecked = Akses tidak diberikan: { $id } tidak bisa diperiksa ({ $reason }).
+grant-done = { $user } sekarang bisa memakai { $session }. Ia perlu membuka obrolan dengan saya dan mengirim /qr { $id }.
+grant-already = { $user } sudah punya { $session }.
+revoke-done = { $user } tidak lagi bisa memakai { $session }.
+revoke-not-had = { $user } tidak punya { $session }.
 revoke-stopped = { $count ->
-    [one] Stopped 1 live QR code.
-   *[other] Stopped { $count } live QR codes.
+   *[other] { $count } kode QR langsung dihentikan.
 }
 revoke-voided = { $count ->
-    [one] Voided 1 open invite link for { $id }.
-   *[other] Voided { $count } open invite links for { $id }.
+   *[other] { $count } tautan undangan terbuka untuk { $id } dibatalkan.
 }
-users-admins = Admins (every session): { $admins }
-users-grants = Grants: { $count }
-users-grants-of = Grants for { $id }: { $count }
-users-grant-line = { $id }: { $person } (by { $by }, { $at })
-users-of-user = { $person } can use: { $sessions }
-users-of-user-none = { $person } has no sessions.
-users-of-user-admin = { $person } is an admin: every session.
-invite-missing = No invite made: { $id } was not found on Wasend.
-invite-unchecked = No invite made: { $id } could not be checked ({ $reason }).
+users-admins = Admin (semua sesi): { $admins }
+users-grants = Akses: { $count }
+users-grants-of = Akses ke { $id }: { $count }
+users-grant-line = { $id }: { $person } (oleh { $by }, { $at })
+users-of-user = { $person } bisa memakai: { $sessions }
+users-of-user-none = { $person } tidak punya sesi.
+users-of-user-admin = { $person } adalah admin: semua sesi.
+invite-missing = Undangan tidak dibuat: { $id } tidak ditemukan di Wasend.
+invite-unchecked = Undangan tidak dibuat: { $id } tidak bisa diperiksa ({ $reason }).
 invite-made =
-    Invite for { $session }, single use, valid until { $until }:
+    Undangan untuk { $session }, sekali pakai, berlaku sampai { $until }:
     { $link }
-    Whoever opens it first gets access to this session. /invites lists the open ones, /uninvite voids one.
-invites-none = There are no open invites.
-invites-none-for = There are no open invites for { $id }.
-invites-title = Open invites (void one with /uninvite <id>):
-invites-line = { $invite }: { $id }, by { $by }, valid until { $until }
-uninvite-done = Invite { $invite } is void: its link no longer works.
-uninvite-unknown = There is no open invite { $invite }. /invites lists them.
-audit-empty = The audit log is empty.
-audit-title = Latest { $count } audit entries (newest first):
-audit-title-filtered = Latest { $count } audit entries for { $filter } (newest first):
+    Siapa pun yang membukanya pertama kali mendapat akses ke sesi ini. /invites menampilkan yang masih terbuka, /uninvite membatalkan satu.
+invites-none = Tidak ada undangan terbuka.
+invites-none-for = Tidak ada undangan terbuka untuk { $id }.
+invites-title = Undangan terbuka (batalkan dengan /uninvite <id>):
+invites-line = { $invite }: { $id }, oleh { $by }, berlaku sampai { $until }
+uninvite-done = Undangan { $invite } dibatalkan: tautannya tidak berfungsi lagi.
+uninvite-unknown = Tidak ada undangan terbuka { $invite }. /invites menampilkan daftarnya.
+audit-empty = Log audit kosong.
+audit-title = { $count } entri audit terakhir (terbaru dulu):
+audit-title-filtered = { $count } entri audit terakhir untuk { $filter } (terbaru dulu):
 
-## Audit entries as sentences ($who: "Ana (222)")
+## Entri audit sebagai kalimat ($who: "Ana (222)")
 
-audit-qr-ok = { $at }: QR for { $session } sent to { $who }
-audit-qr-other = { $at }: QR for { $session } not sent to { $who } ({ $outcome })
-audit-pair-ok = { $at }: pairing code for { $session } sent to { $who }
-audit-pair-other = { $at }: pairing code for { $session } not sent to { $who } ({ $outcome })
-audit-denied = { $at }: { $who } was refused { $what }
-audit-grant = { $at }: { $who } granted { $session } to { $detail }
-audit-revoke = { $at }: { $who } revoked { $session } from { $detail }
-audit-invite-create = { $at }: { $who } made an invite link for { $session }
-audit-invite-redeem = { $at }: { $who } opened an invite link ({ $outcome })
-audit-invite-void = { $at }: { $who } voided invite { $detail }
+audit-qr-ok = { $at }: QR { $session } dikirim ke { $who }
+audit-qr-other = { $at }: QR { $session } tidak dikirim ke { $who } ({ $outcome })
+audit-pair-ok = { $at }: kode penautan { $session } dikirim ke { $who }
+audit-pair-other = { $at }: kode penautan { $session } tidak dikirim ke { $who } ({ $outcome })
+audit-denied = { $at }: { $who } ditolak untuk { $what }
+audit-grant = { $at }: { $who } memberi akses { $session } kepada { $detail }
+audit-revoke = { $at }: { $who } mencabut akses { $session } dari { $detail }
+audit-invite-create = { $at }: { $who } membuat tautan undangan untuk { $session }
+audit-invite-redeem = { $at }: { $who } membuka tautan undangan ({ $outcome })
+audit-invite-void = { $at }: { $who } membatalkan undangan { $detail }
 audit-other = { $at }: { $who }: { $action } { $session } ({ $outcome })
-audit-nobody = someone
-person-unknown = User { $user }
+audit-nobody = seseorang
+person-unknown = Pengguna { $user }
 
-## Session lifecycle (admins)
+## Siklus hidup sesi (admin)
 
-new-name-too-long = A session name is at most { $max } characters. { $usage }
-new-created = Created session { $name }. Its id is { $id }: use it in /qr { $id }, /pair, /grant and /invite.
-new-failed = Could not create the session: { $reason }.
-action-failed = Could not { $action } { $id }: { $reason }.
-restart-done = Restarting { $id }. A linked phone stays linked; otherwise send /qr { $id } for its code.
-stop-done = Stopped { $id }. Send /qr { $id } to start it again.
-delete-cannot = Cannot delete { $id }: { $reason }.
-delete-ask = Delete session { $session }? Its phone is logged out and the session is gone for good. The button works for { $seconds } s.
-delete-button = 🗑 Delete { $id }
-delete-keep-button = Keep it
-delete-expired = This confirmation expired: nothing was deleted. Send /delete <session> again.
-delete-kept = Kept { $id }: nothing was deleted.
-delete-failed = Could not delete { $id }: { $reason }.
-delete-done = Deleted { $id }.
+new-name-too-long = Nama sesi paling banyak { $max } karakter. { $usage }
+new-created = Sesi { $name } dibuat. Id-nya { $id }: pakai di /qr { $id }, /pair, /grant, dan /invite.
+new-failed = Tidak bisa membuat sesi: { $reason }.
+restart-failed = Tidak bisa memulai ulang { $id }: { $reason }.
+stop-failed = Tidak bisa menghentikan { $id }: { $reason }.
+restart-done = Memulai ulang { $id }. Ponsel yang tertaut tetap tertaut; jika tidak, kirim /qr { $id } untuk kodenya.
+stop-done = { $id } dihentikan. Kirim /qr { $id } untuk memulainya lagi.
+delete-cannot = Tidak bisa menghapus { $id }: { $reason }.
+delete-ask = Hapus sesi { $session }? Ponselnya dikeluarkan dan sesi hilang untuk selamanya. Tombolnya berlaku selama { $seconds } dtk.
+delete-button = 🗑 Hapus { $id }
+delete-keep-button = Simpan
+delete-expired = Konfirmasi ini sudah kedaluwarsa: tidak ada yang dihapus. Kirim /delete <sesi> lagi.
+delete-kept = { $id } disimpan: tidak ada yang dihapus.
+delete-failed = Tidak bisa menghapus { $id }: { $reason }.
+delete-done = { $id } dihapus.
 
 ## /language
 
-language-pick = Choose the language I write to you in:
-language-set = I will write to you in English from now on.
-language-unknown = I do not speak "{ $value }" yet. { $usage }
+language-pick = Pilih bahasa yang saya pakai untuk menulis kepada Anda:
+language-set = Mulai sekarang saya menulis kepada Anda dalam bahasa Indonesia.
+language-unknown = Saya belum bisa berbahasa "{ $value }". { $usage }
 
-## Help
+## Bantuan
 
-help-intro = I send WhatsApp pairing QR codes for Wasend sessions and keep the code up to date until your phone is linked.
+help-intro = Saya mengirim kode QR penautan WhatsApp untuk sesi Wasend dan menjaga kodenya tetap terbaru sampai ponsel Anda tertaut.
 help-user =
-    /qr <session> - a live QR code (scan it in WhatsApp: Settings -> Linked devices -> Link a device)
-    /pair <session> <phone number> - a pairing code to type on the phone instead of scanning (also the "Phone number instead" button)
-    /status [session] - the state of your sessions
-    /sessions - the sessions you can use
-    /cancel - stop the live QR codes in this chat
-    /watch <session> - a message when a linked phone drops, and when it is back
-    /unwatch <session> - stop those messages
-    /language - the language I write in
-    /help - this message
+    /qr <sesi> - kode QR langsung (pindai di WhatsApp: Setelan -> Perangkat tertaut -> Tautkan perangkat)
+    /pair <sesi> <nomor telepon> - kode penautan untuk diketik di ponsel sebagai ganti memindai (juga tombol "Pakai nomor telepon")
+    /status [sesi] - status sesi Anda
+    /sessions - sesi yang bisa Anda pakai
+    /cancel - hentikan kode QR langsung di obrolan ini
+    /watch <sesi> - pesan saat ponsel yang tertaut terputus, dan saat kembali
+    /unwatch <sesi> - hentikan pesan-pesan itu
+    /language - bahasa yang saya pakai
+    /help - pesan ini
 help-admin =
     Admin:
-    /grant <user id> <session> - let a user fetch QR codes for a session
-    /revoke <user id> <session> - take that back
-    /users [session | user id] - who has which session
-    /invite <session> - a single-use link that grants a session
-    /invites [session] - the open invite links; /uninvite <id> voids one
-    /audit [session | user id] - the latest audit entries
-    /new <name> <phone number> - create a session on Wasend
-    /restart <session>, /stop <session> - restart or stop a session
-    /delete <session> - delete a session (asks you to confirm)
-help-your-sessions = Your sessions: { $sessions }
+    /grant <id pengguna> <sesi> - izinkan pengguna mengambil kode QR untuk sebuah sesi
+    /revoke <id pengguna> <sesi> - cabut izin itu
+    /users [sesi | id pengguna] - siapa memegang sesi apa
+    /invite <sesi> - tautan sekali pakai yang memberi akses ke sebuah sesi
+    /invites [sesi] - tautan undangan yang masih terbuka; /uninvite <id> membatalkan satu
+    /audit [sesi | id pengguna] - entri audit terakhir
+    /new <nama> <nomor telepon> - buat sesi di Wasend
+    /restart <sesi>, /stop <sesi> - mulai ulang atau hentikan sesi
+    /delete <sesi> - hapus sesi (meminta konfirmasi)
+help-your-sessions = Sesi Anda: { $sessions }
 
-## Command menu (setMyCommands)
+## Menu perintah (setMyCommands)
 
-command-qr = Live WhatsApp QR code for a session
-command-pair = Pairing code instead of a QR: /pair <session> <phone>
-command-status = State of your sessions
-command-sessions = Sessions you can use
-command-cancel = Stop the live QR codes in this chat
-command-watch = Alert me when a linked phone drops
-command-unwatch = Stop alerts for a session
-command-language = The language I write in
-command-help = What I can do
-command-grant = Grant a session: /grant <user id> <session>
-command-revoke = Revoke a session: /revoke <user id> <session>
-command-users = Who has which session
-command-invite = Single-use invite link for a session
-command-invites = Open invite links
-command-uninvite = Void an invite link
-command-audit = Latest audit entries
-command-new = Create a session: /new <name> <phone>
-command-restart = Restart a session
-command-stop = Stop a session
-command-delete = Delete a session (asks to confirm)
+command-qr = Kode QR WhatsApp langsung untuk sebuah sesi
+command-pair = Kode penautan sebagai ganti QR: /pair <sesi> <telepon>
+command-status = Status sesi Anda
+command-sessions = Sesi yang bisa Anda pakai
+command-cancel = Hentikan kode QR langsung di obrolan ini
+command-watch = Kabari saya saat ponsel tertaut terputus
+command-unwatch = Hentikan peringatan untuk sebuah sesi
+command-language = Bahasa yang saya pakai
+command-help = Apa yang bisa saya lakukan
+command-grant = Beri akses sesi: /grant <id> <sesi>
+command-revoke = Cabut akses: /revoke <id> <sesi>
+command-users = Siapa memegang sesi apa
+command-invite = Tautan undangan sekali pakai untuk sebuah sesi
+command-invites = Tautan undangan terbuka
+command-uninvite = Batalkan tautan undangan
+command-audit = Entri audit terakhir
+command-new = Buat sesi: /new <nama> <telepon>
+command-restart = Mulai ulang sesi
+command-stop = Hentikan sesi
+command-delete = Hapus sesi (meminta konfirmasi)

@@ -1,331 +1,331 @@
-# wasend-qr-bot: every text the bot sends, in English (the fallback of every other locale).
-# Placeholders: $session is a session label ("Shop (shop-1)" or "shop-1"), $id a session id, $user a user id.
+# wasend-qr-bot: todos os textos do bot, em português do Brasil.
+# Marcadores: $session é o nome de uma sessão ("Loja (loja-1)" ou "loja-1"), $id o id da sessão, $user o id de um usuário.
 
-## Usage lines
+## Linhas de uso
 
-usage-qr = Usage: /qr <session> (or just /qr to pick one of yours)
-usage-status = Usage: /status [session]
-usage-grant = Usage: /grant <user id> <session>
-usage-revoke = Usage: /revoke <user id> <session>
-usage-users = Usage: /users [session | user id]
-usage-invite = Usage: /invite <session>
-usage-invites = Usage: /invites [session]
-usage-uninvite = Usage: /uninvite <id> (the 8-character id /invites shows)
-usage-audit = Usage: /audit [session | user id]
-usage-cancel = Usage: /cancel
-usage-pair = Usage: /pair <session> <phone number>, e.g. /pair demo +55 11 98765-4321
-usage-new = Usage: /new <name> <phone number>, e.g. /new shop +55 11 98765-4321 (the name is one word)
-usage-restart = Usage: /restart <session>
-usage-stop = Usage: /stop <session>
-usage-delete = Usage: /delete <session>
-usage-sessions = Usage: /sessions
-usage-watch = Usage: /watch <session> (or just /watch to see what you watch)
-usage-unwatch = Usage: /unwatch <session>
-usage-language = Usage: /language (or /language pt-BR, es, id, en)
+usage-qr = Uso: /qr <sessão> (ou só /qr para escolher uma das suas)
+usage-status = Uso: /status [sessão]
+usage-grant = Uso: /grant <id do usuário> <sessão>
+usage-revoke = Uso: /revoke <id do usuário> <sessão>
+usage-users = Uso: /users [sessão | id do usuário]
+usage-invite = Uso: /invite <sessão>
+usage-invites = Uso: /invites [sessão]
+usage-uninvite = Uso: /uninvite <id> (o id de 8 caracteres que /invites mostra)
+usage-audit = Uso: /audit [sessão | id do usuário]
+usage-cancel = Uso: /cancel
+usage-pair = Uso: /pair <sessão> <número de telefone>, por exemplo /pair demo +55 11 98765-4321
+usage-new = Uso: /new <nome> <número de telefone>, por exemplo /new loja +55 11 98765-4321 (o nome é uma palavra só)
+usage-restart = Uso: /restart <sessão>
+usage-stop = Uso: /stop <sessão>
+usage-delete = Uso: /delete <sessão>
+usage-sessions = Uso: /sessions
+usage-watch = Uso: /watch <sessão> (ou só /watch para ver o que você acompanha)
+usage-unwatch = Uso: /unwatch <sessão>
+usage-language = Uso: /language (ou /language pt-BR, es, id, en)
 
-## Common replies
+## Respostas comuns
 
-phone-format = That is not a phone number in international format. Send 8 to 15 digits with the country code first, e.g. +55 11 98765-4321 (a +, spaces and dashes are fine).
+phone-format = Isso não é um número de telefone no formato internacional. Envie de 8 a 15 dígitos começando pelo código do país, por exemplo +55 11 98765-4321 (pode usar +, espaços e hífens).
 refused-stranger =
-    Sorry, you don't have access to this bot. Ask an admin for an invite link.
-    Your Telegram id is { $user }: send it to an admin.
-refused-session = You don't have access to that session.
-did-you-mean = Did you mean { $suggestion }?
-admin-only = Only admins can do that.
-qr-only-private = QR codes are only sent in a private chat with the bot. Open a private chat with me and send /qr there.
-private-only = I only work in a private chat. Open a private chat with me and send /help there.
-no-sessions = You have no sessions yet. Ask an admin to grant you one or to send you an invite link.
-something-wrong = Something went wrong. Please try again in a minute.
-unknown-command = I do not know { $command }. Send /help to see what I can do.
-not-a-command = I only understand commands. Send /help to see what I can do.
-slow-down = Slow down: you can ask again in { $seconds } s.
-list-failed = Could not list the sessions: { $reason }.
-no-sessions-on-wasend = There are no sessions on Wasend.
-more-lines = ... and { $count } more
+    Desculpe, você não tem acesso a este bot. Peça a um administrador um link de convite.
+    Seu id do Telegram é { $user }: envie-o a um administrador.
+refused-session = Você não tem acesso a essa sessão.
+did-you-mean = Você quis dizer { $suggestion }?
+admin-only = Só administradores podem fazer isso.
+qr-only-private = Os QR codes só são enviados em um chat privado com o bot. Abra um chat privado comigo e envie /qr lá.
+private-only = Eu só funciono em chat privado. Abra um chat privado comigo e envie /help lá.
+no-sessions = Você ainda não tem sessões. Peça a um administrador que libere uma para você ou que envie um link de convite.
+something-wrong = Algo deu errado. Tente de novo em um minuto.
+unknown-command = Não conheço { $command }. Envie /help para ver o que eu sei fazer.
+not-a-command = Eu só entendo comandos. Envie /help para ver o que eu sei fazer.
+slow-down = Calma: você pode pedir de novo em { $seconds } s.
+list-failed = Não consegui listar as sessões: { $reason }.
+no-sessions-on-wasend = Não há sessões no Wasend.
+more-lines = ... e mais { $count }
 
-## What a failed Wasend call means (completes a sentence)
+## O que significa uma chamada ao Wasend que falhou (completa uma frase)
 
-failure-not-found = not found on Wasend
-failure-rate-limited = Wasend is rate limiting us, try again in a minute
-failure-auth = Wasend refused the bot's API key, please tell an admin
-failure-invalid-response = Wasend sent an answer I could not read, try again in a minute
-failure-invalid-id = not a valid session id
-failure-down = Wasend is unreachable right now, try again in a minute
+failure-not-found = não encontrada no Wasend
+failure-rate-limited = o Wasend está limitando nossas chamadas, tente de novo em um minuto
+failure-auth = o Wasend recusou a chave de API do bot, avise um administrador
+failure-invalid-response = o Wasend enviou uma resposta que não consegui ler, tente de novo em um minuto
+failure-invalid-id = não é um id de sessão válido
+failure-down = o Wasend está fora do ar agora, tente de novo em um minuto
 
-## Session status in words
+## Estado da sessão em palavras
 
-status-connected = ✅ connected
-status-awaiting-scan = 📷 waiting for a QR scan
-status-starting = ⏳ starting
-status-stopped = ⏹ stopped (send /qr to link it)
-status-failed = ❌ failed (send /qr to restart it)
-status-passkey-required = 🔑 needs a passkey (WhatsApp asks for one to link)
-status-passkey-confirmation = 🔑 waiting for a passkey code to be confirmed
+status-connected = ✅ conectada
+status-awaiting-scan = 📷 aguardando a leitura do QR
+status-starting = ⏳ iniciando
+status-stopped = ⏹ parada (envie /qr para conectar)
+status-failed = ❌ com falha (envie /qr para reiniciar)
+status-passkey-required = 🔑 precisa de uma chave de acesso (o WhatsApp pede uma para conectar)
+status-passkey-confirmation = 🔑 aguardando a confirmação de um código de chave de acesso
 status-unknown = ❔ { $raw }
-status-live = { $line } (live QR open)
-status-more = ... and { $count } more: send /status <session>
+status-live = { $line } (QR ao vivo aberto)
+status-more = ... e mais { $count }: envie /status <sessão>
 
-## /qr and /pair outcomes
+## Resultados de /qr e /pair
 
-outcome-already-connected = ✅ { $session } is already connected: no QR code needed.
-outcome-not-found = Session { $session } was not found on Wasend.
-outcome-no-code = Wasend has no QR code for { $session } yet. Try again in a minute.
-outcome-refused = You no longer have access to { $session }.
-outcome-too-many = You already have { $limit } live QR codes open, the most at once. Send /cancel in a chat to stop its codes, or wait for one to be linked or to expire.
-outcome-pairing-wait = A pairing code for { $session } was asked for less than a minute ago, and WhatsApp locks a number out after repeated requests. You can ask for the next one in { $seconds } s.
-outcome-pairing-not-offered = This Wasend server does not offer pairing codes: scan the QR instead.
-outcome-rate-limited = Wasend is rate limiting us. Try again in a minute.
-outcome-down = Wasend is unreachable right now. Try again in a minute.
-outcome-auth = Wasend refused the bot's API key. Please tell an admin.
-outcome-invalid-response = Wasend sent an answer I could not read. Try again in a minute.
-outcome-telegram = Telegram did not confirm the QR photo. If no photo arrived, send /qr { $id } again.
-pick-session = Which session?
-pick-more = ({ $count } more not shown: send /qr <session>)
-qr-restarted = The bot restarted while sending the QR code for { $session }: send /qr { $id } for a fresh one.
+outcome-already-connected = ✅ { $session } já está conectada: não precisa de QR code.
+outcome-not-found = A sessão { $session } não foi encontrada no Wasend.
+outcome-no-code = O Wasend ainda não tem QR code para { $session }. Tente de novo em um minuto.
+outcome-refused = Você não tem mais acesso a { $session }.
+outcome-too-many = Você já tem { $limit } QR codes ao vivo abertos, o máximo de uma vez. Envie /cancel em um chat para parar os códigos dele, ou espere um ser conectado ou expirar.
+outcome-pairing-wait = Um código de pareamento para { $session } foi pedido há menos de um minuto, e o WhatsApp bloqueia o número depois de pedidos repetidos. Você pode pedir o próximo em { $seconds } s.
+outcome-pairing-not-offered = Este servidor Wasend não oferece códigos de pareamento: leia o QR.
+outcome-rate-limited = O Wasend está limitando nossas chamadas. Tente de novo em um minuto.
+outcome-down = O Wasend está fora do ar agora. Tente de novo em um minuto.
+outcome-auth = O Wasend recusou a chave de API do bot. Avise um administrador.
+outcome-invalid-response = O Wasend enviou uma resposta que não consegui ler. Tente de novo em um minuto.
+outcome-telegram = O Telegram não confirmou a foto do QR. Se nenhuma foto chegou, envie /qr { $id } de novo.
+pick-session = Qual sessão?
+pick-more = (mais { $count } não mostradas: envie /qr <sessão>)
+qr-restarted = O bot reiniciou enquanto enviava o QR code de { $session }: envie /qr { $id } para receber um novo.
 
-## The live message (photo captions and buttons)
+## A mensagem ao vivo (legendas e botões da foto)
 
 caption-qr-head = 📱 { $session }
-caption-qr-series = code { $index } of { $total }
-caption-qr-steps = On the phone: WhatsApp > Settings > Linked devices > Link a device, then scan this code.
-caption-valid-for = Good for { $left }, until { $until }.
-caption-updates = This message updates itself.
+caption-qr-series = código { $index } de { $total }
+caption-qr-steps = No celular: WhatsApp > Configurações > Dispositivos conectados > Conectar um dispositivo, e leia este código.
+caption-valid-for = Vale por { $left }, até { $until }.
+caption-updates = Esta mensagem se atualiza sozinha.
 time-seconds = { $seconds } s
-time-about-seconds = about { $seconds } s
-time-minutes = about { $minutes } min
-caption-waiting = ⏳ { $session }: waiting for a code from WhatsApp…
-caption-connected = ✅ Connected: { $session } is linked.
-caption-expired = ⌛ This code expired ({ $session }). { $reason }
-    Press New QR for a fresh code.
-caption-expired-pairing = ⌛ This pairing code expired ({ $session }). { $reason }
-    Press New code for another one, or Show QR to scan instead.
-caption-cancelled = ✖ Cancelled ({ $session }). Send /qr { $id } for a new code.
-caption-retired = This QR code ({ $session }) was replaced by a newer QR message.
-expired-codes-ran-out = WhatsApp stopped issuing codes for this attempt.
-expired-failed = The session failed on Wasend.
-expired-timed-out = Nobody scanned it in time.
-expired-stopped = The session was stopped.
-caption-pairing-head = 🔢 { $session }: pairing code for { $phone }
-caption-pairing-steps = On the phone: WhatsApp > Linked devices > Link a device > Link with phone number instead, then type this code.
+time-about-seconds = cerca de { $seconds } s
+time-minutes = cerca de { $minutes } min
+caption-waiting = ⏳ { $session }: aguardando um código do WhatsApp…
+caption-connected = ✅ Conectado: { $session } está conectada.
+caption-expired = ⌛ Este código expirou ({ $session }). { $reason }
+    Toque em Novo QR para um código novo.
+caption-expired-pairing = ⌛ Este código de pareamento expirou ({ $session }). { $reason }
+    Toque em Novo código para outro, ou em Mostrar QR para ler o QR.
+caption-cancelled = ✖ Cancelado ({ $session }). Envie /qr { $id } para um código novo.
+caption-retired = Este QR code ({ $session }) foi substituído por uma mensagem de QR mais nova.
+expired-codes-ran-out = O WhatsApp parou de gerar códigos para esta tentativa.
+expired-failed = A sessão falhou no Wasend.
+expired-timed-out = Ninguém leu o código a tempo.
+expired-stopped = A sessão foi parada.
+caption-pairing-head = 🔢 { $session }: código de pareamento para { $phone }
+caption-pairing-steps = No celular: WhatsApp > Dispositivos conectados > Conectar um dispositivo > Conectar com número de telefone, e digite este código.
 caption-passkey-required =
-    🔑 { $session }: WhatsApp asks this account for a passkey to link.
-    It must be signed in a browser with WAHA's passkey extension; the bot cannot do that step.
-    This message follows the session: it changes once the session moves on.
-caption-passkey-confirm-head = 🔑 { $session }: does the phone show this code?
-caption-passkey-confirm-tail = Press "It matches" only if WhatsApp on the phone shows exactly this code.
-button-refresh = 🔄 Refresh
-button-cancel = ✖ Cancel
-button-phone-instead = 📱 Phone number instead
-button-show-qr = 📷 Show QR
-button-new-qr = 🆕 New QR
-button-new-code = 🔢 New code
-button-it-matches = ✅ It matches
-button-no-match = ❌ It doesn't match
+    🔑 { $session }: o WhatsApp pede a esta conta uma chave de acesso, que precisa ser assinada em um navegador com a extensão de chaves de acesso do WAHA.
+    O bot não consegue fazer esse passo; esta mensagem acompanha a sessão e muda quando ela avançar.
+caption-passkey-confirm-head = 🔑 { $session }: o celular mostra este código?
+caption-passkey-confirm-tail = Toque em "É igual" só se o WhatsApp no celular mostrar exatamente este código.
+button-refresh = 🔄 Atualizar
+button-cancel = ✖ Cancelar
+button-phone-instead = 📱 Usar número de telefone
+button-show-qr = 📷 Mostrar QR
+button-new-qr = 🆕 Novo QR
+button-new-code = 🔢 Novo código
+button-it-matches = ✅ É igual
+button-no-match = ❌ Não é igual
 
-## Button answers
+## Respostas aos botões
 
-press-inactive = This QR message is no longer active. Send /qr for a new one.
-press-refresh-new = A new code is shown.
-press-refresh-same = This is still the current code.
-press-cancelled = Cancelled.
-press-not-live = This QR code is no longer live.
-press-getting-new = Getting a new code…
-press-getting-qr = Getting the QR code for { $session }…
-press-showing-qr = Showing the QR…
-press-asking-code = Asking for a new code…
-press-kept = Kept.
-press-deleting = Deleting { $id }…
-press-expired-confirm = This confirmation expired. Send /delete again.
+press-inactive = Esta mensagem de QR não está mais ativa. Envie /qr para uma nova.
+press-refresh-new = Um código novo está na mensagem.
+press-refresh-same = Este ainda é o código atual.
+press-cancelled = Cancelado.
+press-not-live = Este QR code não está mais ao vivo.
+press-getting-new = Buscando um código novo…
+press-getting-qr = Buscando o QR code de { $session }…
+press-showing-qr = Mostrando o QR…
+press-asking-code = Pedindo um código novo…
+press-kept = Mantida.
+press-deleting = Excluindo { $id }…
+press-expired-confirm = Esta confirmação expirou. Envie /delete de novo.
 
-## Pairing codes
+## Códigos de pareamento
 
-pair-offer = Send a pairing code for { $session } to { $phone }, the number Wasend holds for it?
-pair-button-send = ✅ Send the code
-pair-button-other = ✏️ Another number
-pair-ask = Reply to this message with the phone number of the WhatsApp account to link to { $session }, in international format (e.g. +55 11 98765-4321).
-pair-reply-hint = Reply to my question above with the number.
-pair-message-gone = That QR message is gone. Send /qr for a new one.
+pair-offer = Enviar um código de pareamento de { $session } para { $phone }, o número que o Wasend tem para ela?
+pair-button-send = ✅ Enviar o código
+pair-button-other = ✏️ Outro número
+pair-ask = Responda a esta mensagem com o número de telefone da conta de WhatsApp a conectar em { $session }, no formato internacional (por exemplo +55 11 98765-4321).
+pair-reply-hint = Responda à minha pergunta acima com o número.
+pair-message-gone = Essa mensagem de QR não existe mais. Envie /qr para uma nova.
 
-## Passkeys
+## Chaves de acesso
 
-passkey-gone = WhatsApp is no longer waiting for this code.
-passkey-confirm-failed = Could not confirm: { $reason }.
-passkey-confirmed = Confirmed. The phone should link in a moment.
-passkey-stop-failed = Could not stop { $id }: { $reason }.
-passkey-stopped-short = Stopped { $id }.
-passkey-rejected = Stopped { $id }: the code on the phone did not match, so nothing was linked. Send /qr { $id } to start again.
+passkey-gone = O WhatsApp não está mais esperando este código.
+passkey-confirm-failed = Não consegui confirmar: { $reason }.
+passkey-confirmed = Confirmado. O celular deve conectar em instantes.
+passkey-stop-failed = Não consegui parar { $id }: { $reason }.
+passkey-stopped-short = { $id } parada.
+passkey-rejected = Parei { $id }: o código no celular não era igual, então nada foi conectado. Envie /qr { $id } para começar de novo.
 
 ## /cancel
 
-cancel-none = There is no live QR code to stop here.
+cancel-none = Não há QR code ao vivo para parar aqui.
 cancel-done = { $count ->
-    [one] Stopped 1 live QR code.
-   *[other] Stopped { $count } live QR codes.
+    [one] Parei 1 QR code ao vivo.
+   *[other] Parei { $count } QR codes ao vivo.
 }
 
-## /sessions and /status
+## /sessions e /status
 
-sessions-title-admin = Sessions on Wasend ({ $count })
-sessions-title-user = Your sessions ({ $count })
-sessions-page = , page { $page } of { $pages }
-sessions-footer = Press a name for its live QR code.
-sessions-none-admin = There are no sessions on Wasend. Create one with /new <name> <phone number>.
-sessions-button-status = ℹ️ Status
-sessions-button-previous = ◀ Previous
-sessions-button-next = Next ▶
-sessions-live = live QR open
+sessions-title-admin = Sessões no Wasend ({ $count })
+sessions-title-user = Suas sessões ({ $count })
+sessions-page = , página { $page } de { $pages }
+sessions-footer = Toque em um nome para o QR code ao vivo dele.
+sessions-none-admin = Não há sessões no Wasend. Crie uma com /new <nome> <número de telefone>.
+sessions-button-status = ℹ️ Estado
+sessions-button-previous = ◀ Anterior
+sessions-button-next = Próxima ▶
+sessions-live = QR ao vivo aberto
 
 ## /watch
 
-watch-none = You watch no sessions.
-watch-list = You get an alert here when one of these sessions drops:
-watch-already = You already watch { $session }.
-watch-linked = Its phone is linked now.
-watch-not-linked = Its phone is not linked now ({ $raw }): I will tell you once it is linked and if it drops after that.
-watch-unknown = I could not read its status just now; the next check will.
-watch-started = 🔔 Watching { $session }: I will tell you here if its phone is no longer linked. { $now } /unwatch { $id } stops it.
-unwatch-done = 🔕 No more alerts for { $id }.
-unwatch-not-watching = You were not watching { $id }.
+watch-none = Você não acompanha nenhuma sessão.
+watch-list = Você recebe um alerta aqui quando uma destas sessões cai:
+watch-already = Você já acompanha { $session }.
+watch-linked = O celular dela está conectado agora.
+watch-not-linked = O celular dela não está conectado agora ({ $raw }): aviso quando conectar e se cair depois disso.
+watch-unknown = Não consegui ler o estado agora; a próxima verificação vai ler.
+watch-started = 🔔 Acompanhando { $session }: aviso aqui se o celular dela não estiver mais conectado. { $now } /unwatch { $id } para.
+unwatch-done = 🔕 Sem mais alertas para { $id }.
+unwatch-not-watching = Você não estava acompanhando { $id }.
 alert-down =
-    ⚠️ WhatsApp session { $session } is no longer linked (Wasend status: { $raw }).
-    Scan a new QR code to link the phone again.
-alert-down-no-button = Send /qr { $id } for a new code.
-alert-up = ✅ WhatsApp session { $session } is back online.
-alert-button-new-qr = Send new QR
+    ⚠️ A sessão de WhatsApp { $session } não está mais conectada (estado no Wasend: { $raw }).
+    Leia um novo QR code para conectar o celular de novo.
+alert-down-no-button = Envie /qr { $id } para um código novo.
+alert-up = ✅ A sessão de WhatsApp { $session } voltou.
+alert-button-new-qr = Enviar novo QR
 
-## /start and invites
+## /start e convites
 
-invite-invalid = This invite link is not valid. Ask an admin for a new one.
-invite-used = This invite link was already used. Ask an admin for a new one.
-invite-expired = This invite link has expired. Ask an admin for a new one.
-invite-welcome = You now have access to { $session }. Send /qr { $id } to get its QR code.
-invite-already = You already had access to { $session }. Send /qr { $id } to get its QR code.
+invite-invalid = Este link de convite não é válido. Peça um novo a um administrador.
+invite-used = Este link de convite já foi usado. Peça um novo a um administrador.
+invite-expired = Este link de convite expirou. Peça um novo a um administrador.
+invite-welcome = Agora você tem acesso a { $session }. Envie /qr { $id } para receber o QR code dela.
+invite-already = Você já tinha acesso a { $session }. Envie /qr { $id } para receber o QR code dela.
 
-## Admin: grants, users, invites, audit
+## Administração: acessos, usuários, convites, auditoria
 
-grant-bad-user = "{ $value }" is not a user id. A user id is a number: a person who sends me anything gets theirs, and /users lists the people I have seen.
-grant-bad-session = "{ $value }" is not a session id. /sessions lists them.
-grant-missing = No grant made: { $id } was not found on Wasend.
-grant-unchecked = No grant made: { $id } could not be checked ({ $reason }).
-grant-done = { $user } can now use { $session }. They need to open a chat with me and send /qr { $id }.
-grant-already = { $user } already had { $session }.
-revoke-done = { $user } can no longer use { $session }.
-revoke-not-had = { $user } did not have { $session }.
+grant-bad-user = "{ $value }" não é um id de usuário. Um id de usuário é um número: quem me envia qualquer coisa recebe o seu, e /users lista as pessoas que já vi.
+grant-bad-session = "{ $value }" não é um id de sessão. /sessions lista as sessões.
+grant-missing = Nenhum acesso dado: { $id } não foi encontrada no Wasend.
+grant-unchecked = Nenhum acesso dado: não consegui verificar { $id } ({ $reason }).
+grant-done = { $user } agora pode usar { $session }. A pessoa precisa abrir um chat comigo e enviar /qr { $id }.
+grant-already = { $user } já tinha { $session }.
+revoke-done = { $user } não pode mais usar { $session }.
+revoke-not-had = { $user } não tinha { $session }.
 revoke-stopped = { $count ->
-    [one] Stopped 1 live QR code.
-   *[other] Stopped { $count } live QR codes.
+    [one] Parei 1 QR code ao vivo.
+   *[other] Parei { $count } QR codes ao vivo.
 }
 revoke-voided = { $count ->
-    [one] Voided 1 open invite link for { $id }.
-   *[other] Voided { $count } open invite links for { $id }.
+    [one] Anulei 1 link de convite aberto para { $id }.
+   *[other] Anulei { $count } links de convite abertos para { $id }.
 }
-users-admins = Admins (every session): { $admins }
-users-grants = Grants: { $count }
-users-grants-of = Grants for { $id }: { $count }
-users-grant-line = { $id }: { $person } (by { $by }, { $at })
-users-of-user = { $person } can use: { $sessions }
-users-of-user-none = { $person } has no sessions.
-users-of-user-admin = { $person } is an admin: every session.
-invite-missing = No invite made: { $id } was not found on Wasend.
-invite-unchecked = No invite made: { $id } could not be checked ({ $reason }).
+users-admins = Administradores (todas as sessões): { $admins }
+users-grants = Acessos: { $count }
+users-grants-of = Acessos a { $id }: { $count }
+users-grant-line = { $id }: { $person } (por { $by }, { $at })
+users-of-user = { $person } pode usar: { $sessions }
+users-of-user-none = { $person } não tem sessões.
+users-of-user-admin = { $person } é administrador: todas as sessões.
+invite-missing = Nenhum convite criado: { $id } não foi encontrada no Wasend.
+invite-unchecked = Nenhum convite criado: não consegui verificar { $id } ({ $reason }).
 invite-made =
-    Invite for { $session }, single use, valid until { $until }:
+    Convite para { $session }, de uso único, válido até { $until }:
     { $link }
-    Whoever opens it first gets access to this session. /invites lists the open ones, /uninvite voids one.
-invites-none = There are no open invites.
-invites-none-for = There are no open invites for { $id }.
-invites-title = Open invites (void one with /uninvite <id>):
-invites-line = { $invite }: { $id }, by { $by }, valid until { $until }
-uninvite-done = Invite { $invite } is void: its link no longer works.
-uninvite-unknown = There is no open invite { $invite }. /invites lists them.
-audit-empty = The audit log is empty.
-audit-title = Latest { $count } audit entries (newest first):
-audit-title-filtered = Latest { $count } audit entries for { $filter } (newest first):
+    Quem abrir primeiro ganha acesso a esta sessão. /invites lista os abertos, /uninvite anula um.
+invites-none = Não há convites abertos.
+invites-none-for = Não há convites abertos para { $id }.
+invites-title = Convites abertos (anule um com /uninvite <id>):
+invites-line = { $invite }: { $id }, por { $by }, válido até { $until }
+uninvite-done = O convite { $invite } foi anulado: o link não funciona mais.
+uninvite-unknown = Não há convite aberto { $invite }. /invites lista os convites.
+audit-empty = O registro de auditoria está vazio.
+audit-title = Últimas { $count } entradas da auditoria (mais novas primeiro):
+audit-title-filtered = Últimas { $count } entradas da auditoria de { $filter } (mais novas primeiro):
 
-## Audit entries as sentences ($who: "Ana (222)")
+## Entradas da auditoria como frases ($who: "Ana (222)")
 
-audit-qr-ok = { $at }: QR for { $session } sent to { $who }
-audit-qr-other = { $at }: QR for { $session } not sent to { $who } ({ $outcome })
-audit-pair-ok = { $at }: pairing code for { $session } sent to { $who }
-audit-pair-other = { $at }: pairing code for { $session } not sent to { $who } ({ $outcome })
-audit-denied = { $at }: { $who } was refused { $what }
-audit-grant = { $at }: { $who } granted { $session } to { $detail }
-audit-revoke = { $at }: { $who } revoked { $session } from { $detail }
-audit-invite-create = { $at }: { $who } made an invite link for { $session }
-audit-invite-redeem = { $at }: { $who } opened an invite link ({ $outcome })
-audit-invite-void = { $at }: { $who } voided invite { $detail }
+audit-qr-ok = { $at }: QR de { $session } enviado para { $who }
+audit-qr-other = { $at }: QR de { $session } não enviado para { $who } ({ $outcome })
+audit-pair-ok = { $at }: código de pareamento de { $session } enviado para { $who }
+audit-pair-other = { $at }: código de pareamento de { $session } não enviado para { $who } ({ $outcome })
+audit-denied = { $at }: { $who } teve { $what } recusado
+audit-grant = { $at }: { $who } deu acesso a { $session } para { $detail }
+audit-revoke = { $at }: { $who } tirou o acesso a { $session } de { $detail }
+audit-invite-create = { $at }: { $who } criou um link de convite para { $session }
+audit-invite-redeem = { $at }: { $who } abriu um link de convite ({ $outcome })
+audit-invite-void = { $at }: { $who } anulou o convite { $detail }
 audit-other = { $at }: { $who }: { $action } { $session } ({ $outcome })
-audit-nobody = someone
-person-unknown = User { $user }
+audit-nobody = alguém
+person-unknown = Usuário { $user }
 
-## Session lifecycle (admins)
+## Ciclo de vida das sessões (administradores)
 
-new-name-too-long = A session name is at most { $max } characters. { $usage }
-new-created = Created session { $name }. Its id is { $id }: use it in /qr { $id }, /pair, /grant and /invite.
-new-failed = Could not create the session: { $reason }.
-action-failed = Could not { $action } { $id }: { $reason }.
-restart-done = Restarting { $id }. A linked phone stays linked; otherwise send /qr { $id } for its code.
-stop-done = Stopped { $id }. Send /qr { $id } to start it again.
-delete-cannot = Cannot delete { $id }: { $reason }.
-delete-ask = Delete session { $session }? Its phone is logged out and the session is gone for good. The button works for { $seconds } s.
-delete-button = 🗑 Delete { $id }
-delete-keep-button = Keep it
-delete-expired = This confirmation expired: nothing was deleted. Send /delete <session> again.
-delete-kept = Kept { $id }: nothing was deleted.
-delete-failed = Could not delete { $id }: { $reason }.
-delete-done = Deleted { $id }.
+new-name-too-long = Um nome de sessão tem no máximo { $max } caracteres. { $usage }
+new-created = Sessão { $name } criada. O id dela é { $id }: use-o em /qr { $id }, /pair, /grant e /invite.
+new-failed = Não consegui criar a sessão: { $reason }.
+restart-failed = Não consegui reiniciar { $id }: { $reason }.
+stop-failed = Não consegui parar { $id }: { $reason }.
+restart-done = Reiniciando { $id }. Um celular conectado continua conectado; senão, envie /qr { $id } para o código.
+stop-done = { $id } parada. Envie /qr { $id } para iniciá-la de novo.
+delete-cannot = Não é possível excluir { $id }: { $reason }.
+delete-ask = Excluir a sessão { $session }? O celular dela é desconectado e a sessão some para sempre. O botão funciona por { $seconds } s.
+delete-button = 🗑 Excluir { $id }
+delete-keep-button = Manter
+delete-expired = Esta confirmação expirou: nada foi excluído. Envie /delete <sessão> de novo.
+delete-kept = { $id } mantida: nada foi excluído.
+delete-failed = Não consegui excluir { $id }: { $reason }.
+delete-done = { $id } excluída.
 
 ## /language
 
-language-pick = Choose the language I write to you in:
-language-set = I will write to you in English from now on.
-language-unknown = I do not speak "{ $value }" yet. { $usage }
+language-pick = Escolha o idioma em que eu escrevo para você:
+language-set = A partir de agora escrevo para você em português.
+language-unknown = Ainda não falo "{ $value }". { $usage }
 
-## Help
+## Ajuda
 
-help-intro = I send WhatsApp pairing QR codes for Wasend sessions and keep the code up to date until your phone is linked.
+help-intro = Eu envio os QR codes de pareamento do WhatsApp das sessões do Wasend e mantenho o código atualizado até o seu celular se conectar.
 help-user =
-    /qr <session> - a live QR code (scan it in WhatsApp: Settings -> Linked devices -> Link a device)
-    /pair <session> <phone number> - a pairing code to type on the phone instead of scanning (also the "Phone number instead" button)
-    /status [session] - the state of your sessions
-    /sessions - the sessions you can use
-    /cancel - stop the live QR codes in this chat
-    /watch <session> - a message when a linked phone drops, and when it is back
-    /unwatch <session> - stop those messages
-    /language - the language I write in
-    /help - this message
+    /qr <sessão> - um QR code ao vivo (leia no WhatsApp: Configurações -> Dispositivos conectados -> Conectar um dispositivo)
+    /pair <sessão> <número de telefone> - um código de pareamento para digitar no celular em vez de ler o QR (também o botão "Usar número de telefone")
+    /status [sessão] - o estado das suas sessões
+    /sessions - as sessões que você pode usar
+    /cancel - para os QR codes ao vivo deste chat
+    /watch <sessão> - uma mensagem quando um celular conectado cair, e quando voltar
+    /unwatch <sessão> - para essas mensagens
+    /language - o idioma em que eu escrevo
+    /help - esta mensagem
 help-admin =
-    Admin:
-    /grant <user id> <session> - let a user fetch QR codes for a session
-    /revoke <user id> <session> - take that back
-    /users [session | user id] - who has which session
-    /invite <session> - a single-use link that grants a session
-    /invites [session] - the open invite links; /uninvite <id> voids one
-    /audit [session | user id] - the latest audit entries
-    /new <name> <phone number> - create a session on Wasend
-    /restart <session>, /stop <session> - restart or stop a session
-    /delete <session> - delete a session (asks you to confirm)
-help-your-sessions = Your sessions: { $sessions }
+    Administração:
+    /grant <id do usuário> <sessão> - deixa um usuário buscar os QR codes de uma sessão
+    /revoke <id do usuário> <sessão> - desfaz isso
+    /users [sessão | id do usuário] - quem tem qual sessão
+    /invite <sessão> - um link de uso único que dá acesso a uma sessão
+    /invites [sessão] - os links de convite abertos; /uninvite <id> anula um
+    /audit [sessão | id do usuário] - as últimas entradas da auditoria
+    /new <nome> <número de telefone> - cria uma sessão no Wasend
+    /restart <sessão>, /stop <sessão> - reinicia ou para uma sessão
+    /delete <sessão> - exclui uma sessão (pede confirmação)
+help-your-sessions = Suas sessões: { $sessions }
 
-## Command menu (setMyCommands)
+## Menu de comandos (setMyCommands)
 
-command-qr = Live WhatsApp QR code for a session
-command-pair = Pairing code instead of a QR: /pair <session> <phone>
-command-status = State of your sessions
-command-sessions = Sessions you can use
-command-cancel = Stop the live QR codes in this chat
-command-watch = Alert me when a linked phone drops
-command-unwatch = Stop alerts for a session
-command-language = The language I write in
-command-help = What I can do
-command-grant = Grant a session: /grant <user id> <session>
-command-revoke = Revoke a session: /revoke <user id> <session>
-command-users = Who has which session
-command-invite = Single-use invite link for a session
-command-invites = Open invite links
-command-uninvite = Void an invite link
-command-audit = Latest audit entries
-command-new = Create a session: /new <name> <phone>
-command-restart = Restart a session
-command-stop = Stop a session
-command-delete = Delete a session (asks to confirm)
+command-qr = QR code ao vivo do WhatsApp de uma sessão
+command-pair = Código de pareamento em vez de QR: /pair <sessão> <telefone>
+command-status = Estado das suas sessões
+command-sessions = Sessões que você pode usar
+command-cancel = Para os QR codes ao vivo deste chat
+command-watch = Me avisa quando um celular conectado cair
+command-unwatch = Para os alertas de uma sessão
+command-language = O idioma em que eu escrevo
+command-help = O que eu sei fazer
+command-grant = Dá acesso a uma sessão: /grant <id> <sessão>
+command-revoke = Tira o acesso: /revoke <id> <sessão>
+command-users = Quem tem qual sessão
+command-invite = Link de convite de uso único para uma sessão
+command-invites = Links de convite abertos
+command-uninvite = Anula um link de convite
+command-audit = Últimas entradas da auditoria
+command-new = Cria uma sessão: /new <nome> <telefone>
+command-restart = Reinicia uma sessão
+command-stop = Para uma sessão
+command-delete = Exclui uma sessão (pede confirmação)

@@ -21,7 +21,7 @@ export function createUserRateLimit(perMinute: number) {
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      const text = `Slow down: you can ask again in ${seconds} s.`;
+      const text = ctx.t('slow-down', { seconds });
       const tell = await warned.consume(key).then(
         () => true,
         () => false,

@@ -35,7 +35,8 @@ describe('PASSKEY_REQUIRED', () => {
     h.sim.passkey('demo', 'required');
     await h.until(() => qr.caption?.includes('passkey'), 'the passkey explanation');
     expect(qr.caption).toContain("WAHA's passkey extension");
-    expect(qr.caption).toContain('the bot cannot do that step');
+    expect(qr.caption).toContain('The bot cannot do that step');
+    expect(qr.caption?.split('\n')).toHaveLength(2);
     expect(await scanPhoto(qr)).toBeNull();
     expect(buttonData(qr)).toEqual(['qr:refresh', 'qr:cancel']);
 

@@ -69,7 +69,7 @@ export function createLifecycleFeature(): Composer<BotContext> {
         await (action === 'restart' ? wasend.restartSession(sessionId, options(ctx)) : wasend.stopSession(sessionId, options(ctx)));
       } catch (error) {
         audit(ctx, `session.${action}`, error instanceof WasendNotFoundError ? 'not_found' : 'error', { sessionId });
-        return void (await ctx.reply(ctx.t('action-failed', { action: `/${action}`, id: sessionId, reason: describeWasendFailure(error, ctx.t) })));
+        return void (await ctx.reply(ctx.t(`${action}-failed`, { id: sessionId, reason: describeWasendFailure(error, ctx.t) })));
       }
       audit(ctx, `session.${action}`, 'ok', { sessionId });
       // Live messages of the session learn the news now rather than at the next status look.
