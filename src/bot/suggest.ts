@@ -28,23 +28,28 @@ export function suggestSession(input: string, candidates: readonly SessionCandid
   return best?.id;
 }
 
-/** Levenshtein distance, giving up (returning `limit + 1`) once it must exceed `limit`. */
+/**
+ * Edit distance counting an insertion, a deletion, a substitution or a swap of two neighbours as one (optimal string
+ * alignment: "shpo" is one edit from "shop"), giving up (returning `limit + 1`) once it must exceed `limit`.
+ */
 export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
+    const row = [i];
     let rowMin = i;
     for (let j = 1; j <= b.length; j += 1) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      const value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-      current.push(value);
+      const above = rows[i - 1] as number[];
+      let value = Math.min((above[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (above[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, ((rows[i - 2] as number[])[j - 2] ?? 0) + 1);
+      row.push(value);
       rowMin = Math.min(rowMin, value);
     }
     if (rowMin > limit) return limit + 1;
-    previous = current;
+    rows.push(row);
   }
-  return previous[b.length] ?? limit + 1;
+  return (rows[a.length] as number[])[b.length] ?? limit + 1;
 }
 
 /**

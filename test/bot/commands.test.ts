@@ -23,7 +23,7 @@ it('shows admins every Wasend session with its status, and users only theirs', a
   expect(sessions).toMatch(/✅ connected · linked\n/);
   expect(sessions).toMatch(/⏹ stopped.* · other\n/);
   expect((await h.say(ADMIN, '/status linked')).text).toBe('linked: ✅ connected');
-  expect((await h.say(ADMIN, '/status ghost')).text).toBe('ghost: not found on Wasend');
+  expect((await h.say(ADMIN, '/status ghost')).text).toBe('ghost: not found on Wasend.');
   expect((await h.say(ADMIN, '/help')).text).toContain('/grant <user id> <session>');
 
   await h.say(ADMIN, `/grant ${USER} linked`);

@@ -52,7 +52,11 @@ export interface AppHarness {
   /** Unhandled rejections and uncaught exceptions while the harness ran. */
   readonly crashes: unknown[];
   /** Sends a text as `userId` in their private chat (or `chatId`) and waits for the bot's next message there. */
-  say(userId: number, text: string, options?: { chatId?: number; chatType?: 'private' | 'group' | 'supergroup' }): Promise<FakeMessage>;
+  say(
+    userId: number,
+    text: string,
+    options?: { chatId?: number; chatType?: 'private' | 'group' | 'supergroup'; firstName?: string; username?: string; languageCode?: string },
+  ): Promise<FakeMessage>;
   /** The bot's photo messages in a chat. */
   photos(chatId: number): FakeMessage[];
   /** Waits until `check` passes. */
@@ -229,7 +233,8 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     async say(userId, text, sayOptions = {}) {
       const chatId = sayOptions.chatId ?? userId;
       const before = tg.messages(chatId).length;
-      tg.sendText({ userId, chatId, text, ...(sayOptions.chatType ? { chatType: sayOptions.chatType } : {}) });
+      const { chatId: _chat, ...sender } = sayOptions;
+      tg.sendText({ userId, chatId, text, ...sender });
       return tg.waitFor(() => tg.messages(chatId)[before], { description: `a reply to ${JSON.stringify(text).slice(0, 80)} in chat ${chatId}` });
     },
     photos: (chatId) => tg.messages(chatId).filter((m) => m.photo !== undefined),

@@ -59,7 +59,17 @@ export interface FakeTelegram {
   token: string;
   botInfo: UserFromGetMe;
   /** Queues (or, in webhook mode, delivers) a text message from a user; `/cmd` texts carry bot_command entities. */
-  sendText(input: { userId: number; chatId?: number; chatType?: 'private' | 'group' | 'supergroup'; text: string; firstName?: string; replyTo?: number }): { updateId: number; messageId: number };
+  sendText(input: {
+    userId: number;
+    chatId?: number;
+    chatType?: 'private' | 'group' | 'supergroup';
+    text: string;
+    firstName?: string;
+    /** The sender's @username and Telegram client language (`language_code`, default `en`), kept for later messages. */
+    username?: string;
+    languageCode?: string;
+    replyTo?: number;
+  }): { updateId: number; messageId: number };
   /** Queues a callback_query update for an inline button on a bot message. */
   pressButton(input: { userId: number; chatId: number; messageId: number; data: string }): { updateId: number; callbackQueryId: string };
   /** Queues any update; `update_id` is assigned when missing. Returns the update id. */
@@ -223,10 +233,17 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
     return state;
   };
 
-  const userFor = (userId: number, firstName?: string): User => {
+  const userFor = (userId: number, firstName?: string, extra: { username?: string; languageCode?: string } = {}): User => {
     const known = users.get(userId);
-    if (known !== undefined && firstName === undefined) return known;
-    const user: User = { id: userId, is_bot: false, first_name: firstName ?? known?.first_name ?? `User ${userId}`, language_code: 'en' };
+    if (known !== undefined && firstName === undefined && extra.username === undefined && extra.languageCode === undefined) return known;
+    const username = extra.username ?? known?.username;
+    const user: User = {
+      id: userId,
+      is_bot: false,
+      first_name: firstName ?? known?.first_name ?? `User ${userId}`,
+      ...(username !== undefined ? { username } : {}),
+      language_code: extra.languageCode ?? known?.language_code ?? 'en',
+    };
     users.set(userId, user);
     return user;
   };
@@ -717,7 +734,10 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
       const chatId = input.chatId ?? defaultChatId(input.userId, chatType);
       if (chatType === 'private' && chatId !== input.userId) throw new Error('fake Telegram: a private chat id equals the user id');
       if (chatType !== 'private' && chatId >= 0) throw new Error('fake Telegram: group and supergroup chat ids are negative');
-      const from = userFor(input.userId, input.firstName);
+      const from = userFor(input.userId, input.firstName, {
+        ...(input.username !== undefined ? { username: input.username } : {}),
+        ...(input.languageCode !== undefined ? { languageCode: input.languageCode } : {}),
+      });
       const state = chatState(chatId);
       state.chat =
         chatType === 'private'

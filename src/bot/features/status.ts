@@ -42,7 +42,7 @@ async function statusReport(ctx: BotContext, arg: string | undefined): Promise<s
       return line(await wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) }));
     } catch (error) {
       const more = error instanceof WasendNotFoundError ? await didYouMean(ctx, sessionId) : '';
-      return `${sessionId}: ${describeWasendFailure(error, ctx.t)}${more}`;
+      return `${sessionId}: ${describeWasendFailure(error, ctx.t)}.${more}`;
     }
   };
   if (arg !== undefined) {
