@@ -254,6 +254,17 @@ audit-invite-create = { $at }: { $who } made an invite link for { $session }
 audit-invite-redeem = { $at }: { $who } opened an invite link ({ $outcome })
 audit-invite-void = { $at }: { $who } voided invite { $detail }
 audit-other = { $at }: { $who }: { $action } { $session } ({ $outcome })
+audit-grant-unchanged = { $at }: { $who } granted { $session } to { $detail }, who had it already
+audit-session-create = { $at }: { $who } created session { $session }
+audit-session-restart = { $at }: { $who } restarted { $session }
+audit-session-stop = { $at }: { $who } stopped { $session }
+audit-session-delete = { $at }: { $who } deleted { $session }
+audit-passkey-confirm = { $at }: { $who } confirmed the passkey code of { $session }
+audit-passkey-reject = { $at }: { $who } rejected the passkey code of { $session }, which stopped it
+audit-watch = { $at }: { $who } started watching { $session }
+audit-unwatch = { $at }: { $who } stopped watching { $session }
+audit-qr-cancel = { $at }: { $who } cancelled the QR message of { $session }
+audit-language = { $at }: { $who } chose the language { $detail }
 audit-nobody = someone
 person-unknown = User { $user }
 

@@ -254,6 +254,17 @@ audit-invite-create = { $at }: { $who } creó un enlace de invitación para { $s
 audit-invite-redeem = { $at }: { $who } abrió un enlace de invitación ({ $outcome })
 audit-invite-void = { $at }: { $who } anuló la invitación { $detail }
 audit-other = { $at }: { $who }: { $action } { $session } ({ $outcome })
+audit-grant-unchanged = { $at }: { $who } dio acceso a { $session } a { $detail }, que ya lo tenía
+audit-session-create = { $at }: { $who } creó la sesión { $session }
+audit-session-restart = { $at }: { $who } reinició { $session }
+audit-session-stop = { $at }: { $who } detuvo { $session }
+audit-session-delete = { $at }: { $who } eliminó { $session }
+audit-passkey-confirm = { $at }: { $who } confirmó el código de llave de acceso de { $session }
+audit-passkey-reject = { $at }: { $who } rechazó el código de llave de acceso de { $session }, lo que la detuvo
+audit-watch = { $at }: { $who } empezó a vigilar { $session }
+audit-unwatch = { $at }: { $who } dejó de vigilar { $session }
+audit-qr-cancel = { $at }: { $who } canceló el mensaje de QR de { $session }
+audit-language = { $at }: { $who } eligió el idioma { $detail }
 audit-nobody = alguien
 person-unknown = Usuario { $user }
 

@@ -251,6 +251,17 @@ audit-invite-create = { $at }: { $who } membuat tautan undangan untuk { $session
 audit-invite-redeem = { $at }: { $who } membuka tautan undangan ({ $outcome })
 audit-invite-void = { $at }: { $who } membatalkan undangan { $detail }
 audit-other = { $at }: { $who }: { $action } { $session } ({ $outcome })
+audit-grant-unchanged = { $at }: { $who } memberi akses { $session } kepada { $detail }, yang sudah memilikinya
+audit-session-create = { $at }: { $who } membuat sesi { $session }
+audit-session-restart = { $at }: { $who } memulai ulang { $session }
+audit-session-stop = { $at }: { $who } menghentikan { $session }
+audit-session-delete = { $at }: { $who } menghapus { $session }
+audit-passkey-confirm = { $at }: { $who } mengonfirmasi kode kunci sandi { $session }
+audit-passkey-reject = { $at }: { $who } menolak kode kunci sandi { $session }, sehingga sesi dihentikan
+audit-watch = { $at }: { $who } mulai memantau { $session }
+audit-unwatch = { $at }: { $who } berhenti memantau { $session }
+audit-qr-cancel = { $at }: { $who } membatalkan pesan QR { $session }
+audit-language = { $at }: { $who } memilih bahasa { $detail }
 audit-nobody = seseorang
 person-unknown = Pengguna { $user }
 

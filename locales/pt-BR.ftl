@@ -254,6 +254,17 @@ audit-invite-create = { $at }: { $who } criou um link de convite para { $session
 audit-invite-redeem = { $at }: { $who } abriu um link de convite ({ $outcome })
 audit-invite-void = { $at }: { $who } anulou o convite { $detail }
 audit-other = { $at }: { $who }: { $action } { $session } ({ $outcome })
+audit-grant-unchanged = { $at }: { $who } deu acesso a { $session } para { $detail }, que já o tinha
+audit-session-create = { $at }: { $who } criou a sessão { $session }
+audit-session-restart = { $at }: { $who } reiniciou { $session }
+audit-session-stop = { $at }: { $who } parou { $session }
+audit-session-delete = { $at }: { $who } excluiu { $session }
+audit-passkey-confirm = { $at }: { $who } confirmou o código de chave de acesso de { $session }
+audit-passkey-reject = { $at }: { $who } recusou o código de chave de acesso de { $session }, o que a parou
+audit-watch = { $at }: { $who } começou a acompanhar { $session }
+audit-unwatch = { $at }: { $who } parou de acompanhar { $session }
+audit-qr-cancel = { $at }: { $who } cancelou a mensagem de QR de { $session }
+audit-language = { $at }: { $who } escolheu o idioma { $detail }
 audit-nobody = alguém
 person-unknown = Usuário { $user }
 

@@ -64,6 +64,8 @@ describe('/restart and /stop', () => {
     expect(h.sim.state('demo')?.series).toBe(2);
     expect(audited('session.stop')[0]).toMatchObject({ outcome: 'ok', sessionId: 'demo' });
     expect(audited('session.restart')[0]).toMatchObject({ outcome: 'ok', sessionId: 'demo' });
+    const log = (await h.say(ADMIN, '/audit demo')).text ?? '';
+    expect(log).toMatch(/: User 1001 \(1001\) restarted Demo phone \(demo\)\n.*: User 1001 \(1001\) stopped Demo phone \(demo\)/);
 
     expect((await h.say(ADMIN, '/stop nosuch')).text).toContain('not found');
     expect((await h.say(USER, '/restart demo')).text).toBe('Only admins can do that.');

@@ -185,7 +185,7 @@ export function auditSentence(ctx: BotContext, entry: AuditEntry): string {
     case 'denied':
       return ctx.t('audit-denied', args);
     case 'grant':
-      return ctx.t(entry.outcome === 'ok' ? 'audit-grant' : 'audit-other', args);
+      return ctx.t(entry.outcome === 'ok' ? 'audit-grant' : entry.outcome === 'unchanged' ? 'audit-grant-unchanged' : 'audit-other', args);
     case 'revoke':
       return ctx.t(entry.outcome === 'ok' ? 'audit-revoke' : 'audit-other', args);
     case 'invite.create':
@@ -194,7 +194,23 @@ export function auditSentence(ctx: BotContext, entry: AuditEntry): string {
       return ctx.t('audit-invite-redeem', args);
     case 'invite.void':
       return ctx.t(entry.outcome === 'ok' ? 'audit-invite-void' : 'audit-other', args);
-    default:
-      return ctx.t('audit-other', args);
+    default: {
+      // One sentence per action that went through; anything else in the general form.
+      const id = entry.outcome === 'ok' ? OK_SENTENCES[entry.action] : undefined;
+      return ctx.t(id ?? 'audit-other', args);
+    }
   }
 }
+
+const OK_SENTENCES: Readonly<Record<string, string>> = {
+  'session.create': 'audit-session-create',
+  'session.restart': 'audit-session-restart',
+  'session.stop': 'audit-session-stop',
+  'session.delete': 'audit-session-delete',
+  'passkey.confirm': 'audit-passkey-confirm',
+  'passkey.reject': 'audit-passkey-reject',
+  watch: 'audit-watch',
+  unwatch: 'audit-unwatch',
+  'qr.cancel': 'audit-qr-cancel',
+  language: 'audit-language',
+};
