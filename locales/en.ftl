@@ -95,12 +95,12 @@ time-about-seconds = about { $seconds } s
 time-minutes = about { $minutes } min
 caption-waiting = ⏳ { $session }: waiting for a code from WhatsApp…
 caption-connected = ✅ Connected: { $session } is linked.
-caption-expired = ⌛ This code expired ({ $session }). { $reason }
+caption-expired = ⌛ This code for { $session } expired. { $reason }
     Press New QR for a fresh code.
-caption-expired-pairing = ⌛ This pairing code expired ({ $session }). { $reason }
+caption-expired-pairing = ⌛ This pairing code for { $session } expired. { $reason }
     Press New code for another one, or Show QR to scan instead.
-caption-cancelled = ✖ Cancelled ({ $session }). Send /qr { $id } for a new code.
-caption-retired = This QR code ({ $session }) was replaced by a newer QR message.
+caption-cancelled = ✖ Cancelled: { $session }. Send /qr { $id } for a new code.
+caption-retired = This QR code for { $session } was replaced by a newer QR message.
 expired-codes-ran-out = WhatsApp stopped issuing codes for this attempt.
 expired-failed = The session failed on Wasend.
 expired-timed-out = Nobody scanned it in time.

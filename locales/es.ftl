@@ -95,12 +95,12 @@ time-about-seconds = unos { $seconds } s
 time-minutes = unos { $minutes } min
 caption-waiting = ⏳ { $session }: esperando un código de WhatsApp…
 caption-connected = ✅ Conectado: { $session } está vinculada.
-caption-expired = ⌛ Este código caducó ({ $session }). { $reason }
+caption-expired = ⌛ Este código de { $session } caducó. { $reason }
     Pulsa Nuevo QR para un código nuevo.
-caption-expired-pairing = ⌛ Este código de vinculación caducó ({ $session }). { $reason }
+caption-expired-pairing = ⌛ Este código de vinculación de { $session } caducó. { $reason }
     Pulsa Nuevo código para otro, o Mostrar QR para escanear.
-caption-cancelled = ✖ Cancelado ({ $session }). Envía /qr { $id } para un código nuevo.
-caption-retired = Este código QR ({ $session }) fue reemplazado por un mensaje de QR más nuevo.
+caption-cancelled = ✖ Cancelado: { $session }. Envía /qr { $id } para un código nuevo.
+caption-retired = Este código QR de { $session } fue reemplazado por un mensaje de QR más nuevo.
 expired-codes-ran-out = WhatsApp dejó de generar códigos para este intento.
 expired-failed = La sesión falló en Wasend.
 expired-timed-out = Nadie lo escaneó a tiempo.

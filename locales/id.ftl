@@ -95,12 +95,12 @@ time-about-seconds = sekitar { $seconds } dtk
 time-minutes = sekitar { $minutes } mnt
 caption-waiting = ⏳ { $session }: menunggu kode dari WhatsApp…
 caption-connected = ✅ Terhubung: { $session } sudah tertaut.
-caption-expired = ⌛ Kode ini kedaluwarsa ({ $session }). { $reason }
+caption-expired = ⌛ Kode untuk { $session } ini kedaluwarsa. { $reason }
     Tekan QR baru untuk kode baru.
-caption-expired-pairing = ⌛ Kode penautan ini kedaluwarsa ({ $session }). { $reason }
+caption-expired-pairing = ⌛ Kode penautan untuk { $session } ini kedaluwarsa. { $reason }
     Tekan Kode baru untuk kode lain, atau Tampilkan QR untuk memindai.
-caption-cancelled = ✖ Dibatalkan ({ $session }). Kirim /qr { $id } untuk kode baru.
-caption-retired = Kode QR ini ({ $session }) telah diganti dengan pesan QR yang lebih baru.
+caption-cancelled = ✖ Dibatalkan: { $session }. Kirim /qr { $id } untuk kode baru.
+caption-retired = Kode QR untuk { $session } ini telah diganti dengan pesan QR yang lebih baru.
 expired-codes-ran-out = WhatsApp berhenti memberi kode untuk percobaan ini.
 expired-failed = Sesi gagal di Wasend.
 expired-timed-out = Tidak ada yang memindainya tepat waktu.

@@ -95,12 +95,12 @@ time-about-seconds = cerca de { $seconds } s
 time-minutes = cerca de { $minutes } min
 caption-waiting = ⏳ { $session }: aguardando um código do WhatsApp…
 caption-connected = ✅ Conectado: { $session } está conectada.
-caption-expired = ⌛ Este código expirou ({ $session }). { $reason }
+caption-expired = ⌛ Este código de { $session } expirou. { $reason }
     Toque em Novo QR para um código novo.
-caption-expired-pairing = ⌛ Este código de pareamento expirou ({ $session }). { $reason }
+caption-expired-pairing = ⌛ Este código de pareamento de { $session } expirou. { $reason }
     Toque em Novo código para outro, ou em Mostrar QR para ler o QR.
-caption-cancelled = ✖ Cancelado ({ $session }). Envie /qr { $id } para um código novo.
-caption-retired = Este QR code ({ $session }) foi substituído por uma mensagem de QR mais nova.
+caption-cancelled = ✖ Cancelado: { $session }. Envie /qr { $id } para um código novo.
+caption-retired = Este QR code de { $session } foi substituído por uma mensagem de QR mais nova.
 expired-codes-ran-out = O WhatsApp parou de gerar códigos para esta tentativa.
 expired-failed = A sessão falhou no Wasend.
 expired-timed-out = Ninguém leu o código a tempo.

@@ -111,7 +111,7 @@ describe('/pair', () => {
     await start({ lifetimeMs: 1_500, cooldownMs: 300 });
     const reply = await h.say(ADMIN, '/pair demo +5511987654321');
     const first = await untilShowsPairingCode(reply, 'demo');
-    await h.until(() => reply.caption?.includes('pairing code expired'), 'the caption to say the code expired');
+    await h.until(() => reply.caption?.includes('This pairing code for demo expired'), 'the caption to say the code expired');
     expect(buttonData(reply)).toEqual(['qr:newcode', 'qr:new']);
     expect(reply.caption).not.toContain(first);
 
