@@ -2,11 +2,15 @@ import { pathToFileURL } from 'node:url';
 import { QR_SHAPES, createWasendSimulator } from './server.js';
 import type { SimSessionSpec, WasendSimulator } from './server.js';
 
-/** Sessions seeded by `npm run simulator`: one to pair, one already linked, one per QR shape and image style. */
+/**
+ * Sessions seeded by `npm run simulator`: one to pair, one already linked, one with a phone number Wasend holds (for
+ * **Phone number instead**), one per QR shape and image style.
+ */
 export function demoSessions(): SimSessionSpec[] {
   return [
     { id: 'demo', name: 'Demo (stopped, needs a QR)', status: 'STOPPED' },
     { id: 'linked', name: 'Linked phone', status: 'WORKING' },
+    { id: 'shop', name: 'Shop front desk', status: 'STOPPED', phoneNumber: '+5511987654321' },
     ...QR_SHAPES.map((qrShape): SimSessionSpec => ({ id: `shape-${qrShape}`, name: `QR shape ${qrShape}`, qrShape })),
     { id: 'style-small', name: 'Small 200 px image', imageStyle: 'small' },
     { id: 'style-transparent', name: 'Transparent background', imageStyle: 'transparent' },

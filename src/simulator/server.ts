@@ -53,6 +53,8 @@ export interface SimSessionSpec {
   listShape?: ListShape;
   /** For `SCAN_QR_CODE`: how long (simulated ms) its series has been running, default 0 (code 1 starts now). */
   seriesAgeMs?: number;
+  /** The number Wasend holds for the session (`phoneNumber`), as a person would type it. */
+  phoneNumber?: string;
 }
 
 export interface SimulatorOptions {
@@ -182,6 +184,7 @@ const specSchema = z.strictObject({
   expiresAtFormat: z.enum(EXPIRES_AT_FORMATS).optional(),
   listShape: z.enum(LIST_SHAPES).optional(),
   seriesAgeMs: z.number().min(0).optional(),
+  phoneNumber: z.string().regex(/^\+?\d{8,15}$/).optional(),
 });
 
 const faultSchema = z.intersection(
@@ -354,9 +357,9 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     sync(session, announceCurrent);
   };
 
-  const addSession = (input: SimSessionSpec & { phoneNumber?: string }): SessionRecord => {
-    const { phoneNumber, ...rest } = input;
-    const spec = specSchema.parse(rest);
+  const addSession = (input: SimSessionSpec): SessionRecord => {
+    const spec = specSchema.parse(input);
+    const { phoneNumber } = spec;
     if (sessions.has(spec.id)) throw new Error(`Simulator: session "${spec.id}" already exists`);
     const now = Date.now();
     const status = spec.status ?? 'STOPPED';

@@ -10,8 +10,10 @@ describe('npm run simulator', () => {
       expect(text).toContain(`WASEND_BASE_URL=${simulator.url}`);
       expect(text).toContain('WASEND_API_KEY=sim-key');
       const response = await fetch(`${simulator.url}/sessions`, { headers: { authorization: 'Bearer sim-key' } });
-      const { sessions } = (await response.json()) as { sessions: Array<{ uniqueSessionId?: string; session?: { uniqueSessionId: string } }> };
+      const { sessions } = (await response.json()) as { sessions: Array<{ uniqueSessionId?: string; session?: { uniqueSessionId: string; phoneNumber?: string } }> };
       const ids = sessions.map((item) => item.uniqueSessionId ?? item.session?.uniqueSessionId);
+      // One session has a number on file, for the "Phone number instead" flow of the README.
+      expect(sessions.find((item) => item.session?.uniqueSessionId === 'shop')?.session?.phoneNumber).toBe('+5511987654321');
       expect(ids).toEqual(expect.arrayContaining(['demo', 'linked', ...QR_SHAPES.map((shape) => `shape-${shape}`)]));
       expect(simulator.state('demo')?.status).toBe('STOPPED');
       expect(simulator.state('linked')?.status).toBe('WORKING');
