@@ -80,7 +80,7 @@ export class FakeClock implements Clock {
   }
 }
 
-type RawStatus = 'STOPPED' | 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' | 'FAILED';
+type RawStatus = 'STOPPED' | 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' | 'FAILED' | 'PASSKEY_REQUIRED' | 'PASSKEY_CONFIRMATION_REQUIRED';
 
 interface FakeSession {
   status: RawStatus;
@@ -97,6 +97,8 @@ const STATE_OF: Record<RawStatus, SessionState> = {
   SCAN_QR_CODE: 'awaiting_scan',
   WORKING: 'connected',
   FAILED: 'failed',
+  PASSKEY_REQUIRED: 'passkey_required',
+  PASSKEY_CONFIRMATION_REQUIRED: 'passkey_confirmation',
 };
 
 export interface WasendCall {
@@ -170,10 +172,45 @@ export class FakeWasend implements WasendApi {
   // Calls the code under test here never makes: each throws, so a test that reaches one fails loudly.
   createSession = unsupported('createSession');
   deleteSession = unsupported('deleteSession');
-  requestPairingCode = unsupported('requestPairingCode');
-  getPasskeyConfirmation = unsupported('getPasskeyConfirmation');
-  confirmPasskey = unsupported('confirmPasskey');
   getAccount = unsupported('getAccount');
+
+  /** Pairing codes handed out, in order. */
+  readonly pairingCodes: string[] = [];
+
+  /** WhatsApp asks for a passkey (`required`) or shows a code to compare (`confirmation`, code 4321). */
+  passkey(id: string, step: 'required' | 'confirmation'): void {
+    this.session(id).status = step === 'required' ? 'PASSKEY_REQUIRED' : 'PASSKEY_CONFIRMATION_REQUIRED';
+  }
+
+  /** The session starts a fresh QR series at once (no STARTING), as after a passkey step gave up. */
+  backToScanning(id: string): void {
+    const s = this.session(id);
+    s.status = 'SCAN_QR_CODE';
+    s.series += 1;
+    s.qrStartAt = this.clock.now();
+  }
+
+  async requestPairingCode(sessionId: string, _phone: string, options?: RequestOptions): Promise<string> {
+    this.record('requestPairingCode', sessionId, options);
+    const s = this.resolve(sessionId);
+    if (!s) throw this.apiError(404, 'POST', `/sessions/${sessionId}/auth/request-code`);
+    if (s.status !== 'SCAN_QR_CODE') throw this.apiError(422, 'POST', `/sessions/${sessionId}/auth/request-code`);
+    const code = `PAIR-${String(this.pairingCodes.length + 1).padStart(4, '0')}`;
+    this.pairingCodes.push(code);
+    return code;
+  }
+
+  async getPasskeyConfirmation(sessionId: string, options?: RequestOptions): Promise<string> {
+    this.record('getPasskeyConfirmation', sessionId, options);
+    if (this.resolve(sessionId)?.status !== 'PASSKEY_CONFIRMATION_REQUIRED') throw this.apiError(422, 'GET', `/sessions/${sessionId}/auth/passkey/confirmation`);
+    return '4321';
+  }
+
+  async confirmPasskey(sessionId: string, options?: RequestOptions): Promise<void> {
+    this.record('confirmPasskey', sessionId, options);
+    if (this.resolve(sessionId)?.status !== 'PASSKEY_CONFIRMATION_REQUIRED') throw this.apiError(422, 'POST', `/sessions/${sessionId}/auth/passkey/confirm`);
+    this.session(sessionId).status = 'WORKING';
+  }
 
   async listSessions(options?: RequestOptions): Promise<SessionInfo[]> {
     this.record('listSessions', '*', options);
@@ -352,11 +389,24 @@ export class FakeMessenger implements QrMessenger {
     return this.messages.get(`${chatId}:${messageId}`);
   }
 
-  /** The pairing string a message's photo shows, or its view kind when it shows no code. */
+  /**
+   * The pairing string a message's photo shows, `pairing:<code>` / `passkey` / `passkey:<code>` for the other faces,
+   * or its view kind when it shows no code.
+   */
   shows(chatId: number, messageId: number): string | undefined {
     const view = this.message(chatId, messageId)?.view;
     if (!view) return undefined;
-    return view.kind === 'code' ? view.png.toString().replace(/^png:/, '') : view.kind;
+    if (view.kind !== 'code') return view.kind;
+    switch (view.face?.kind) {
+      case 'pairing':
+        return `pairing:${view.face.code}`;
+      case 'passkey_required':
+        return 'passkey';
+      case 'passkey_confirm':
+        return `passkey:${view.face.code}`;
+      default:
+        return view.png.toString().replace(/^png:/, '');
+    }
   }
 
   sends(chatId?: number) {

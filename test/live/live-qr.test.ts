@@ -20,7 +20,15 @@ const BOB = 22;
 let running: Array<{ live: LiveQr; clock: FakeClock }> = [];
 
 function setup(
-  options: { watchTimeoutMs?: number; pollIntervalMs?: number; store?: MemoryLiveStore; clock?: FakeClock; messenger?: FakeMessenger; wasend?: FakeWasend } = {},
+  options: {
+    watchTimeoutMs?: number;
+    pollIntervalMs?: number;
+    store?: MemoryLiveStore;
+    clock?: FakeClock;
+    messenger?: FakeMessenger;
+    wasend?: FakeWasend;
+    pairingLifetimeMs?: number;
+  } = {},
 ) {
   const clock = options.clock ?? new FakeClock();
   const wasend = options.wasend ?? new FakeWasend(clock);
@@ -38,6 +46,7 @@ function setup(
     watchTimeoutMs: options.watchTimeoutMs ?? WATCH_MS,
     codeWaitMs: 30_000,
     clock,
+    ...(options.pairingLifetimeMs !== undefined ? { pairingLifetimeMs: options.pairingLifetimeMs } : {}),
   });
   running.push({ live, clock });
   const open = async (chatId: number, sessionId = 'demo') => clock.run(live.open({ chatId, userId: chatId, sessionId }));
@@ -631,5 +640,88 @@ describe('speed: Telegram and Wasend do not wait on each other', () => {
     expect(outcome.kind).toBe('sent');
     expect(t.messenger.shows(BOB, (outcome as { messageId: number }).messageId)).toBe('2@demo-1-0');
     expect(t.clock.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('pairing codes and passkeys in live messages', () => {
+  const PHONE = { phone: '5511987654321' };
+
+  it('a pairing code replaces the QR in its own message only, is left alone by QR rotations, and lapses at its lifetime', async () => {
+    const t = setup({ pairingLifetimeMs: 90_000 });
+    t.wasend.addSession('demo', { status: 'SCAN_QR_CODE' });
+    const alice = await t.sentId(ALICE);
+    const bob = await t.sentId(BOB);
+    expect(await t.clock.run(t.live.renew(ALICE, alice, ALICE, PHONE))).toEqual({ kind: 'sent', messageId: alice });
+    const askedAt = t.clock.now();
+    expect(t.messenger.shows(ALICE, alice)).toBe('pairing:PAIR-0001');
+    expect(t.store.get(ALICE, alice)?.pairing).toEqual({ phone: PHONE.phone, expiresAt: askedAt + 90_000 });
+
+    await t.clock.advance(60_000);
+    expect(t.messenger.shows(BOB, bob)).toBe('2@demo-1-1');
+    expect(t.messenger.shows(ALICE, alice)).toBe('pairing:PAIR-0001');
+
+    await t.clock.advance(askedAt + 89_900 - t.clock.now());
+    expect(t.messenger.shows(ALICE, alice)).toBe('pairing:PAIR-0001');
+    await t.clock.advance(200);
+    const view = t.messenger.message(ALICE, alice)?.view;
+    expect(view).toMatchObject({ kind: 'expired', reason: 'timed_out', pairing: true });
+    // The QR message kept following the series meanwhile.
+    expect(t.messenger.shows(BOB, bob)).toBe('2@demo-1-2');
+  });
+
+  it('asks Wasend for at most one code per session a minute, and says when the next is possible', async () => {
+    const t = setup();
+    t.wasend.addSession('demo', { status: 'SCAN_QR_CODE' });
+    const alice = await t.sentId(ALICE);
+    const bob = await t.sentId(BOB);
+    await t.clock.run(t.live.renew(ALICE, alice, ALICE, PHONE));
+    const askedAt = t.clock.now();
+    expect(await t.clock.run(t.live.renew(BOB, bob, BOB, PHONE))).toEqual({ kind: 'pairing_wait', retryAt: askedAt + 60_000 });
+    expect(await t.clock.run(t.live.open({ chatId: BOB, userId: BOB, sessionId: 'demo', pairing: PHONE }))).toEqual({ kind: 'pairing_wait', retryAt: askedAt + 60_000 });
+    expect(t.wasend.callsOf('requestPairingCode')).toHaveLength(1);
+    await t.clock.advance(askedAt + 60_000 - t.clock.now());
+    expect(await t.clock.run(t.live.renew(BOB, bob, BOB, PHONE))).toEqual({ kind: 'sent', messageId: bob });
+    expect(t.messenger.shows(BOB, bob)).toBe('pairing:PAIR-0002');
+  });
+
+  it('a passkey step takes every message of the session, QR and pairing alike, and each gets its own face back after', async () => {
+    const t = setup();
+    t.wasend.addSession('demo', { status: 'SCAN_QR_CODE' });
+    const alice = await t.sentId(ALICE);
+    const bob = await t.sentId(BOB);
+    await t.clock.run(t.live.renew(ALICE, alice, ALICE, PHONE));
+
+    t.wasend.passkey('demo', 'confirmation');
+    await t.clock.advance(1_500);
+    expect(t.messenger.shows(ALICE, alice)).toBe('passkey:4321');
+    expect(t.messenger.shows(BOB, bob)).toBe('passkey:4321');
+    const looks = t.wasend.callsOf('getQr').length;
+    await t.clock.advance(30_000);
+    expect(t.wasend.callsOf('getQr')).toHaveLength(looks);
+
+    t.wasend.backToScanning('demo');
+    await t.clock.advance(1_500);
+    expect(t.messenger.shows(BOB, bob)).toBe('2@demo-2-0');
+    expect(t.messenger.shows(ALICE, alice)).toBe('pairing:PAIR-0001');
+  });
+
+  it('a passkey the browser signs ends in Connected; a webhook code is shown without asking Wasend', async () => {
+    const t = setup();
+    t.wasend.addSession('demo', { status: 'SCAN_QR_CODE' });
+    const alice = await t.sentId(ALICE);
+    t.wasend.passkey('demo', 'required');
+    t.live.poke('demo', 'passkey_required');
+    await t.clock.advance(100);
+    expect(t.messenger.shows(ALICE, alice)).toBe('passkey');
+
+    t.wasend.passkey('demo', 'confirmation');
+    t.live.poke('demo', 'passkey_confirmation', '9876');
+    await t.clock.advance(100);
+    expect(t.messenger.shows(ALICE, alice)).toBe('passkey:9876');
+    expect(t.wasend.callsOf('getPasskeyConfirmation')).toHaveLength(0);
+
+    t.wasend.scan('demo');
+    await t.clock.advance(1_500);
+    expect(t.messenger.shows(ALICE, alice)).toBe('connected');
   });
 });
