@@ -103,12 +103,13 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     return runner.dispatch(record, { type: 'end', view });
   }
 
+  const pairingLifetimeMs = deps.pairingLifetimeMs ?? DEFAULT_PAIRING_LIFETIME_MS;
   const pairing = createPairing({
     wasend,
     clock,
     logger,
     cooldownMs: deps.pairingCooldownMs ?? DEFAULT_PAIRING_COOLDOWN_MS,
-    lifetimeMs: deps.pairingLifetimeMs ?? DEFAULT_PAIRING_LIFETIME_MS,
+    lifetimeMs: pairingLifetimeMs,
   });
 
   const opener = createOpener({
@@ -182,6 +183,8 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     if (pendingFinals.length > 0) logger.info({ messages: pendingFinals.length }, 'retrying final views of live QR messages');
     const rows = records.rows((rows) => rows.listLive());
     for (const row of rows) {
+      // A code asked just before the restart still counts against the one-a-minute limit.
+      if (row.pairing) pairing.noteAsked(row.sessionId, row.pairing.expiresAt - pairingLifetimeMs);
       if (records.get(row.chatId, row.messageId) !== undefined) continue;
       const record = records.adopt(row);
       if (record !== undefined) looks.attach(record);

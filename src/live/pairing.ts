@@ -30,6 +30,8 @@ export interface PairingDeps {
 export interface Pairing {
   /** When the next code may be asked for the session (now or earlier: it may be asked at once). */
   nextAt(sessionId: string): number;
+  /** A code was asked for the session at `at` (by a run before a restart): the cooldown counts from it. */
+  noteAsked(sessionId: string, at: number): void;
   /** Asks Wasend for a code for `phone` (digits) and returns it as a message shows it, or what went wrong. */
   request(sessionId: string, phone: string, userId: number, signal?: AbortSignal): Promise<CodeShow | OpenOutcome>;
 }
@@ -77,7 +79,13 @@ export function createPairing(deps: PairingDeps): Pairing {
     };
   }
 
-  return { nextAt, request };
+  return {
+    nextAt,
+    request,
+    noteAsked(sessionId, at) {
+      if (at > (lastAsked.get(sessionId) ?? Number.NEGATIVE_INFINITY)) remember(sessionId, at);
+    },
+  };
 }
 
 /** True for a {@link CodeShow} (as opposed to an outcome to tell the person). */

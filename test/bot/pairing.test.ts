@@ -82,6 +82,10 @@ describe('/pair', () => {
     // Another session has its own minute.
     const other = await h.say(ADMIN, '/pair other +5511987654321');
     await untilShowsPairingCode(other, 'other');
+    // A restart does not reset the minute.
+    await h.restart();
+    expect((await h.say(ADMIN, '/pair demo +5511987654321')).text).toMatch(/next one in \d+ s/);
+    expect(h.sim.state('demo')?.pairingRequests).toBe(1);
   });
 
   it('on a server without pairing codes says so, and the QR stays', async () => {
