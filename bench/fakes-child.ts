@@ -5,6 +5,14 @@ import { createFakeTelegram } from '../test/support/fake-telegram.js';
 import { API_KEY, createCallIndex, qrBurst, type BurstChat } from './app-fixture.js';
 
 /** The Wasend simulator and the fake Telegram in a child process, driven over IPC. */
+/** What the simulator says of one session: its code, when that code stops, its place in the series (0: none). */
+export interface SessionStateRow {
+  readonly code: string | null;
+  readonly expiresAt: number | null;
+  readonly codeIndex: number;
+  readonly status: string;
+}
+
 export interface RemoteFakes {
   readonly wasendUrl: string;
   readonly wasendApiKey: string;
@@ -22,7 +30,9 @@ export interface RemoteFakes {
   /** Wasend requests that arrived in [from, to): in all, `GET /sessions`, `GET /sessions/{id}`, QR, POST. */
   countRequests(from: number, to: number): Promise<RequestCounts>;
   /** What the simulator serves now for each session (expiresAt: when its current code rotates, or null). */
-  states(ids: readonly string[]): Promise<Array<{ code: string | null; expiresAt: number | null; status: string }>>;
+  states(ids: readonly string[]): Promise<SessionStateRow[]>;
+  /** When each user's first photo arrived (epoch ms), or null. */
+  photoTimes(userIds: readonly number[]): Promise<Array<number | null>>;
   /** The phone scans each session's code; resolves with Date.now() just before the first scan. */
   scan(ids: readonly string[]): Promise<number>;
   /** How many photos each user's chat holds now. */
@@ -61,6 +71,7 @@ type Op =
   | { op: 'waitPhotos'; userIds: number[]; count: number; timeoutMs: number }
   | { op: 'count'; from: number; to: number }
   | { op: 'states'; ids: string[] }
+  | { op: 'photoTimes'; userIds: number[] }
   | { op: 'scan'; ids: string[] }
   | { op: 'edits'; userIds: number[] }
   | { op: 'photoCounts'; userIds: number[] };
@@ -112,7 +123,8 @@ export async function startRemoteFakes(options: RemoteFakesOptions): Promise<Rem
     send: async (chats) => (await call({ op: 'send', chats: [...chats] })) as number,
     waitPhotos: async (userIds, count, timeoutMs) => void (await call({ op: 'waitPhotos', userIds: [...userIds], count, timeoutMs })),
     countRequests: async (from, to) => (await call({ op: 'count', from, to })) as RequestCounts,
-    states: async (ids) => (await call({ op: 'states', ids: [...ids] })) as Array<{ code: string | null; expiresAt: number | null; status: string }>,
+    states: async (ids) => (await call({ op: 'states', ids: [...ids] })) as SessionStateRow[],
+    photoTimes: async (userIds) => (await call({ op: 'photoTimes', userIds: [...userIds] })) as Array<number | null>,
     scan: async (ids) => (await call({ op: 'scan', ids: [...ids] })) as number,
     photoCounts: async (userIds) => (await call({ op: 'photoCounts', userIds: [...userIds] })) as number[],
     edits: async (userIds) => (await call({ op: 'edits', userIds: [...userIds] })) as Array<Array<{ at: number; media: boolean }>>,
@@ -162,13 +174,15 @@ async function runChild(options: RemoteFakesOptions): Promise<void> {
         case 'states':
           return request.ids.map((id) => {
             const state = sim.state(id);
-            return { code: state?.code ?? null, expiresAt: state?.expiresAt ?? null, status: state?.status ?? 'MISSING' };
+            return { code: state?.code ?? null, expiresAt: state?.expiresAt ?? null, codeIndex: state?.codeIndex ?? 0, status: state?.status ?? 'MISSING' };
           });
         case 'scan': {
           const at = Date.now();
           for (const id of request.ids) sim.scan(id);
           return at;
         }
+        case 'photoTimes':
+          return request.userIds.map((id) => index.of('sendPhoto', id)[0]?.at ?? null);
         case 'photoCounts':
           return request.userIds.map((id) => index.of('sendPhoto', id).length);
         case 'edits':

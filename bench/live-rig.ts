@@ -66,16 +66,21 @@ export function chatsFor(ids: readonly string[], firstUser: number): BurstChat[]
   return ids.map((session, i) => ({ userId: firstUser + i, session }));
 }
 
+/** WhatsApp's series: six codes, then the session fails. */
+const CODES_PER_SERIES = 6;
+
 /**
- * When each session's code changes in [from, to): its current code's expiry, then every 20 s. (The windows
- * used stay inside each series, so no series runs out meanwhile.)
+ * When each session's code changes in [from, to): its current code's expiry, then every 20 s, up to the last code
+ * of its series (after the sixth code the session fails: no rotation to show). A session that shows no code any
+ * more (its series ended) has none.
  */
 export async function rotationsBetween(fakes: RemoteFakes, ids: readonly string[], from: number, to: number): Promise<number[][]> {
   const states = await fakes.states(ids);
-  return states.map((state, i) => {
-    if (state.expiresAt === null) throw new Error(`simulator: ${ids[i]} shows no code (${state.status})`);
+  return states.map((state) => {
+    if (state.expiresAt === null || state.codeIndex < 1) return [];
+    const lastRotation = state.expiresAt + (CODES_PER_SERIES - 1 - state.codeIndex) * NEXT_CODE_MS;
     const times: number[] = [];
-    for (let at = state.expiresAt; at < to; at += NEXT_CODE_MS) if (at >= from) times.push(at);
+    for (let at = state.expiresAt; at < to && at <= lastRotation; at += NEXT_CODE_MS) if (at >= from) times.push(at);
     return times;
   });
 }
