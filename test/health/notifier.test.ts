@@ -1,10 +1,11 @@
-import { loadCatalogue } from '../../src/i18n/catalogue.js';
 import { GrammyError } from 'grammy';
 import { describe, expect, it } from 'vitest';
 import { createTelegramHealthNotifier, type HealthMessageApi } from '../../src/health/notifier.js';
-const i18n = loadCatalogue();
+import { loadCatalogue } from '../../src/i18n/catalogue.js';
 import type { Watch } from '../../src/store/types.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
+
+const i18n = loadCatalogue();
 
 const watch: Watch = { userId: 7, chatId: 700, sessionId: 'sales-phone', createdAt: 0 };
 const dropped = { sessionId: 'sales-phone', status: { state: 'stopped', raw: 'STOPPED' } } as const;
@@ -41,6 +42,16 @@ describe('Telegram health notifier', () => {
     expect(message?.other).toEqual({
       reply_markup: { inline_keyboard: [[{ text: 'Send new QR', callback_data: 'qr:pick:sales-phone' }]] },
     });
+  });
+
+  it("names the session and speaks the watcher's language", async () => {
+    const api = fakeApi();
+    const texts = { i18n, localeOf: (chatId: number) => (chatId === 700 ? ('pt-BR' as const) : ('en' as const)), label: (id: string) => `Vendas (${id})` };
+    await createTelegramHealthNotifier(api, createMemoryLogger(), texts).alertDown(watch, dropped);
+    expect(api.sent[0]?.text).toBe(
+      '⚠️ A sessão de WhatsApp Vendas (sales-phone) não está mais conectada (estado no Wasend: STOPPED).\nLeia um novo QR code para conectar o celular de novo.',
+    );
+    expect(api.sent[0]?.other).toEqual({ reply_markup: { inline_keyboard: [[{ text: 'Enviar novo QR', callback_data: 'qr:pick:sales-phone' }]] } });
   });
 
   it('names /qr instead of a button when the id is too long for callback data', async () => {
