@@ -48,7 +48,7 @@ describe('npm run simulator', () => {
     const answers = () => fetch(`http://127.0.0.1:${port}/_sim/sessions`).then(() => true, () => false);
     try {
       for (let i = 0; !(await answers()); i += 1) {
-        if (i > 300) throw new Error('the simulator did not start');
+        if (i > 600) throw new Error('the simulator did not start');
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       npm.kill('SIGTERM');
@@ -60,5 +60,5 @@ describe('npm run simulator', () => {
     } finally {
       npm.kill('SIGKILL');
     }
-  }, 30_000);
+  }, 60_000);
 });
