@@ -219,7 +219,7 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
 
     // Every grant the admin was told about exists, once.
     for (const m of tg.messages(ADMIN)) {
-      const granted = /^User (\d+) can now use (\S+)\./.exec(m.text ?? '');
+      const granted = /^User (\d+)(?: \(\d+\))? can now use (\S+)\./.exec(m.text ?? '');
       if (granted?.[1] && granted[2]) expect(store.grants.has(Number(granted[1]), granted[2]), `${context}: ${m.text}`).toBe(true);
     }
     const grants = store.grants.list();
