@@ -92,6 +92,8 @@ describe('messages that say what to do', () => {
     expect((await h.say(ADMIN, '/grant 2002 dmeo')).text).toBe('No grant made: dmeo was not found on Wasend. Did you mean demo?');
     expect((await h.say(USER, '/qr DEMO')).text).toBe("You don't have access to that session. Did you mean demo?");
     expect((await h.say(USER, '/qr zzzz')).text).toBe("You don't have access to that session.");
+    expect((await h.say(ADMIN, '/watch dem')).text).toBe('Session dem was not found on Wasend. Did you mean demo?');
+    expect(h.store().watches.listByUser(ADMIN)).toEqual([]);
   });
 
   it('/grant and /invite check the session on Wasend; a bad /grant says which part is wrong and where user ids come from', async () => {

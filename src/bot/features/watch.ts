@@ -3,7 +3,9 @@ import { audit, deny } from '../access.js';
 import { parseSessionId, splitArgs } from '../args.js';
 import type { BotContext } from '../context.js';
 import { describeError } from '../describe-error.js';
-import { refusedSessionText } from '../suggest.js';
+import { WasendNotFoundError } from '../../wasend/errors.js';
+import type { SessionStatus } from '../../wasend/types.js';
+import { didYouMean, refusedSessionText } from '../suggest.js';
 import { joinLimited } from '../texts.js';
 
 /**
@@ -27,19 +29,28 @@ dm.command('watch', async (ctx) => {
   const sessionId = parseSessionId(args[0]);
   if (sessionId === undefined) return void (await ctx.reply(ctx.t('usage-watch')));
   if (!ctx.access.canUse(sessionId)) return deny(ctx, '/watch', await refusedSessionText(ctx, sessionId), sessionId);
+  // Look first: a typo must not leave a watch on a session that does not exist, and the person learns where it stands.
+  let status: SessionStatus | undefined;
+  try {
+    status = (await ctx.deps.wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) })).status;
+  } catch (error) {
+    if (error instanceof WasendNotFoundError) {
+      audit(ctx, 'watch', 'not_found', { sessionId });
+      return void (await ctx.reply(ctx.t('outcome-not-found', { session: sessionId }) + (await didYouMean(ctx, sessionId))));
+    }
+    ctx.log.warn({ sessionId, err: describeError(error) }, '/watch could not read the session');
+  }
   const added = watches.add({ userId: ctx.access.userId, chatId: ctx.chat.id, sessionId });
   audit(ctx, 'watch', added ? 'ok' : 'already', { sessionId });
   if (!added) return void (await ctx.reply(ctx.t('watch-already', { session: ctx.deps.names.label(sessionId) })));
-  // Look now: a phone that drops before the next check cycle is reported too, and the person learns where it stands.
-  let now: string;
-  try {
-    const { status } = await ctx.deps.wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) });
-    ctx.deps.health?.baseline(sessionId, status);
-    now = status.state === 'connected' ? ctx.t('watch-linked') : ctx.t('watch-not-linked', { raw: status.raw.slice(0, 40) });
-  } catch (error) {
-    ctx.log.warn({ sessionId, err: describeError(error) }, '/watch could not read the session');
-    now = ctx.t('watch-unknown');
-  }
+  // A phone that drops before the next check cycle is reported too.
+  if (status !== undefined) ctx.deps.health?.baseline(sessionId, status);
+  const now =
+    status === undefined
+      ? ctx.t('watch-unknown')
+      : status.state === 'connected'
+        ? ctx.t('watch-linked')
+        : ctx.t('watch-not-linked', { raw: status.raw.slice(0, 40) });
   await ctx.reply(ctx.t('watch-started', { session: ctx.deps.names.label(sessionId), now, id: sessionId }));
 });
 
