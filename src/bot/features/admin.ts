@@ -184,25 +184,24 @@ export function auditSentence(ctx: BotContext, entry: AuditEntry): string {
       return ctx.t(entry.outcome === 'sent' ? 'audit-pair-ok' : 'audit-pair-other', args);
     case 'denied':
       return ctx.t('audit-denied', args);
-    case 'grant':
-      return ctx.t(entry.outcome === 'ok' ? 'audit-grant' : entry.outcome === 'unchanged' ? 'audit-grant-unchanged' : 'audit-other', args);
-    case 'revoke':
-      return ctx.t(entry.outcome === 'ok' ? 'audit-revoke' : 'audit-other', args);
-    case 'invite.create':
-      return ctx.t(entry.outcome === 'ok' ? 'audit-invite-create' : 'audit-other', args);
     case 'invite.redeem':
       return ctx.t('audit-invite-redeem', args);
-    case 'invite.void':
-      return ctx.t(entry.outcome === 'ok' ? 'audit-invite-void' : 'audit-other', args);
-    default: {
-      // One sentence per action that went through; anything else in the general form.
-      const id = entry.outcome === 'ok' ? OK_SENTENCES[entry.action] : undefined;
-      return ctx.t(id ?? 'audit-other', args);
-    }
+    case 'grant':
+      if (entry.outcome === 'unchanged') return ctx.t('audit-grant-unchanged', args);
+      break;
+    default:
+      break;
   }
+  // One sentence per action that went through; anything else in the general form.
+  const id = entry.outcome === 'ok' ? OK_SENTENCES[entry.action] : undefined;
+  return ctx.t(id ?? 'audit-other', args);
 }
 
 const OK_SENTENCES: Readonly<Record<string, string>> = {
+  grant: 'audit-grant',
+  revoke: 'audit-revoke',
+  'invite.create': 'audit-invite-create',
+  'invite.void': 'audit-invite-void',
   'session.create': 'audit-session-create',
   'session.restart': 'audit-session-restart',
   'session.stop': 'audit-session-stop',
