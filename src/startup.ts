@@ -5,7 +5,7 @@
 import { GrammyError, type Api } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { LogSink } from './logger.js';
-import { WasendAuthError, WasendError, WasendInvalidResponseError, WasendNotFoundError } from './wasend/errors.js';
+import { describeCause, WasendAuthError, WasendError, WasendInvalidResponseError, WasendNotFoundError } from './wasend/errors.js';
 import type { WasendApi } from './wasend/types.js';
 
 /** A start-up check failed; `message` says what is wrong and what to set. */
@@ -47,7 +47,7 @@ export async function connectTelegram(options: ConnectOptions): Promise<UserFrom
       return await api.getMe(signal as Parameters<Api["getMe"]>[0]);
     } catch (error) {
       if (error instanceof GrammyError) throw error;
-      lastReason = timeout.aborted ? `no answer within ${Math.round(Math.min(ATTEMPT_MS, left) / 1000)} s` : reasonOf(error);
+      lastReason = timeout.aborted ? `no answer within ${Math.round(Math.min(ATTEMPT_MS, left) / 1000)} s` : describeCause(error).slice(0, 120);
       const waited = Math.round((Date.now() - startedAt) / 1000);
       logger.warn({ apiRoot, attempt, reason: lastReason }, `still trying to reach Telegram at ${apiRoot} (${waited} s so far: ${lastReason})`);
     }
@@ -82,22 +82,10 @@ export async function checkWasend(wasend: Pick<WasendApi, 'listSessions'>, baseU
           'Check WASEND_BASE_URL (for Wasend itself: https://api.wasend.dev, no /api or /v1).',
       );
     }
-    const reason = error instanceof WasendError ? error.message : reasonOf(error);
+    const reason = error instanceof WasendError ? error.message : describeCause(error).slice(0, 120);
     logger.warn({ baseUrl, reason }, `Wasend at ${baseUrl} is not answering right now; starting anyway, and QR codes work once it is back`);
     return undefined;
   }
-}
-
-/** A short reason from a network error (the socket code when there is one). */
-function reasonOf(error: unknown): string {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    // grammY's HttpError keeps the fetch failure in `error`; fetch keeps the socket error in `cause`.
-    current = current.cause ?? (current as { error?: unknown }).error;
-  }
-  return error instanceof Error ? error.message.slice(0, 120) : String(error).slice(0, 120);
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -4,6 +4,7 @@ import type { LogSink } from '../logger.js';
 import type { WebhookEventStore } from '../store/types.js';
 import type { SessionStatus } from '../wasend/types.js';
 import { isValidSessionId } from '../wasend/session-id.js';
+import { asCode, PASSKEY_CODE } from '../wasend/client.js';
 import { toSessionStatus } from '../wasend/status.js';
 import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } from './types.js';
 
@@ -140,8 +141,7 @@ export function createWasendWebhookHandler(options: WasendWebhookOptions): (requ
     if (!seen.firstSeen(rawId, at, rememberIdsMs)) return refuse({ status: 409, body: { error: 'duplicate' } }, 'event id already seen');
 
     const data = payload['data'];
-    const code = status.state === 'passkey_confirmation' && isRecord(data) ? data['code'] : undefined;
-    const passkeyCode = typeof code === 'string' && /^[A-Za-z0-9 -]{2,16}$/.test(code) ? code.trim() : undefined;
+    const passkeyCode = status.state === 'passkey_confirmation' && isRecord(data) ? asCode(data['code'], PASSKEY_CODE) : undefined;
     const accepted: WasendStatusEvent = { sessionId, status, eventId: rawId, timestamp, ...(passkeyCode !== undefined ? { passkeyCode } : {}) };
     logger.debug({ sessionId, status: status.raw }, 'wasend webhook accepted');
     return { status: 200, body: { ok: true }, after: () => onEvent(accepted) };

@@ -389,7 +389,7 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
     async getPasskeyConfirmation(sessionId, options = {}) {
       assertValidSessionId(sessionId);
       const path = `${sessionPath(sessionId)}/auth/passkey/confirmation`;
-      return readCode(await getJson(path, options), 'GET', path, /^[A-Z0-9 -]{2,16}$/i);
+      return readCode(await getJson(path, options), 'GET', path, PASSKEY_CODE);
     },
 
     async confirmPasskey(sessionId, options = {}) {
@@ -488,12 +488,22 @@ function notOffered(error: unknown): WasendNotOfferedError | undefined {
   return new WasendNotOfferedError({ method, path, status });
 }
 
+/** A passkey confirmation code as WhatsApp shows it (`1234`): what `getPasskeyConfirmation` and a webhook accept. */
+export const PASSKEY_CODE = /^[A-Z0-9 -]{2,16}$/i;
+
+/** `value` as a code when it is a string of `shape` (trimmed, upper-cased), else undefined. */
+export function asCode(value: unknown, shape: RegExp): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const code = value.trim();
+  return shape.test(code) ? code.toUpperCase() : undefined;
+}
+
 /** The `code` of `{ code }` (or `{ data: { code } }`) when it matches `shape`; its text never goes into an error. */
 function readCode(answer: { json: unknown; status: number }, method: Method, path: string, shape: RegExp): string {
   const { json, status } = answer;
   const source = isRecord(json) && isRecord(json.data) ? json.data : json;
-  const code = isRecord(source) ? source.code : undefined;
-  if (typeof code === 'string' && shape.test(code.trim())) return code.trim().toUpperCase();
+  const code = asCode(isRecord(source) ? source.code : undefined, shape);
+  if (code !== undefined) return code;
   throw new WasendInvalidResponseError({ method, path, status, reason: 'schema', detail: 'expected { "code": "..." } in a known form' });
 }
 

@@ -190,14 +190,19 @@ export class InvalidSessionIdError extends WasendError {
   }
 }
 
-function describeCause(cause: unknown): string {
+/**
+ * Why a request failed on the wire, in a word where there is one: the socket code (`ECONNREFUSED`) of the error or
+ * of what it wraps, else the innermost message. Walks `cause` (undici wraps the socket error:
+ * `TypeError('fetch failed', { cause: Error{ code: 'ECONNREFUSED' } })`) and grammY's `HttpError.error`.
+ */
+export function describeCause(cause: unknown): string {
   let current: unknown = cause;
-  // undici wraps the socket error: TypeError('fetch failed', { cause: Error{ code: 'ECONNREFUSED' } })
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return code;
-    if (current.cause === undefined) return current.message;
-    current = current.cause;
+    const next: unknown = current.cause ?? (current as { error?: unknown }).error;
+    if (next === undefined) return current.message;
+    current = next;
   }
   return cause instanceof Error ? cause.message : String(cause);
 }
