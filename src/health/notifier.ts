@@ -1,6 +1,7 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Watch } from '../store/types.js';
 import type { LogSink } from '../logger.js';
+import { fitsCallbackData } from '../bot/args.js';
 import { DEFAULT_LOCALE, type Catalogue, type Locale } from '../i18n/catalogue.js';
 import type { HealthAlertInfo, HealthNotifier } from './types.js';
 
@@ -11,8 +12,6 @@ export interface HealthMessageApi {
 
 /** Callback data of the "Send new QR" button; the bot's `qr:pick:` handler checks access and opens the QR. */
 export const NEW_QR_PREFIX = 'qr:pick:';
-/** Telegram allows at most 64 bytes of callback data. */
-const MAX_CALLBACK_BYTES = 64;
 const MAX_RAW_CHARS = 40;
 
 /** How alerts speak: the catalogue, the reader's language, and how a session is named. */
@@ -43,7 +42,7 @@ export function createTelegramHealthNotifier(api: HealthMessageApi, logger: LogS
       const t = tFor(watch);
       const text = t('alert-down', { session: session(info), raw: info.status.raw.slice(0, MAX_RAW_CHARS) });
       const data = NEW_QR_PREFIX + info.sessionId;
-      if (Buffer.byteLength(data) > MAX_CALLBACK_BYTES) return send(watch, `${text}\n${t('alert-down-no-button', { id: info.sessionId })}`);
+      if (!fitsCallbackData(data)) return send(watch, `${text}\n${t('alert-down-no-button', { id: info.sessionId })}`);
       await send(watch, text, { inline_keyboard: [[{ text: t('alert-button-new-qr'), callback_data: data }]] });
     },
     alertUp: (watch, info) => send(watch, tFor(watch)('alert-up', { session: session(info) })),

@@ -29,7 +29,6 @@ export function withSessionNames(wasend: WasendApi): { wasend: WasendApi; names:
   };
   const wrapped: WasendApi = {
     ...wasend,
-    getQr: (...args) => wasend.getQr(...args),
     getSession: async (...args) => note(await wasend.getSession(...args)),
     listSessions: async (...args) => (await wasend.listSessions(...args)).map(note),
     createSession: async (...args) => note(await wasend.createSession(...args)),

@@ -4,7 +4,7 @@ import { LRUCache } from 'lru-cache';
 import { parsePhone } from '../../phone.js';
 import { WasendNotFoundError } from '../../wasend/errors.js';
 import { audit, deny } from '../access.js';
-import { MAX_ARGS_LENGTH, parseSessionId, splitArgs } from '../args.js';
+import { fitsCallbackData, MAX_ARGS_LENGTH, parseSessionId, splitArgs } from '../args.js';
 import type { BotContext } from '../context.js';
 import { describeWasendFailure } from '../wasend-failure.js';
 import { fitsPairButton } from './pairing.js';
@@ -50,7 +50,7 @@ export function createLifecycleFeature(): Composer<BotContext> {
       const created = await ctx.deps.wasend.createSession({ name, phone }, options(ctx));
       audit(ctx, 'session.create', 'ok', { sessionId: created.id, detail: name });
       const keyboard = new InlineKeyboard();
-      if (Buffer.byteLength(PICK_PREFIX + created.id) <= 64) keyboard.text(ctx.t('button-show-qr'), PICK_PREFIX + created.id);
+      if (fitsCallbackData(PICK_PREFIX + created.id)) keyboard.text(ctx.t('button-show-qr'), PICK_PREFIX + created.id);
       if (fitsPairButton(created.id)) keyboard.text(ctx.t('button-phone-instead'), `pn:s:${created.id}`);
       await ctx.reply(ctx.t('new-created', { name, id: created.id }), { reply_markup: keyboard });
     } catch (error) {

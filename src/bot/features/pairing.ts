@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { OpenOutcome, PairingRequest } from '../../live/types.js';
 import { maskPhone, parsePhone } from '../../phone.js';
 import { audit, deny } from '../access.js';
-import { MAX_ARGS_LENGTH, parseSessionId } from '../args.js';
+import { fitsCallbackData, MAX_ARGS_LENGTH, parseSessionId } from '../args.js';
 import { keepChatAction } from '../chat-action.js';
 import type { BotContext } from '../context.js';
 import { describeWasendFailure } from '../wasend-failure.js';
@@ -12,8 +12,6 @@ import { refusedSessionText } from '../suggest.js';
 
 /** How long a "reply with the phone number" prompt waits for its answer. */
 const PROMPT_TTL_MS = 10 * 60_000;
-/** Telegram allows at most 64 bytes of callback data. */
-const MAX_CALLBACK_BYTES = 64;
 
 /**
  * A forced-reply question waiting for a phone number, one per person and chat (the latest): for a live message
@@ -164,7 +162,7 @@ export function createPairingFeature(): Composer<BotContext> {
 
 /** Whether `pn:s:<session id>` fits in Telegram's callback data. */
 export function fitsPairButton(sessionId: string): boolean {
-  return Buffer.byteLength(`pn:s:${sessionId}`) <= MAX_CALLBACK_BYTES;
+  return fitsCallbackData(`pn:s:${sessionId}`);
 }
 
 /** The stored live message a button was pressed on, if any. */

@@ -1,15 +1,13 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { OpenOutcome } from '../../live/types.js';
 import { audit, deny } from '../access.js';
-import { parseSessionId, splitArgs } from '../args.js';
+import { fitsCallbackData, parseSessionId, splitArgs } from '../args.js';
 import { keepChatAction } from '../chat-action.js';
 import type { BotContext } from '../context.js';
 import { didYouMean, refusedSessionText } from '../suggest.js';
 import { outcomeText } from '../texts.js';
 import { describeWasendFailure } from '../wasend-failure.js';
 
-/** Telegram allows at most 64 bytes of callback data. */
-const MAX_CALLBACK_BYTES = 64;
 export const PICK_PREFIX = 'qr:pick:';
 const MAX_PICK_BUTTONS = 40;
 
@@ -44,7 +42,7 @@ dm.command('qr', async (ctx) => {
   let shown = 0;
   for (const sessionId of sessions) {
     const data = PICK_PREFIX + sessionId;
-    if (Buffer.byteLength(data) > MAX_CALLBACK_BYTES || shown >= MAX_PICK_BUTTONS) continue;
+    if (!fitsCallbackData(data) || shown >= MAX_PICK_BUTTONS) continue;
     keyboard.text(ctx.deps.names.nameOf(sessionId) ?? sessionId, data);
     if (++shown % 2 === 0) keyboard.row();
   }

@@ -2,7 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { maskPhone } from '../../phone.js';
 import type { SessionInfo } from '../../wasend/types.js';
 import { deny } from '../access.js';
-import { parseSessionId, splitArgs } from '../args.js';
+import { fitsCallbackData, parseSessionId, splitArgs } from '../args.js';
 import { keepChatAction } from '../chat-action.js';
 import type { BotContext } from '../context.js';
 import { statusText } from '../texts.js';
@@ -13,7 +13,6 @@ import { PICK_PREFIX } from './qr.js';
 export const SESSIONS_PAGE_SIZE = 8;
 const PAGE_PREFIX = 'ss:';
 const STATUS_PREFIX = 'st:';
-const MAX_CALLBACK_BYTES = 64;
 const MAX_NAME_CHARS = 40;
 
 /**
@@ -100,7 +99,7 @@ async function renderPage(ctx: BotContext, index: number): Promise<Page> {
   );
   const keyboard = new InlineKeyboard();
   for (const { id, name } of lines) {
-    if (Buffer.byteLength(PICK_PREFIX + id) > MAX_CALLBACK_BYTES || Buffer.byteLength(STATUS_PREFIX + id) > MAX_CALLBACK_BYTES) continue;
+    if (!fitsCallbackData(PICK_PREFIX + id) || !fitsCallbackData(STATUS_PREFIX + id)) continue;
     if (keyboard.inline_keyboard.at(-1)?.length) keyboard.row();
     keyboard.text(`📷 ${name.slice(0, 24)}`, PICK_PREFIX + id).text(ctx.t('sessions-button-status'), STATUS_PREFIX + id);
   }
