@@ -330,11 +330,12 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
     if (entry.passkey === step && !halted) await broadcast(entry);
   }
 
-  /** The session left its passkey step for a linking state: look for its QR now (messages follow). */
-  function leavePasskey(entry: SessionEntry): void {
-    if (entry.passkey === null) return;
+  /** The session left its passkey step for a linking state: look for its QR now (messages follow). True when it did. */
+  function leavePasskey(entry: SessionEntry): boolean {
+    if (entry.passkey === null) return false;
     entry.passkey = null;
     void wake(entry, 'rotation');
+    return true;
   }
 
   function onStatus(sessionId: string, status: FeedStatus, at: number): void {
@@ -347,7 +348,7 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
     if (state === 'passkey_required' || state === 'passkey_confirmation') {
       return enterPasskey(entry, state === 'passkey_required' ? 'required' : 'confirm', at);
     }
-    if (state === 'starting' || state === 'awaiting_scan') leavePasskey(entry);
+    const lookedAfterPasskey = (state === 'starting' || state === 'awaiting_scan') && leavePasskey(entry);
     switch (state) {
       case 'connected':
         return endAll(entry, { kind: 'connected', sessionId }, at);
@@ -366,7 +367,8 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
         if (previous !== null && previous !== 'awaiting_scan' && entry.lastNoScanAt !== null) {
           // A new series began between two ticks: its first code is due now, look at once.
           entry.code.startedShowing(entry.lastNoScanAt);
-          void wake(entry, 'rotation');
+          // Leaving a passkey step already looks: a second forced look would only fetch the same code again.
+          if (!lookedAfterPasskey) void wake(entry, 'rotation');
         }
         return;
       default:
