@@ -1,5 +1,4 @@
-import type { Locale, Translate } from '../i18n/catalogue.js';
-import { formatDateTime } from '../i18n/catalogue.js';
+import type { Translate } from '../i18n/catalogue.js';
 import type { OpenOutcome } from '../live/types.js';
 import type { SessionStatus } from '../wasend/types.js';
 import type { Access } from './context.js';
@@ -75,19 +74,11 @@ export function helpText(t: Translate, access: Access): string {
 }
 
 /** Joins lines, cutting off with a count when the text would exceed Telegram's message limit. */
-export function joinLimited(lines: readonly string[], t?: Translate): string {
+export function joinLimited(lines: readonly string[], t: Translate): string {
   let length = 0;
   for (let i = 0; i < lines.length; i++) {
     length += (lines[i]?.length ?? 0) + 1;
-    if (length > MAX_TEXT_LENGTH) {
-      const more = lines.length - i;
-      return [...lines.slice(0, i), t ? t('more-lines', { count: more }) : `... and ${more} more`].join('\n');
-    }
+    if (length > MAX_TEXT_LENGTH) return [...lines.slice(0, i), t('more-lines', { count: lines.length - i })].join('\n');
   }
   return lines.join('\n');
-}
-
-/** A date and time in the reader's language, in UTC. */
-export function formatUtc(at: number, locale: Locale = 'en'): string {
-  return formatDateTime(locale, at);
 }

@@ -5,7 +5,8 @@ import { audit, deny } from '../access.js';
 import { parseSessionId, parseUserId, splitArgs } from '../args.js';
 import type { BotContext } from '../context.js';
 import { didYouMean } from '../suggest.js';
-import { formatUtc, joinLimited } from '../texts.js';
+import { formatDateTime } from '../../i18n/catalogue.js';
+import { joinLimited } from '../texts.js';
 import { describeWasendFailure } from '../wasend-failure.js';
 
 const AUDIT_ENTRIES_SHOWN = 20;
@@ -103,7 +104,7 @@ admin.command('users', async (ctx) => {
   const grants = store.grants.list(sessionId);
   const admins = [...config.adminIds].map((id) => personLabel(ctx, id)).join(', ');
   const lines = grants.map((g) =>
-    ctx.t('users-grant-line', { id: g.sessionId, person: personLabel(ctx, g.userId), by: personLabel(ctx, g.grantedBy), at: formatUtc(g.grantedAt, ctx.locale) }),
+    ctx.t('users-grant-line', { id: g.sessionId, person: personLabel(ctx, g.userId), by: personLabel(ctx, g.grantedBy), at: formatDateTime(ctx.locale, g.grantedAt) }),
   );
   const heading = sessionId === undefined ? ctx.t('users-grants', { count: grants.length }) : ctx.t('users-grants-of', { id: sessionId, count: grants.length });
   await ctx.reply(joinLimited([ctx.t('users-admins', { admins }), heading, ...lines], ctx.t));
@@ -124,9 +125,9 @@ admin.command('invite', async (ctx) => {
   }
   store.invites.purge(INVITE_KEEP_MS);
   const { token, expiresAt } = store.invites.create({ sessionId, createdBy: ctx.access.userId, ttlMs: config.inviteTtlMs });
-  audit(ctx, 'invite.create', 'ok', { sessionId, detail: `expires ${formatUtc(expiresAt)}` });
+  audit(ctx, 'invite.create', 'ok', { sessionId, detail: `expires ${formatDateTime('en', expiresAt)}` });
   const link = `https://t.me/${ctx.me.username}?start=${token}`;
-  await ctx.reply(ctx.t('invite-made', { session: ctx.deps.names.label(sessionId), until: formatUtc(expiresAt, ctx.locale), link }), {
+  await ctx.reply(ctx.t('invite-made', { session: ctx.deps.names.label(sessionId), until: formatDateTime(ctx.locale, expiresAt), link }), {
     link_preview_options: { is_disabled: true },
   });
 });
@@ -138,7 +139,7 @@ admin.command('invites', async (ctx) => {
   const open = ctx.deps.store.invites.listOpen(sessionId);
   if (open.length === 0) return void (await ctx.reply(sessionId === undefined ? ctx.t('invites-none') : ctx.t('invites-none-for', { id: sessionId })));
   const lines = open.map((i) =>
-    ctx.t('invites-line', { invite: i.id, id: i.sessionId, by: personLabel(ctx, i.createdBy), until: formatUtc(i.expiresAt, ctx.locale) }),
+    ctx.t('invites-line', { invite: i.id, id: i.sessionId, by: personLabel(ctx, i.createdBy), until: formatDateTime(ctx.locale, i.expiresAt) }),
   );
   await ctx.reply(joinLimited([ctx.t('invites-title'), ...lines], ctx.t));
 });
@@ -171,7 +172,7 @@ admin.command('audit', async (ctx) => {
 
 /** One audit entry as a sentence: "2 Dec 2026, 14:05 UTC: Ana (@ana, 222) was refused /grant". */
 export function auditSentence(ctx: BotContext, entry: AuditEntry): string {
-  const at = formatUtc(entry.at, ctx.locale);
+  const at = formatDateTime(ctx.locale, entry.at);
   const who = entry.userId === null ? ctx.t('audit-nobody') : personLabel(ctx, entry.userId);
   const session = entry.sessionId === null ? '' : ctx.deps.names.label(entry.sessionId);
   const detail = (entry.detail ?? '').slice(0, 120);
