@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { LogSink } from '../logger.js';
+import { cachedPromise } from '../promise-cache.js';
 import { BudgetSkippedError } from '../wasend/errors.js';
 import type { QrPayload, RequestLane, RequestOptions, SessionState, WasendApi } from '../wasend/types.js';
 import type { QrFetch } from './acquire.js';
@@ -130,13 +131,7 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
   }
 
   function pngFor(fingerprint: string, payload: QrPayload): Promise<Buffer> {
-    let rendering = pngs.get(fingerprint);
-    if (rendering === undefined) {
-      rendering = deps.render(payload);
-      pngs.set(fingerprint, rendering);
-      rendering.catch(() => pngs.delete(fingerprint));
-    }
-    return rendering;
+    return cachedPromise<string, Buffer>(pngs, fingerprint, () => deps.render(payload));
   }
 
   function entryOf(sessionId: string): SessionEntry {

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { LRUCache } from 'lru-cache';
+import { cachedPromise } from '../promise-cache.js';
 
 /**
  * A short code (a pairing code, a passkey confirmation code) drawn large on a white PNG, for the live message's
@@ -61,13 +62,7 @@ export function isDrawable(char: string): boolean {
 /** The PNG of `code` (upper-cased), cached per code; callers must not mutate the returned buffer. */
 export function renderCodeTextPng(code: string): Promise<Buffer> {
   const text = code.toUpperCase().slice(0, 16);
-  let png = cache.get(text);
-  if (png === undefined) {
-    png = draw(text);
-    cache.set(text, png);
-    png.catch(() => cache.delete(text));
-  }
-  return png;
+  return cachedPromise<string, Buffer>(cache, text, () => draw(text));
 }
 
 function draw(text: string): Promise<Buffer> {

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { cachedPromise } from '../promise-cache.js';
 
 /** Which state a placeholder image stands for (shown in the live message instead of a code). */
 export type PlaceholderKind = 'connected' | 'expired' | 'cancelled' | 'waiting' | 'passkey';
@@ -37,13 +38,7 @@ const cache = new Map<PlaceholderKind, Promise<Buffer>>();
  * Rendered once per kind and cached; callers must not mutate the returned buffer.
  */
 export function renderPlaceholderPng(kind: PlaceholderKind): Promise<Buffer> {
-  let png = cache.get(kind);
-  if (png === undefined) {
-    png = drawPlaceholder(kind);
-    cache.set(kind, png);
-    png.catch(() => cache.delete(kind));
-  }
-  return png;
+  return cachedPromise(cache, kind, () => drawPlaceholder(kind));
 }
 
 function drawPlaceholder(kind: PlaceholderKind): Promise<Buffer> {
