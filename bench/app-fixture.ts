@@ -90,9 +90,9 @@ export async function startBenchBot(options: BenchBotOptions): Promise<BenchBot>
     healthCheckIntervalMs: 600_000,
   };
   if (options.grants && options.grants.length > 0) {
-    const store = createStore(config.databasePath);
-    for (const { userId, sessionId } of options.grants) store.grants.grant(userId, sessionId, 1);
-    store.close();
+    const store = await createStore(config.databasePath);
+    for (const { userId, sessionId } of options.grants) await store.grants.grant(userId, sessionId, 1);
+    await store.close();
   }
   const warnings: string[] = [];
   const destination = new Writable({

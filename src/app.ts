@@ -20,7 +20,7 @@ import type { LiveQr } from './live/types.js';
 import type { Logger } from './logger.js';
 import { renderQrPng } from './qr/render.js';
 import { createRenderPool } from './qr/render-pool.js';
-import { createStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import { createRequestBudget } from './wasend/budget.js';
 import { createWasendClient } from './wasend/client.js';
 import { withSessionNames } from './wasend/names.js';
@@ -64,7 +64,7 @@ const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const
 /** Builds every part (Wasend client -> store -> messenger -> live QR -> bot); nothing talks to the network yet. */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
-  const store = createStore(config.databasePath);
+  const store = await openStore(config);
   const healthReport = createHealthReporter({ store });
   const i18n = loadCatalogue();
   const { wasend, names } = withSessionNames(createWasendClient({
@@ -105,7 +105,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       logger: logger.child({ module: 'live-qr' }),
       pollIntervalMs: config.wasend.pollIntervalMs,
       watchTimeoutMs: config.qrWatchTimeoutMs,
-      mayShow: (userId, sessionId) => config.adminIds.has(userId) || store.grants.has(userId, sessionId),
+      mayShow: async (userId, sessionId) => config.adminIds.has(userId) || (await store.grants.has(userId, sessionId)),
       photoIntents: store.photoIntents,
       maxLivePerUser: (userId) => (config.adminIds.has(userId) ? Number.POSITIVE_INFINITY : (config.livePerUser ?? 10)),
       ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
@@ -121,7 +121,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       notifier: createTelegramHealthNotifier(telegramApi, healthLogger, { i18n, localeOf, label }),
       logger: healthLogger,
       intervalMs: config.healthCheckIntervalMs,
-      isAllowed: (watch) => config.adminIds.has(watch.userId) || store.grants.has(watch.userId, watch.sessionId),
+      isAllowed: async (watch) => config.adminIds.has(watch.userId) || (await store.grants.has(watch.userId, watch.sessionId)),
     });
     const bot = createBot({
       config,
@@ -199,7 +199,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       );
       if (!drained) logger.warn('some updates were still being handled at shutdown');
       await outbox.stop();
-      store.close();
+      await store.close();
       await renderPool?.close();
       logger.info('bot stopped');
     };
@@ -230,7 +230,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       },
     };
   } catch (error) {
-    store.close();
+    await store.close();
     await renderPool?.close();
     throw error;
   }

@@ -49,8 +49,13 @@ export interface Config {
   };
   /** Telegram user ids with every right. */
   readonly adminIds: ReadonlySet<number>;
-  /** SQLite file. Default `./data/wasend-qr-bot.sqlite`. */
+  /** SQLite file, used when `databaseUrl` is not set. Default `./data/wasend-qr-bot.sqlite`. */
   readonly databasePath: string;
+  /**
+   * `postgres://...`: keep everything in PostgreSQL instead, so several instances can share it (secret: it may
+   * carry a password). Unset: the embedded SQLite file.
+   */
+  readonly databaseUrl?: string;
   /** pino level. Default `info`. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly http: {
@@ -169,6 +174,12 @@ const schema = z.object({
         'must be a file on a disk, not under /proc, /sys or /dev (e.g. ./data/wasend-qr-bot.sqlite)',
       ),
   ),
+  DATABASE_URL: optional(
+    z
+      .string()
+      .trim()
+      .refine((value) => /^postgres(ql)?:\/\/\S+$/.test(value), 'must be a PostgreSQL URL, like postgres://user:password@host:5432/database'),
+  ),
   WASEND_POLL_INTERVAL_MS: optional(integer(200, 600_000)),
   WASEND_TIMEOUT_MS: optional(integer(100, 120_000)),
   WASEND_MAX_RETRIES: optional(integer(0, 10)),
@@ -238,6 +249,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     },
     adminIds: values.ADMIN_IDS,
     databasePath: values.DATABASE_PATH ?? './data/wasend-qr-bot.sqlite',
+    ...(values.DATABASE_URL ? { databaseUrl: values.DATABASE_URL } : {}),
     logLevel: values.LOG_LEVEL ?? 'info',
     http: {
       ...(values.HTTP_PORT !== undefined ? { port: values.HTTP_PORT } : {}),

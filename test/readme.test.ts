@@ -22,8 +22,8 @@ function readmeCommands(): { everyone: Set<string>; admins: Set<string> } {
 it('the README, /help and the command menu agree on who sees which command', () => {
   const t = loadCatalogue().in('en');
   const commandsIn = (text: string) => new Set([...text.matchAll(/(?:^|, |; )\/([a-z]+)/gm)].map((m) => m[1] as string));
-  const userHelp = commandsIn(helpText(t, { userId: 1, isAdmin: false, granted: ['demo'], canUse: () => true }));
-  const adminHelp = commandsIn(helpText(t, { userId: 1, isAdmin: true, granted: [], canUse: () => true }));
+  const userHelp = commandsIn(helpText(t, { userId: 1, isAdmin: false, granted: ['demo'], canUse: async () => true }));
+  const adminHelp = commandsIn(helpText(t, { userId: 1, isAdmin: true, granted: [], canUse: async () => true }));
   const { everyone, admins } = readmeCommands();
   const extra = (set: Set<string>, ...minus: Set<string>[]) => [...set].filter((c) => !minus.some((m) => m.has(c))).sort();
 

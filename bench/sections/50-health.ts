@@ -88,12 +88,12 @@ export async function run(): Promise<void> {
       fetch: countingFetch,
       budget: createRequestBudget({ maxRps: MAX_RPS }),
     });
-    const store = createStore(join(dir, 'bench.sqlite'));
+    const store = await createStore(join(dir, 'bench.sqlite'));
     const watcherOf = (i: number) => 1 + Math.floor((i * WATCHERS) / SESSIONS);
-    const addAll = () => {
-      for (let i = 0; i < SESSIONS; i++) store.watches.add({ userId: watcherOf(i), chatId: watcherOf(i), sessionId: sessionId(i) });
+    const addAll = async () => {
+      for (let i = 0; i < SESSIONS; i++) await store.watches.add({ userId: watcherOf(i), chatId: watcherOf(i), sessionId: sessionId(i) });
     };
-    addAll();
+    await addAll();
     const alerts: Array<{ kind: 'down' | 'up'; userId: number; sessionId: string }> = [];
     const notifier: HealthNotifier = {
       alertDown: async (watch, info) => void alerts.push({ kind: 'down', userId: watch.userId, sessionId: info.sessionId }),
@@ -149,7 +149,7 @@ export async function run(): Promise<void> {
 
     if (problems.length > 0) console.log(`  ${problems.length} warning(s) logged, first: ${problems[0]}`);
     await monitor.stop();
-    store.close();
+    await store.close();
     const peakDelta = mb(peakRss - baselineRss);
     console.log(
       `  RSS: baseline ${mb(baselineRss).toFixed(1)} MB, peak ${mb(peakRss).toFixed(1)} MB, delta ${peakDelta.toFixed(1)} MB ` +

@@ -4,25 +4,25 @@ import type { Store } from '../store/types.js';
 import type { Access, BotContext } from './context.js';
 
 /** What `userId` may do: admins everything, everyone else the sessions granted in the store. */
-export function createAccess(userId: number, adminIds: ReadonlySet<number>, store: Store): Access {
+export async function createAccess(userId: number, adminIds: ReadonlySet<number>, store: Store): Promise<Access> {
   const isAdmin = adminIds.has(userId);
   return {
     userId,
     isAdmin,
-    granted: store.grants.sessionsOf(userId),
-    canUse: (sessionId) => isAdmin || store.grants.has(userId, sessionId),
+    granted: await store.grants.sessionsOf(userId),
+    canUse: async (sessionId) => isAdmin || (await store.grants.has(userId, sessionId)),
   };
 }
 
 /** Writes one audit row; a failing audit write is logged, never shown to the user. */
-export function audit(
+export async function audit(
   ctx: BotContext,
   action: string,
   outcome: string,
   extra: { sessionId?: string; detail?: string } = {},
-): void {
+): Promise<void> {
   try {
-    ctx.deps.store.audit.record({
+    await ctx.deps.store.audit.record({
       userId: ctx.from?.id ?? null,
       chatId: ctx.chat?.id ?? null,
       action,
@@ -37,7 +37,7 @@ export function audit(
 
 /** Refuses the sender (plain text, no details) and audits it. */
 export async function deny(ctx: BotContext, what: string, text: string, sessionId?: string): Promise<void> {
-  audit(ctx, 'denied', 'denied', { detail: what, ...(sessionId !== undefined ? { sessionId } : {}) });
+  await audit(ctx, 'denied', 'denied', { detail: what, ...(sessionId !== undefined ? { sessionId } : {}) });
   ctx.log.info({ userId: ctx.from?.id, what }, 'access denied');
   if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: text, show_alert: true });
   else await ctx.reply(text);
@@ -68,11 +68,11 @@ export function createAccessGate(): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const from = ctx.from;
     if (!from || from.is_bot) return;
-    const access = createAccess(from.id, ctx.deps.config.adminIds, ctx.deps.store);
+    const access = await createAccess(from.id, ctx.deps.config.adminIds, ctx.deps.store);
     ctx.access = access;
     if (access.isAdmin || access.granted.length > 0 || isInviteRedemption(ctx)) {
       strangers.delete(from.id); // a user who loses access later hears about it at once
-      noteUser(ctx, noted);
+      await noteUser(ctx, noted);
       return next();
     }
     const command = commandOf(ctx);
@@ -108,18 +108,18 @@ async function refuseStranger(ctx: BotContext, strangers: LRUCache<number, Stran
   const ignored = seen?.ignored ?? 0;
   strangers.set(userId, { lastAnsweredAt: now, ignored: 0 });
   const detail = ignored > 0 ? `${what} (and ${ignored} ignored since the last reply)` : what;
-  noteUser(ctx, noted);
+  await noteUser(ctx, noted);
   await deny(ctx, detail, ctx.t('refused-stranger', { user: String(userId) }));
 }
 
 /** What Telegram says of a person (name, @username, language), kept for /users; a write only when it changed. */
-function noteUser(ctx: BotContext, noted: LRUCache<number, string>): void {
+async function noteUser(ctx: BotContext, noted: LRUCache<number, string>): Promise<void> {
   const from = ctx.from;
   if (from === undefined) return;
   const signature = `${from.first_name}\u0000${from.username ?? ''}\u0000${from.language_code ?? ''}`;
   if (noted.get(from.id) === signature) return;
   try {
-    ctx.deps.store.users.note({
+    await ctx.deps.store.users.note({
       userId: from.id,
       firstName: from.first_name,
       ...(from.username !== undefined ? { username: from.username } : {}),

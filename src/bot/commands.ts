@@ -23,7 +23,7 @@ const menuLanguage = (locale: Locale) => (locale.split('-')[0] ?? locale) as Non
  * commands for all, user and admin commands in each admin's chat, in that admin's language. An admin who never
  * opened a chat with the bot makes Telegram answer "chat not found": that is logged and skipped, not fatal.
  */
-export async function registerCommands(api: Api, adminIds: ReadonlySet<number>, logger: Logger, i18n: Catalogue, localeOf: (userId: number) => Locale): Promise<void> {
+export async function registerCommands(api: Api, adminIds: ReadonlySet<number>, logger: Logger, i18n: Catalogue, localeOf: (userId: number) => Locale | Promise<Locale>): Promise<void> {
   await api.setMyCommands(commandMenu(i18n, DEFAULT_LOCALE, USER_COMMANDS));
   for (const locale of LOCALES) {
     if (locale === DEFAULT_LOCALE) continue;
@@ -32,7 +32,7 @@ export async function registerCommands(api: Api, adminIds: ReadonlySet<number>, 
   for (const adminId of adminIds) {
     try {
       const all = [...USER_COMMANDS, ...ADMIN_ONLY_COMMANDS];
-      await api.setMyCommands(commandMenu(i18n, localeOf(adminId), all), { scope: { type: 'chat', chat_id: adminId } });
+      await api.setMyCommands(commandMenu(i18n, await localeOf(adminId), all), { scope: { type: 'chat', chat_id: adminId } });
     } catch (error) {
       logger.warn({ adminId, error: describeError(error) }, 'could not set the admin command menu (has this admin started the bot?)');
     }

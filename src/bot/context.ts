@@ -31,8 +31,8 @@ export interface Access {
   readonly isAdmin: boolean;
   /** Granted session ids, sorted (admins may use every session, listed or not). */
   readonly granted: readonly string[];
-  /** True for admins, or when the store holds a grant (read at call time, so a revoke applies at once). */
-  canUse(sessionId: string): boolean;
+  /** True for admins, or when the store holds a grant (read at call time, so a revoke on any instance applies at once). */
+  canUse(sessionId: string): Promise<boolean>;
 }
 
 interface Extras {

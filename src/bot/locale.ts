@@ -7,9 +7,9 @@ import type { BotContext } from './context.js';
  * The language of a person: the one they chose with /language, else their Telegram client's (`language_code`,
  * as last seen), else English. A store failure reads as English.
  */
-export function localeOfUser(users: Pick<UserStore, 'get'>, userId: number, languageCode?: string): Locale {
+export async function localeOfUser(users: Pick<UserStore, 'get'>, userId: number, languageCode?: string): Promise<Locale> {
   try {
-    const known = users.get(userId);
+    const known = await users.get(userId);
     if (isLocale(known?.language)) return known.language;
     return negotiateLocale(languageCode ?? known?.languageCode);
   } catch {
@@ -18,9 +18,9 @@ export function localeOfUser(users: Pick<UserStore, 'get'>, userId: number, lang
 }
 
 /** Sets `ctx.locale` and `ctx.t` for every update, before any reply can be sent. */
-export const localeMiddleware: MiddlewareFn<BotContext> = (ctx, next) => {
+export const localeMiddleware: MiddlewareFn<BotContext> = async (ctx, next) => {
   const from = ctx.from;
-  ctx.locale = from === undefined ? negotiateLocale(undefined) : localeOfUser(ctx.deps.store.users, from.id, from.language_code);
+  ctx.locale = from === undefined ? negotiateLocale(undefined) : await localeOfUser(ctx.deps.store.users, from.id, from.language_code);
   ctx.t = ctx.deps.i18n.in(ctx.locale);
   return next();
 };

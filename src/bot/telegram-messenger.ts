@@ -16,7 +16,7 @@ export interface TelegramMessengerOptions {
   /** The texts; default the shipped catalogue. */
   readonly i18n?: Catalogue;
   /** The language of a chat's reader (a private chat's id is its user's); default English. */
-  readonly localeOf?: (chatId: number) => Locale;
+  readonly localeOf?: (chatId: number) => Locale | Promise<Locale>;
   /** How a session is named in captions ("Shop (shop-1)"); default its id. */
   readonly label?: (sessionId: string) => string;
 }
@@ -60,8 +60,8 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
   const { api, protectContent, logger } = options;
   const placeholder = options.placeholder ?? renderPlaceholderPng;
   const i18n = options.i18n ?? loadCatalogue();
-  const textsFor = (chatId: number): CaptionTexts => {
-    const locale = options.localeOf?.(chatId) ?? DEFAULT_LOCALE;
+  const textsFor = async (chatId: number): Promise<CaptionTexts> => {
+    const locale = (await options.localeOf?.(chatId)) ?? DEFAULT_LOCALE;
     return { t: i18n.in(locale), locale, label: options.label ?? ((id) => id), now: Date.now() };
   };
   const fileIds = new Map<PlaceholderKind, string>();
@@ -94,7 +94,7 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
   };
 
   const editOnce = async (chatId: number, messageId: number, view: QrView, image: string) => {
-    const texts = textsFor(chatId);
+    const texts = await textsFor(chatId);
     const { caption, entities } = captionOf(view, texts);
     const captionEntities = entities.length > 0 ? { caption_entities: entities } : {};
     const reply_markup = keyboardFor(view, texts.t);
@@ -118,7 +118,7 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
   return {
     async send(chatId, view) {
       const { file, kind } = await media(view);
-      const texts = textsFor(chatId);
+      const texts = await textsFor(chatId);
       const { caption, entities } = captionOf(view, texts);
       let message: Message.PhotoMessage;
       try {
@@ -141,7 +141,7 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
     },
 
     async notify(chatId, note) {
-      const texts = textsFor(chatId);
+      const texts = await textsFor(chatId);
       await api.sendMessage(chatId, texts.t('qr-restarted', { session: texts.label(note.sessionId), id: note.sessionId }));
     },
 

@@ -60,42 +60,60 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     logger.warn({ ...context, error: error instanceof Error ? error.message : String(error) }, msg);
   };
 
-  const recordOf = (sessionId: string): HealthRecord | undefined => {
-    const cached = records.get(sessionId);
-    if (cached) return cached;
-    const stored = state.get(sessionId);
-    if (stored) records.set(sessionId, stored);
-    return stored;
+  /** What is known of a session: {@link load} reads the stored records into memory before they are needed. */
+  const recordOf = (sessionId: string): HealthRecord | undefined => records.get(sessionId);
+
+  const load = async (sessionIds: Iterable<string>) => {
+    for (const sessionId of sessionIds) {
+      if (records.has(sessionId)) continue;
+      const stored = await state.get(sessionId);
+      if (stored && !records.has(sessionId)) records.set(sessionId, stored);
+    }
   };
 
   /** Set while a whole cycle's observations are applied, so their writes go to the store in one transaction. */
   let unsaved: Array<[string, HealthRecord]> | undefined;
+  /** Alerts of those observations, sent once the state is stored. */
+  let held: Array<() => void> | undefined;
 
   const save = (sessionId: string, record: HealthRecord) => {
     records.set(sessionId, record);
     if (unsaved) unsaved.push([sessionId, record]);
-    else state.set(sessionId, record);
+    else track(guard(state.set(sessionId, record), 'health state not stored'));
   };
 
   /** Applies many observations; alerts are only queued here, so they go out after the state is stored. */
-  const inOneWrite = (apply: () => void) => {
+  const inOneWrite = async (sessionIds: Iterable<string>, apply: () => void) => {
+    await load(sessionIds);
     unsaved = [];
+    held = [];
+    const queued = held;
     try {
       apply();
     } finally {
       const entries = unsaved;
       unsaved = undefined;
-      state.setMany(entries);
+      held = undefined;
+      try {
+        await state.setMany(entries);
+      } finally {
+        for (const send of queued) send();
+      }
     }
   };
 
   const notify = (kind: 'down' | 'up', sessionId: string, status: SessionStatus) => {
-    const watchers = watches.listBySession(sessionId).filter((watch) => isAllowed(watch));
-    if (watchers.length === 0) return;
+    if (held) return void held.push(() => notify(kind, sessionId, status));
     const info = { sessionId, status };
-    // One queue for all alerts: Telegram limits a bot to about 30 messages a second.
+    // One queue for all alerts: Telegram limits a bot to about 30 messages a second. Who may hear it is read when
+    // the alert goes out, so a grant revoked meanwhile on any instance counts.
     alerts = alerts.then(async () => {
-      for (const watch of watchers) {
+      const watched = await watches.listBySession(sessionId).catch((error: unknown) => {
+        logFailure(error, { sessionId }, 'health alert: could not read the watchers');
+        return [];
+      });
+      for (const watch of watched) {
+        if (!(await Promise.resolve(isAllowed(watch)).catch(() => false))) continue;
         try {
           await (kind === 'down' ? notifier.alertDown(watch, info) : notifier.alertUp(watch, info));
         } catch (error) {
@@ -172,7 +190,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   };
 
   const runCycle = async () => {
-    const watched = watches.sessions();
+    const watched = await watches.sessions();
     if (watched.length === 0) return;
     let statuses: Map<string, SessionStatus>;
     try {
@@ -183,7 +201,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       statuses = await getEach(watched);
     }
     if (stopped) return;
-    inOneWrite(() => {
+    await inOneWrite(statuses.keys(), () => {
       for (const [sessionId, status] of statuses) observe(sessionId, status);
     });
   };
@@ -201,7 +219,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
       if (due.length >= BATCH_CONFIRM_MIN) statuses = await fromList(due).catch(() => undefined);
       statuses ??= await getEach(due);
       if (stopped) return;
-      inOneWrite(() => {
+      await inOneWrite(statuses.keys(), () => {
         for (const [sessionId, status] of statuses) {
           if (status.state === 'connected') observe(sessionId, status);
           else if (recordOf(sessionId)?.state === 'up') goDown(sessionId, status);
@@ -266,21 +284,23 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     poke(sessionId, status) {
       if (stopped) return;
       const work = async () => {
-        if (watches.listBySession(sessionId).length === 0) return;
+        if ((await watches.listBySession(sessionId)).length === 0) return;
         // A drop is confirmed by a second look before anyone hears of it; a recovery is looked at first: an event
         // saying "linked" must not announce one that Wasend does not confirm.
         const current = status === undefined || status.state === 'connected' ? await getOne(sessionId) : status;
-        if (!stopped) observe(sessionId, current);
+        if (!stopped) await inOneWrite([sessionId], () => observe(sessionId, current));
       };
       track(guard(work(), 'health check after a webhook event failed'));
     },
-    baseline(sessionId, status) {
+    async baseline(sessionId, status) {
       if (stopped) return;
-      if (recordOf(sessionId) === undefined && status.state !== 'connected') {
-        save(sessionId, { state: 'down', since: clock.now(), lastAlertAt: null });
-        return;
-      }
-      observe(sessionId, status);
+      await inOneWrite([sessionId], () => {
+        if (recordOf(sessionId) === undefined && status.state !== 'connected') {
+          save(sessionId, { state: 'down', since: clock.now(), lastAlertAt: null });
+          return;
+        }
+        observe(sessionId, status);
+      });
     },
     checkNow,
   };

@@ -17,7 +17,7 @@ const MAX_RAW_CHARS = 40;
 /** How alerts speak: the catalogue, the reader's language, and how a session is named. */
 export interface AlertTexts {
   readonly i18n: Catalogue;
-  readonly localeOf?: (chatId: number) => Locale;
+  readonly localeOf?: (chatId: number) => Locale | Promise<Locale>;
   readonly label?: (sessionId: string) => string;
 }
 
@@ -27,7 +27,7 @@ export interface AlertTexts {
  * A chat that blocked the bot (403) is logged and skipped; other failures reject.
  */
 export function createTelegramHealthNotifier(api: HealthMessageApi, logger: LogSink, texts: AlertTexts): HealthNotifier {
-  const tFor = (watch: Watch) => texts.i18n.in(texts.localeOf?.(watch.chatId) ?? DEFAULT_LOCALE);
+  const tFor = async (watch: Watch) => texts.i18n.in((await texts.localeOf?.(watch.chatId)) ?? DEFAULT_LOCALE);
   const session = (info: HealthAlertInfo) => texts.label?.(info.sessionId) ?? info.sessionId;
   const send = async (watch: Watch, text: string, replyMarkup?: InlineKeyboardMarkup) => {
     try {
@@ -39,13 +39,13 @@ export function createTelegramHealthNotifier(api: HealthMessageApi, logger: LogS
   };
   return {
     async alertDown(watch, info) {
-      const t = tFor(watch);
+      const t = await tFor(watch);
       const text = t('alert-down', { session: session(info), raw: info.status.raw.slice(0, MAX_RAW_CHARS) });
       const data = NEW_QR_PREFIX + info.sessionId;
       if (!fitsCallbackData(data)) return send(watch, `${text}\n${t('alert-down-no-button', { id: info.sessionId })}`);
       await send(watch, text, { inline_keyboard: [[{ text: t('alert-button-new-qr'), callback_data: data }]] });
     },
-    alertUp: (watch, info) => send(watch, tFor(watch)('alert-up', { session: session(info) })),
+    alertUp: async (watch, info) => send(watch, (await tFor(watch))('alert-up', { session: session(info) })),
   };
 }
 

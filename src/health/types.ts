@@ -35,7 +35,7 @@ export interface HealthMonitorDeps {
    * Whether a watcher may still hear about the session (e.g. admin or still granted); watchers refused here get no
    * alert. Default: everyone.
    */
-  readonly isAllowed?: (watch: Watch) => boolean;
+  readonly isAllowed?: (watch: Watch) => boolean | Promise<boolean>;
 }
 
 export interface HealthMonitor {
@@ -53,7 +53,7 @@ export interface HealthMonitor {
    * reported (also one that happens before the next check cycle), and a session not linked yet is reported once
    * it is linked and then drops.
    */
-  baseline(sessionId: string, status: SessionStatus): void;
+  baseline(sessionId: string, status: SessionStatus): Promise<void>;
   /** Runs one check cycle now (or joins the one running); resolves when it is done, never rejects. */
   checkNow(): Promise<void>;
 }

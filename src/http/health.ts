@@ -27,7 +27,7 @@ export interface ServiceHealth {
 
 /** Options of {@link createHealthReporter}. */
 export interface HealthReporterOptions {
-  readonly store: { ping(): boolean };
+  readonly store: { ping(): Promise<boolean> };
   /** Default `Date.now`. */
   readonly now?: () => number;
   /**
@@ -44,7 +44,7 @@ export interface HealthReporter {
   /** Feed from {@link createTelegramContactTransformer}. Bound. */
   readonly recordTelegram: (event: ContactEvent) => void;
   /** Pings the database now and sums up the last contacts. */
-  readonly report: () => HealthReport;
+  readonly report: () => Promise<HealthReport>;
 }
 
 const DEFAULT_STALE_AFTER_MS = 600_000;
@@ -65,9 +65,9 @@ export function createHealthReporter(options: HealthReporterOptions): HealthRepo
     lastContactAt: contact === undefined ? null : new Date(contact.at).toISOString(),
   });
 
-  const pingDatabase = (): boolean => {
+  const pingDatabase = async (): Promise<boolean> => {
     try {
-      return options.store.ping() === true;
+      return (await options.store.ping()) === true;
     } catch {
       return false;
     }
@@ -80,9 +80,9 @@ export function createHealthReporter(options: HealthReporterOptions): HealthRepo
     recordTelegram: (event) => {
       telegram = keepLatest(telegram, event);
     },
-    report: () => {
+    report: async () => {
       const at = now();
-      const database = { ok: pingDatabase() };
+      const database = { ok: await pingDatabase() };
       const wasendHealth = summarize(wasend, at);
       const telegramHealth = summarize(telegram, at);
       const healthy = database.ok && wasendHealth.ok && telegramHealth.ok;

@@ -90,7 +90,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
    */
   const webhookRoute = (
     limitBytes: number,
-    handle: (request: WebhookRequest) => WebhookOutcome,
+    handle: (request: WebhookRequest) => WebhookOutcome | Promise<WebhookOutcome>,
     precheck: (headers: IncomingMessage['headers']) => WebhookOutcome | undefined,
     name: string,
   ): Route => ({
@@ -119,7 +119,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
         }
         return void response.destroy();
       }
-      const outcome = handle({ headers: request.headers, body });
+      const outcome = await handle({ headers: request.headers, body });
       sendJson(response, outcome.status, outcome.body);
       const after = outcome.after;
       if (after === undefined) return;

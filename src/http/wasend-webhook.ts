@@ -67,7 +67,7 @@ function createSeenIds(ttlMs: number, capacity: number): WebhookEventStore {
     }
   };
   return {
-    firstSeen(id: string, at: number): boolean {
+    async firstSeen(id: string, at: number): Promise<boolean> {
       prune(at);
       if (expiries.has(id)) return false;
       expiries.set(id, at + ttlMs);
@@ -87,7 +87,7 @@ function createSeenIds(ttlMs: number, capacity: number): WebhookEventStore {
  * An event without `id` or `timestamp` is refused (401): without them a captured event could be replayed at will,
  * and a replayed "linked" would announce a recovery that never happened. WAHA has stamped every event since 2024.
  */
-export function createWasendWebhookHandler(options: WasendWebhookOptions): (request: WebhookRequest) => WebhookOutcome {
+export function createWasendWebhookHandler(options: WasendWebhookOptions): (request: WebhookRequest) => Promise<WebhookOutcome> {
   const { secret, onEvent, logger } = options;
   const now = options.now ?? Date.now;
   const maxClockSkewMs = options.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS;
@@ -102,7 +102,7 @@ export function createWasendWebhookHandler(options: WasendWebhookOptions): (requ
   };
   const badRequest = (reason: string): WebhookOutcome => refuse({ status: 400, body: { error: 'bad_request' } }, reason);
 
-  return ({ headers, body }) => {
+  return async ({ headers, body }) => {
     const algorithm = singleHeader(headers, 'x-webhook-hmac-algorithm');
     if (algorithm !== undefined && algorithm.trim().toLowerCase() !== 'sha512') return refuse(UNAUTHORIZED, 'unsupported algorithm');
     if (!isValidWasendSignature(body, singleHeader(headers, 'x-webhook-hmac'), secret)) return refuse(UNAUTHORIZED, 'bad signature');
@@ -138,7 +138,14 @@ export function createWasendWebhookHandler(options: WasendWebhookOptions): (requ
     if (Math.abs(at - timestamp) > maxClockSkewMs) {
       return refuse(UNAUTHORIZED, 'timestamp outside the window', { skewS: Math.round((at - timestamp) / 1000) });
     }
-    if (!seen.firstSeen(rawId, at, rememberIdsMs)) return refuse({ status: 409, body: { error: 'duplicate' } }, 'event id already seen');
+    let first: boolean;
+    try {
+      first = await seen.firstSeen(rawId, at, rememberIdsMs);
+    } catch (error) {
+      logger.error({ err: error }, 'wasend webhook: could not check the event id; asking the sender to retry');
+      return { status: 503, body: { error: 'unavailable' } };
+    }
+    if (!first) return refuse({ status: 409, body: { error: 'duplicate' } }, 'event id already seen');
 
     const data = payload['data'];
     const passkeyCode = status.state === 'passkey_confirmation' && isRecord(data) ? asCode(data['code'], PASSKEY_CODE) : undefined;

@@ -40,7 +40,7 @@ export interface EffectRunnerDeps {
    * Asked right before a code goes into a message: may this user still see this session? A refusal ends the
    * message as cancelled instead of showing the code.
    */
-  mayShow(record: LiveRecord): boolean;
+  mayShow(record: LiveRecord): boolean | Promise<boolean>;
 }
 
 export interface EffectRunner {
@@ -60,6 +60,7 @@ export const recordKey = (chatId: number, messageId: number): string => `${chatI
 export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
   const { messenger, store, logger, clock } = deps;
   const retryTimers = new Map<string, TimerHandle>();
+  const writes = new Map<string, Promise<void>>();
   const working = new Set<Promise<unknown>>();
   let stopped = false;
 
@@ -85,8 +86,7 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
       case 'edit':
         return edit(record, effect.seq, effect.view);
       case 'persist':
-        persist(record, effect.patch);
-        return undefined;
+        return persist(record, effect.patch);
       case 'retry_at':
         armRetry(record, effect.at);
         return undefined;
@@ -105,7 +105,7 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
   function edit(record: LiveRecord, seq: number, view: Parameters<QrMessenger['edit']>[2]): Promise<void> {
     const { chatId, messageId, sessionId } = record;
     const work = (async () => {
-      if (view.kind === 'code' && !deps.mayShow(record)) {
+      if (view.kind === 'code' && !(await Promise.resolve(deps.mayShow(record)).catch(() => false))) {
         logger.info({ sessionId, chatId, messageId }, 'live QR message stopped: its user may no longer see the session');
         await dispatch(record, { type: 'edited', seq, result: 'failed' });
         await dispatch(record, { type: 'end', view: { kind: 'cancelled', sessionId } });
@@ -126,12 +126,25 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
     return work;
   }
 
-  function persist(record: LiveRecord, patch: Parameters<LiveMessageStore['update']>[2]): void {
-    try {
-      store.update(record.chatId, record.messageId, patch, clock.now());
-    } catch (error) {
-      logger.error({ chatId: record.chatId, messageId: record.messageId, err: describeError(error) }, 'could not save live QR message state');
-    }
+  /** Writes of one message go out in order (a pool may run two queries at once), each after the one before. */
+  function persist(record: LiveRecord, patch: Parameters<LiveMessageStore['update']>[2]): Promise<void> {
+    const key = recordKey(record.chatId, record.messageId);
+    const at = clock.now();
+    const write = async () => {
+      try {
+        await store.update(record.chatId, record.messageId, patch, at);
+      } catch (error) {
+        logger.error({ chatId: record.chatId, messageId: record.messageId, err: describeError(error) }, 'could not save live QR message state');
+      }
+    };
+    const next = (writes.get(key) ?? Promise.resolve()).then(write);
+    writes.set(key, next);
+    working.add(next);
+    void next.finally(() => {
+      working.delete(next);
+      if (writes.get(key) === next) writes.delete(key);
+    });
+    return next;
   }
 
   function armRetry(record: LiveRecord, at: number): void {

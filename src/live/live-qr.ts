@@ -144,7 +144,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
   }
 
   async function cancel(chatId: number, messageId: number): Promise<boolean> {
-    const record = records.find(chatId, messageId);
+    const record = await records.find(chatId, messageId);
     if (record === undefined) return false;
     if (record.state.kind !== 'showing') {
       await runner.dispatch(record, { type: 'retry' });
@@ -155,33 +155,36 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
   }
 
   /** Ends the live messages and aborts the `/qr` in flight that `matches` picks; returns how many. */
-  async function cancelWhere(rows: LiveMessage[], matches: (m: { chatId: number; userId: number; sessionId: string }) => boolean): Promise<number> {
+  async function cancelWhere(
+    rows: LiveMessage[],
+    matches: (m: { chatId: number; userId: number; sessionId: string }) => boolean | Promise<boolean>,
+  ): Promise<number> {
     let count = 0;
-    for (const pending of pendingOpens) {
-      if (matches(pending) && !pending.controller.signal.aborted) {
+    for (const pending of [...pendingOpens]) {
+      if ((await matches(pending)) && !pending.controller.signal.aborted) {
         pending.controller.abort();
         count += 1;
       }
     }
     const targets = new Set<LiveRecord>();
     for (const row of rows) {
-      const record = matches(row) ? records.find(row.chatId, row.messageId) : undefined;
+      const record = (await matches(row)) ? await records.find(row.chatId, row.messageId) : undefined;
       if (record?.state.kind === 'showing') targets.add(record);
     }
-    for (const record of records.values()) if (record.state.kind === 'showing' && matches(record)) targets.add(record);
+    for (const record of [...records.values()]) if (record.state.kind === 'showing' && (await matches(record))) targets.add(record);
     await Promise.all([...targets].map((record) => end(record, { kind: 'cancelled', sessionId: record.sessionId })));
     return count + targets.size;
   }
 
   async function resume(): Promise<void> {
     if (stopped) return;
-    const pendingFinals = records.rows((rows) => rows.listFinalPending());
+    const pendingFinals = await records.rows((rows) => rows.listFinalPending());
     for (const row of pendingFinals) {
       const record = records.get(row.chatId, row.messageId) ?? records.adopt(row);
       if (record?.state.kind === 'final_pending') void track(runner.dispatch(record, { type: 'retry' }));
     }
     if (pendingFinals.length > 0) logger.info({ messages: pendingFinals.length }, 'retrying final views of live QR messages');
-    const rows = records.rows((rows) => rows.listLive());
+    const rows = await records.rows((rows) => rows.listLive());
     for (const row of rows) {
       // A code asked just before the restart still counts against the one-a-minute limit.
       if (row.pairing) pairing.noteAsked(row.sessionId, row.pairing.expiresAt - pairingLifetimeMs);
@@ -227,11 +230,11 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     renew: guarded(neverThrows('renew', opener.renew)),
     refresh: guarded(refresh),
     cancel: guarded(cancel),
-    cancelChat: guarded((chatId: number, userId: number) =>
-      cancelWhere(records.rows((rows) => rows.listLiveByChat(chatId)), (m) => m.chatId === chatId && m.userId === userId),
+    cancelChat: guarded(async (chatId: number, userId: number) =>
+      cancelWhere(await records.rows((rows) => rows.listLiveByChat(chatId)), (m) => m.chatId === chatId && m.userId === userId),
     ),
-    enforceAccess: guarded((userId: number) =>
-      cancelWhere(records.rows((rows) => rows.listLive()), (m) => m.userId === userId && !mayShow(m.userId, m.sessionId)),
+    enforceAccess: guarded(async (userId: number) =>
+      cancelWhere(await records.rows((rows) => rows.listLive()), async (m) => m.userId === userId && !(await mayShow(m.userId, m.sessionId))),
     ),
     poke(sessionId, state, passkeyCode) {
       if (stopped) return;

@@ -38,7 +38,7 @@ export interface OpenerContext {
   readonly pendingOpens: Set<PendingOpen>;
   readonly photoIntents?: PhotoIntentStore;
   readonly pairing: Pairing;
-  mayShow(userId: number, sessionId: string): boolean;
+  mayShow(userId: number, sessionId: string): boolean | Promise<boolean>;
   maxLivePerUser(userId: number): number;
   isStopped(): boolean;
 }
@@ -57,7 +57,8 @@ export interface Opener {
  */
 export function createOpener(ctx: OpenerContext): Opener {
   const { store, messenger, logger, clock, runner, looks, records, watchTimeoutMs } = ctx;
-  const mayShow = (userId: number, sessionId: string) => ctx.mayShow(userId, sessionId);
+  /** Access, read at the moment of action; a failed read refuses. */
+  const mayShow = (userId: number, sessionId: string): Promise<boolean> => Promise.resolve(ctx.mayShow(userId, sessionId)).catch(() => false);
   const acquireDeps = ctx.acquire;
   const openChains = new Map<string, Promise<unknown>>();
 
@@ -82,7 +83,7 @@ export function createOpener(ctx: OpenerContext): Opener {
   async function open(request: OpenRequest): Promise<OpenOutcome> {
     const { chatId, userId, sessionId } = request;
     if (ctx.isStopped()) return { kind: 'unavailable', reason: 'down' };
-    if (!mayShow(userId, sessionId)) return { kind: 'refused' };
+    if (!(await mayShow(userId, sessionId))) return { kind: 'refused' };
     const wait = pairingWait(request.pairing, sessionId);
     if (wait !== undefined) return wait;
     const limit = ctx.maxLivePerUser(userId);
@@ -120,15 +121,15 @@ export function createOpener(ctx: OpenerContext): Opener {
     const { chatId, userId, sessionId, controller } = pending;
     const { signal } = controller;
     const acquired = await acquireCode(acquireDeps, { sessionId, restart: false, userId, signal });
-    if (acquired.kind === 'cancelled' && !mayShow(userId, sessionId)) return { kind: 'refused' };
+    if (acquired.kind === 'cancelled' && !(await mayShow(userId, sessionId))) return { kind: 'refused' };
     if (acquired.kind !== 'code') return acquired;
     const shown = await showFor(sessionId, acquired, userId, pending.pairing, signal);
     if (!isShow(shown)) return shown;
     const code = shown;
     if (signal.aborted || ctx.isStopped()) return ctx.isStopped() ? { kind: 'unavailable', reason: 'down' } : { kind: 'cancelled' };
-    if (!mayShow(userId, sessionId)) return { kind: 'refused' };
+    if (!(await mayShow(userId, sessionId))) return { kind: 'refused' };
     const after = pending.afterMessageId;
-    const intent = after === undefined ? undefined : recordIntent({ chatId, afterMessageId: after, sessionId, createdAt: clock.now() });
+    const intent = after === undefined ? undefined : await recordIntent({ chatId, afterMessageId: after, sessionId, createdAt: clock.now() });
     let messageId: number;
     try {
       messageId = await sendPhoto(chatId, codeView(code, 1), after);
@@ -136,7 +137,7 @@ export function createOpener(ctx: OpenerContext): Opener {
       ctx.pendingOpens.delete(pending);
     } catch (error) {
       logger.warn({ chatId, sessionId, err: describeError(error) }, 'could not send the QR photo');
-      if (!(error instanceof DeliveryUnknownError)) clearIntent(intent);
+      if (!(error instanceof DeliveryUnknownError)) await clearIntent(intent);
       return { kind: 'unavailable', reason: 'telegram' };
     }
     const now = clock.now();
@@ -154,18 +155,19 @@ export function createOpener(ctx: OpenerContext): Opener {
       ...(pending.pairing !== undefined && code.expiresAt !== null ? { pairing: { phone: pending.pairing.phone, expiresAt: code.expiresAt } } : {}),
     };
     try {
-      store.save(row);
+      await store.save(row);
     } catch (error) {
       logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the live QR message');
     }
     const record: LiveRecord = { chatId, messageId, userId, sessionId, deadlineAt: row.deadlineAt, state: showingState(code.fingerprint) };
     setPairing(record, pending.pairing, code);
     records.set(record);
-    clearIntent(intent);
+    await clearIntent(intent);
     // Access or the person's mind may have changed while the photo was on its way.
-    if (!mayShow(userId, sessionId) || signal.aborted || ctx.isStopped()) {
+    const allowed = await mayShow(userId, sessionId);
+    if (!allowed || signal.aborted || ctx.isStopped()) {
       await end(record, { kind: 'cancelled', sessionId });
-      return mayShow(userId, sessionId) ? { kind: 'cancelled' } : { kind: 'refused' };
+      return allowed ? { kind: 'cancelled' } : { kind: 'refused' };
     }
     looks.attach(record, acquired.fetched, acquired.timing);
     await retireEarlier(chatId, sessionId, messageId);
@@ -220,7 +222,7 @@ export function createOpener(ctx: OpenerContext): Opener {
   async function retireStrays(chatId: number, after: number, before: number, sessionId: string): Promise<number> {
     let retired = 0;
     for (let id = after + 1; id < before && id <= after + MAX_STRAY_SPAN; id += 1) {
-      if (records.isKnown(chatId, id)) continue;
+      if (await records.isKnown(chatId, id)) continue;
       const result = await messenger.edit(chatId, id, { kind: 'retired', sessionId }).catch(() => 'failed' as const);
       if (result === 'ok' || result === 'not_modified') retired += 1;
     }
@@ -228,19 +230,19 @@ export function createOpener(ctx: OpenerContext): Opener {
     return retired;
   }
 
-  function recordIntent(intent: Omit<PhotoIntent, 'id'>): number | undefined {
+  async function recordIntent(intent: Omit<PhotoIntent, 'id'>): Promise<number | undefined> {
     try {
-      return ctx.photoIntents?.add(intent);
+      return await ctx.photoIntents?.add(intent);
     } catch (error) {
       logger.error({ err: describeError(error) }, 'could not record a QR photo being sent');
       return undefined;
     }
   }
 
-  function clearIntent(id: number | undefined): void {
+  async function clearIntent(id: number | undefined): Promise<void> {
     if (id === undefined) return;
     try {
-      ctx.photoIntents?.clear(id);
+      await ctx.photoIntents?.clear(id);
     } catch (error) {
       logger.error({ err: describeError(error) }, 'could not clear a QR photo intent');
     }
@@ -251,9 +253,9 @@ export function createOpener(ctx: OpenerContext): Opener {
    * keeps true. It is retired; the person is told to ask again.
    */
   async function sweepIntents(): Promise<void> {
-    const intents = (() => {
+    const intents = await (async () => {
       try {
-        return ctx.photoIntents?.list() ?? [];
+        return (await ctx.photoIntents?.list()) ?? [];
       } catch (error) {
         logger.error({ err: describeError(error) }, 'could not read QR photos being sent');
         return [];
@@ -261,7 +263,7 @@ export function createOpener(ctx: OpenerContext): Opener {
     })();
     for (const intent of intents) {
       const retired = await retireStrays(intent.chatId, intent.afterMessageId, intent.afterMessageId + MAX_STRAY_SPAN + 1, intent.sessionId);
-      clearIntent(intent.id);
+      await clearIntent(intent.id);
       if (retired > 0) {
         await messenger.notify?.(intent.chatId, { kind: 'restarted', sessionId: intent.sessionId }).catch(() => undefined);
       }
@@ -270,8 +272,8 @@ export function createOpener(ctx: OpenerContext): Opener {
 
   async function retireEarlier(chatId: number, sessionId: string, messageId: number): Promise<void> {
     const earlier = new Set<LiveRecord>();
-    for (const row of records.rows((store) => store.listLiveByChat(chatId))) {
-      const record = row.sessionId === sessionId && row.messageId !== messageId ? records.find(row.chatId, row.messageId) : undefined;
+    for (const row of await records.rows((store) => store.listLiveByChat(chatId))) {
+      const record = row.sessionId === sessionId && row.messageId !== messageId ? await records.find(row.chatId, row.messageId) : undefined;
       if (record !== undefined) earlier.add(record);
     }
     for (const record of records.values()) {
@@ -284,14 +286,14 @@ export function createOpener(ctx: OpenerContext): Opener {
     if (ctx.isStopped()) return { kind: 'unavailable', reason: 'down' };
     let row: LiveMessage | undefined;
     try {
-      row = store.get(chatId, messageId);
+      row = await store.get(chatId, messageId);
     } catch (error) {
       logger.error({ chatId, messageId, err: describeError(error) }, 'could not read the live QR message');
       return { kind: 'unavailable', reason: 'down' };
     }
     if (row === undefined || row.state === 'gone') return { kind: 'not_found' };
     const { sessionId } = row;
-    if (!mayShow(userId, sessionId)) return { kind: 'refused' };
+    if (!(await mayShow(userId, sessionId))) return { kind: 'refused' };
     const wait = pairingWait(pairing, sessionId);
     if (wait !== undefined) return wait;
     const live = records.get(chatId, messageId);
@@ -306,7 +308,7 @@ export function createOpener(ctx: OpenerContext): Opener {
     if (acquired.kind !== 'code') return acquired;
     const shown = await showFor(sessionId, acquired, userId, pairing);
     if (!isShow(shown)) return shown;
-    if (!mayShow(userId, sessionId)) return { kind: 'refused' };
+    if (!(await mayShow(userId, sessionId))) return { kind: 'refused' };
     return putRenewed(row, live, userId, acquired, shown, pairing);
   }
 
@@ -327,11 +329,11 @@ export function createOpener(ctx: OpenerContext): Opener {
       show = asked;
     }
     if (record.state.kind !== 'showing') return { kind: 'not_found' };
-    if (!mayShow(userId, sessionId)) return { kind: 'refused' };
+    if (!(await mayShow(userId, sessionId))) return { kind: 'refused' };
     if (show !== undefined) setPairing(record, pairing, show);
     else delete record.pairing;
     try {
-      store.update(chatId, messageId, { pairing: record.pairing ? { phone: record.pairing.phone, expiresAt: record.pairing.expiresAt } : null }, clock.now());
+      await store.update(chatId, messageId, { pairing: record.pairing ? { phone: record.pairing.phone, expiresAt: record.pairing.expiresAt } : null }, clock.now());
     } catch (error) {
       logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the live QR message');
     }
@@ -357,7 +359,7 @@ export function createOpener(ctx: OpenerContext): Opener {
       return { kind: 'unavailable', reason: 'down' };
     }
     try {
-      store.update(chatId, messageId, {
+      await store.update(chatId, messageId, {
         state: 'showing',
         fingerprint: code.fingerprint,
         expiresAt: code.face === undefined ? expiresAtMs(acquired.fetched.qr) : code.expiresAt,

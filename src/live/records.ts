@@ -35,9 +35,9 @@ export class LiveRecords {
   }
 
   /** Rows from the store; a store failure is logged and reads as none. */
-  rows(read: (store: LiveMessageStore) => LiveMessage[]): LiveMessage[] {
+  async rows(read: (store: LiveMessageStore) => Promise<LiveMessage[]>): Promise<LiveMessage[]> {
     try {
-      return read(this.store);
+      return await read(this.store);
     } catch (error) {
       this.logger.error({ err: describeError(error) }, 'could not read live QR messages');
       return [];
@@ -45,23 +45,25 @@ export class LiveRecords {
   }
 
   /** True when the message is one of ours that memory or the store knows (a tracked QR message). */
-  isKnown(chatId: number, messageId: number): boolean {
-    return this.get(chatId, messageId) !== undefined || this.stored(chatId, messageId) !== undefined;
+  async isKnown(chatId: number, messageId: number): Promise<boolean> {
+    return this.get(chatId, messageId) !== undefined || (await this.stored(chatId, messageId)) !== undefined;
   }
 
-  private stored(chatId: number, messageId: number): LiveMessage | undefined {
-    return this.rows((store) => {
-      const found = store.get(chatId, messageId);
+  private async stored(chatId: number, messageId: number): Promise<LiveMessage | undefined> {
+    const rows = await this.rows(async (store) => {
+      const found = await store.get(chatId, messageId);
       return found === undefined ? [] : [found];
-    })[0];
+    });
+    return rows[0];
   }
 
   /** The record of a message: in memory when live or pending, else adopted from its stored row. */
-  find(chatId: number, messageId: number): LiveRecord | undefined {
+  async find(chatId: number, messageId: number): Promise<LiveRecord | undefined> {
     const known = this.get(chatId, messageId);
     if (known !== undefined) return known;
-    const row = this.stored(chatId, messageId);
-    return row === undefined ? undefined : this.adopt(row);
+    const row = await this.stored(chatId, messageId);
+    // Another call may have adopted it while the row was read.
+    return row === undefined ? undefined : (this.get(chatId, messageId) ?? this.adopt(row));
   }
 
   /** Keeps a stored row in memory: `showing` rows as live, pending final views as pending, others not at all. */

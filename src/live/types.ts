@@ -130,7 +130,7 @@ export interface LiveQrDeps {
    * May this user see this session now? Asked right before a photo goes out, after it is stored, and before
    * every code edit: a revoke reaches a `/qr` still in flight. Default: always.
    */
-  readonly mayShow?: (userId: number, sessionId: string) => boolean;
+  readonly mayShow?: (userId: number, sessionId: string) => boolean | Promise<boolean>;
   /**
    * Live QR messages (and `/qr` waiting for a code) one user may have at once; a `/qr` beyond it is answered
    * `too_many`. Opening a session again in the same chat replaces the earlier message and does not count. Default:

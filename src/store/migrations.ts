@@ -1,11 +1,19 @@
-import type { Database } from 'better-sqlite3';
+import { sql, type ColumnDataType, type CreateTableBuilder, type Kysely } from 'kysely';
+import type { Dialect } from './schema.js';
 
-/** One schema step. `version` is what `PRAGMA user_version` holds once `up` has run. */
+/**
+ * One schema step, written once for both engines with Kysely's schema builder. `version` is what the database
+ * records once `up` has run (`PRAGMA user_version` on SQLite, so files written before PostgreSQL existed keep
+ * their history; the `schema_version` row on PostgreSQL).
+ */
 export interface Migration {
   readonly version: number;
   readonly name: string;
-  readonly up: (db: Database) => void;
+  readonly up: (db: SchemaDb, dialect: Dialect) => Promise<void>;
 }
+
+/** The database as a migration sees it: its tables are whatever the earlier steps made. */
+export type SchemaDb = Kysely<any>;
 
 /** Thrown by {@link runMigrations} when the database was written by a newer version of the code. */
 export class NewerSchemaError extends Error {
@@ -18,172 +26,249 @@ export class NewerSchemaError extends Error {
   }
 }
 
+/** Whole numbers (times in ms, Telegram ids): 64-bit on both engines. */
+const int = (dialect: Dialect): ColumnDataType => (dialect === 'sqlite' ? 'integer' : 'bigint');
+const bytes = (dialect: Dialect): ColumnDataType => (dialect === 'sqlite' ? 'blob' : 'bytea');
+
+/** A generated whole-number key: SQLite's rowid alias, PostgreSQL's identity column. */
+function withId<T extends string>(table: CreateTableBuilder<T>, dialect: Dialect): CreateTableBuilder<T, 'id'> {
+  return dialect === 'sqlite'
+    ? table.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+    : table.addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity());
+}
+
 /** The schema, in order. Append only: never edit a migration that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'initial',
-    up: (db) =>
-      db.exec(`
-        CREATE TABLE grants (
-          user_id    INTEGER NOT NULL,
-          session_id TEXT    NOT NULL,
-          granted_by INTEGER NOT NULL,
-          granted_at INTEGER NOT NULL,
-          PRIMARY KEY (user_id, session_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX grants_by_session ON grants (session_id, user_id);
-
-        CREATE TABLE invites (
-          token_hash BLOB    PRIMARY KEY,
-          session_id TEXT    NOT NULL,
-          created_by INTEGER NOT NULL,
-          created_at INTEGER NOT NULL,
-          expires_at INTEGER NOT NULL,
-          used_at    INTEGER,
-          used_by    INTEGER
-        );
-
-        CREATE TABLE live_messages (
-          chat_id     INTEGER NOT NULL,
-          message_id  INTEGER NOT NULL,
-          user_id     INTEGER NOT NULL,
-          session_id  TEXT    NOT NULL,
-          state       TEXT    NOT NULL
-                      CHECK (state IN ('showing', 'connected', 'expired', 'cancelled', 'retired', 'gone')),
-          fingerprint TEXT,
-          expires_at  INTEGER,
-          deadline_at INTEGER NOT NULL,
-          created_at  INTEGER NOT NULL,
-          updated_at  INTEGER NOT NULL,
-          PRIMARY KEY (chat_id, message_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX live_messages_by_state ON live_messages (state, session_id);
-
-        CREATE TABLE audit_log (
-          id         INTEGER PRIMARY KEY AUTOINCREMENT,
-          at         INTEGER NOT NULL,
-          user_id    INTEGER,
-          chat_id    INTEGER,
-          action     TEXT    NOT NULL,
-          session_id TEXT,
-          outcome    TEXT    NOT NULL,
-          detail     TEXT
-        );
-
-        CREATE TABLE watches (
-          user_id    INTEGER NOT NULL,
-          chat_id    INTEGER NOT NULL,
-          session_id TEXT    NOT NULL,
-          created_at INTEGER NOT NULL,
-          PRIMARY KEY (user_id, session_id)
-        ) WITHOUT ROWID;
-        CREATE INDEX watches_by_session ON watches (session_id, user_id);
-      `),
+    async up(db, d) {
+      await db.schema
+        .createTable('grants')
+        .addColumn('user_id', int(d), (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('granted_by', int(d), (c) => c.notNull())
+        .addColumn('granted_at', int(d), (c) => c.notNull())
+        .addPrimaryKeyConstraint('grants_pk', ['user_id', 'session_id'])
+        .execute();
+      await db.schema.createIndex('grants_by_session').on('grants').columns(['session_id', 'user_id']).execute();
+      await db.schema
+        .createTable('invites')
+        .addColumn('token_hash', bytes(d), (c) => c.primaryKey())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('created_by', int(d), (c) => c.notNull())
+        .addColumn('created_at', int(d), (c) => c.notNull())
+        .addColumn('expires_at', int(d), (c) => c.notNull())
+        .addColumn('used_at', int(d))
+        .addColumn('used_by', int(d))
+        .execute();
+      await db.schema
+        .createTable('live_messages')
+        .addColumn('chat_id', int(d), (c) => c.notNull())
+        .addColumn('message_id', int(d), (c) => c.notNull())
+        .addColumn('user_id', int(d), (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) =>
+          c.notNull().check(sql`state IN ('showing', 'connected', 'expired', 'cancelled', 'retired', 'gone')`),
+        )
+        .addColumn('fingerprint', 'text')
+        .addColumn('expires_at', int(d))
+        .addColumn('deadline_at', int(d), (c) => c.notNull())
+        .addColumn('created_at', int(d), (c) => c.notNull())
+        .addColumn('updated_at', int(d), (c) => c.notNull())
+        .addPrimaryKeyConstraint('live_messages_pk', ['chat_id', 'message_id'])
+        .execute();
+      await db.schema.createIndex('live_messages_by_state').on('live_messages').columns(['state', 'session_id']).execute();
+      await withId(db.schema.createTable('audit_log'), d)
+        .addColumn('at', int(d), (c) => c.notNull())
+        .addColumn('user_id', int(d))
+        .addColumn('chat_id', int(d))
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('session_id', 'text')
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .execute();
+      await db.schema
+        .createTable('watches')
+        .addColumn('user_id', int(d), (c) => c.notNull())
+        .addColumn('chat_id', int(d), (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', int(d), (c) => c.notNull())
+        .addPrimaryKeyConstraint('watches_pk', ['user_id', 'session_id'])
+        .execute();
+      await db.schema.createIndex('watches_by_session').on('watches').columns(['session_id', 'user_id']).execute();
+    },
   },
   {
     version: 2,
     name: 'health states',
-    up: (db) =>
-      db.exec(`
-        CREATE TABLE health_states (
-          session_id    TEXT    PRIMARY KEY,
-          state         TEXT    NOT NULL CHECK (state IN ('up', 'down', 'unknown')),
-          since         INTEGER NOT NULL,
-          last_alert_at INTEGER
-        ) WITHOUT ROWID;
-      `),
+    async up(db, d) {
+      await db.schema
+        .createTable('health_states')
+        .addColumn('session_id', 'text', (c) => c.primaryKey())
+        .addColumn('state', 'text', (c) => c.notNull().check(sql`state IN ('up', 'down', 'unknown')`))
+        .addColumn('since', int(d), (c) => c.notNull())
+        .addColumn('last_alert_at', int(d))
+        .execute();
+    },
   },
   {
     version: 3,
     name: 'pending final edits of live messages',
-    up: (db) =>
-      db.exec(`
-        ALTER TABLE live_messages ADD COLUMN expired_reason TEXT
-          CHECK (expired_reason IN ('codes_ran_out', 'failed', 'timed_out', 'stopped'));
-        ALTER TABLE live_messages ADD COLUMN final_edit_since INTEGER;
-        CREATE INDEX live_messages_final_pending ON live_messages (final_edit_since) WHERE final_edit_since IS NOT NULL;
-      `),
+    async up(db, d) {
+      await db.schema
+        .alterTable('live_messages')
+        .addColumn('expired_reason', 'text', (c) => c.check(sql`expired_reason IN ('codes_ran_out', 'failed', 'timed_out', 'stopped')`))
+        .execute();
+      await db.schema.alterTable('live_messages').addColumn('final_edit_since', int(d)).execute();
+      await db.schema
+        .createIndex('live_messages_final_pending')
+        .on('live_messages')
+        .column('final_edit_since')
+        .where(sql.ref('final_edit_since'), 'is not', null)
+        .execute();
+    },
   },
   {
     version: 4,
     name: 'Wasend webhook event ids seen',
-    up: (db) =>
-      db.exec(`
-        CREATE TABLE webhook_events (
-          id      TEXT    PRIMARY KEY,
-          seen_at INTEGER NOT NULL
-        ) WITHOUT ROWID;
-        CREATE INDEX webhook_events_by_age ON webhook_events (seen_at);
-      `),
+    async up(db, d) {
+      await db.schema
+        .createTable('webhook_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('seen_at', int(d), (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('webhook_events_by_age').on('webhook_events').column('seen_at').execute();
+    },
   },
   {
     version: 5,
     name: 'QR photos being sent',
-    up: (db) =>
-      db.exec(`
-        CREATE TABLE photo_intents (
-          id               INTEGER PRIMARY KEY,
-          chat_id          INTEGER NOT NULL,
-          after_message_id INTEGER NOT NULL,
-          session_id       TEXT    NOT NULL,
-          created_at       INTEGER NOT NULL
-        );
-      `),
+    async up(db, d) {
+      await withId(db.schema.createTable('photo_intents'), d)
+        .addColumn('chat_id', int(d), (c) => c.notNull())
+        .addColumn('after_message_id', int(d), (c) => c.notNull())
+        .addColumn('session_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', int(d), (c) => c.notNull())
+        .execute();
+    },
   },
   {
     version: 6,
     name: 'live messages showing a pairing code',
-    up: (db) =>
-      db.exec(`
-        ALTER TABLE live_messages ADD COLUMN pairing_phone TEXT;
-        ALTER TABLE live_messages ADD COLUMN pairing_expires_at INTEGER;
-      `),
+    async up(db, d) {
+      await db.schema.alterTable('live_messages').addColumn('pairing_phone', 'text').execute();
+      await db.schema.alterTable('live_messages').addColumn('pairing_expires_at', int(d)).execute();
+    },
   },
   {
     version: 7,
     name: 'people the bot has seen, and their language',
-    up: (db) =>
-      db.exec(`
-        CREATE TABLE users (
-          user_id       INTEGER PRIMARY KEY,
-          first_name    TEXT,
-          username      TEXT,
-          language_code TEXT,
-          language      TEXT,
-          seen_at       INTEGER NOT NULL
-        );
-        CREATE INDEX audit_log_by_session ON audit_log (session_id, id);
-        CREATE INDEX audit_log_by_user ON audit_log (user_id, id);
-      `),
+    async up(db, d) {
+      await db.schema
+        .createTable('users')
+        .addColumn('user_id', int(d), (c) => c.primaryKey())
+        .addColumn('first_name', 'text')
+        .addColumn('username', 'text')
+        .addColumn('language_code', 'text')
+        .addColumn('language', 'text')
+        .addColumn('seen_at', int(d), (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('audit_log_by_session').on('audit_log').columns(['session_id', 'id']).execute();
+      await db.schema.createIndex('audit_log_by_user').on('audit_log').columns(['user_id', 'id']).execute();
+    },
+  },
+  {
+    version: 8,
+    name: 'several instances: Telegram updates taken, leases',
+    async up(db, d) {
+      await db.schema
+        .createTable('telegram_updates')
+        .addColumn('update_id', int(d), (c) => c.primaryKey())
+        .addColumn('received_at', int(d), (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('telegram_updates_by_age').on('telegram_updates').column('received_at').execute();
+      await db.schema
+        .createTable('leases')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('fence', int(d), (c) => c.notNull())
+        .addColumn('expires_at', int(d), (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('leases_by_holder').on('leases').columns(['holder', 'name']).execute();
+    },
   },
 ];
 
-export function schemaVersion(db: Database): number {
-  return db.pragma('user_version', { simple: true }) as number;
-}
+/** PostgreSQL: the advisory lock key every instance takes before reading or changing the schema version. */
+export const MIGRATION_LOCK_KEY = 727_100_1;
 
 /**
- * Brings the database up to the newest migration in `migrations` (sorted by version). Each step runs in its own
- * `BEGIN IMMEDIATE` transaction together with the `user_version` bump, so a step is applied exactly once even
- * when two processes open the file together, and a failing step leaves the previous version intact.
- * Always takes the write lock at least once, so a file another process holds locked fails here, at open.
- * Throws {@link NewerSchemaError} when the file's version is beyond the newest known one.
+ * Brings the database up to the newest migration in `migrations` (sorted by version), one step per transaction
+ * together with its version bump, so a failing step leaves the previous version intact. Several processes opening
+ * one database at once apply each step exactly once: SQLite takes the write lock first (`BEGIN IMMEDIATE`),
+ * PostgreSQL an advisory transaction lock. Throws {@link NewerSchemaError} when the database is beyond the newest
+ * known version.
  */
-export function runMigrations(db: Database, migrations: readonly Migration[] = MIGRATIONS): { from: number; to: number } {
+export async function runMigrations(
+  db: SchemaDb,
+  dialect: Dialect,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<{ from: number; to: number }> {
   const known = migrations.at(-1)?.version ?? 0;
-  const from = schemaVersion(db);
-  const step = db.transaction((): boolean => {
-    const current = schemaVersion(db);
-    if (current > known) throw new NewerSchemaError(current, known);
-    const next = migrations.find((migration) => migration.version > current);
-    if (next === undefined) return false;
-    next.up(db);
-    db.pragma(`user_version = ${next.version}`);
-    return true;
-  });
-  while (step.immediate()) {
-    // one migration per transaction
+  const from = await schemaVersion(db, dialect);
+  for (;;) {
+    const applied = await inStepTransaction(db, dialect, async (trx) => {
+      const current = await schemaVersion(trx, dialect);
+      if (current > known) throw new NewerSchemaError(current, known);
+      const next = migrations.find((migration) => migration.version > current);
+      if (next === undefined) return false;
+      await next.up(trx, dialect);
+      await setSchemaVersion(trx, dialect, next.version);
+      return true;
+    });
+    if (!applied) break;
   }
-  return { from, to: schemaVersion(db) };
+  return { from, to: await schemaVersion(db, dialect) };
+}
+async function inStepTransaction<T>(db: SchemaDb, dialect: Dialect, step: (trx: SchemaDb) => Promise<T>): Promise<T> {
+  if (dialect === 'postgres') {
+    return db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
+      await sql`CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)`.execute(trx);
+      return step(trx);
+    });
+  }
+  // Kysely's SQLite transactions begin DEFERRED; IMMEDIATE takes the write lock before the version is read.
+  return db.connection().execute(async (conn) => {
+    await sql`BEGIN IMMEDIATE`.execute(conn);
+    try {
+      const result = await step(conn);
+      await sql`COMMIT`.execute(conn);
+      return result;
+    } catch (error) {
+      await sql`ROLLBACK`.execute(conn).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+/** The version the database records (0 for a new one). */
+export async function schemaVersion(db: SchemaDb, dialect: Dialect): Promise<number> {
+  if (dialect === 'sqlite') {
+    const { rows } = await sql<{ user_version: number }>`PRAGMA user_version`.execute(db);
+    return rows[0]?.user_version ?? 0;
+  }
+  const exists = await sql<{ found: string | null }>`SELECT to_regclass('schema_version')::text AS found`.execute(db);
+  if (!exists.rows[0]?.found) return 0;
+  const { rows } = await sql<{ version: number }>`SELECT version FROM schema_version`.execute(db);
+  return rows[0]?.version ?? 0;
+}
+async function setSchemaVersion(db: SchemaDb, dialect: Dialect, version: number): Promise<void> {
+  if (dialect === 'sqlite') {
+    await sql.raw(`PRAGMA user_version = ${Math.trunc(version)}`).execute(db);
+    return;
+  }
+  await sql`DELETE FROM schema_version`.execute(db);
+  await sql`INSERT INTO schema_version (version) VALUES (${version})`.execute(db);
 }

@@ -1,5 +1,6 @@
 /**
- * What the bot keeps across restarts. `createStore(path)` in `./sqlite.ts` implements all of it on SQLite;
+ * What the bot keeps across restarts, shared by every instance on one database. `./repositories.ts` implements all
+ * of it once with Kysely, on SQLite (`./sqlite.ts`, the embedded default) or PostgreSQL (`./postgres.ts`);
  * everything else depends only on these interfaces. Times are epoch milliseconds; Telegram ids are numbers.
  */
 
@@ -12,14 +13,14 @@ export interface Grant {
 
 export interface GrantStore {
   /** Returns false when the user already had the session. */
-  grant(userId: number, sessionId: string, grantedBy: number, now?: number): boolean;
+  grant(userId: number, sessionId: string, grantedBy: number, now?: number): Promise<boolean>;
   /** Returns false when there was nothing to revoke. */
-  revoke(userId: number, sessionId: string): boolean;
-  has(userId: number, sessionId: string): boolean;
+  revoke(userId: number, sessionId: string): Promise<boolean>;
+  has(userId: number, sessionId: string): Promise<boolean>;
   /** Session ids granted to a user, sorted. */
-  sessionsOf(userId: number): string[];
+  sessionsOf(userId: number): Promise<string[]>;
   /** All grants, or those of one session, sorted by session then user. */
-  list(sessionId?: string): Grant[];
+  list(sessionId?: string): Promise<Grant[]>;
 }
 
 export type RedeemResult =
@@ -28,17 +29,17 @@ export type RedeemResult =
 
 export interface InviteStore {
   /** Creates a single-use invite. Only a hash of the token is stored; the token is returned once. */
-  create(input: { sessionId: string; createdBy: number; ttlMs: number; now?: number }): { token: string; expiresAt: number };
+  create(input: { sessionId: string; createdBy: number; ttlMs: number; now?: number }): Promise<{ token: string; expiresAt: number }>;
   /** Atomically marks the invite used and grants its session to `userId`. */
-  redeem(token: string, userId: number, now?: number): RedeemResult;
+  redeem(token: string, userId: number, now?: number): Promise<RedeemResult>;
   /** Invites neither used nor expired, oldest first, optionally of one session. */
-  listOpen(sessionId?: string, now?: number): OpenInvite[];
+  listOpen(sessionId?: string, now?: number): Promise<OpenInvite[]>;
   /** Voids the open invite with this id; false when there is none. */
-  void(id: string, now?: number): boolean;
+  void(id: string, now?: number): Promise<boolean>;
   /** Voids every open invite of a session; returns how many. */
-  voidSession(sessionId: string, now?: number): number;
+  voidSession(sessionId: string, now?: number): Promise<number>;
   /** Deletes invites used or expired more than `olderThanMs` ago; returns how many. */
-  purge(olderThanMs: number, now?: number): number;
+  purge(olderThanMs: number, now?: number): Promise<number>;
 }
 
 /** An invite still waiting for someone to open it. `id` is the first hex digits of its token's hash (safe to show). */
@@ -91,21 +92,21 @@ export interface LivePairing {
 
 export interface LiveMessageStore {
   /** Inserts or replaces the row for (chatId, messageId). */
-  save(message: LiveMessage): void;
-  get(chatId: number, messageId: number): LiveMessage | undefined;
+  save(message: LiveMessage): Promise<void>;
+  get(chatId: number, messageId: number): Promise<LiveMessage | undefined>;
   /** Only fields given change; `updatedAt` is set to `now`. Returns the updated row. */
   update(
     chatId: number,
     messageId: number,
     patch: Partial<Pick<LiveMessage, 'state' | 'fingerprint' | 'expiresAt' | 'deadlineAt' | 'userId' | 'expiredReason' | 'finalEditSince' | 'pairing'>>,
     now?: number,
-  ): LiveMessage | undefined;
+  ): Promise<LiveMessage | undefined>;
   /** Every message in state `showing`. */
-  listLive(): LiveMessage[];
+  listLive(): Promise<LiveMessage[]>;
   /** Every message whose final view is still to be shown (`finalEditSince` set), oldest first. */
-  listFinalPending(): LiveMessage[];
-  listLiveBySession(sessionId: string): LiveMessage[];
-  listLiveByChat(chatId: number): LiveMessage[];
+  listFinalPending(): Promise<LiveMessage[]>;
+  listLiveBySession(sessionId: string): Promise<LiveMessage[]>;
+  listLiveByChat(chatId: number): Promise<LiveMessage[]>;
 }
 
 export interface AuditEntry {
@@ -122,9 +123,9 @@ export interface AuditEntry {
 }
 
 export interface AuditStore {
-  record(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: number }): void;
+  record(entry: Omit<AuditEntry, 'id' | 'at'> & { at?: number }): Promise<void>;
   /** Newest first; `filter` keeps the entries of one session or one user. */
-  latest(limit: number, filter?: { sessionId?: string; userId?: number }): AuditEntry[];
+  latest(limit: number, filter?: { sessionId?: string; userId?: number }): Promise<AuditEntry[]>;
 }
 
 /** Health-alert subscriptions (issue 5). */
@@ -136,12 +137,12 @@ export interface Watch {
 }
 
 export interface WatchStore {
-  add(watch: { userId: number; chatId: number; sessionId: string; now?: number }): boolean;
-  remove(userId: number, sessionId: string): boolean;
-  listBySession(sessionId: string): Watch[];
-  listByUser(userId: number): Watch[];
+  add(watch: { userId: number; chatId: number; sessionId: string; now?: number }): Promise<boolean>;
+  remove(userId: number, sessionId: string): Promise<boolean>;
+  listBySession(sessionId: string): Promise<Watch[]>;
+  listByUser(userId: number): Promise<Watch[]>;
   /** Distinct watched session ids. */
-  sessions(): string[];
+  sessions(): Promise<string[]>;
 }
 
 /** What the health monitor last concluded about a watched session (issue 5). */
@@ -157,11 +158,11 @@ export interface HealthRecord {
 
 /** Per-session health state, kept so a restart neither repeats nor forgets an alert. */
 export interface HealthStateStore {
-  get(sessionId: string): HealthRecord | undefined;
+  get(sessionId: string): Promise<HealthRecord | undefined>;
   /** Inserts or replaces the session's record. */
-  set(sessionId: string, record: HealthRecord): void;
+  set(sessionId: string, record: HealthRecord): Promise<void>;
   /** `set` for many sessions in one transaction (all or none). */
-  setMany(entries: ReadonlyArray<readonly [sessionId: string, record: HealthRecord]>): void;
+  setMany(entries: ReadonlyArray<readonly [sessionId: string, record: HealthRecord]>): Promise<void>;
 }
 
 /** A QR photo about to be sent into a chat, after the message `afterMessageId` (the person's /qr). */
@@ -178,15 +179,15 @@ export interface PhotoIntent {
  * after a crash means Telegram may hold a photo nobody tracks, and a restart retires it.
  */
 export interface PhotoIntentStore {
-  add(intent: Omit<PhotoIntent, 'id'>): number;
-  clear(id: number): void;
-  list(): PhotoIntent[];
+  add(intent: Omit<PhotoIntent, 'id'>): Promise<number>;
+  clear(id: number): Promise<void>;
+  list(): Promise<PhotoIntent[]>;
 }
 
 /** Ids of accepted Wasend webhook events, so that a replay is refused even after a restart (bounded by age). */
 export interface WebhookEventStore {
   /** Records `id` as seen at `at`; false when it was seen within the last `ttlMs` (a replay). Forgets older ids. */
-  firstSeen(id: string, at: number, ttlMs: number): boolean;
+  firstSeen(id: string, at: number, ttlMs: number): Promise<boolean>;
 }
 
 /** Someone the bot has seen, as Telegram last described them, and the language they chose. */
@@ -203,13 +204,48 @@ export interface KnownUser {
 
 export interface UserStore {
   /** Records what Telegram says of a user now (keeps their chosen language). */
-  note(user: { userId: number; firstName?: string; username?: string; languageCode?: string }, at?: number): void;
-  get(userId: number): KnownUser | undefined;
+  note(user: { userId: number; firstName?: string; username?: string; languageCode?: string }, at?: number): Promise<void>;
+  get(userId: number): Promise<KnownUser | undefined>;
   /** Sets (or with null clears) the user's chosen language; creates the row when missing. */
-  setLanguage(userId: number, language: string | null, at?: number): void;
+  setLanguage(userId: number, language: string | null, at?: number): Promise<void>;
+}
+
+/** Telegram `update_id`s taken by some instance, so an update Telegram sends twice is handled once. */
+export interface TelegramUpdateStore {
+  /** Records the update as taken; false when some instance took it already. Forgets ids older than `keepMs`. */
+  take(updateId: number, keepMs: number, now?: number): Promise<boolean>;
+}
+
+/** A named lease: who holds it, until when, and its fencing number (one higher at every change of holder). */
+export interface Lease {
+  readonly name: string;
+  readonly holder: string;
+  readonly fence: number;
+  readonly expiresAt: number;
+}
+
+/** Time-limited leases in the shared database (`leases` table): one holder at a time per name. */
+export interface LeaseStore {
+  /**
+   * Takes `name` for `holder` until `now + ttlMs` when it is free, expired or already the holder's (then renews it).
+   * Returns the lease, or undefined while another holder's lease runs. A new holder gets the next fence.
+   */
+  acquire(name: string, holder: string, ttlMs: number, now?: number): Promise<Lease | undefined>;
+  /** Renews every unexpired lease of `holder` whose name starts with `prefix`; returns those still held. */
+  renew(holder: string, prefix: string, ttlMs: number, now?: number): Promise<Lease[]>;
+  /** True while `holder` holds `name` with this `fence` and it has not expired. */
+  holds(name: string, holder: string, fence: number, now?: number): Promise<boolean>;
+  /** Gives the lease up (only when still held with this fence), so another may take it at once. */
+  release(name: string, holder: string, fence: number): Promise<void>;
+  /** Unexpired leases whose name starts with `prefix`, by name. */
+  list(prefix: string, now?: number): Promise<Lease[]>;
 }
 
 export interface Store {
+  /** Which engine the data lives in. */
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly telegramUpdates: TelegramUpdateStore;
+  readonly leases: LeaseStore;
   readonly grants: GrantStore;
   readonly users: UserStore;
   readonly webhookEvents: WebhookEventStore;
@@ -220,6 +256,6 @@ export interface Store {
   readonly watches: WatchStore;
   readonly health: HealthStateStore;
   /** Cheap liveness check for /healthz. */
-  ping(): boolean;
-  close(): void;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
 }

@@ -11,7 +11,7 @@ const start = async () => {
 };
 
 /** The audit log as an admin sees it through /audit. */
-const auditRows = async (action: string) => h.store().audit.latest(100).filter((entry) => entry.action === action);
+const auditRows = async (action: string) => (await h.store().audit.latest(100)).filter((entry) => entry.action === action);
 
 describe('access', () => {
   it('refuses a stranger plainly, without a photo or a Wasend request, and audits it', async () => {

@@ -12,7 +12,7 @@ describe('invite links', () => {
   it('/invite checks that the session exists on Wasend', async () => {
     h = await startApp({ sessions: [{ id: 'demo', status: 'STOPPED' }] });
     expect((await h.say(ADMIN, '/invite ghost')).text).toBe('No invite made: ghost was not found on Wasend.');
-    expect(h.store().invites.listOpen()).toEqual([]);
+    expect(await h.store().invites.listOpen()).toEqual([]);
     expect((await h.say(ADMIN, '/invite demo')).text).toMatch(/^Invite for demo, single use/);
   });
 
@@ -33,9 +33,9 @@ describe('invite links', () => {
     expect((await h.say(ADMIN, `/uninvite ${demoId}`)).text).toMatch(/There is no open invite/);
     expect((await h.say(ADMIN, '/uninvite nothex!')).text).toMatch(/^Usage: \/uninvite/);
     await h.say(STRANGER, `/start ${first}`);
-    expect(h.store().grants.has(STRANGER, 'demo')).toBe(false);
+    expect(await h.store().grants.has(STRANGER, 'demo')).toBe(false);
     await h.say(STRANGER, `/start ${second}`);
-    expect(h.store().grants.has(STRANGER, 'shop')).toBe(true);
+    expect(await h.store().grants.has(STRANGER, 'shop')).toBe(true);
   });
 
   it('/revoke also voids the open links of that session, which the revoked user may hold', async () => {
@@ -44,24 +44,24 @@ describe('invite links', () => {
     const token = tokenOf((await h.say(ADMIN, '/invite demo')).text);
     expect((await h.say(ADMIN, `/revoke ${USER} demo`)).text).toBe(`User ${USER} can no longer use demo. Voided 1 open invite link for demo.`);
     await h.say(USER, `/start ${token}`);
-    expect(h.store().grants.has(USER, 'demo')).toBe(false);
+    expect(await h.store().grants.has(USER, 'demo')).toBe(false);
   });
 
   it('purges invites used or expired long ago', () => {
     h = undefined as unknown as AppHarness;
-    return import('../../src/store/sqlite.js').then(({ createStore }) => {
-      const store = createStore(':memory:');
+    return import('../../src/store/sqlite.js').then(async ({ createStore }) => {
+      const store = await createStore(':memory:');
       try {
         const day = 24 * 60 * 60_000;
-        const used = store.invites.create({ sessionId: 'demo', createdBy: ADMIN, ttlMs: day, now: 0 });
-        store.invites.redeem(used.token, USER, 1_000);
-        store.invites.create({ sessionId: 'demo', createdBy: ADMIN, ttlMs: day, now: 0 });
-        const fresh = store.invites.create({ sessionId: 'demo', createdBy: ADMIN, ttlMs: day, now: 9 * day });
-        expect(store.invites.purge(7 * day, 9 * day)).toBe(2);
-        expect(store.invites.listOpen(undefined, 9 * day)).toHaveLength(1);
-        expect(store.invites.redeem(fresh.token, STRANGER, 9 * day)).toMatchObject({ ok: true });
+        const used = await store.invites.create({ sessionId: 'demo', createdBy: ADMIN, ttlMs: day, now: 0 });
+        await store.invites.redeem(used.token, USER, 1_000);
+        await store.invites.create({ sessionId: 'demo', createdBy: ADMIN, ttlMs: day, now: 0 });
+        const fresh = await store.invites.create({ sessionId: 'demo', createdBy: ADMIN, ttlMs: day, now: 9 * day });
+        expect(await store.invites.purge(7 * day, 9 * day)).toBe(2);
+        expect(await store.invites.listOpen(undefined, 9 * day)).toHaveLength(1);
+        expect(await store.invites.redeem(fresh.token, STRANGER, 9 * day)).toMatchObject({ ok: true });
       } finally {
-        store.close();
+        await store.close();
       }
     });
   });

@@ -13,7 +13,7 @@ const start = async () => {
       { id: 'shop', status: 'STOPPED' },
     ],
   });
-  h.store().grants.grant(USER, 'demo', ADMIN);
+  await h.store().grants.grant(USER, 'demo', ADMIN);
 };
 
 describe('the user\'s language', () => {
@@ -93,13 +93,13 @@ describe('messages that say what to do', () => {
     expect((await h.say(USER, '/qr DEMO')).text).toBe("You don't have access to that session. Did you mean demo?");
     expect((await h.say(USER, '/qr zzzz')).text).toBe("You don't have access to that session.");
     expect((await h.say(ADMIN, '/watch dem')).text).toBe('Session dem was not found on Wasend. Did you mean demo?');
-    expect(h.store().watches.listByUser(ADMIN)).toEqual([]);
+    expect(await h.store().watches.listByUser(ADMIN)).toEqual([]);
   });
 
   it('/grant and /invite check the session on Wasend; a bad /grant says which part is wrong and where user ids come from', async () => {
     await start();
     expect((await h.say(ADMIN, '/grant 2002 ghost')).text).toBe('No grant made: ghost was not found on Wasend.');
-    expect(h.store().grants.has(USER, 'ghost')).toBe(false);
+    expect(await h.store().grants.has(USER, 'ghost')).toBe(false);
     expect((await h.say(ADMIN, '/invite ghost')).text).toBe('No invite made: ghost was not found on Wasend.');
     const bad = await h.say(ADMIN, '/grant @ana demo');
     expect(bad.text).toContain('"@ana" is not a user id. A user id is a number: a person who sends me anything gets theirs');

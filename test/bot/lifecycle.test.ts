@@ -14,10 +14,10 @@ const start = async (confirmWindowMs = 60_000) => {
     ],
     timings: { confirmWindowMs },
   });
-  h.store().grants.grant(USER, 'demo', ADMIN);
+  await h.store().grants.grant(USER, 'demo', ADMIN);
 };
 
-const audited = (action: string) => h.store().audit.latest(50).filter((e) => e.action === action);
+const audited = async (action: string) => (await h.store().audit.latest(50)).filter((e) => e.action === action);
 
 describe('/new', () => {
   it('creates a session with its name and number, answers its id with Show QR and Phone number instead, and Show QR opens its code', async () => {
@@ -29,7 +29,7 @@ describe('/new', () => {
     const listed = h.sim.requests.find((r) => r.method === 'POST' && r.path === '/sessions');
     expect(listed?.status).toBe(201);
     expect(buttonData(reply)).toEqual([`qr:pick:${id}`, `pn:s:${id}`]);
-    expect(audited('session.create')[0]).toMatchObject({ outcome: 'ok', sessionId: id });
+    expect((await audited('session.create'))[0]).toMatchObject({ outcome: 'ok', sessionId: id });
 
     h.tg.pressButton({ userId: ADMIN, chatId: ADMIN, messageId: reply.messageId, data: `qr:pick:${id}` });
     const photo = await h.until(() => h.photos(ADMIN)[0], 'the QR photo');
@@ -62,8 +62,8 @@ describe('/restart and /stop', () => {
     const restarted = await h.say(ADMIN, '/restart demo');
     expect(restarted.text).toContain('Restarting demo');
     expect(h.sim.state('demo')?.series).toBe(2);
-    expect(audited('session.stop')[0]).toMatchObject({ outcome: 'ok', sessionId: 'demo' });
-    expect(audited('session.restart')[0]).toMatchObject({ outcome: 'ok', sessionId: 'demo' });
+    expect((await audited('session.stop'))[0]).toMatchObject({ outcome: 'ok', sessionId: 'demo' });
+    expect((await audited('session.restart'))[0]).toMatchObject({ outcome: 'ok', sessionId: 'demo' });
     const log = (await h.say(ADMIN, '/audit demo')).text ?? '';
     expect(log).toMatch(/: User 1001 \(1001\) restarted Demo phone \(demo\)\n.*: User 1001 \(1001\) stopped Demo phone \(demo\)/);
 
@@ -85,7 +85,7 @@ describe('/delete', () => {
     h.tg.pressButton({ userId: ADMIN, chatId: ADMIN, messageId: ask.messageId, data });
     await h.until(() => ask.text === 'Deleted demo.', 'the confirmation to say Deleted');
     expect(h.sim.state('demo')).toBeUndefined();
-    expect(audited('session.delete')[0]).toMatchObject({ outcome: 'ok', sessionId: 'demo' });
+    expect((await audited('session.delete'))[0]).toMatchObject({ outcome: 'ok', sessionId: 'demo' });
     // A second press of the same button does nothing more.
     const again = h.tg.pressButton({ userId: ADMIN, chatId: ADMIN, messageId: ask.messageId, data });
     expect((await h.until(() => h.tg.answerOf(again.callbackQueryId), 'the answer')).text).toContain('expired');

@@ -20,7 +20,7 @@ describe('no chat is ever blocked', () => {
 
     // The cancelled /qr ends (audited as cancelled) and never sends a photo, even once a code appears.
     h.rotate('slow');
-    await h.until(() => h.store().audit.latest(20).find((e) => e.action === 'qr' && e.outcome === 'cancelled'), 'the /qr to end as cancelled');
+    await h.until(async () => (await h.store().audit.latest(20)).find((e) => e.action === 'qr' && e.outcome === 'cancelled'), 'the /qr to end as cancelled');
     const asked = () => h.sim.requests.filter((r) => r.path.startsWith('/sessions/slow/')).length;
     const afterEnd = asked();
     const probe = await h.say(ADMIN, '/status slow');
@@ -41,7 +41,7 @@ describe('no chat is ever blocked', () => {
     const next = await h.say(USER, '/qr slow');
     expect(next.text).toMatch(/don't have access/);
     expect(h.photos(USER)).toHaveLength(0);
-    const qrEntries = h.store().audit.latest(50).filter((e) => e.action === 'qr' && e.userId === USER);
+    const qrEntries = (await h.store().audit.latest(50)).filter((e) => e.action === 'qr' && e.userId === USER);
     expect(qrEntries.map((e) => e.outcome)).toEqual(['refused']);
   });
 

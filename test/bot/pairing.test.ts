@@ -103,7 +103,7 @@ describe('/pair', () => {
 
   it('refuses a session the person may not use, and only in a private chat', async () => {
     await start();
-    h.store().grants.grant(USER, 'other', ADMIN);
+    await h.store().grants.grant(USER, 'other', ADMIN);
     expect((await h.say(USER, '/pair demo +5511987654321')).text).toBe("You don't have access to that session.");
     const group = await h.say(USER, '/pair other +5511987654321', { chatId: -500, chatType: 'group' });
     expect(group.text).toContain('private chat');
@@ -180,13 +180,13 @@ describe('the Phone number instead button', () => {
 
   it('refuses a stranger, and a user whose access was revoked after the QR was sent (checked on the press)', async () => {
     await start();
-    h.store().grants.grant(USER, 'demo', ADMIN);
-    h.store().grants.grant(USER, 'other', ADMIN);
+    await h.store().grants.grant(USER, 'demo', ADMIN);
+    await h.store().grants.grant(USER, 'other', ADMIN);
     const qr = await h.say(USER, '/qr demo');
     await untilShowsCurrentCode(h, qr, 'demo');
     const stranger = h.tg.pressButton({ userId: STRANGER, chatId: USER, messageId: qr.messageId, data: 'qr:phone' });
     await h.until(() => h.tg.answerOf(stranger.callbackQueryId), 'the answer to the stranger');
-    h.store().grants.revoke(USER, 'demo');
+    await h.store().grants.revoke(USER, 'demo');
     const press = h.tg.pressButton({ userId: USER, chatId: USER, messageId: qr.messageId, data: 'qr:phone' });
     const answer = await h.until(() => h.tg.answerOf(press.callbackQueryId), 'the answer to the press');
     expect(answer.text).toBe("You don't have access to that session.");

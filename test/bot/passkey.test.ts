@@ -98,12 +98,12 @@ describe('PASSKEY_CONFIRMATION_REQUIRED', () => {
 
   it('refuses someone who lost access to the session, checked on the press', async () => {
     await start();
-    h.store().grants.grant(USER, 'demo', ADMIN);
-    h.store().grants.grant(USER, 'other', ADMIN);
+    await h.store().grants.grant(USER, 'demo', ADMIN);
+    await h.store().grants.grant(USER, 'other', ADMIN);
     const qr = await liveQr(USER);
     h.sim.passkey('demo', 'confirmation');
     await h.until(() => buttonData(qr).includes('pk:yes'), 'the confirm buttons');
-    h.store().grants.revoke(USER, 'demo');
+    await h.store().grants.revoke(USER, 'demo');
     const press = h.tg.pressButton({ userId: USER, chatId: USER, messageId: qr.messageId, data: 'pk:yes' });
     const answer = await h.until(() => h.tg.answerOf(press.callbackQueryId), 'the answer');
     expect(answer.text).toBe("You don't have access to that session.");

@@ -150,7 +150,7 @@ describe('/qr for an admin', () => {
       () => h.tg.callsTo('editMessageMedia').some((c) => !c.ok && c.params.message_id === reply.messageId),
       'an edit of the deleted message to fail',
     );
-    await h.until(() => h.store().liveMessages.get(ADMIN, reply.messageId)?.state === 'gone', 'the message to be given up');
+    await h.until(async () => (await h.store().liveMessages.get(ADMIN, reply.messageId))?.state === 'gone', 'the message to be given up');
     const status = await h.say(ADMIN, '/status');
     expect(status.text).toMatch(/demo: 📷 waiting for a QR scan/);
     expect(status.text).not.toMatch(/demo: .*live QR open/);

@@ -91,7 +91,11 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
     )
     .catch(() => undefined);
 
-  const grantedUsers = (store?: Store) => users.filter((u) => SESSIONS.some((s) => store?.grants.has(u, s)));
+  const grantedUsers = async (store?: Store) => {
+    if (store === undefined) return [];
+    const granted = new Set((await store.grants.list()).map((g) => g.userId));
+    return users.filter((u) => granted.has(u));
+  };
   const inviteTokens = () => {
     const tokens = new Map<string, string>();
     for (const m of tg.messages(ADMIN)) {
@@ -101,7 +105,7 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
     return tokens;
   };
 
-  const traffic = (store: Store | undefined) => {
+  const traffic = async (store: Store | undefined) => {
     const actions = random.int(2, 4);
     for (let i = 0; i < actions; i++) {
       const session = random.pick(SESSIONS);
@@ -123,16 +127,16 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
         attempts.set(token, [...(attempts.get(token) ?? []), user]);
         tg.sendText({ userId: user, text: `/start ${token}` });
       } else {
-        const granted = grantedUsers(store);
+        const granted = await grantedUsers(store);
         const user = granted.length > 0 ? random.pick(granted) : ADMIN;
         tg.sendText({ userId: user, text: `/qr${user === ADMIN ? ` ${session}` : ''}` });
       }
     }
   };
 
-  const readStore = () => {
+  const readStore = async () => {
     try {
-      return createStore(dbPath());
+      return await createStore(dbPath());
     } catch {
       return undefined;
     }
@@ -142,14 +146,14 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
   for (let round = 0; round < KILLS; round++) {
     const readyCalls = tg.callsTo('deleteWebhook').length;
     const duringStart = round % 4 === 3;
-    const store = readStore();
-    if (duringStart) traffic(store);
+    const store = await readStore();
+    if (duringStart) await traffic(store);
     const bot = spawnBot(env());
     if (!duringStart) {
       await untilReady(bot, readyCalls);
-      traffic(store);
+      await traffic(store);
     }
-    store?.close();
+    await store?.close();
     await sleep(random.int(50, 400) + (duringStart ? 700 : 0));
     kills.push(Date.now());
     bot.child.kill('SIGKILL');
@@ -170,7 +174,7 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
     }
   }
 
-  const store = createStore(dbPath());
+  const store = await createStore(dbPath());
   try {
     const chats = [ADMIN, ...users];
     const photoMessages = () => chats.flatMap((chatId) => tg.messages(chatId).filter((m) => m.photo !== undefined && !m.deleted));
@@ -179,7 +183,7 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
       const found: string[] = [];
       untracked = 0;
       for (const m of photoMessages()) {
-        const row = store.liveMessages.get(m.chatId, m.messageId);
+        const row = await store.liveMessages.get(m.chatId, m.messageId);
         const shown = await decodeQrPng(m.photo as Buffer);
         const where = `chat ${m.chatId} message ${m.messageId}`;
         if (row === undefined) {
@@ -213,16 +217,16 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
     expect(lastProblems, context).toEqual([]);
     console.log(
       `kill loop: ${kills.length} kills in ${loopMs} ms, ${photoMessages().length} photos (${untracked} sent in a kill window, unknowable), ` +
-        `${store.grants.list().length} grants, ${inviteTokens().size} invites; ${context}`,
+        `${(await store.grants.list()).length} grants, ${inviteTokens().size} invites; ${context}`,
     );
-    expect(store.liveMessages.listLive().length + photoMessages().length, context).toBeGreaterThan(0);
+    expect((await store.liveMessages.listLive()).length + photoMessages().length, context).toBeGreaterThan(0);
 
     // Every grant the admin was told about exists, once.
     for (const m of tg.messages(ADMIN)) {
       const granted = /^User (\d+)(?: \(\d+\))? can now use (\S+)\./.exec(m.text ?? '');
-      if (granted?.[1] && granted[2]) expect(store.grants.has(Number(granted[1]), granted[2]), `${context}: ${m.text}`).toBe(true);
+      if (granted?.[1] && granted[2]) expect(await store.grants.has(Number(granted[1]), granted[2]), `${context}: ${m.text}`).toBe(true);
     }
-    const grants = store.grants.list();
+    const grants = await store.grants.list();
     expect(new Set(grants.map((g) => `${g.userId}:${g.sessionId}`)).size, context).toBe(grants.length);
 
     // Every invite link exists; one that was used granted exactly one of the users who tried it.
@@ -230,18 +234,19 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
     expect(tokens.size, context).toBeGreaterThan(0);
     for (const [token, session] of tokens) {
       const tried = attempts.get(token) ?? [];
-      const holders = tried.filter((u) => store.grants.has(u, session));
+      const held = await Promise.all(tried.map((u) => store.grants.has(u, session)));
+      const holders = tried.filter((_, i) => held[i]);
       for (const u of tried) {
         const told = tg.messages(u).some((m) => m.text === `You now have access to ${session}. Send /qr ${session} to get its QR code.`);
-        if (told) expect(store.grants.has(u, session), `${context}: user ${u} was told they have ${session}`).toBe(true);
+        if (told) expect(await store.grants.has(u, session), `${context}: user ${u} was told they have ${session}`).toBe(true);
       }
       expect(holders.length, `${context}: token for ${session} granted ${holders.length} users`).toBeLessThanOrEqual(1);
-      const check = store.invites.redeem(token, 99_999_999);
+      const check = await store.invites.redeem(token, 99_999_999);
       if (holders.length === 1) expect(check, context).toEqual({ ok: false, reason: 'used' });
       else expect(check.ok, `${context}: an unused invite for ${session} was lost (${JSON.stringify(check)})`).toBe(true);
     }
   } finally {
-    store.close();
+    await store.close();
   }
 
   recording = false;

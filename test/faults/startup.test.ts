@@ -32,7 +32,7 @@ const output = (bot: ReturnType<typeof spawnBot>) => ({ stderr: bot.stderr.join(
 
 it('a database locked by another connection: a clear message naming the file and a non-zero exit', async () => {
   const path = join(dir, 'bot.sqlite');
-  createStore(path).close();
+  await (await createStore(path)).close();
   const holder = new Database(path);
   holder.exec('BEGIN EXCLUSIVE');
   try {

@@ -35,7 +35,7 @@ const start = async (options: { proxy?: (proxy: DroppingProxy) => void } = {}) =
 };
 
 const okCalls = (h: AppHarness, method: string) => h.tg.callsTo(method).filter((c) => c.ok);
-const rowOf = (h: AppHarness, messageId: number) => h.store().liveMessages.get(ADMIN, messageId);
+const rowOf = async (h: AppHarness, messageId: number) => await h.store().liveMessages.get(ADMIN, messageId);
 
 describe('Telegram faults', () => {
   it('429 with retry_after on sendPhoto: the bot waits and exactly one photo arrives', async () => {
@@ -45,7 +45,7 @@ describe('Telegram faults', () => {
     await untilShowsCurrentCode(h, photo, 'demo');
     expect(h.tg.callsTo('sendPhoto').map((c) => c.ok)).toEqual([false, true]);
     expect(h.photos(ADMIN)).toHaveLength(1);
-    await h.until(() => rowOf(h, photo.messageId)?.state === 'showing', 'the live message to be stored');
+    await h.until(async () => (await rowOf(h, photo.messageId))?.state === 'showing', 'the live message to be stored');
   });
 
   it('5xx on sendPhoto: sent once more (and nothing stray to retire); 5xx on an edit: retried, the code arrives', async () => {
@@ -100,7 +100,7 @@ describe('Telegram faults', () => {
     h.rotate('demo');
     await untilShowsCurrentCode(h, live!, 'demo');
     expect(await scanPhoto(lost)).toBeNull();
-    expect(h.store().photoIntents.list()).toEqual([]);
+    expect(await h.store().photoIntents.list()).toEqual([]);
   });
 
   it('after a crash between Telegram taking the photo and the bot storing it, the restart retires that photo', async () => {
@@ -108,12 +108,12 @@ describe('Telegram faults', () => {
     const command = h.tg.sendText({ userId: ADMIN, text: 'hello' });
     // What a crash leaves: Telegram delivered a photo the bot never stored, and the intent recorded before sending.
     const stray = await h.app.bot.api.sendPhoto(ADMIN, new InputFile(await QRCode.toBuffer('2@stray-code'), 'qr.png'), { caption: 'a code nobody keeps true' });
-    h.store().photoIntents.add({ chatId: ADMIN, afterMessageId: command.messageId, sessionId: 'demo', createdAt: Date.now() });
+    await h.store().photoIntents.add({ chatId: ADMIN, afterMessageId: command.messageId, sessionId: 'demo', createdAt: Date.now() });
     await h.restart();
     const message = h.tg.message(ADMIN, stray.message_id)!;
     await h.until(() => message.caption?.includes('replaced by a newer QR message'), 'the stray photo to be retired');
     await h.until(() => h.tg.messages(ADMIN).some((m) => m.text?.includes('send /qr demo for a fresh one')), 'the person to be told');
-    expect(h.store().photoIntents.list()).toEqual([]);
+    expect(await h.store().photoIntents.list()).toEqual([]);
   });
 
   it('a reset during the rotation edit: the edit is made later, no second photo', async () => {
@@ -125,7 +125,7 @@ describe('Telegram faults', () => {
     await untilShowsCurrentCode(h, photo, 'demo');
     expect(h.tg.callsTo('editMessageMedia').some((c) => !c.ok)).toBe(true);
     expect(h.photos(ADMIN)).toHaveLength(1);
-    expect(rowOf(h, photo.messageId)?.state).toBe('showing');
+    expect((await rowOf(h, photo.messageId))?.state).toBe('showing');
   });
 
   it('the user blocked the bot: tracking stops, nothing crashes, and a later /qr from them goes nowhere quietly', async () => {
@@ -134,7 +134,7 @@ describe('Telegram faults', () => {
     await untilShowsCurrentCode(h, photo, 'demo');
     h.tg.blockBy(ADMIN);
     h.rotate('demo');
-    await h.until(() => rowOf(h, photo.messageId)?.state === 'gone', 'the live message to be marked gone');
+    await h.until(async () => (await rowOf(h, photo.messageId))?.state === 'gone', 'the live message to be marked gone');
     const editsAfter = h.tg.callsTo('editMessageMedia').length;
     // The engine no longer watches the session, so no look and no edit can follow a rotation (no sleep needed).
     await h.until(() => !h.app.liveQr.liveSessions().includes('demo'), 'the session to be watched no more');
@@ -143,7 +143,7 @@ describe('Telegram faults', () => {
 
     h.tg.sendText({ userId: ADMIN, text: '/qr second' });
     await h.until(() => h.tg.callsTo('sendPhoto').some((c) => !c.ok), 'the refused sendPhoto');
-    await h.until(() => h.store().audit.latest(5).some((e) => e.action === 'qr' && e.sessionId === 'second'), 'the /qr to be audited');
+    await h.until(async () => (await h.store().audit.latest(5)).some((e) => e.action === 'qr' && e.sessionId === 'second'), 'the /qr to be audited');
     expect(h.photos(ADMIN)).toHaveLength(1);
     expect(h.app.liveQr.liveSessions()).not.toContain('second');
   });
@@ -154,7 +154,7 @@ describe('Telegram faults', () => {
     await untilShowsCurrentCode(h, photo, 'demo');
     h.tg.deleteByUser(ADMIN, photo.messageId);
     h.rotate('demo');
-    await h.until(() => rowOf(h, photo.messageId)?.state === 'gone', 'the live message to be marked gone');
+    await h.until(async () => (await rowOf(h, photo.messageId))?.state === 'gone', 'the live message to be marked gone');
     await h.until(() => !h.app.liveQr.liveSessions().includes('demo'), 'the session to be watched no more');
     h.sim.resetRequests();
     const edits = h.tg.callsTo('editMessageMedia').length;

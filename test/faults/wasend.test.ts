@@ -135,7 +135,7 @@ describe('Wasend faults', () => {
     await untilShowsCurrentCode(h, settled, 'flip');
     h.rotate('flip');
     await untilShowsCurrentCode(h, settled, 'flip');
-    const showing = h.store().liveMessages.listLive();
+    const showing = await h.store().liveMessages.listLive();
     expect(showing.map((m) => m.messageId)).toEqual([settled.messageId]);
     expect(await brokenPhotos(h.seenPhotos)).toEqual([]);
     expect(h.tg.messages(ADMIN).every((m) => m.photo !== undefined || isPlainText(m.text))).toBe(true);

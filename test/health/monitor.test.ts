@@ -31,14 +31,14 @@ interface Setup {
   restart(): Promise<void>;
 }
 
-function setup(overrides: Partial<HealthMonitorDeps> = {}): Setup {
+async function setup(overrides: Partial<HealthMonitorDeps> = {}): Promise<Setup> {
   const clock = new FakeClock();
   const wasend = new StatusWasend();
   const notifier = createMemoryNotifier();
   const logger = createMemoryLogger();
   const path = join(tempDir(), 'health.sqlite');
-  const open = () => {
-    const store = createStore(path, { now: () => clock.now() });
+  const open = async () => {
+    const store = await createStore(path, { now: () => clock.now() });
     cleanups.push(() => store.close());
     return store;
   };
@@ -58,7 +58,7 @@ function setup(overrides: Partial<HealthMonitorDeps> = {}): Setup {
     cleanups.push(() => monitor.stop());
     return monitor;
   };
-  const store = open();
+  const store = await open();
   const s: Setup = {
     clock,
     wasend,
@@ -69,8 +69,8 @@ function setup(overrides: Partial<HealthMonitorDeps> = {}): Setup {
     monitor: build(store),
     async restart() {
       await s.monitor.stop();
-      s.store.close();
-      s.store = open();
+      await s.store.close();
+      s.store = await open();
       s.monitor = build(s.store);
     },
   };
@@ -79,10 +79,10 @@ function setup(overrides: Partial<HealthMonitorDeps> = {}): Setup {
 
 /** alpha watched by users 1 and 2, beta by user 3; both linked and known to be up. */
 async function linkedPair(overrides: Partial<HealthMonitorDeps> = {}): Promise<Setup> {
-  const s = setup(overrides);
-  s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'alpha' });
-  s.store.watches.add({ userId: 2, chatId: 102, sessionId: 'alpha' });
-  s.store.watches.add({ userId: 3, chatId: 103, sessionId: 'beta' });
+  const s = await setup(overrides);
+  await s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'alpha' });
+  await s.store.watches.add({ userId: 2, chatId: 102, sessionId: 'alpha' });
+  await s.store.watches.add({ userId: 3, chatId: 103, sessionId: 'beta' });
   s.wasend.set('WORKING', 'alpha', 'beta', 'unwatched');
   await s.monitor.checkNow();
   return s;
@@ -115,8 +115,8 @@ describe('health monitor', () => {
     await s.clock.advance(INTERVAL_MS);
     await s.monitor.checkNow();
     expect(s.notifier.sent).toHaveLength(2);
-    expect(s.store.health.get('alpha')).toMatchObject({ state: 'down' });
-    expect(s.store.health.get('beta')).toMatchObject({ state: 'up' });
+    expect(await s.store.health.get('alpha')).toMatchObject({ state: 'down' });
+    expect(await s.store.health.get('beta')).toMatchObject({ state: 'up' });
   });
 
   it.each(['SCAN_QR_CODE', 'FAILED', 'STARTING', 'PASSKEY_REQUIRED'])('treats %s after connected as a drop', async (status) => {
@@ -142,12 +142,12 @@ describe('health monitor', () => {
     await s.clock.advance(CONFIRM_MS);
     await s.monitor.checkNow();
     expect(s.notifier.sent).toEqual([]);
-    expect(s.store.health.get('alpha')).toMatchObject({ state: 'up' });
+    expect(await s.store.health.get('alpha')).toMatchObject({ state: 'up' });
   });
 
   it('does not alert for a watched session that was never seen linked', async () => {
-    const s = setup();
-    s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'fresh' });
+    const s = await setup();
+    await s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'fresh' });
     s.wasend.set('STOPPED', 'fresh');
     await s.monitor.checkNow();
     await s.clock.advance(CONFIRM_MS);
@@ -179,7 +179,7 @@ describe('health monitor', () => {
 
     await dropAndConfirm(s, 'beta', 'FAILED');
     expect(s.notifier.of('down')).toHaveLength(1);
-    expect(s.store.health.get('beta')).toMatchObject({ state: 'down' });
+    expect(await s.store.health.get('beta')).toMatchObject({ state: 'down' });
     s.wasend.set('WORKING', 'beta');
     await s.monitor.checkNow();
     await s.clock.flush();
@@ -273,9 +273,9 @@ describe('health monitor', () => {
   });
 
   it('costs one background listSessions per cycle whatever the number of watched sessions', async () => {
-    const s = setup();
+    const s = await setup();
     for (let i = 0; i < 1_000; i++) {
-      s.store.watches.add({ userId: 1 + (i % 7), chatId: 1 + (i % 7), sessionId: `s${i}` });
+      await s.store.watches.add({ userId: 1 + (i % 7), chatId: 1 + (i % 7), sessionId: `s${i}` });
       s.wasend.set('WORKING', `s${i}`);
     }
     for (let cycle = 0; cycle < 3; cycle++) await s.monitor.checkNow();
@@ -287,9 +287,9 @@ describe('health monitor', () => {
   });
 
   it('confirms many drops at once with one listing', async () => {
-    const s = setup();
+    const s = await setup();
     for (let i = 0; i < 50; i++) {
-      s.store.watches.add({ userId: 1, chatId: 1, sessionId: `s${i}` });
+      await s.store.watches.add({ userId: 1, chatId: 1, sessionId: `s${i}` });
       s.wasend.set('WORKING', `s${i}`);
     }
     await s.monitor.checkNow();
@@ -334,8 +334,8 @@ describe('health monitor', () => {
   });
 
   it('a drop reported by a webhook right after /watch is alerted: /watch sets the baseline, no cycle needed', async () => {
-    const s = setup();
-    s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'fresh' });
+    const s = await setup();
+    await s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'fresh' });
     s.monitor.baseline('fresh', { state: 'connected', raw: 'WORKING' });
     s.wasend.set('STOPPED', 'fresh');
     s.monitor.poke('fresh', { state: 'stopped', raw: 'STOPPED' });
@@ -344,8 +344,8 @@ describe('health monitor', () => {
   });
 
   it('a session not linked when watching began is reported once it was linked and then drops', async () => {
-    const s = setup();
-    s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'later' });
+    const s = await setup();
+    await s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'later' });
     s.monitor.baseline('later', { state: 'awaiting_scan', raw: 'SCAN_QR_CODE' });
     s.wasend.set('WORKING', 'later');
     s.monitor.poke('later', { state: 'connected', raw: 'WORKING' });
@@ -368,6 +368,7 @@ describe('health monitor', () => {
     // The real recovery, then a real drop after the cooldown, are both reported.
     s.wasend.set('WORKING', 'alpha');
     await s.monitor.checkNow();
+    await s.clock.advance(0);
     expect(s.notifier.of('up', 'alpha')).toHaveLength(2);
     await s.clock.advance(COOLDOWN_MS);
     await dropAndConfirm(s, 'alpha');

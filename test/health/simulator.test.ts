@@ -27,10 +27,10 @@ describe('health monitor against the Wasend simulator', () => {
     const sim = await createWasendSimulator({ apiKey: API_KEY, sessions: ids.map((id) => ({ id, status: 'WORKING' as const })) });
     cleanups.push(() => sim.close());
     const wasend = createWasendClient({ baseUrl: sim.url, apiKey: API_KEY, maxRetries: 0, budget: createRequestBudget({ maxRps: 10 }) });
-    const store = createStore(':memory:');
+    const store = await createStore(':memory:');
     cleanups.push(() => store.close());
-    for (const id of ids) store.watches.add({ userId: 1, chatId: 1, sessionId: id });
-    store.watches.add({ userId: 2, chatId: 2, sessionId: 'phone-7' });
+    for (const id of ids) await store.watches.add({ userId: 1, chatId: 1, sessionId: id });
+    await store.watches.add({ userId: 2, chatId: 2, sessionId: 'phone-7' });
     const notifier = createMemoryNotifier();
     const monitor = createHealthMonitor({
       wasend,

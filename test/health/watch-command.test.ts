@@ -30,15 +30,15 @@ const botInfo: UserFromGetMe = {
 
 const i18n = loadCatalogue();
 const stores: Store[] = [];
-afterEach(() => {
-  for (const store of stores.splice(0)) store.close();
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
 });
 
 /** The watch feature behind the real access gate, with Telegram replaced by a recorder of outgoing calls. */
-function createTestBot() {
-  const store = createStore(':memory:');
+async function createTestBot() {
+  const store = await createStore(':memory:');
   stores.push(store);
-  store.grants.grant(USER, 'shop', ADMIN);
+  await store.grants.grant(USER, 'shop', ADMIN);
   const logger = pino({ level: 'silent' });
   const names = { label: (id: string) => id, nameOf: () => undefined, known: () => [] };
   const deps = { config: { adminIds: new Set([ADMIN]) } as unknown as Config, logger, store, i18n, names } as unknown as BotDeps;
@@ -78,33 +78,33 @@ function createTestBot() {
 
 describe('/watch and /unwatch', () => {
   it('lets a user watch a granted session, lists it, and unwatch it', async () => {
-    const { store, say } = createTestBot();
+    const { store, say } = await createTestBot();
     expect(await say(USER, '/watch')).toEqual([expect.stringContaining('You watch no sessions')]);
     expect(await say(USER, '/watch shop')).toEqual([expect.stringContaining('Watching shop')]);
-    expect(store.watches.listByUser(USER)).toMatchObject([{ userId: USER, chatId: USER, sessionId: 'shop' }]);
+    expect(await store.watches.listByUser(USER)).toMatchObject([{ userId: USER, chatId: USER, sessionId: 'shop' }]);
     expect(await say(USER, '/watch shop')).toEqual(['You already watch shop.']);
     expect((await say(USER, '/watch'))[0]).toMatch(/drops:\nshop$/);
 
     expect(await say(USER, '/unwatch shop')).toEqual(['🔕 No more alerts for shop.']);
-    expect(store.watches.listByUser(USER)).toEqual([]);
+    expect(await store.watches.listByUser(USER)).toEqual([]);
     expect(await say(USER, '/unwatch shop')).toEqual(['You were not watching shop.']);
   });
 
   it('refuses sessions the user was not granted, but lets an admin watch any', async () => {
-    const { store, say } = createTestBot();
+    const { store, say } = await createTestBot();
     expect(await say(USER, '/watch warehouse')).toEqual(["You don't have access to that session."]);
-    expect(store.watches.sessions()).toEqual([]);
+    expect(await store.watches.sessions()).toEqual([]);
     expect(await say(ADMIN, '/watch warehouse')).toEqual([expect.stringContaining('Watching warehouse')]);
-    expect(store.watches.listBySession('warehouse').map((w) => w.userId)).toEqual([ADMIN]);
+    expect((await store.watches.listBySession('warehouse')).map((w) => w.userId)).toEqual([ADMIN]);
     expect(await say(STRANGER, '/watch shop')).toEqual([expect.stringContaining("don't have access to this bot")]);
   });
 
   it('answers bad arguments with the usage and groups with a pointer to the private chat', async () => {
-    const { store, say } = createTestBot();
+    const { store, say } = await createTestBot();
     expect(await say(USER, '/watch a/b')).toEqual([expect.stringContaining('Usage: /watch <session>')]);
     expect(await say(USER, '/watch shop extra')).toEqual([expect.stringContaining('Usage: /watch <session>')]);
     expect(await say(USER, '/unwatch')).toEqual(['Usage: /unwatch <session>']);
     expect(await say(USER, '/watch shop', 'group')).toEqual([expect.stringContaining('private chat')]);
-    expect(store.watches.sessions()).toEqual([]);
+    expect(await store.watches.sessions()).toEqual([]);
   });
 });

@@ -24,13 +24,13 @@ const start = async () => {
   return h;
 };
 
-const auditOf = (h: AppHarness, userId: number): AuditEntry[] => h.store().audit.latest(500).filter((e) => e.userId === userId);
+const auditOf = async (h: AppHarness, userId: number): Promise<AuditEntry[]> => (await h.store().audit.latest(500)).filter((e) => e.userId === userId);
 const answerTo = (h: AppHarness, callbackQueryId: string) =>
   h.until(() => h.tg.callsTo('answerCallbackQuery').find((c) => c.params.callback_query_id === callbackQueryId), `the answer to ${callbackQueryId}`);
 
 it("forged button data for another user's session is refused and audited, without a photo or a Wasend call", async () => {
   const h = await start();
-  h.store().grants.grant(USER, 'demo', ADMIN);
+  await h.store().grants.grant(USER, 'demo', ADMIN);
   const question = await h.say(ADMIN, '/qr');
   expect(question.text).toMatch(/^Which session\?/);
   const adminPhoto = await h.say(ADMIN, '/qr other');
@@ -51,8 +51,8 @@ it("forged button data for another user's session is refused and audited, withou
   expect(h.photos(USER)).toHaveLength(0);
   expect(h.photos(STRANGER)).toHaveLength(0);
   expect(h.sim.requests.filter((r) => r.method === 'POST')).toEqual([]);
-  expect(auditOf(h, USER).filter((e) => e.action === 'denied').map((e) => e.sessionId)).toEqual(['other', 'other']);
-  expect(auditOf(h, STRANGER).filter((e) => e.action === 'denied')).toHaveLength(1);
+  expect((await auditOf(h, USER)).filter((e) => e.action === 'denied').map((e) => e.sessionId)).toEqual(['other', 'other']);
+  expect((await auditOf(h, STRANGER)).filter((e) => e.action === 'denied')).toHaveLength(1);
 });
 
 it('a replayed or expired invite is refused and audited, and grants nothing', async () => {
@@ -63,20 +63,20 @@ it('a replayed or expired invite is refused and audited, and grants nothing', as
   expect((await h.say(USER, `/start ${token}`)).text).toMatch(/^You now have access to demo/);
   expect((await h.say(STRANGER, `/start ${token}`)).text).toBe('This invite link was already used. Ask an admin for a new one.');
 
-  const expired = h.store().invites.create({ sessionId: 'other', createdBy: ADMIN, ttlMs: 1, now: Date.now() - 1_000 });
+  const expired = await h.store().invites.create({ sessionId: 'other', createdBy: ADMIN, ttlMs: 1, now: Date.now() - 1_000 });
   expect((await h.say(STRANGER, `/start ${expired.token}`)).text).toBe('This invite link has expired. Ask an admin for a new one.');
   expect((await h.say(STRANGER, `/start ${token.slice(0, -2)}xx`)).text).toBe('This invite link is not valid. Ask an admin for a new one.');
 
-  expect(h.store().grants.sessionsOf(STRANGER)).toEqual([]);
+  expect(await h.store().grants.sessionsOf(STRANGER)).toEqual([]);
   expect((await h.say(STRANGER, '/qr demo')).text).toMatch(/don't have access to this bot/);
-  const outcomes = auditOf(h, STRANGER).map((e) => `${e.action}:${e.outcome}`);
+  const outcomes = (await auditOf(h, STRANGER)).map((e) => `${e.action}:${e.outcome}`);
   expect(outcomes).toEqual(expect.arrayContaining(['invite.redeem:used', 'invite.redeem:expired', 'invite.redeem:unknown', 'denied:denied']));
   expect(h.photos(STRANGER)).toHaveLength(0);
 });
 
 it('a revoked user pressing the buttons of their old QR message is refused and audited', async () => {
   const h = await start();
-  h.store().grants.grant(USER, 'demo', ADMIN);
+  await h.store().grants.grant(USER, 'demo', ADMIN);
   const photo = await h.say(USER, '/qr demo');
   await untilShowsCurrentCode(h, photo, 'demo');
   expect((await h.say(ADMIN, `/revoke ${USER} demo`)).text).toMatch(/can no longer use demo\. Stopped 1 live QR code\./);
@@ -94,12 +94,12 @@ it('a revoked user pressing the buttons of their old QR message is refused and a
   expect(texts.slice(1)).toEqual([undefined, undefined, undefined]);
   expect(h.photos(USER)).toHaveLength(1);
   expect(h.sim.requests).toEqual([]);
-  expect(auditOf(h, USER).filter((e) => e.action === 'denied')).toHaveLength(1);
+  expect((await auditOf(h, USER)).filter((e) => e.action === 'denied')).toHaveLength(1);
 });
 
 it('a granted user asking in a group gets no photo, only a pointer to the private chat, and it is audited', async () => {
   const h = await start();
-  h.store().grants.grant(USER, 'demo', ADMIN);
+  await h.store().grants.grant(USER, 'demo', ADMIN);
   h.sim.resetRequests();
   const reply = await h.say(USER, '/qr demo', { chatId: GROUP, chatType: 'group' });
   expect(reply.text).toMatch(/only sent in a private chat/);
@@ -111,6 +111,6 @@ it('a granted user asking in a group gets no photo, only a pointer to the privat
   expect(h.photos(GROUP)).toHaveLength(0);
   expect(h.tg.callsTo('sendPhoto')).toHaveLength(0);
   expect(h.sim.requests).toEqual([]);
-  const denied = h.store().audit.latest(50).filter((e) => e.action === 'denied' && e.chatId === GROUP);
+  const denied = (await h.store().audit.latest(50)).filter((e) => e.action === 'denied' && e.chatId === GROUP);
   expect(denied.map((e) => e.userId).sort()).toEqual([ADMIN, USER, USER].sort());
 });

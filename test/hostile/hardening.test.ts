@@ -41,7 +41,7 @@ describe('small things that matter', () => {
     h = await startApp({ sessions: [{ id: 'sa', status: 'STOPPED' }] });
     const reply = await h.say(ADMIN, `/grant ${STRANGER} s\u200Ba`);
     expect(reply.text).toMatch(/^Usage|session/i);
-    expect(h.store().grants.list()).toEqual([]);
+    expect(await h.store().grants.list()).toEqual([]);
   });
 
   it('keeps the database to its owner: directory 0700, files 0600', async () => {
@@ -60,9 +60,9 @@ describe('small things that matter', () => {
     expect(h.tg.messages(GROUP)).toEqual([]);
 
     h.tg.pushUpdate(joinUpdate(ADMIN));
-    const audited = () => h!.store().audit.latest(10).filter((e) => e.action === 'group.join');
-    await h.until(() => audited().length === 2, 'both joins audited');
-    expect(audited().map((e) => e.outcome).sort()).toEqual(['left', 'ok']);
+    const audited = async () => (await h!.store().audit.latest(10)).filter((e) => e.action === 'group.join');
+    await h.until(async () => (await audited()).length === 2, 'both joins audited');
+    expect((await audited()).map((e) => e.outcome).sort()).toEqual(['left', 'ok']);
     expect(h.tg.callsTo('leaveChat')).toHaveLength(1);
   });
 
@@ -75,22 +75,22 @@ describe('small things that matter', () => {
     await h.until(() => h!.tg.callsTo('answerCallbackQuery').filter((c) => ids.has(String(c.params.callback_query_id))).length === 200, 'every press answered');
     expect(h.tg.callsTo('answerCallbackQuery').filter((c) => ids.has(String(c.params.callback_query_id)) && c.params.text !== undefined)).toEqual([]);
     expect(h.tg.messages(STRANGER)).toHaveLength(1);
-    expect(h.store().audit.latest(500).filter((e) => e.userId === STRANGER)).toHaveLength(1);
+    expect((await h.store().audit.latest(500)).filter((e) => e.userId === STRANGER)).toHaveLength(1);
     expect(h.sim.requests.filter((r) => r.path.includes('demo'))).toEqual([]);
   });
 
-  it('refusals never push grants, revokes and QR entries out of the audit log', () => {
-    const store = createStore(':memory:', { auditMaxRows: 100 });
+  it('refusals never push grants, revokes and QR entries out of the audit log', async () => {
+    const store = await createStore(':memory:', { auditMaxRows: 100 });
     try {
-      store.audit.record({ userId: ADMIN, chatId: ADMIN, action: 'grant', sessionId: 'demo', outcome: 'ok', detail: 'user 5' });
-      store.audit.record({ userId: 5, chatId: 5, action: 'qr', sessionId: 'demo', outcome: 'sent', detail: null });
-      for (let i = 0; i < 1_100; i += 1) store.audit.record({ userId: 9_000 + i, chatId: 9_000 + i, action: 'denied', sessionId: null, outcome: 'denied', detail: '/qr' });
-      const kept = store.audit.latest(10_000);
+      await store.audit.record({ userId: ADMIN, chatId: ADMIN, action: 'grant', sessionId: 'demo', outcome: 'ok', detail: 'user 5' });
+      await store.audit.record({ userId: 5, chatId: 5, action: 'qr', sessionId: 'demo', outcome: 'sent', detail: null });
+      for (let i = 0; i < 1_100; i += 1) await store.audit.record({ userId: 9_000 + i, chatId: 9_000 + i, action: 'denied', sessionId: null, outcome: 'denied', detail: '/qr' });
+      const kept = await store.audit.latest(10_000);
       // Pruned every tenth of the cap: at most the cap and that tenth.
       expect(kept.filter((e) => e.action === 'denied').length).toBeLessThanOrEqual(110);
       expect(kept.filter((e) => e.action !== 'denied').map((e) => e.action).sort()).toEqual(['grant', 'qr']);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 

@@ -23,7 +23,7 @@ beforeAll(async () => {
     ],
     chats: [ADMIN, USER, STRANGER, GROUP],
   });
-  h.store().grants.grant(USER, 'demo', ADMIN);
+  await h.store().grants.grant(USER, 'demo', ADMIN);
 });
 
 afterAll(async () => {

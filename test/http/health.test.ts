@@ -17,11 +17,11 @@ function clock(start = Date.parse('2025-03-01T10:00:00.000Z')) {
 }
 
 describe('createHealthReporter', () => {
-  it('is ok before any contact, with no contact times', () => {
+  it('is ok before any contact, with no contact times', async () => {
     const time = clock();
-    const health = createHealthReporter({ store: { ping: () => true }, now: time.now });
+    const health = createHealthReporter({ store: { ping: async () => true }, now: time.now });
     time.advance(61_500);
-    expect(health.report()).toEqual({
+    expect((await health.report())).toEqual({
       status: 'ok',
       database: { ok: true },
       wasend: { ok: true, lastContactAt: null },
@@ -30,42 +30,42 @@ describe('createHealthReporter', () => {
     });
   });
 
-  it('is degraded while the last Wasend or Telegram contact failed, and recovers on the next success', () => {
+  it('is degraded while the last Wasend or Telegram contact failed, and recovers on the next success', async () => {
     const time = clock();
-    const { recordWasendContact, recordTelegram, report } = createHealthReporter({ store: { ping: () => true }, now: time.now });
+    const { recordWasendContact, recordTelegram, report } = createHealthReporter({ store: { ping: async () => true }, now: time.now });
     recordWasendContact({ ok: true, at: time.now() });
     recordTelegram({ ok: false, at: time.now() });
-    expect(report()).toMatchObject({ status: 'degraded', wasend: { ok: true }, telegram: { ok: false, lastContactAt: '2025-03-01T10:00:00.000Z' } });
+    expect((await report())).toMatchObject({ status: 'degraded', wasend: { ok: true }, telegram: { ok: false, lastContactAt: '2025-03-01T10:00:00.000Z' } });
 
     time.advance(1_000);
     recordTelegram({ ok: true, at: time.now() });
     recordWasendContact({ ok: false, at: time.now() });
-    expect(report()).toMatchObject({ status: 'degraded', wasend: { ok: false, lastContactAt: '2025-03-01T10:00:01.000Z' }, telegram: { ok: true } });
+    expect((await report())).toMatchObject({ status: 'degraded', wasend: { ok: false, lastContactAt: '2025-03-01T10:00:01.000Z' }, telegram: { ok: true } });
 
     recordWasendContact({ ok: true, at: time.now() + 1 });
-    expect(report().status).toBe('ok');
+    expect((await report()).status).toBe('ok');
   });
 
-  it('ignores a contact reported late that is older than the one it has', () => {
+  it('ignores a contact reported late that is older than the one it has', async () => {
     const time = clock();
-    const health = createHealthReporter({ store: { ping: () => true }, now: time.now });
+    const health = createHealthReporter({ store: { ping: async () => true }, now: time.now });
     health.recordWasendContact({ ok: true, at: time.now() });
     health.recordWasendContact({ ok: false, at: time.now() - 5_000 });
-    expect(health.report().wasend.ok).toBe(true);
+    expect((await health.report()).wasend.ok).toBe(true);
   });
 
-  it('stops counting a failure once it is older than staleAfterMs', () => {
+  it('stops counting a failure once it is older than staleAfterMs', async () => {
     const time = clock();
-    const health = createHealthReporter({ store: { ping: () => true }, now: time.now, staleAfterMs: 60_000 });
+    const health = createHealthReporter({ store: { ping: async () => true }, now: time.now, staleAfterMs: 60_000 });
     health.recordWasendContact({ ok: false, at: time.now() });
     time.advance(60_000);
-    expect(health.report().status).toBe('degraded');
+    expect((await health.report()).status).toBe('degraded');
     time.advance(1);
-    expect(health.report()).toMatchObject({ status: 'ok', wasend: { ok: true, lastContactAt: '2025-03-01T10:00:00.000Z' } });
+    expect((await health.report())).toMatchObject({ status: 'ok', wasend: { ok: true, lastContactAt: '2025-03-01T10:00:00.000Z' } });
   });
 
-  it('is degraded when the database does not answer or throws', () => {
-    expect(createHealthReporter({ store: { ping: () => false } }).report()).toMatchObject({ status: 'degraded', database: { ok: false } });
+  it('is degraded when the database does not answer or throws', async () => {
+    expect(await createHealthReporter({ store: { ping: async () => false } }).report()).toMatchObject({ status: 'degraded', database: { ok: false } });
     const throwing = createHealthReporter({
       store: {
         ping: () => {
@@ -73,7 +73,7 @@ describe('createHealthReporter', () => {
         },
       },
     });
-    const report = throwing.report();
+    const report = await throwing.report();
     expect(report).toMatchObject({ status: 'degraded', database: { ok: false } });
     expect(JSON.stringify(report)).not.toContain('secret-path');
   });
@@ -105,8 +105,8 @@ describe('GET /healthz', () => {
 
   it('answers 200 with the JSON report when healthy and 503 when degraded', async () => {
     let pingOk = true;
-    const reporter = createHealthReporter({ store: { ping: () => pingOk } });
-    const server = await serve(async () => reporter.report());
+    const reporter = createHealthReporter({ store: { ping: async () => pingOk } });
+    const server = await serve(async () => (await reporter.report()));
 
     const healthy = await request(`${server.url}/healthz`, { method: 'GET' });
     expect(healthy.status).toBe(200);

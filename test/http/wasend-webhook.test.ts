@@ -202,17 +202,17 @@ describe('POST /webhooks/wasend', () => {
 describe('createWasendWebhookHandler', () => {
   const signed = (body: string) => ({ headers: { 'x-webhook-hmac': sign(body, SECRET) }, body: Buffer.from(body) });
 
-  it('hands the event over only in the work it leaves for after the answer', () => {
+  it('hands the event over only in the work it leaves for after the answer', async () => {
     const events: WasendStatusEvent[] = [];
     const handle = createWasendWebhookHandler({ secret: SECRET, onEvent: (e) => events.push(e), logger: createMemoryLogger() });
-    const outcome = handle(signed(statusEvent()));
+    const outcome = await handle(signed(statusEvent()));
     expect(outcome.status).toBe(200);
     expect(events).toEqual([]);
     outcome.after?.();
     expect(events).toHaveLength(1);
   });
 
-  it('forgets ids after rememberIdsMs and beyond maxRememberedIds, oldest first', () => {
+  it('forgets ids after rememberIdsMs and beyond maxRememberedIds, oldest first', async () => {
     let now = 1_700_000_000_000;
     const handle = createWasendWebhookHandler({
       secret: SECRET,
@@ -222,41 +222,41 @@ describe('createWasendWebhookHandler', () => {
       maxRememberedIds: 2,
     });
     const event = (id: string) => JSON.stringify({ id, timestamp: now, event: 'session.status', session: 's', payload: { status: 'WORKING' } });
-    expect(handle(signed(event('a'))).status).toBe(200);
-    expect(handle(signed(event('a'))).status).toBe(409);
+    expect((await handle(signed(event('a')))).status).toBe(200);
+    expect((await handle(signed(event('a')))).status).toBe(409);
     now += 10 * 60_000 + 1;
-    expect(handle(signed(event('a'))).status).toBe(200); // the replay window of the first 'a' is over
-    expect(handle(signed(event('b'))).status).toBe(200);
-    expect(handle(signed(event('c'))).status).toBe(200);
-    expect(handle(signed(event('c'))).status).toBe(409);
-    expect(handle(signed(event('a'))).status).toBe(200);
+    expect((await handle(signed(event('a')))).status).toBe(200); // the replay window of the first 'a' is over
+    expect((await handle(signed(event('b')))).status).toBe(200);
+    expect((await handle(signed(event('c')))).status).toBe(200);
+    expect((await handle(signed(event('c')))).status).toBe(409);
+    expect((await handle(signed(event('a')))).status).toBe(200);
   });
 
   it.each([
     ['without an id', { timestamp: 1_700_000_000_000 }],
     ['without a timestamp', { id: 'evt_no_time' }],
-  ])('refuses a signed event %s (it could be replayed at will) with 401 and no event', (_label, stamp) => {
+  ])('refuses a signed event %s (it could be replayed at will) with 401 and no event', async (_label, stamp) => {
     const events: unknown[] = [];
     const handle = createWasendWebhookHandler({ secret: SECRET, onEvent: (e) => events.push(e), logger: createMemoryLogger(), now: () => 1_700_000_000_000 });
     const body = JSON.stringify({ ...stamp, event: 'session.status', session: 's', payload: { status: 'WORKING' } });
-    expect(handle(signed(body)).status).toBe(401);
+    expect((await handle(signed(body))).status).toBe(401);
     expect(events).toEqual([]);
   });
 
-  it('refuses a replayed event id after a restart, from the store (a bounded table)', () => {
-    const store = createStore(':memory:');
+  it('refuses a replayed event id after a restart, from the store (a bounded table)', async () => {
+    const store = await createStore(':memory:');
     try {
       let now = 1_700_000_000_000;
       const make = () => createWasendWebhookHandler({ secret: SECRET, onEvent: () => undefined, logger: createMemoryLogger(), now: () => now, seenIds: store.webhookEvents });
       const body = JSON.stringify({ id: 'evt_once', timestamp: now, event: 'session.status', session: 's', payload: { status: 'WORKING' } });
-      expect(make()(signed(body)).status).toBe(200);
-      expect(make()(signed(body)).status).toBe(409);
+      expect((await make()(signed(body))).status).toBe(200);
+      expect((await make()(signed(body))).status).toBe(409);
       // Ids older than the replay window are dropped from the table as new ones arrive.
       now += 11 * 60_000;
-      for (let i = 0; i < 100; i += 1) store.webhookEvents.firstSeen(`evt_${i}`, now, 10 * 60_000);
-      expect(store.webhookEvents.firstSeen('evt_once', now, 10 * 60_000)).toBe(true);
+      for (let i = 0; i < 100; i += 1) await store.webhookEvents.firstSeen(`evt_${i}`, now, 10 * 60_000);
+      expect(await store.webhookEvents.firstSeen('evt_once', now, 10 * 60_000)).toBe(true);
     } finally {
-      store.close();
+      await store.close();
     }
   });
 });

@@ -433,21 +433,26 @@ export class MemoryLiveStore implements LiveMessageStore {
 
   constructor(private readonly clock: FakeClock) {}
 
-  save(message: LiveMessage): void {
+  async save(message: LiveMessage): Promise<void> {
     this.rows.set(`${message.chatId}:${message.messageId}`, { ...message });
   }
 
-  get(chatId: number, messageId: number): LiveMessage | undefined {
+  /** The stored row now, without waiting (for assertions). */
+  peek(chatId: number, messageId: number): LiveMessage | undefined {
     const row = this.rows.get(`${chatId}:${messageId}`);
     return row ? { ...row } : undefined;
   }
 
-  update(
+  async get(chatId: number, messageId: number): Promise<LiveMessage | undefined> {
+    return this.peek(chatId, messageId);
+  }
+
+  async update(
     chatId: number,
     messageId: number,
     patch: Parameters<LiveMessageStore['update']>[2],
     now?: number,
-  ): LiveMessage | undefined {
+  ): Promise<LiveMessage | undefined> {
     const row = this.rows.get(`${chatId}:${messageId}`);
     if (!row) return undefined;
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
@@ -456,19 +461,24 @@ export class MemoryLiveStore implements LiveMessageStore {
     return { ...updated };
   }
 
-  listLive(): LiveMessage[] {
+  /** The rows showing a code now, without waiting (for assertions). */
+  peekLive(): LiveMessage[] {
     return [...this.rows.values()].filter((r) => r.state === 'showing').map((r) => ({ ...r }));
   }
 
-  listLiveBySession(sessionId: string): LiveMessage[] {
-    return this.listLive().filter((r) => r.sessionId === sessionId);
+  async listLive(): Promise<LiveMessage[]> {
+    return this.peekLive();
   }
 
-  listLiveByChat(chatId: number): LiveMessage[] {
-    return this.listLive().filter((r) => r.chatId === chatId);
+  async listLiveBySession(sessionId: string): Promise<LiveMessage[]> {
+    return this.peekLive().filter((r) => r.sessionId === sessionId);
   }
 
-  listFinalPending(): LiveMessage[] {
+  async listLiveByChat(chatId: number): Promise<LiveMessage[]> {
+    return this.peekLive().filter((r) => r.chatId === chatId);
+  }
+
+  async listFinalPending(): Promise<LiveMessage[]> {
     return [...this.rows.values()]
       .filter((r) => r.finalEditSince !== undefined && r.finalEditSince !== null)
       .sort((a, b) => a.finalEditSince! - b.finalEditSince!)

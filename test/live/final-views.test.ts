@@ -26,14 +26,14 @@ describe('a final view Telegram refuses is retried until it shows', () => {
     t.messenger.failNextEdit('throw', { chatId: ALICE });
     expect(await t.clock.run(t.live.cancel(ALICE, id))).toBe(true);
     expect(t.messenger.shows(ALICE, id)).toBe('2@demo-1-0');
-    expect(t.store.get(ALICE, id)?.state).toBe('cancelled');
-    expect(pending(t.store.get(ALICE, id))).not.toBeNull();
+    expect(t.store.peek(ALICE, id)?.state).toBe('cancelled');
+    expect(pending(t.store.peek(ALICE, id))).not.toBeNull();
     const looks = t.wasend.callsOf('getQr').length;
 
     await t.clock.advance(5_000);
     expect(t.messenger.shows(ALICE, id)).toBe('cancelled');
-    expect(t.store.get(ALICE, id)?.state).toBe('cancelled');
-    expect(pending(t.store.get(ALICE, id))).toBeNull();
+    expect(t.store.peek(ALICE, id)?.state).toBe('cancelled');
+    expect(pending(t.store.peek(ALICE, id))).toBeNull();
     expect(t.wasend.callsOf('getQr')).toHaveLength(looks);
     expect(t.clock.pendingTimers).toBe(0);
   });
@@ -69,8 +69,8 @@ describe('a final view Telegram refuses is retried until it shows', () => {
     await second.live.resume();
     await clock.advance(0);
     expect(messenger.shows(ALICE, id)).toBe('cancelled');
-    expect(store.get(ALICE, id)?.state).toBe('cancelled');
-    expect(pending(store.get(ALICE, id))).toBeNull();
+    expect(store.peek(ALICE, id)?.state).toBe('cancelled');
+    expect(pending(store.peek(ALICE, id))).toBeNull();
     expect(wasend.callsOf('getQr')).toHaveLength(looks);
     expect(second.live.liveSessions()).toEqual([]);
   });
@@ -88,10 +88,10 @@ describe('a final view Telegram refuses is retried until it shows', () => {
     t.messenger.failNextEdit('not_modified', { chatId: BOB });
 
     await t.clock.advance(5_000);
-    expect(t.store.get(ALICE, a)).toMatchObject({ state: 'gone' });
-    expect(t.store.get(BOB, b)).toMatchObject({ state: 'cancelled' });
-    expect(pending(t.store.get(ALICE, a))).toBeNull();
-    expect(pending(t.store.get(BOB, b))).toBeNull();
+    expect(t.store.peek(ALICE, a)).toMatchObject({ state: 'gone' });
+    expect(t.store.peek(BOB, b)).toMatchObject({ state: 'cancelled' });
+    expect(pending(t.store.peek(ALICE, a))).toBeNull();
+    expect(pending(t.store.peek(BOB, b))).toBeNull();
     const edits = t.messenger.edits().length;
     await t.clock.advance(15 * 60_000);
     expect(t.messenger.edits()).toHaveLength(edits);
@@ -105,14 +105,14 @@ describe('a final view Telegram refuses is retried until it shows', () => {
     t.messenger.failNextEdit('throw', { chatId: ALICE, count: 1_000 });
     await t.clock.run(t.live.cancel(ALICE, id));
     await t.clock.advance(9 * 60_000);
-    expect(pending(t.store.get(ALICE, id))).not.toBeNull();
+    expect(pending(t.store.peek(ALICE, id))).not.toBeNull();
     expect(t.logger.entries.some((e) => e.msg?.startsWith('gave up'))).toBe(false);
 
     await t.clock.advance(2 * 60_000);
     const gaveUp = t.logger.entries.filter((e) => e.level === 'warn' && e.msg?.startsWith('gave up'));
     expect(gaveUp).toHaveLength(1);
-    expect(t.store.get(ALICE, id)?.state).toBe('cancelled');
-    expect(pending(t.store.get(ALICE, id))).toBeNull();
+    expect(t.store.peek(ALICE, id)?.state).toBe('cancelled');
+    expect(pending(t.store.peek(ALICE, id))).toBeNull();
     const tries = t.messenger.edits(ALICE, id).length;
     expect(tries).toBeGreaterThan(5);
     expect(tries).toBeLessThan(25); // backoff: not one try per poll interval (that would be ~300)
@@ -133,8 +133,8 @@ describe('a final view Telegram refuses is retried until it shows', () => {
     await t.clock.advance(5 * 60_000);
     const view = t.messenger.message(ALICE, id)!.view;
     expect(view.kind === 'expired' && view.reason).toBe('timed_out');
-    expect(t.store.get(ALICE, id)).toMatchObject({ state: 'expired', expiredReason: 'timed_out' });
-    expect(pending(t.store.get(ALICE, id))).toBeNull();
+    expect(t.store.peek(ALICE, id)).toMatchObject({ state: 'expired', expiredReason: 'timed_out' });
+    expect(pending(t.store.peek(ALICE, id))).toBeNull();
     expect(t.wasend.callsOf('getQr')).toHaveLength(looks);
   });
 
@@ -146,12 +146,12 @@ describe('a final view Telegram refuses is retried until it shows', () => {
     t.messenger.failNextEdit('throw', { chatId: ALICE });
     await t.clock.advance(1_500); // the status feed saw the link within a second; the retry comes a poll interval later
     expect(t.messenger.shows(ALICE, id)).toBe('2@demo-1-0');
-    expect(t.store.get(ALICE, id)?.state).toBe('connected');
+    expect(t.store.peek(ALICE, id)?.state).toBe('connected');
     const calls = t.wasend.calls.length;
 
     await t.clock.advance(10_000);
     expect(t.messenger.shows(ALICE, id)).toBe('connected');
-    expect(pending(t.store.get(ALICE, id))).toBeNull();
+    expect(pending(t.store.peek(ALICE, id))).toBeNull();
     expect(t.wasend.calls).toHaveLength(calls);
   });
 
@@ -165,9 +165,9 @@ describe('a final view Telegram refuses is retried until it shows', () => {
 
     await t.clock.advance(5_000);
     expect(t.messenger.shows(ALICE, first)).toBe('retired');
-    expect(t.store.get(ALICE, first)?.state).toBe('retired');
+    expect(t.store.peek(ALICE, first)?.state).toBe('retired');
     expect(t.messenger.shows(ALICE, second)).toBe('2@demo-1-0');
-    expect(t.store.get(ALICE, second)?.state).toBe('showing');
+    expect(t.store.peek(ALICE, second)?.state).toBe('showing');
   });
 
   it('New QR on a message with a pending final view shows the fresh code, and the old final view never overwrites it', async () => {
@@ -181,7 +181,7 @@ describe('a final view Telegram refuses is retried until it shows', () => {
     expect(t.messenger.shows(ALICE, id)).toBe('2@demo-2-0');
     await t.clock.advance(20_000);
     expect(t.messenger.shows(ALICE, id)).toBe('2@demo-2-0');
-    expect(t.store.get(ALICE, id)).toMatchObject({ state: 'showing' });
-    expect(pending(t.store.get(ALICE, id))).toBeNull();
+    expect(t.store.peek(ALICE, id)).toMatchObject({ state: 'showing' });
+    expect(pending(t.store.peek(ALICE, id))).toBeNull();
   });
 });

@@ -43,7 +43,7 @@ describe('live QR with the real renderer', () => {
     expect(await decodeQrPng(photo()!)).toBe('2@demo-1-0');
 
     await clock.advance(2_000);
-    await until(() => messenger.edits(5, outcome.messageId).length > 0 && store.get(5, outcome.messageId)?.fingerprint === 'demo#1.1', clock);
+    await until(() => messenger.edits(5, outcome.messageId).length > 0 && store.peek(5, outcome.messageId)?.fingerprint === 'demo#1.1', clock);
     expect(await decodeQrPng(photo()!)).toBe('2@demo-1-1');
 
     await clock.run(live.stop());

@@ -74,7 +74,7 @@ describe('open', () => {
     expect(t.wasend.callsOf('startSession')).toHaveLength(1);
     expect(t.messenger.sends()).toHaveLength(1);
     expect(t.messenger.shows(ALICE, outcome.messageId)).toBe('2@demo-2-0');
-    const row = t.store.get(ALICE, outcome.messageId);
+    const row = t.store.peek(ALICE, outcome.messageId);
     expect(row).toMatchObject({ state: 'showing', sessionId: 'demo', userId: ALICE, fingerprint: t.wasend.currentFingerprint('demo') });
     expect(row!.deadlineAt).toBe(t.clock.now() + WATCH_MS);
     expect(t.live.liveSessions()).toEqual(['demo']);
@@ -154,8 +154,8 @@ describe('open', () => {
     const second = await t.sentId(ALICE);
 
     expect(t.messenger.shows(ALICE, first)).toBe('retired');
-    expect(t.store.get(ALICE, first)?.state).toBe('retired');
-    expect(t.store.get(ALICE, second)?.state).toBe('showing');
+    expect(t.store.peek(ALICE, first)?.state).toBe('retired');
+    expect(t.store.peek(ALICE, second)?.state).toBe('showing');
     expect(t.messenger.sends()).toHaveLength(2);
   });
 });
@@ -178,7 +178,7 @@ describe('watching', () => {
     expect(t.messenger.shows(ALICE, id)).not.toBe(firstCode);
     const view = t.messenger.message(ALICE, id)!.view;
     expect(view.kind === 'code' && view.codeNumber).toBe(2);
-    expect(t.store.get(ALICE, id)?.fingerprint).toBe('demo#2.1');
+    expect(t.store.peek(ALICE, id)?.fingerprint).toBe('demo#2.1');
     expect(t.messenger.sends()).toHaveLength(1);
 
     await t.clock.advance(20_000);
@@ -196,7 +196,7 @@ describe('watching', () => {
     await t.clock.advance(POLL_MS);
 
     expect(t.messenger.shows(ALICE, id)).toBe('connected');
-    expect(t.store.get(ALICE, id)?.state).toBe('connected');
+    expect(t.store.peek(ALICE, id)?.state).toBe('connected');
     expect(t.live.liveSessions()).toEqual([]);
     expect(t.clock.pendingTimers).toBe(0);
     const looks = t.wasend.calls.length;
@@ -215,7 +215,7 @@ describe('watching', () => {
     expect(t.messenger.shows(ALICE, id)).toBe('expired');
     const view = t.messenger.message(ALICE, id)!.view;
     expect(view.kind === 'expired' && view.reason).toBe('codes_ran_out');
-    expect(t.store.get(ALICE, id)?.state).toBe('expired');
+    expect(t.store.peek(ALICE, id)?.state).toBe('expired');
     // 5 rotations, then the expired edit; nothing after.
     expect(t.messenger.edits(ALICE, id).map((e) => e.view.kind)).toEqual(['code', 'code', 'code', 'code', 'code', 'expired']);
     expect(t.clock.pendingTimers).toBe(0);
@@ -282,7 +282,7 @@ describe('watching', () => {
     t.messenger.failNextEdit('not_modified');
     await t.clock.advance(10_000);
     expect(t.messenger.edits(ALICE, id)).toHaveLength(1);
-    expect(t.store.get(ALICE, id)?.fingerprint).toBe('demo#1.1');
+    expect(t.store.peek(ALICE, id)?.fingerprint).toBe('demo#1.1');
     await t.clock.advance(5_000);
     expect(t.messenger.edits(ALICE, id)).toHaveLength(1);
   });
@@ -295,7 +295,7 @@ describe('watching', () => {
     t.messenger.deleteByUser(ALICE, a);
     await t.clock.advance(12_000);
 
-    expect(t.store.get(ALICE, a)?.state).toBe('gone');
+    expect(t.store.peek(ALICE, a)?.state).toBe('gone');
     expect(t.messenger.shows(BOB, b)).toBe('2@demo-1-1');
     const aliceEdits = t.messenger.edits(ALICE, a).length;
     await t.clock.advance(40_000);
@@ -316,12 +316,12 @@ describe('watching', () => {
     await t.clock.advance(POLL_MS);
     expect(t.messenger.edits(ALICE, id)).toHaveLength(1);
     expect(t.messenger.shows(ALICE, id)).toBe('2@demo-1-0');
-    expect(t.store.get(ALICE, id)?.fingerprint).toBe('demo#1.0');
+    expect(t.store.peek(ALICE, id)?.fingerprint).toBe('demo#1.0');
     expect(t.logger.entries.some((e) => e.level === 'warn')).toBe(true);
 
     await t.clock.advance(POLL_MS);
     expect(t.messenger.shows(ALICE, id)).toBe('2@demo-1-1');
-    expect(t.store.get(ALICE, id)?.fingerprint).toBe('demo#1.1');
+    expect(t.store.peek(ALICE, id)?.fingerprint).toBe('demo#1.1');
   });
 
   it('keeps watching through Wasend errors, backing off on 429 as told', async () => {
@@ -352,7 +352,7 @@ describe('watching', () => {
     await t.clock.advance(30_000);
     const view = t.messenger.message(ALICE, id)!.view;
     expect(view.kind === 'expired' && view.reason).toBe('timed_out');
-    expect(t.store.get(ALICE, id)?.state).toBe('expired');
+    expect(t.store.peek(ALICE, id)?.state).toBe('expired');
     expect(t.clock.pendingTimers).toBe(0);
   });
 
@@ -385,14 +385,14 @@ describe('renew, refresh, cancel', () => {
     t.wasend.addSession('demo', { status: 'SCAN_QR_CODE' });
     const id = await t.sentId(ALICE);
     await t.clock.advance(30_000);
-    expect(t.store.get(ALICE, id)?.state).toBe('expired');
+    expect(t.store.peek(ALICE, id)?.state).toBe('expired');
 
     const outcome = await t.clock.run(t.live.renew(ALICE, id, ALICE));
     expect(outcome).toEqual({ kind: 'sent', messageId: id });
     expect(t.wasend.callsOf('restartSession')).toHaveLength(1);
     expect(t.messenger.shows(ALICE, id)).toBe('2@demo-2-0');
     expect(t.messenger.sends()).toHaveLength(1);
-    const row = t.store.get(ALICE, id)!;
+    const row = t.store.peek(ALICE, id)!;
     expect(row.state).toBe('showing');
     expect(row.deadlineAt).toBe(t.clock.now() + 30_000);
     expect(t.live.liveSessions()).toEqual(['demo']);
@@ -409,7 +409,7 @@ describe('renew, refresh, cancel', () => {
     const id = await t.sentId(ALICE);
     expect(await t.live.cancel(ALICE, id)).toBe(true);
     expect(t.messenger.shows(ALICE, id)).toBe('cancelled');
-    expect(t.store.get(ALICE, id)?.state).toBe('cancelled');
+    expect(t.store.peek(ALICE, id)?.state).toBe('cancelled');
     expect(await t.live.cancel(ALICE, id)).toBe(false);
     expect(t.clock.pendingTimers).toBe(0);
   });
@@ -424,7 +424,7 @@ describe('renew, refresh, cancel', () => {
     expect(await t.live.cancelChat(ALICE, ALICE)).toBe(2);
     expect(t.messenger.shows(ALICE, a1)).toBe('cancelled');
     expect(t.messenger.shows(ALICE, a2)).toBe('cancelled');
-    expect(t.store.get(BOB, b)?.state).toBe('showing');
+    expect(t.store.peek(BOB, b)?.state).toBe('showing');
     expect(t.live.liveSessions()).toEqual(['demo']);
   });
 
@@ -474,9 +474,9 @@ describe('webhooks, restart and stop', () => {
     await clock.advance(0);
 
     expect(messenger.shows(ALICE, 1)).toBe('2@demo-1-1');
-    expect(store.get(ALICE, 1)).toMatchObject({ state: 'showing', fingerprint: 'demo#1.1' });
+    expect(store.peek(ALICE, 1)).toMatchObject({ state: 'showing', fingerprint: 'demo#1.1' });
     expect(messenger.shows(ALICE, 2)).toBe('expired');
-    expect(store.get(ALICE, 2)?.state).toBe('expired');
+    expect(store.peek(ALICE, 2)?.state).toBe('expired');
     expect(wasend.callsOf('getQr', 'old')).toHaveLength(0);
     expect(t.live.liveSessions()).toEqual(['demo']);
   });
@@ -541,7 +541,7 @@ describe('speed: Telegram and Wasend do not wait on each other', () => {
       throw new Error('Telegram: 400 Bad Request: chat not found');
     };
     expect(await t.open(ALICE)).toEqual({ kind: 'unavailable', reason: 'telegram' });
-    expect(t.store.listLive()).toHaveLength(0);
+    expect(t.store.peekLive()).toHaveLength(0);
     expect(t.live.liveSessions()).toEqual([]);
   });
 
@@ -561,7 +561,7 @@ describe('speed: Telegram and Wasend do not wait on each other', () => {
     release();
     await t.clock.advance(100);
     expect(t.messenger.shows(ALICE, id)).toBe('2@demo-1-1');
-    expect(t.store.get(ALICE, id)?.fingerprint).toBe('demo#1.1');
+    expect(t.store.peek(ALICE, id)?.fingerprint).toBe('demo#1.1');
   });
 
   it('cancel edits at once while a code edit is in flight, and that late code edit does not win', async () => {
@@ -577,12 +577,12 @@ describe('speed: Telegram and Wasend do not wait on each other', () => {
     await t.clock.flush();
     expect(cancelled).toBe(true);
     expect(t.messenger.shows(ALICE, id)).toBe('cancelled');
-    expect(t.store.get(ALICE, id)?.state).toBe('cancelled');
+    expect(t.store.peek(ALICE, id)?.state).toBe('cancelled');
 
     release(); // Telegram applies the old code edit after the cancel...
     await t.clock.advance(1_000);
     expect(t.messenger.shows(ALICE, id)).toBe('cancelled'); // ...and the cancel is put back on top.
-    expect(t.store.get(ALICE, id)?.state).toBe('cancelled');
+    expect(t.store.peek(ALICE, id)?.state).toBe('cancelled');
     expect(t.live.liveSessions()).toEqual([]);
     expect(t.clock.pendingTimers).toBe(0);
   });
@@ -618,7 +618,7 @@ describe('speed: Telegram and Wasend do not wait on each other', () => {
     expect(t.messenger.edits(ALICE, id)).toHaveLength(1);
     release(); // Telegram: message to edit not found
     await t.clock.flush();
-    expect(t.store.get(ALICE, id)?.state).toBe('gone');
+    expect(t.store.peek(ALICE, id)?.state).toBe('gone');
     expect(t.live.liveSessions()).toEqual([]);
     expect(t.clock.pendingTimers).toBe(0);
   });
@@ -654,7 +654,7 @@ describe('pairing codes and passkeys in live messages', () => {
     expect(await t.clock.run(t.live.renew(ALICE, alice, ALICE, PHONE))).toEqual({ kind: 'sent', messageId: alice });
     const askedAt = t.clock.now();
     expect(t.messenger.shows(ALICE, alice)).toBe('pairing:PAIR-0001');
-    expect(t.store.get(ALICE, alice)?.pairing).toEqual({ phone: PHONE.phone, expiresAt: askedAt + 90_000 });
+    expect(t.store.peek(ALICE, alice)?.pairing).toEqual({ phone: PHONE.phone, expiresAt: askedAt + 90_000 });
 
     await t.clock.advance(60_000);
     expect(t.messenger.shows(BOB, bob)).toBe('2@demo-1-1');

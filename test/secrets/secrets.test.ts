@@ -99,7 +99,7 @@ it.each([
   // The invite token is in the one reply that hands the link to the admin who asked for it, and nowhere else.
   const withToken = h.tg.calls.filter((c) => JSON.stringify(c.params).includes(token));
   expect(withToken.map((c) => [c.method, c.params.chat_id])).toEqual([['sendMessage', ADMIN]]);
-  expect(h.store().audit.latest(500).filter((e) => JSON.stringify(e).includes(token))).toEqual([]);
+  expect((await h.store().audit.latest(500)).filter((e) => JSON.stringify(e).includes(token))).toEqual([]);
 });
 
 it('nothing in src/ writes to the console except the start-failure path of main.ts and the simulator CLI', async () => {

@@ -60,7 +60,7 @@ export interface AppHarness {
   /** The bot's photo messages in a chat. */
   photos(chatId: number): FakeMessage[];
   /** Waits until `check` passes. */
-  until<T>(check: () => T | undefined | false, description: string, timeoutMs?: number): Promise<T>;
+  until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, description: string, timeoutMs?: number): Promise<T>;
   /** A second connection to the app's database (closed by `close`). */
   store(): Store;
   /** Stops the app and starts a new one on the same database. */
@@ -184,7 +184,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
   let recording = true;
   const recorder = tg
     .waitFor(
-      () => {
+      async () => {
         if (!recording) return true;
         for (const chatId of chats) {
           for (const m of tg.messages(chatId)) {
@@ -213,8 +213,10 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     await app.start();
     return app;
   };
-  const stores: Store[] = [];
 
+  const firstApp = await launch();
+  // A second connection to the app's database, for the tests' own reads and writes.
+  const sideStore = await createStore(config.databasePath);
   const harness: AppHarness = {
     sim,
     rotate(sessionId) {
@@ -229,7 +231,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     logs,
     seenPhotos,
     crashes,
-    app: await launch(),
+    app: firstApp,
     async say(userId, text, sayOptions = {}) {
       const chatId = sayOptions.chatId ?? userId;
       const before = tg.messages(chatId).length;
@@ -238,11 +240,9 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       return tg.waitFor(() => tg.messages(chatId)[before], { description: `a reply to ${JSON.stringify(text).slice(0, 80)} in chat ${chatId}` });
     },
     photos: (chatId) => tg.messages(chatId).filter((m) => m.photo !== undefined),
-    until: (check, description, timeoutMs) => tg.waitFor(check, { description, ...(timeoutMs ? { timeoutMs } : {}) }),
+    until: (check, description, timeoutMs) => eventually(async () => check(), description, timeoutMs ?? 5_000),
     store() {
-      const store = createStore(config.databasePath);
-      stores.push(store);
-      return store;
+      return sideStore;
     },
     async restart(between) {
       await harness.app.stop();
@@ -254,7 +254,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
         await harness.app.stop();
         recording = false;
         await recorder;
-        for (const store of stores) store.close();
+        await sideStore.close();
         await via?.close();
         await tg.close();
         await sim.close();

@@ -25,16 +25,23 @@ dm.command([...ADMIN_COMMANDS], async (ctx, next) => {
 const admin = dm.filter((ctx) => ctx.access.isAdmin);
 
 /** `Ana (@ana, 222)` from what the bot has seen of the person, else the bare id. */
-export function personLabel(ctx: BotContext, userId: number): string {
+export async function personLabel(ctx: BotContext, userId: number): Promise<string> {
   let known;
   try {
-    known = ctx.deps.store.users.get(userId);
+    known = await ctx.deps.store.users.get(userId);
   } catch {
     known = undefined;
   }
   const parts = [known?.username ? `@${known.username}` : undefined, String(userId)].filter((p) => p !== undefined);
   if (known?.firstName) return `${known.firstName} (${parts.join(', ')})`;
   return parts.length > 1 ? `${parts[0]} (${userId})` : ctx.t('person-unknown', { user: String(userId) });
+}
+
+/** {@link personLabel} of many people at once, by user id. */
+async function peopleLabels(ctx: BotContext, userIds: Iterable<number>): Promise<Map<number, string>> {
+  const ids = [...new Set(userIds)];
+  const labels = await Promise.all(ids.map((id) => personLabel(ctx, id)));
+  return new Map(ids.map((id, i) => [id, labels[i] ?? String(id)]));
 }
 
 /**
@@ -59,13 +66,13 @@ admin.command('grant', async (ctx) => {
   try {
     await ctx.deps.wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) });
   } catch (error) {
-    audit(ctx, 'grant', 'refused', { sessionId, detail: `user ${userId}` });
+    await audit(ctx, 'grant', 'refused', { sessionId, detail: `user ${userId}` });
     if (error instanceof WasendNotFoundError) return void (await ctx.reply(ctx.t('grant-missing', { id: sessionId }) + (await didYouMean(ctx, sessionId))));
     return void (await ctx.reply(ctx.t('grant-unchecked', { id: sessionId, reason: describeWasendFailure(error, ctx.t) })));
   }
-  const added = ctx.deps.store.grants.grant(userId, sessionId, ctx.access.userId);
-  audit(ctx, 'grant', added ? 'ok' : 'unchanged', { sessionId, detail: `user ${userId}` });
-  const args = { user: personLabel(ctx, userId), session: ctx.deps.names.label(sessionId), id: sessionId };
+  const added = await ctx.deps.store.grants.grant(userId, sessionId, ctx.access.userId);
+  await audit(ctx, 'grant', added ? 'ok' : 'unchanged', { sessionId, detail: `user ${userId}` });
+  const args = { user: await personLabel(ctx, userId), session: ctx.deps.names.label(sessionId), id: sessionId };
   await ctx.reply(ctx.t(added ? 'grant-done' : 'grant-already', args));
 });
 
@@ -73,13 +80,13 @@ admin.command('revoke', async (ctx) => {
   const target = parseTarget(ctx, 'usage-revoke');
   if (typeof target === 'string') return void (await ctx.reply(target));
   const { userId, sessionId } = target;
-  const removed = ctx.deps.store.grants.revoke(userId, sessionId);
+  const removed = await ctx.deps.store.grants.revoke(userId, sessionId);
   // A revoked user must not keep receiving fresh codes, nor get the photo of a /qr still in flight.
   const stopped = await ctx.deps.liveQr.enforceAccess(userId);
   // An open link for the session may be in the revoked user's hands: it is voided too.
-  const voided = removed ? ctx.deps.store.invites.voidSession(sessionId) : 0;
-  audit(ctx, 'revoke', removed ? 'ok' : 'unchanged', { sessionId, detail: `user ${userId}` });
-  const args = { user: personLabel(ctx, userId), session: ctx.deps.names.label(sessionId) };
+  const voided = removed ? await ctx.deps.store.invites.voidSession(sessionId) : 0;
+  await audit(ctx, 'revoke', removed ? 'ok' : 'unchanged', { sessionId, detail: `user ${userId}` });
+  const args = { user: await personLabel(ctx, userId), session: ctx.deps.names.label(sessionId) };
   const parts = [ctx.t(removed ? 'revoke-done' : 'revoke-not-had', args)];
   if (stopped > 0) parts.push(ctx.t('revoke-stopped', { count: stopped }));
   if (voided > 0) parts.push(ctx.t('revoke-voided', { count: voided, id: sessionId }));
@@ -93,18 +100,19 @@ admin.command('users', async (ctx) => {
   const arg = args[0];
   const userId = arg === undefined ? undefined : parseUserId(arg);
   if (userId !== undefined) {
-    const person = personLabel(ctx, userId);
+    const person = await personLabel(ctx, userId);
     if (config.adminIds.has(userId)) return void (await ctx.reply(ctx.t('users-of-user-admin', { person })));
-    const sessions = store.grants.sessionsOf(userId);
+    const sessions = await store.grants.sessionsOf(userId);
     if (sessions.length === 0) return void (await ctx.reply(ctx.t('users-of-user-none', { person })));
     return void (await ctx.reply(ctx.t('users-of-user', { person, sessions: sessions.map((id) => names.label(id)).join(', ') })));
   }
   const sessionId = arg === undefined ? undefined : parseSessionId(arg);
   if (arg !== undefined && sessionId === undefined) return void (await ctx.reply(ctx.t('usage-users')));
-  const grants = store.grants.list(sessionId);
-  const admins = [...config.adminIds].map((id) => personLabel(ctx, id)).join(', ');
+  const grants = await store.grants.list(sessionId);
+  const people = await peopleLabels(ctx, [...config.adminIds, ...grants.flatMap((g) => [g.userId, g.grantedBy])]);
+  const admins = [...config.adminIds].map((id) => people.get(id)).join(', ');
   const lines = grants.map((g) =>
-    ctx.t('users-grant-line', { id: g.sessionId, person: personLabel(ctx, g.userId), by: personLabel(ctx, g.grantedBy), at: formatDateTime(ctx.locale, g.grantedAt) }),
+    ctx.t('users-grant-line', { id: g.sessionId, person: people.get(g.userId) ?? '', by: people.get(g.grantedBy) ?? '', at: formatDateTime(ctx.locale, g.grantedAt) }),
   );
   const heading = sessionId === undefined ? ctx.t('users-grants', { count: grants.length }) : ctx.t('users-grants-of', { id: sessionId, count: grants.length });
   await ctx.reply(joinLimited([ctx.t('users-admins', { admins }), heading, ...lines], ctx.t));
@@ -119,13 +127,13 @@ admin.command('invite', async (ctx) => {
     await wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) });
   } catch (error) {
     const why = describeWasendFailure(error, ctx.t);
-    audit(ctx, 'invite.create', 'refused', { sessionId, detail: why });
+    await audit(ctx, 'invite.create', 'refused', { sessionId, detail: why });
     if (error instanceof WasendNotFoundError) return void (await ctx.reply(ctx.t('invite-missing', { id: sessionId }) + (await didYouMean(ctx, sessionId))));
     return void (await ctx.reply(ctx.t('invite-unchecked', { id: sessionId, reason: why })));
   }
-  store.invites.purge(INVITE_KEEP_MS);
-  const { token, expiresAt } = store.invites.create({ sessionId, createdBy: ctx.access.userId, ttlMs: config.inviteTtlMs });
-  audit(ctx, 'invite.create', 'ok', { sessionId, detail: `expires ${formatDateTime('en', expiresAt)}` });
+  await store.invites.purge(INVITE_KEEP_MS);
+  const { token, expiresAt } = await store.invites.create({ sessionId, createdBy: ctx.access.userId, ttlMs: config.inviteTtlMs });
+  await audit(ctx, 'invite.create', 'ok', { sessionId, detail: `expires ${formatDateTime('en', expiresAt)}` });
   const link = `https://t.me/${ctx.me.username}?start=${token}`;
   await ctx.reply(ctx.t('invite-made', { session: ctx.deps.names.label(sessionId), until: formatDateTime(ctx.locale, expiresAt), link }), {
     link_preview_options: { is_disabled: true },
@@ -136,10 +144,11 @@ admin.command('invites', async (ctx) => {
   const args = splitArgs(ctx.match);
   const sessionId = args?.length === 1 ? parseSessionId(args[0]) : undefined;
   if (args === undefined || args.length > 1 || (args.length === 1 && sessionId === undefined)) return void (await ctx.reply(ctx.t('usage-invites')));
-  const open = ctx.deps.store.invites.listOpen(sessionId);
+  const open = await ctx.deps.store.invites.listOpen(sessionId);
   if (open.length === 0) return void (await ctx.reply(sessionId === undefined ? ctx.t('invites-none') : ctx.t('invites-none-for', { id: sessionId })));
+  const people = await peopleLabels(ctx, open.map((i) => i.createdBy));
   const lines = open.map((i) =>
-    ctx.t('invites-line', { invite: i.id, id: i.sessionId, by: personLabel(ctx, i.createdBy), until: formatDateTime(ctx.locale, i.expiresAt) }),
+    ctx.t('invites-line', { invite: i.id, id: i.sessionId, by: people.get(i.createdBy) ?? '', until: formatDateTime(ctx.locale, i.expiresAt) }),
   );
   await ctx.reply(joinLimited([ctx.t('invites-title'), ...lines], ctx.t));
 });
@@ -148,8 +157,8 @@ admin.command('uninvite', async (ctx) => {
   const args = splitArgs(ctx.match);
   const id = args?.length === 1 && /^[0-9a-f]{8}$/i.test(args[0] ?? '') ? (args[0] as string).toLowerCase() : undefined;
   if (id === undefined) return void (await ctx.reply(ctx.t('usage-uninvite')));
-  const voided = ctx.deps.store.invites.void(id);
-  audit(ctx, 'invite.void', voided ? 'ok' : 'not_found', { detail: id });
+  const voided = await ctx.deps.store.invites.void(id);
+  await audit(ctx, 'invite.void', voided ? 'ok' : 'not_found', { detail: id });
   await ctx.reply(ctx.t(voided ? 'uninvite-done' : 'uninvite-unknown', { invite: id }));
 });
 
@@ -161,23 +170,31 @@ admin.command('audit', async (ctx) => {
   const sessionId = arg === undefined || userId !== undefined ? undefined : parseSessionId(arg);
   if (arg !== undefined && userId === undefined && sessionId === undefined) return void (await ctx.reply(ctx.t('usage-audit')));
   const filter = userId !== undefined ? { userId } : sessionId !== undefined ? { sessionId } : {};
-  const entries = ctx.deps.store.audit.latest(AUDIT_ENTRIES_SHOWN, filter);
+  const entries = await ctx.deps.store.audit.latest(AUDIT_ENTRIES_SHOWN, filter);
   if (entries.length === 0) return void (await ctx.reply(ctx.t('audit-empty')));
   const title =
     arg === undefined
       ? ctx.t('audit-title', { count: entries.length })
-      : ctx.t('audit-title-filtered', { count: entries.length, filter: userId !== undefined ? personLabel(ctx, userId) : (sessionId ?? '') });
-  await ctx.reply(joinLimited([title, ...entries.map((entry) => auditSentence(ctx, entry))], ctx.t));
+      : ctx.t('audit-title-filtered', { count: entries.length, filter: userId !== undefined ? await personLabel(ctx, userId) : (sessionId ?? '') });
+  const people = await peopleLabels(ctx, entries.flatMap((entry) => [entry.userId ?? [], targetOf(entry) ?? []].flat()));
+  await ctx.reply(joinLimited([title, ...entries.map((entry) => auditSentence(ctx, entry, people))], ctx.t));
 });
 
-/** One audit entry as a sentence: "2 Dec 2026, 14:05 UTC: Ana (@ana, 222) was refused /grant". */
-export function auditSentence(ctx: BotContext, entry: AuditEntry): string {
+/** The person an entry's detail names (`user 222`), if any. */
+const targetOf = (entry: AuditEntry): number | undefined => {
+  const target = /^user (\d+)$/.exec((entry.detail ?? '').slice(0, 120))?.[1];
+  return target === undefined ? undefined : Number(target);
+};
+
+/** One audit entry as a sentence: "2 Dec 2026, 14:05 UTC: Ana (@ana, 222) was refused /grant". `people` labels its user ids. */
+export function auditSentence(ctx: BotContext, entry: AuditEntry, people: ReadonlyMap<number, string>): string {
   const at = formatDateTime(ctx.locale, entry.at);
-  const who = entry.userId === null ? ctx.t('audit-nobody') : personLabel(ctx, entry.userId);
+  const label = (id: number) => people.get(id) ?? String(id);
+  const who = entry.userId === null ? ctx.t('audit-nobody') : label(entry.userId);
   const session = entry.sessionId === null ? '' : ctx.deps.names.label(entry.sessionId);
   const detail = (entry.detail ?? '').slice(0, 120);
-  const target = /^user (\d+)$/.exec(detail)?.[1];
-  const args = { at, who, session, outcome: entry.outcome, detail: target === undefined ? detail : personLabel(ctx, Number(target)), what: detail, action: entry.action };
+  const target = targetOf(entry);
+  const args = { at, who, session, outcome: entry.outcome, detail: target === undefined ? detail : label(target), what: detail, action: entry.action };
   switch (entry.action) {
     case 'qr':
       return ctx.t(entry.outcome === 'sent' ? 'audit-qr-ok' : 'audit-qr-other', args);

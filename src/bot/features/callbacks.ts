@@ -18,11 +18,11 @@ callbacksFeature.callbackQuery(/^qr:(refresh|cancel|new)$/, async (ctx) => {
   const action = ctx.match[1];
   const chatId = ctx.chat?.id;
   const messageId = ctx.callbackQuery.message?.message_id;
-  const live = chatId !== undefined && messageId !== undefined ? ctx.deps.store.liveMessages.get(chatId, messageId) : undefined;
+  const live = chatId !== undefined && messageId !== undefined ? await ctx.deps.store.liveMessages.get(chatId, messageId) : undefined;
   if (chatId === undefined || messageId === undefined || live === undefined) {
     return void (await ctx.answerCallbackQuery({ text: ctx.t('press-inactive') }));
   }
-  if (!ctx.access.canUse(live.sessionId)) return deny(ctx, `button qr:${action ?? ''}`, ctx.t('refused-session'), live.sessionId);
+  if (!(await ctx.access.canUse(live.sessionId))) return deny(ctx, `button qr:${action ?? ''}`, ctx.t('refused-session'), live.sessionId);
   const { liveQr } = ctx.deps;
   if (action !== 'cancel' && !(await ctx.allowRequest())) return;
   switch (action) {
@@ -33,14 +33,14 @@ callbacksFeature.callbackQuery(/^qr:(refresh|cancel|new)$/, async (ctx) => {
     }
     case 'cancel': {
       const cancelled = await liveQr.cancel(chatId, messageId);
-      audit(ctx, 'qr.cancel', cancelled ? 'ok' : 'not_live', { sessionId: live.sessionId });
+      await audit(ctx, 'qr.cancel', cancelled ? 'ok' : 'not_live', { sessionId: live.sessionId });
       await ctx.answerCallbackQuery({ text: ctx.t(cancelled ? 'press-cancelled' : 'press-not-live') });
       return;
     }
     case 'new': {
       await ctx.answerCallbackQuery({ text: ctx.t('press-getting-new') });
       const outcome = await liveQr.renew(chatId, messageId, ctx.access.userId);
-      audit(ctx, 'qr', outcomeName(outcome), { sessionId: live.sessionId, detail: 'renew' });
+      await audit(ctx, 'qr', outcomeName(outcome), { sessionId: live.sessionId, detail: 'renew' });
       const text = await outcomeReply(ctx, outcome, live.sessionId);
       if (text !== undefined) await ctx.reply(text);
       return;
@@ -52,12 +52,12 @@ callbacksFeature.callbackQuery(/^qr:(refresh|cancel|new)$/, async (ctx) => {
 callbacksFeature.callbackQuery(/^pk:(yes|no)$/, async (ctx) => {
   const chatId = ctx.chat?.id;
   const messageId = ctx.callbackQuery.message?.message_id;
-  const live = chatId !== undefined && messageId !== undefined ? ctx.deps.store.liveMessages.get(chatId, messageId) : undefined;
+  const live = chatId !== undefined && messageId !== undefined ? await ctx.deps.store.liveMessages.get(chatId, messageId) : undefined;
   if (chatId === undefined || messageId === undefined || live === undefined || live.state !== 'showing') {
     return void (await ctx.answerCallbackQuery({ text: ctx.t('press-inactive') }));
   }
   const { sessionId } = live;
-  if (!ctx.access.canUse(sessionId)) return deny(ctx, `button pk:${ctx.match[1] ?? ''}`, ctx.t('refused-session'), sessionId);
+  if (!(await ctx.access.canUse(sessionId))) return deny(ctx, `button pk:${ctx.match[1] ?? ''}`, ctx.t('refused-session'), sessionId);
   if (!(await ctx.allowRequest())) return;
   const { wasend, liveQr } = ctx.deps;
   const options = { lane: 'person' as const, fairKey: String(ctx.access.userId) };
@@ -65,12 +65,12 @@ callbacksFeature.callbackQuery(/^pk:(yes|no)$/, async (ctx) => {
     try {
       await wasend.confirmPasskey(sessionId, options);
     } catch (error) {
-      audit(ctx, 'passkey.confirm', 'error', { sessionId });
+      await audit(ctx, 'passkey.confirm', 'error', { sessionId });
       const stale = error instanceof WasendNotReadyError;
       const text = stale ? ctx.t('passkey-gone') : ctx.t('passkey-confirm-failed', { reason: describeWasendFailure(error, ctx.t) });
       return void (await ctx.answerCallbackQuery({ text, show_alert: true }));
     }
-    audit(ctx, 'passkey.confirm', 'ok', { sessionId });
+    await audit(ctx, 'passkey.confirm', 'ok', { sessionId });
     await ctx.answerCallbackQuery({ text: ctx.t('passkey-confirmed') });
     liveQr.poke(sessionId);
     return;
@@ -79,10 +79,10 @@ callbacksFeature.callbackQuery(/^pk:(yes|no)$/, async (ctx) => {
   try {
     await wasend.stopSession(sessionId, options);
   } catch (error) {
-    audit(ctx, 'passkey.reject', 'error', { sessionId });
+    await audit(ctx, 'passkey.reject', 'error', { sessionId });
     return void (await ctx.answerCallbackQuery({ text: ctx.t('passkey-stop-failed', { id: sessionId, reason: describeWasendFailure(error, ctx.t) }), show_alert: true }));
   }
-  audit(ctx, 'passkey.reject', 'ok', { sessionId });
+  await audit(ctx, 'passkey.reject', 'ok', { sessionId });
   await ctx.answerCallbackQuery({ text: ctx.t('passkey-stopped-short', { id: sessionId }) });
   await liveQr.cancel(chatId, messageId);
   liveQr.poke(sessionId, 'stopped');
@@ -93,7 +93,7 @@ callbacksFeature.callbackQuery(/^qr:pick:/, async (ctx) => {
   const sessionId = parseSessionId(ctx.callbackQuery.data.slice(PICK_PREFIX.length));
   if (sessionId === undefined) return void (await ctx.answerCallbackQuery());
   if (ctx.chat?.type !== 'private') return deny(ctx, 'button qr:pick in a group', ctx.t('qr-only-private'), sessionId);
-  if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button qr:pick', await refusedSessionText(ctx, sessionId), sessionId);
+  if (!(await ctx.access.canUse(sessionId))) return deny(ctx, 'button qr:pick', await refusedSessionText(ctx, sessionId), sessionId);
   if (!(await ctx.allowRequest())) return;
   await ctx.answerCallbackQuery({ text: ctx.t('press-getting-qr', { session: ctx.deps.names.label(sessionId) }) });
   await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);

@@ -42,8 +42,8 @@ dm.callbackQuery(new RegExp(`^${PREFIX}(.+)$`), async (ctx) => {
 });
 
 async function choose(ctx: BotContext, locale: Locale): Promise<void> {
-  ctx.deps.store.users.setLanguage(ctx.access.userId, locale);
-  audit(ctx, 'language', 'ok', { detail: locale });
+  await ctx.deps.store.users.setLanguage(ctx.access.userId, locale);
+  await audit(ctx, 'language', 'ok', { detail: locale });
   ctx.locale = locale;
   ctx.t = ctx.deps.i18n.in(locale);
   await ctx.reply(ctx.t('language-set'));

@@ -48,13 +48,13 @@ export function createLifecycleFeature(): Composer<BotContext> {
     if (phone === undefined) return void (await ctx.reply(ctx.t('phone-format')));
     try {
       const created = await ctx.deps.wasend.createSession({ name, phone }, options(ctx));
-      audit(ctx, 'session.create', 'ok', { sessionId: created.id, detail: name });
+      await audit(ctx, 'session.create', 'ok', { sessionId: created.id, detail: name });
       const keyboard = new InlineKeyboard();
       if (fitsCallbackData(PICK_PREFIX + created.id)) keyboard.text(ctx.t('button-show-qr'), PICK_PREFIX + created.id);
       if (fitsPairButton(created.id)) keyboard.text(ctx.t('button-phone-instead'), `pn:s:${created.id}`);
       await ctx.reply(ctx.t('new-created', { name, id: created.id }), { reply_markup: keyboard });
     } catch (error) {
-      audit(ctx, 'session.create', 'error', { detail: name });
+      await audit(ctx, 'session.create', 'error', { detail: name });
       await ctx.reply(ctx.t('new-failed', { reason: describeWasendFailure(error, ctx.t) }));
     }
   });
@@ -68,10 +68,10 @@ export function createLifecycleFeature(): Composer<BotContext> {
       try {
         await (action === 'restart' ? wasend.restartSession(sessionId, options(ctx)) : wasend.stopSession(sessionId, options(ctx)));
       } catch (error) {
-        audit(ctx, `session.${action}`, error instanceof WasendNotFoundError ? 'not_found' : 'error', { sessionId });
+        await audit(ctx, `session.${action}`, error instanceof WasendNotFoundError ? 'not_found' : 'error', { sessionId });
         return void (await ctx.reply(ctx.t(`${action}-failed`, { id: sessionId, reason: describeWasendFailure(error, ctx.t) })));
       }
-      audit(ctx, `session.${action}`, 'ok', { sessionId });
+      await audit(ctx, `session.${action}`, 'ok', { sessionId });
       // Live messages of the session learn the news now rather than at the next status look.
       liveQr.poke(sessionId, action === 'stop' ? 'stopped' : 'starting');
       await ctx.reply(ctx.t(action === 'restart' ? 'restart-done' : 'stop-done', { id: sessionId }));
@@ -117,11 +117,11 @@ export function createLifecycleFeature(): Composer<BotContext> {
     try {
       await ctx.deps.wasend.deleteSession(sessionId, options(ctx));
     } catch (error) {
-      audit(ctx, 'session.delete', 'error', { sessionId });
+      await audit(ctx, 'session.delete', 'error', { sessionId });
       await ctx.editMessageText(ctx.t('delete-failed', { id: sessionId, reason: describeWasendFailure(error, ctx.t) })).catch(() => undefined);
       return;
     }
-    audit(ctx, 'session.delete', 'ok', { sessionId });
+    await audit(ctx, 'session.delete', 'ok', { sessionId });
     ctx.deps.liveQr.poke(sessionId, 'stopped');
     await ctx.editMessageText(ctx.t('delete-done', { id: sessionId })).catch(() => ctx.reply(ctx.t('delete-done', { id: sessionId })));
   });

@@ -43,16 +43,16 @@ export function createPairingFeature(): Composer<BotContext> {
     if (sessionId === undefined) return void (await ctx.reply(ctx.t('usage-pair')));
     const phone = parsePhone(rest.join(' '));
     if (phone === undefined) return void (await ctx.reply(ctx.t('phone-format')));
-    if (!ctx.access.canUse(sessionId)) return deny(ctx, '/pair', await refusedSessionText(ctx, sessionId), sessionId);
+    if (!(await ctx.access.canUse(sessionId))) return deny(ctx, '/pair', await refusedSessionText(ctx, sessionId), sessionId);
     if (!(await ctx.allowRequest())) return;
     await pair(ctx, sessionId, { phone });
   });
 
   // "Phone number instead" on a live QR message.
   dm.callbackQuery('qr:phone', async (ctx) => {
-    const live = liveMessageOf(ctx);
+    const live = await liveMessageOf(ctx);
     if (live === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('press-inactive') }));
-    if (!ctx.access.canUse(live.sessionId)) return deny(ctx, 'button qr:phone', ctx.t('refused-session'), live.sessionId);
+    if (!(await ctx.access.canUse(live.sessionId))) return deny(ctx, 'button qr:phone', ctx.t('refused-session'), live.sessionId);
     if (!(await ctx.allowRequest())) return;
     await ctx.answerCallbackQuery();
     await offerNumber(ctx, live.sessionId, live.messageId);
@@ -62,7 +62,7 @@ export function createPairingFeature(): Composer<BotContext> {
   dm.callbackQuery(/^pn:s:(.+)$/, async (ctx) => {
     const sessionId = parseSessionId(ctx.match[1]);
     if (sessionId === undefined) return void (await ctx.answerCallbackQuery());
-    if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button pn:s', ctx.t('refused-session'), sessionId);
+    if (!(await ctx.access.canUse(sessionId))) return deny(ctx, 'button pn:s', ctx.t('refused-session'), sessionId);
     if (!(await ctx.allowRequest())) return;
     await ctx.answerCallbackQuery();
     await offerNumber(ctx, sessionId);
@@ -72,9 +72,9 @@ export function createPairingFeature(): Composer<BotContext> {
   dm.callbackQuery(/^pn:(ok|ask):(\d{1,12})$/, async (ctx) => {
     const chatId = ctx.chat.id;
     const messageId = Number(ctx.match[2]);
-    const live = ctx.deps.store.liveMessages.get(chatId, messageId);
+    const live = await ctx.deps.store.liveMessages.get(chatId, messageId);
     if (live === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('pair-message-gone') }));
-    if (!ctx.access.canUse(live.sessionId)) return deny(ctx, `button pn:${ctx.match[1] ?? ''}`, ctx.t('refused-session'), live.sessionId);
+    if (!(await ctx.access.canUse(live.sessionId))) return deny(ctx, `button pn:${ctx.match[1] ?? ''}`, ctx.t('refused-session'), live.sessionId);
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
     if (ctx.match[1] === 'ask') return askForNumber(ctx, live.sessionId, messageId);
@@ -87,14 +87,14 @@ export function createPairingFeature(): Composer<BotContext> {
 
   // "New code" on a pairing message that lapsed, and "Show QR" on one that is live.
   dm.callbackQuery(/^qr:(newcode|showqr)$/, async (ctx) => {
-    const live = liveMessageOf(ctx);
+    const live = await liveMessageOf(ctx);
     if (live === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('press-inactive') }));
-    if (!ctx.access.canUse(live.sessionId)) return deny(ctx, `button qr:${ctx.match[1] ?? ''}`, ctx.t('refused-session'), live.sessionId);
+    if (!(await ctx.access.canUse(live.sessionId))) return deny(ctx, `button qr:${ctx.match[1] ?? ''}`, ctx.t('refused-session'), live.sessionId);
     if (!(await ctx.allowRequest())) return;
     if (ctx.match[1] === 'showqr') {
       await ctx.answerCallbackQuery({ text: ctx.t('press-showing-qr') });
       const outcome = await ctx.deps.liveQr.renew(live.chatId, live.messageId, ctx.access.userId);
-      audit(ctx, 'qr', outcomeName(outcome), { sessionId: live.sessionId, detail: 'from pairing code' });
+      await audit(ctx, 'qr', outcomeName(outcome), { sessionId: live.sessionId, detail: 'from pairing code' });
       const text = await outcomeReply(ctx, outcome, live.sessionId);
       if (text !== undefined) await ctx.reply(text);
       return;
@@ -118,7 +118,7 @@ export function createPairingFeature(): Composer<BotContext> {
     const phone = parsePhone(ctx.message.text);
     if (phone === undefined) return void (await ctx.reply(`${ctx.t('phone-format')}\n${ctx.t('pair-reply-hint')}`));
     prompts.delete(key);
-    if (!ctx.access.canUse(prompt.sessionId)) return deny(ctx, 'phone number reply', ctx.t('refused-session'), prompt.sessionId);
+    if (!(await ctx.access.canUse(prompt.sessionId))) return deny(ctx, 'phone number reply', ctx.t('refused-session'), prompt.sessionId);
     if (!(await ctx.allowRequest())) return;
     await pair(ctx, prompt.sessionId, { phone }, prompt.messageId);
   });
@@ -166,10 +166,10 @@ export function fitsPairButton(sessionId: string): boolean {
 }
 
 /** The stored live message a button was pressed on, if any. */
-function liveMessageOf(ctx: BotContext) {
+async function liveMessageOf(ctx: BotContext) {
   const chatId = ctx.chat?.id;
   const messageId = ctx.callbackQuery?.message?.message_id;
-  return chatId === undefined || messageId === undefined ? undefined : ctx.deps.store.liveMessages.get(chatId, messageId);
+  return chatId === undefined || messageId === undefined ? undefined : await ctx.deps.store.liveMessages.get(chatId, messageId);
 }
 
 /**
@@ -191,7 +191,7 @@ async function pair(ctx: BotContext, sessionId: string, pairing: PairingRequest,
   } finally {
     stopAction();
   }
-  audit(ctx, 'pair', outcomeName(outcome), { sessionId, detail: maskPhone(pairing.phone) });
+  await audit(ctx, 'pair', outcomeName(outcome), { sessionId, detail: maskPhone(pairing.phone) });
   ctx.log.info({ sessionId, outcome: outcomeName(outcome) }, 'pairing code requested');
   const text = await outcomeReply(ctx, outcome, sessionId);
   if (text !== undefined) await ctx.reply(text);

@@ -55,19 +55,19 @@ dm.command('qr', async (ctx) => {
 export async function openQr(ctx: BotContext, sessionId: string): Promise<void> {
   const chatId = ctx.chat?.id;
   if (chatId === undefined) return;
-  if (!ctx.access.canUse(sessionId)) return deny(ctx, '/qr', await refusedSessionText(ctx, sessionId), sessionId);
+  if (!(await ctx.access.canUse(sessionId))) return deny(ctx, '/qr', await refusedSessionText(ctx, sessionId), sessionId);
   const stopAction = keepChatAction(ctx, 'upload_photo');
   let outcome: OpenOutcome;
   try {
     const afterMessageId = ctx.msg?.message_id ?? ctx.callbackQuery?.message?.message_id;
     outcome = await ctx.deps.liveQr.open({ chatId, userId: ctx.access.userId, sessionId, ...(afterMessageId !== undefined ? { afterMessageId } : {}) });
   } catch (error) {
-    audit(ctx, 'qr', 'error', { sessionId });
+    await audit(ctx, 'qr', 'error', { sessionId });
     throw error;
   } finally {
     stopAction();
   }
-  audit(ctx, 'qr', outcomeName(outcome), { sessionId });
+  await audit(ctx, 'qr', outcomeName(outcome), { sessionId });
   ctx.log.info({ sessionId, outcome: outcomeName(outcome) }, 'qr requested');
   const text = await outcomeReply(ctx, outcome, sessionId);
   if (text !== undefined) await ctx.reply(text);

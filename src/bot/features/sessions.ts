@@ -45,7 +45,7 @@ dm.callbackQuery(new RegExp(`^${PAGE_PREFIX}(\\d{1,5})$`), async (ctx) => {
 dm.callbackQuery(new RegExp(`^${STATUS_PREFIX}(.+)$`), async (ctx) => {
   const sessionId = parseSessionId(ctx.match[1]);
   if (sessionId === undefined) return void (await ctx.answerCallbackQuery());
-  if (!ctx.access.canUse(sessionId)) return deny(ctx, 'button st', ctx.t('refused-session'), sessionId);
+  if (!(await ctx.access.canUse(sessionId))) return deny(ctx, 'button st', ctx.t('refused-session'), sessionId);
   if (!(await ctx.allowRequest())) return;
   await ctx.answerCallbackQuery();
   try {

@@ -15,17 +15,17 @@ dm.command('start', async (ctx) => {
     return;
   }
   if (!isPlausibleInviteToken(token)) {
-    audit(ctx, 'invite.redeem', 'invalid');
+    await audit(ctx, 'invite.redeem', 'invalid');
     await ctx.reply(ctx.t('invite-invalid'));
     return;
   }
-  const result = ctx.deps.store.invites.redeem(token, ctx.access.userId);
+  const result = await ctx.deps.store.invites.redeem(token, ctx.access.userId);
   if (!result.ok) {
-    audit(ctx, 'invite.redeem', result.reason);
+    await audit(ctx, 'invite.redeem', result.reason);
     await ctx.reply(ctx.t({ unknown: 'invite-invalid', used: 'invite-used', expired: 'invite-expired' }[result.reason]));
     return;
   }
-  audit(ctx, 'invite.redeem', result.alreadyGranted ? 'already_granted' : 'ok', { sessionId: result.sessionId });
+  await audit(ctx, 'invite.redeem', result.alreadyGranted ? 'already_granted' : 'ok', { sessionId: result.sessionId });
   const session = ctx.deps.names.label(result.sessionId);
   await ctx.reply(ctx.t(result.alreadyGranted ? 'invite-already' : 'invite-welcome', { session, id: result.sessionId }));
 });

@@ -48,7 +48,7 @@ async function statusReport(ctx: BotContext, arg: string | undefined): Promise<s
   if (arg !== undefined) {
     const sessionId = parseSessionId(arg);
     if (sessionId === undefined) return ctx.t('usage-status');
-    if (!ctx.access.canUse(sessionId)) {
+    if (!(await ctx.access.canUse(sessionId))) {
       await deny(ctx, '/status', await refusedSessionText(ctx, sessionId), sessionId);
       return undefined;
     }

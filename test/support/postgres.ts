@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, describe } from 'vitest';
+
+/**
+ * PostgreSQL for the tests that need it: `TEST_DATABASE_URL` (default the machines' `postgres://root@127.0.0.1:5432/test`).
+ * Where no server answers, those tests are skipped with one line saying so, unless `REQUIRE_POSTGRES=1` (set by
+ * `.ci/run`), which makes them fail instead: CI cannot skip them silently.
+ */
+export const POSTGRES_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://root@127.0.0.1:5432/test';
+
+async function answers(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export const postgresAnswers = await answers();
+const required = process.env['REQUIRE_POSTGRES'] === '1';
+if (!postgresAnswers && !required) console.log(`PostgreSQL tests skipped: no server answers at ${new URL(POSTGRES_URL).host}`);
+
+/** `describe` for tests that need PostgreSQL: skipped without a server, failing without one when it is required. */
+export const describePostgres: typeof describe = postgresAnswers || required ? describe : (describe.skip as typeof describe);
+
+/**
+ * A new schema per call, dropped with everything in it after the file's tests. Pass it as the store's `schema`
+ * (or `DATABASE_URL=...?options=-c search_path=<schema>` for a child process).
+ */
+export function useSchemas(): () => string {
+  const made: string[] = [];
+  afterAll(async () => {
+    if (made.length === 0) return;
+    const client = new pg.Client({ connectionString: POSTGRES_URL });
+    await client.connect();
+    try {
+      for (const schema of made) await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    } finally {
+      await client.end();
+    }
+  });
+  return () => {
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    made.push(schema);
+    return schema;
+  };
+}
+
+/** The URL of a schema, for a process that opens the store from `DATABASE_URL`. */
+export function schemaUrl(schema: string): string {
+  const url = new URL(POSTGRES_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
