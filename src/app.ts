@@ -1,5 +1,4 @@
-import { run, type RunnerHandle } from '@grammyjs/runner';
-import { Api, type Bot } from 'grammy';
+import { Api, BotError, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { configureApi, createBot } from './bot/bot.js';
 import { registerCommands } from './bot/commands.js';
@@ -11,7 +10,6 @@ import { createHealthMonitor } from './health/monitor.js';
 import { createTelegramHealthNotifier } from './health/notifier.js';
 import { createHealthReporter, createTelegramContactTransformer } from './http/health.js';
 import { createHttpServer, telegramWebhookPath, type HttpServer } from './http/server.js';
-import { createUpdateQueue } from './http/update-queue.js';
 import { createOutbox } from './bot/outbox.js';
 import type { WasendStatusEvent } from './http/wasend-webhook.js';
 import { createLiveQr } from './live/live-qr.js';
@@ -27,6 +25,11 @@ import { withSessionNames } from './wasend/names.js';
 import { DEFAULT_LOCALE, loadCatalogue } from './i18n/catalogue.js';
 import { localeOfUser } from './bot/locale.js';
 import { checkWasend, connectTelegram, DEFAULT_CONNECT_TIMEOUT_MS } from './startup.js';
+import { createCluster, createSoloCluster, defaultInstanceId, type Cluster } from './cluster/cluster.js';
+import type { HealthMonitor } from './health/types.js';
+import { createUpdateInbox } from './telegram/inbox.js';
+import { createPoller } from './telegram/poller.js';
+import { withSharedBudget } from './wasend/shared-budget.js';
 
 export interface AppOptions {
   readonly logger: Logger;
@@ -50,6 +53,8 @@ export interface App {
   readonly liveQr: LiveQr;
   /** The HTTP listener (webhooks, `/healthz`) once started, when `HTTP_PORT` is set. */
   readonly http: () => HttpServer | undefined;
+  /** How this instance shares the work with others (one instance alone on SQLite). */
+  readonly cluster: Cluster;
   /** `getMe`, command menus, resumes live QR messages from the store, then takes updates. */
   start(): Promise<void>;
   /** Stops taking updates, finishes in-flight edits, closes the store. Idempotent; done within about 5 s. */
@@ -60,19 +65,36 @@ export interface App {
 const RUNNER_STOP_MS = 1_500;
 const LIVE_STOP_MS = 3_000;
 const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
+/** How often updates that a stopped instance took but never finished are looked for, ms. */
+const RECOVER_EVERY_MS = 2_000;
 
 /** Builds every part (Wasend client -> store -> messenger -> live QR -> bot); nothing talks to the network yet. */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
   const store = await openStore(config);
+  const instanceId = config.instanceId ?? defaultInstanceId();
+  // SQLite: this instance alone. PostgreSQL: leases and hand-overs shared with every instance on the database.
+  const shared = store.postgres;
+  const cluster = shared
+    ? createCluster({
+        leases: store.leases,
+        messages: store.liveMessages,
+        logger: logger.child({ module: 'cluster' }),
+        instanceId,
+        notifications: { url: shared.url, channel: `wasend_qr_bot_${shared.schema ?? 'public'}` },
+      })
+    : createSoloCluster(instanceId);
   const healthReport = createHealthReporter({ store });
   const i18n = loadCatalogue();
+  const ownBudget = createRequestBudget({ maxRps: config.wasend.maxRps, burst: Math.max(50, 2 * config.wasend.maxRps) });
   const { wasend, names } = withSessionNames(createWasendClient({
     baseUrl: config.wasend.baseUrl,
     apiKey: config.wasend.apiKey,
     timeoutMs: config.wasend.timeoutMs,
     maxRetries: config.wasend.maxRetries,
-    budget: createRequestBudget({ maxRps: config.wasend.maxRps, burst: Math.max(50, 2 * config.wasend.maxRps) }),
+    budget: shared
+      ? withSharedBudget(ownBudget, { pool: shared.pool, ...(shared.schema ? { schema: shared.schema } : {}), maxRps: config.wasend.maxRps, logger })
+      : ownBudget,
     logger: logger.child({ module: 'wasend' }),
     onContact: healthReport.recordWasendContact,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -112,17 +134,35 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       ...(options.codeLifetimes ? { codeLifetimes: options.codeLifetimes } : {}),
       ...(options.pairingCooldownMs !== undefined ? { pairingCooldownMs: options.pairingCooldownMs } : {}),
       ...(options.pairingLifetimeMs !== undefined ? { pairingLifetimeMs: options.pairingLifetimeMs } : {}),
+      ownership: cluster.ownership,
     });
+    cluster.bindEngine(liveQr);
     const healthLogger = logger.child({ module: 'health' });
-    const monitor = createHealthMonitor({
-      wasend,
-      watches: store.watches,
-      state: store.health,
-      notifier: createTelegramHealthNotifier(telegramApi, healthLogger, { i18n, localeOf, label }),
-      logger: healthLogger,
-      intervalMs: config.healthCheckIntervalMs,
-      isAllowed: async (watch) => config.adminIds.has(watch.userId) || (await store.grants.has(watch.userId, watch.sessionId)),
-    });
+    // The health checks run on one instance at a time (the `health` lease); the others pass their events on to nobody.
+    let checks: HealthMonitor | undefined;
+    const monitor: HealthMonitor = {
+      start() {
+        checks ??= createHealthMonitor({
+          wasend,
+          watches: store.watches,
+          state: store.health,
+          notifier: createTelegramHealthNotifier(telegramApi, healthLogger, { i18n, localeOf, label }),
+          logger: healthLogger,
+          intervalMs: config.healthCheckIntervalMs,
+          isAllowed: async (watch) => config.adminIds.has(watch.userId) || (await store.grants.has(watch.userId, watch.sessionId)),
+        });
+        checks.start();
+      },
+      async stop() {
+        const running = checks;
+        checks = undefined;
+        await running?.stop();
+      },
+      poke: (sessionId, status) => checks?.poke(sessionId, status),
+      baseline: async (sessionId, status) => checks?.baseline(sessionId, status),
+      checkNow: async () => checks?.checkNow(),
+    };
+    cluster.lead('health', { gained: () => monitor.start(), lost: () => monitor.stop() });
     const bot = createBot({
       config,
       logger,
@@ -136,18 +176,37 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     });
     bot.api.config.use(outbox);
     bot.api.config.use(recordTelegram);
-    // Webhook mode answers Telegram first and handles the update after, in order per chat.
-    const updates = createUpdateQueue({
-      handle: (update) => bot.handleUpdate(update as Update),
+    // Every update, by webhook or by poll, is taken in the database first (handled once across instances), then
+    // handled after Telegram has its answer, many at once.
+    const updates = createUpdateInbox({
+      store: store.telegramUpdates,
+      holder: cluster.instanceId,
+      handle: async (update) => {
+        try {
+          await bot.handleUpdate(update as Update);
+        } catch (error) {
+          // What grammY's own polling does: a handler's error goes to the bot's error handler (the apology, a log line).
+          if (!(error instanceof BotError)) throw error;
+          await bot.errorHandler(error);
+        }
+      },
       logger: logger.child({ module: 'updates' }),
     });
+    const poller = createPoller({ api: bot.api, inbox: updates, allowedUpdates: ALLOWED_UPDATES, logger: logger.child({ module: 'poller' }) });
+    let recovering: NodeJS.Timeout | undefined;
+    const recoverUpdates = async () => {
+      try {
+        await updates.recover(await cluster.aliveInstances());
+      } catch (error) {
+        logger.warn({ error: describeError(error) }, 'could not look for unfinished Telegram updates');
+      }
+    };
     const onWasendEvent = (event: WasendStatusEvent) => {
       liveQr.noteWebhookEvent(event.sessionId);
       liveQr.poke(event.sessionId, event.status.state, event.passkeyCode);
       monitor.poke(event.sessionId, event.status);
     };
 
-    let runner: RunnerHandle | undefined;
     let http: HttpServer | undefined;
     let stopping: Promise<void> | undefined;
 
@@ -163,7 +222,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           ? { wasendWebhook: { secret: config.wasend.webhookSecret, onEvent: onWasendEvent, seenIds: store.webhookEvents } }
           : {}),
         ...(hook
-          ? { telegramWebhook: { path: telegramWebhookPath(hook.url), secret: hook.secret, onUpdate: (u) => updates.push(u) } }
+          ? { telegramWebhook: { path: telegramWebhookPath(hook.url), secret: hook.secret, onUpdate: (u) => updates.accept(u) } }
           : {}),
       });
       logger.info({ url: http.url, wasendWebhooks: Boolean(config.wasend.webhookSecret) }, 'HTTP listener started');
@@ -174,16 +233,22 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       logger.info({ username: bot.botInfo.username }, 'bot started (webhook)');
     };
 
-    const startPolling = async () => {
-      // A webhook left over from another deployment would make getUpdates fail with 409.
-      await bot.api.deleteWebhook();
-      runner = run(bot, { runner: { fetch: { allowed_updates: ALLOWED_UPDATES }, silent: true } });
-      logger.info({ username: bot.botInfo.username }, 'bot started (long polling)');
-    };
+    // Exactly one instance polls (the `poller` lease); another takes over when it dies.
+    cluster.lead('poller', {
+      gained: async () => {
+        if (config.telegram.webhook) return;
+        // A webhook left over from another deployment would make getUpdates fail with 409.
+        await bot.api.deleteWebhook();
+        poller.start();
+        logger.info({ username: bot.botInfo.username, instanceId: cluster.instanceId }, 'bot started (long polling)');
+      },
+      lost: () => poller.stop(),
+    });
 
     const stop = async () => {
       await http?.close();
-      const stoppingRunner = Promise.all([runner?.isRunning() ? runner.stop() : undefined, updates.drain()]);
+      if (recovering !== undefined) clearInterval(recovering);
+      const stoppingRunner = Promise.all([poller.stop(), updates.drain()]);
       await Promise.all([
         withTimeout(liveQr.stop(), LIVE_STOP_MS).catch((error: unknown) =>
           logger.warn({ error: describeError(error) }, 'live QR did not stop cleanly'),
@@ -198,6 +263,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         () => false,
       );
       if (!drained) logger.warn('some updates were still being handled at shutdown');
+      await cluster.stop();
       await outbox.stop();
       await store.close();
       await renderPool?.close();
@@ -207,6 +273,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     return {
       bot,
       liveQr,
+      cluster,
       http: () => http,
       async start() {
         if (stopping) throw new Error('This app was stopped; create a new one to start again.');
@@ -219,10 +286,13 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         await checkWasend(wasend, config.wasend.baseUrl, logger);
         await registerCommands(bot.api, config.adminIds, logger, i18n, (userId) => localeOfUser(store.users, userId));
         await liveQr.resume();
-        monitor.start();
         await startHttp();
         const hook = config.telegram.webhook;
-        await (hook ? startWebhook(hook) : startPolling());
+        if (hook) await startWebhook(hook);
+        await cluster.start();
+        await recoverUpdates();
+        recovering = setInterval(() => void recoverUpdates(), RECOVER_EVERY_MS);
+        recovering.unref();
       },
       stop() {
         stopping ??= stop();

@@ -56,6 +56,8 @@ export interface Config {
    * carry a password). Unset: the embedded SQLite file.
    */
   readonly databaseUrl?: string;
+  /** This instance's name among several (on PostgreSQL). Default `<host>-<pid>-<random>`. */
+  readonly instanceId?: string;
   /** pino level. Default `info`. */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly http: {
@@ -180,6 +182,7 @@ const schema = z.object({
       .trim()
       .refine((value) => /^postgres(ql)?:\/\/\S+$/.test(value), 'must be a PostgreSQL URL, like postgres://user:password@host:5432/database'),
   ),
+  INSTANCE_ID: optional(z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, ., _ and -')),
   WASEND_POLL_INTERVAL_MS: optional(integer(200, 600_000)),
   WASEND_TIMEOUT_MS: optional(integer(100, 120_000)),
   WASEND_MAX_RETRIES: optional(integer(0, 10)),
@@ -250,6 +253,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     adminIds: values.ADMIN_IDS,
     databasePath: values.DATABASE_PATH ?? './data/wasend-qr-bot.sqlite',
     ...(values.DATABASE_URL ? { databaseUrl: values.DATABASE_URL } : {}),
+    ...(values.INSTANCE_ID ? { instanceId: values.INSTANCE_ID } : {}),
     logLevel: values.LOG_LEVEL ?? 'info',
     http: {
       ...(values.HTTP_PORT !== undefined ? { port: values.HTTP_PORT } : {}),

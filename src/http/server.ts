@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { LogSink } from '../logger.js';
 import { BodyReadError, BodyTooLargeError, readBody } from './body.js';
 import type { WebhookEventStore } from '../store/types.js';
+import type { PushResult } from './update-queue.js';
 import type { HealthReport } from './health.js';
 import { createTelegramWebhookHandler, secretsMatch } from './telegram-webhook.js';
 import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } from './types.js';
@@ -18,7 +19,7 @@ export interface HttpServerOptions {
   /** `POST /webhooks/wasend`; without it that path answers 404 (the endpoint is off). */
   readonly wasendWebhook?: { readonly secret: string; readonly onEvent: (event: WasendStatusEvent) => void; readonly seenIds?: WebhookEventStore };
   /** Telegram webhook at `path` (see {@link telegramWebhookPath}); without it that path answers 404. */
-  readonly telegramWebhook?: { readonly path: string; readonly secret: string; readonly onUpdate: (update: unknown) => 'queued' | 'duplicate' | 'full' };
+  readonly telegramWebhook?: { readonly path: string; readonly secret: string; readonly onUpdate: (update: unknown) => PushResult | Promise<PushResult> };
   /** Builds the `GET /healthz` answer: 200 when `status` is `ok`, 503 otherwise. */
   readonly health: () => Promise<HealthReport>;
   /** Longest time to receive a request body, ms. Default 10000. */

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { isRecord } from '../is-record.js';
 import type { LogSink } from '../logger.js';
 import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } from './types.js';
+import type { PushResult } from './update-queue.js';
 
 /** Options of {@link createTelegramWebhookHandler}. */
 export interface TelegramWebhookOptions {
@@ -11,7 +12,7 @@ export interface TelegramWebhookOptions {
    * Takes each update (queue it, handle it after the answer): `full` answers 503 so that Telegram delivers
    * it again later; `duplicate` (a redelivery) answers 200 and does nothing more.
    */
-  readonly onUpdate: (update: unknown) => 'queued' | 'duplicate' | 'full';
+  readonly onUpdate: (update: unknown) => PushResult | Promise<PushResult>;
   readonly logger: LogSink;
 }
 
@@ -33,9 +34,9 @@ export function secretsMatch(given: string | undefined, expected: string): boole
  * Telegram waits, and a slow answer makes Telegram resend and back off for the whole bot. So we answer first: an
  * update is lost if the process dies between answering and handling it.
  */
-export function createTelegramWebhookHandler(options: TelegramWebhookOptions): (request: WebhookRequest) => WebhookOutcome {
+export function createTelegramWebhookHandler(options: TelegramWebhookOptions): (request: WebhookRequest) => Promise<WebhookOutcome> {
   const { secret, onUpdate, logger } = options;
-  return ({ headers, body }) => {
+  return async ({ headers, body }) => {
     if (!secretsMatch(singleHeader(headers, 'x-telegram-bot-api-secret-token'), secret)) {
       logger.warn({ reason: 'bad secret token' }, 'telegram webhook refused');
       return UNAUTHORIZED;
@@ -50,7 +51,15 @@ export function createTelegramWebhookHandler(options: TelegramWebhookOptions): (
       logger.warn({ reason: 'body is not a JSON object' }, 'telegram webhook refused');
       return { status: 400, body: { error: 'bad_request' } };
     }
-    if (onUpdate(update) === 'full') return { status: 503, body: { error: 'busy' } };
+    let result: PushResult;
+    try {
+      result = await onUpdate(update);
+    } catch (error) {
+      // Not recorded (the database did not answer): Telegram must deliver it again, here or to another instance.
+      logger.error({ err: error }, 'telegram webhook: could not record the update; asking Telegram to retry');
+      return { status: 503, body: { error: 'busy' } };
+    }
+    if (result === 'full') return { status: 503, body: { error: 'busy' } };
     return { status: 200, body: { ok: true } };
   };
 }

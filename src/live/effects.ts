@@ -41,6 +41,10 @@ export interface EffectRunnerDeps {
    * message as cancelled instead of showing the code.
    */
   mayShow(record: LiveRecord): boolean | Promise<boolean>;
+  /** May this instance edit the message now (it owns the session)? A refusal drops the record without an edit. Default: yes. */
+  mayEdit?(record: LiveRecord): boolean;
+  /** A record was dropped because `mayEdit` refused: the session belongs to another instance now. */
+  onFenced?(record: LiveRecord): void;
 }
 
 export interface EffectRunner {
@@ -53,6 +57,8 @@ export interface EffectRunner {
   inFlight(): Promise<unknown>[];
   /** Clears the retry timers; no effect starts afterwards. */
   stop(): void;
+  /** No event nor retry of this record does anything from now on (another instance keeps its message). */
+  forget(record: LiveRecord): void;
 }
 
 export const recordKey = (chatId: number, messageId: number): string => `${chatId}:${messageId}`;
@@ -61,11 +67,12 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
   const { messenger, store, logger, clock } = deps;
   const retryTimers = new Map<string, TimerHandle>();
   const writes = new Map<string, Promise<void>>();
+  const forgotten = new WeakSet<LiveRecord>();
   const working = new Set<Promise<unknown>>();
   let stopped = false;
 
   function dispatch(record: LiveRecord, event: MessageEvent): Promise<void> {
-    if (stopped) return Promise.resolve();
+    if (stopped || forgotten.has(record)) return Promise.resolve();
     const { state, effects } = reduce(record.state, event, {
       now: clock.now(),
       retryBaseMs: deps.retryBaseMs,
@@ -109,6 +116,14 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
         logger.info({ sessionId, chatId, messageId }, 'live QR message stopped: its user may no longer see the session');
         await dispatch(record, { type: 'edited', seq, result: 'failed' });
         await dispatch(record, { type: 'end', view: { kind: 'cancelled', sessionId } });
+        return;
+      }
+      // Fencing: an owner that was paused or cut off, and lost the session meanwhile, must not edit over its successor.
+      if (forgotten.has(record)) return;
+      if (deps.mayEdit !== undefined && !deps.mayEdit(record)) {
+        logger.info({ sessionId, chatId, messageId }, 'live QR edit skipped: another instance keeps this session now');
+        forget(record);
+        deps.onFenced?.(record);
         return;
       }
       let result: EditResult;
@@ -158,8 +173,17 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
     retryTimers.set(key, handle);
   }
 
+  function forget(record: LiveRecord): void {
+    forgotten.add(record);
+    const key = recordKey(record.chatId, record.messageId);
+    const handle = retryTimers.get(key);
+    if (handle !== undefined) clock.clearTimeout(handle);
+    retryTimers.delete(key);
+  }
+
   return {
     dispatch,
+    forget,
     inFlight: () => [...working],
     stop() {
       stopped = true;

@@ -9,7 +9,10 @@ import { createOpener, type PendingOpen } from './open.js';
 import { createPairing, DEFAULT_PAIRING_COOLDOWN_MS, DEFAULT_PAIRING_LIFETIME_MS } from './pairing.js';
 import { LiveRecords } from './records.js';
 import { createSessionLooks } from './session-looks.js';
-import type { LiveQr, LiveQrDeps, OpenOutcome } from './types.js';
+import type { LiveOwnership, LiveQr, LiveQrDeps, OpenOutcome, OpenRequest, PairingRequest } from './types.js';
+
+/** One instance keeps every session. */
+const SOLE_OWNER: LiveOwnership = { solo: true, run: (_sessionId, work) => work(), holds: () => true };
 
 /** Default of {@link LiveQrDeps.codeWaitMs}. */
 export const DEFAULT_CODE_WAIT_MS = 30_000;
@@ -36,6 +39,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
   const { wasend, store, messenger, logger, pollIntervalMs, watchTimeoutMs } = deps;
   const clock = deps.clock ?? systemClock;
   const mayShow = deps.mayShow ?? (() => true);
+  const ownership = deps.ownership ?? SOLE_OWNER;
   const records = new LiveRecords(store, logger);
   const pendingOpens = new Set<PendingOpen>();
   const inFlight = new Set<Promise<unknown>>();
@@ -52,6 +56,8 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     onRelease: (record) => looks.detach(record),
     onSettled: (record) => records.settle(record),
     mayShow: (record) => mayShow(record.userId, record.sessionId),
+    mayEdit: (record) => ownership.holds(record.sessionId),
+    onFenced: (record) => dropSession(record.sessionId),
   });
   const feed = createStatusFeed({
     wasend,
@@ -166,18 +172,84 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
         count += 1;
       }
     }
-    const targets = new Set<LiveRecord>();
-    for (const row of rows) {
-      const record = (await matches(row)) ? await records.find(row.chatId, row.messageId) : undefined;
-      if (record?.state.kind === 'showing') targets.add(record);
-    }
-    for (const record of [...records.values()]) if (record.state.kind === 'showing' && (await matches(record))) targets.add(record);
-    await Promise.all([...targets].map((record) => end(record, { kind: 'cancelled', sessionId: record.sessionId })));
-    return count + targets.size;
+    // Each session's messages are ended by the instance that keeps them: here, after taking the session.
+    const bySession = new Map<string, Array<{ chatId: number; messageId: number }>>();
+    const add = (m: { chatId: number; messageId: number; sessionId: string }) =>
+      bySession.set(m.sessionId, [...(bySession.get(m.sessionId) ?? []), { chatId: m.chatId, messageId: m.messageId }]);
+    for (const row of rows) if (await matches(row)) add(row);
+    for (const record of [...records.values()]) if (record.state.kind === 'showing' && (await matches(record))) add(record);
+    const ended = await Promise.all(
+      [...bySession].map(([sessionId, messages]) =>
+        ownership.run(
+          sessionId,
+          async () => {
+            const targets = new Set<LiveRecord>();
+            for (const { chatId, messageId } of messages) {
+              const record = await records.find(chatId, messageId);
+              if (record?.state.kind === 'showing') targets.add(record);
+            }
+            await Promise.all([...targets].map((record) => end(record, { kind: 'cancelled', sessionId })));
+            return targets.size;
+          },
+          () => 0,
+        ),
+      ),
+    );
+    return ended.reduce((sum, n) => sum + n, count);
   }
 
+  /** The session of a message, from memory or the store (undefined when neither knows it). */
+  async function sessionOf(chatId: number, messageId: number): Promise<string | undefined> {
+    const known = records.get(chatId, messageId);
+    if (known !== undefined) return known.sessionId;
+    try {
+      return (await store.get(chatId, messageId))?.sessionId;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Runs work on a message as the owner of its session (a message nobody knows runs as it is, and finds nothing). */
+  async function asOwnerOf<T>(chatId: number, messageId: number, work: () => Promise<T>, otherwise: () => T): Promise<T> {
+    const sessionId = await sessionOf(chatId, messageId);
+    return sessionId === undefined ? work() : ownership.run(sessionId, work, otherwise);
+  }
+
+  async function adoptSession(sessionId: string): Promise<number> {
+    if (stopped) return 0;
+    let adopted = 0;
+    const finals = (await records.rows((rows) => rows.listFinalPending())).filter((row) => row.sessionId === sessionId);
+    for (const row of finals) {
+      if (records.get(row.chatId, row.messageId) !== undefined) continue;
+      const record = records.adopt(row);
+      if (record?.state.kind === 'final_pending') void track(runner.dispatch(record, { type: 'retry' }));
+      adopted += 1;
+    }
+    for (const row of await records.rows((rows) => rows.listLiveBySession(sessionId))) {
+      if (row.pairing) pairing.noteAsked(row.sessionId, row.pairing.expiresAt - pairingLifetimeMs);
+      if (records.get(row.chatId, row.messageId) !== undefined) continue;
+      const record = records.adopt(row);
+      if (record !== undefined) looks.attach(record);
+      adopted += 1;
+    }
+    if (adopted > 0) logger.info({ sessionId, messages: adopted }, 'keeping the live QR messages of a session taken over');
+    return adopted;
+  }
+
+  function dropSession(sessionId: string): void {
+    for (const record of [...records.values()]) {
+      if (record.sessionId !== sessionId) continue;
+      runner.forget(record);
+      looks.detach(record);
+      records.settle(record);
+    }
+  }
+
+  const hasWork = (sessionId: string) => looks.isLive(sessionId) || [...records.values()].some((record) => record.sessionId === sessionId);
+
   async function resume(): Promise<void> {
-    if (stopped) return;
+    // With several instances, sessions are adopted one by one as their owners' leases run out (see src/cluster/).
+    if (stopped || !ownership.solo) return;
     const pendingFinals = await records.rows((rows) => rows.listFinalPending());
     for (const row of pendingFinals) {
       const record = records.get(row.chatId, row.messageId) ?? records.adopt(row);
@@ -225,11 +297,16 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
         return { kind: 'unavailable', reason: 'down' } as const;
       });
 
+  const unavailable = (): OpenOutcome => ({ kind: 'unavailable', reason: 'down' });
   return {
-    open: guarded(neverThrows('open', opener.open)),
-    renew: guarded(neverThrows('renew', opener.renew)),
-    refresh: guarded(refresh),
-    cancel: guarded(cancel),
+    open: guarded(neverThrows('open', (request: OpenRequest) => ownership.run(request.sessionId, () => opener.open(request), unavailable))),
+    renew: guarded(
+      neverThrows('renew', (chatId: number, messageId: number, userId: number, pairingRequest?: PairingRequest) =>
+        asOwnerOf(chatId, messageId, () => opener.renew(chatId, messageId, userId, pairingRequest), unavailable),
+      ),
+    ),
+    refresh: guarded((chatId: number, messageId: number) => asOwnerOf(chatId, messageId, () => refresh(chatId, messageId), () => false)),
+    cancel: guarded((chatId: number, messageId: number) => asOwnerOf(chatId, messageId, () => cancel(chatId, messageId), () => false)),
     cancelChat: guarded(async (chatId: number, userId: number) =>
       cancelWhere(await records.rows((rows) => rows.listLiveByChat(chatId)), (m) => m.chatId === chatId && m.userId === userId),
     ),
@@ -246,6 +323,9 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     },
     noteWebhookEvent: (sessionId) => feed.noteWebhookEvent(sessionId),
     resume,
+    adoptSession: (sessionId) => track(adoptSession(sessionId)),
+    dropSession,
+    hasWork,
     liveSessions: () => looks.liveSessions(),
     feedStats: () => feed.stats(),
     stop,

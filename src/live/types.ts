@@ -150,6 +150,25 @@ export interface LiveQrDeps {
   readonly pairingLifetimeMs?: number;
   /** Time source and timers. Default: the system clock. */
   readonly clock?: Clock;
+  /** Which sessions this instance keeps (several instances on PostgreSQL). Default: every session (one instance). */
+  readonly ownership?: LiveOwnership;
+}
+
+/**
+ * Who keeps a session's live messages when several instances share the database: exactly one instance at a time,
+ * holding the session's lease (see `src/cluster/`). The engine asks before any work on a session and before every
+ * edit; the cluster hands it sessions to adopt (a dead owner's) or to drop (taken over by another instance).
+ */
+export interface LiveOwnership {
+  /** True when this is the only instance: it keeps every session, and `resume` adopts every stored message. */
+  readonly solo: boolean;
+  /**
+   * Runs `work` as the session's owner: takes the session first (moving it from another instance when it has to)
+   * and keeps it for the duration. Resolves with `otherwise()` when the session could not be taken.
+   */
+  run<T>(sessionId: string, work: () => Promise<T>, otherwise: () => T): Promise<T>;
+  /** May this instance edit the session's messages right now (its lease runs, with a safety margin)? */
+  holds(sessionId: string): boolean;
 }
 
 /** Link by phone number instead of the QR: the number as digits (8-15, country code first). */
@@ -215,6 +234,12 @@ export interface LiveQr {
   resume(): Promise<void>;
   /** Sessions that have a live message now. */
   liveSessions(): string[];
+  /** Starts keeping the session's stored messages (live ones, and final views still to put): this instance owns it now. */
+  adoptSession(sessionId: string): Promise<number>;
+  /** Forgets the session's messages without a single edit: another instance owns it now. */
+  dropSession(sessionId: string): void;
+  /** True while this instance keeps messages of the session (or a final view of one is still pending). */
+  hasWork(sessionId: string): boolean;
   /** Counters of the status feed (for benches and `/healthz`). */
   feedStats(): { readonly ticks: number; readonly listCalls: number; readonly sessionCalls: number; readonly skipped: number };
   /** Clears every timer and waits (at most 3 s) for looks and edits in flight. No look starts afterwards. */

@@ -186,6 +186,15 @@ export const MIGRATIONS: readonly Migration[] = [
         .createTable('telegram_updates')
         .addColumn('update_id', int(d), (c) => c.primaryKey())
         .addColumn('received_at', int(d), (c) => c.notNull())
+        .addColumn('holder', 'text')
+        .addColumn('payload', 'text')
+        .addColumn('done_at', int(d))
+        .execute();
+      await db.schema
+        .createIndex('telegram_updates_open')
+        .on('telegram_updates')
+        .column('received_at')
+        .where(sql.ref('done_at'), 'is', null)
         .execute();
       await db.schema.createIndex('telegram_updates_by_age').on('telegram_updates').column('received_at').execute();
       await db.schema
@@ -196,6 +205,13 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('expires_at', int(d), (c) => c.notNull())
         .execute();
       await db.schema.createIndex('leases_by_holder').on('leases').columns(['holder', 'name']).execute();
+      // rate-limiter-flexible's table (its own shape), for the Wasend budget all instances share on PostgreSQL.
+      await db.schema
+        .createTable('rate_limits')
+        .addColumn('key', 'varchar(255)', (c) => c.primaryKey())
+        .addColumn('points', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('expire', 'bigint')
+        .execute();
     },
   },
 ];

@@ -67,8 +67,10 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
       cause: error,
     });
   }
+  // The schema every table lives in: it also names this database's LISTEN/NOTIFY channel and budget table.
+  const current = schema ?? (await pool.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0]?.schema ?? 'public';
   let closing: Promise<void> | undefined;
-  return createRepositories(db, 'postgres', {
+  const store = await createRepositories(db, 'postgres', {
     ...options,
     ping: async () => {
       try {
@@ -80,6 +82,7 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     },
     close: () => (closing ??= db.destroy()),
   });
+  return { ...store, postgres: { pool, url, schema: current } };
 }
 
 /** `host:port/database` of a URL, without user or password. */

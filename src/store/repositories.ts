@@ -253,6 +253,16 @@ function createLiveMessageStore(db: Db, now: () => number): LiveMessageStore {
       (await live().where('session_id', '=', sessionId).orderBy('created_at').orderBy('chat_id').orderBy('message_id').execute()).map(toLiveMessage),
     listLiveByChat: async (chatId) =>
       (await live().where('chat_id', '=', chatId).orderBy('created_at').orderBy('message_id').execute()).map(toLiveMessage),
+    sessionsWithWork: async () =>
+      (
+        await db
+          .selectFrom('live_messages')
+          .select('session_id')
+          .distinct()
+          .where((eb) => eb.or([eb('state', '=', 'showing'), eb('final_edit_since', 'is not', null)]))
+          .orderBy('session_id')
+          .execute()
+      ).map((row) => row.session_id),
     listFinalPending: async () =>
       (
         await db
@@ -317,16 +327,36 @@ function createWebhookEventStore(db: Db): WebhookEventStore {
 function createTelegramUpdateStore(db: Db, now: () => number): TelegramUpdateStore {
   let inserts = 0;
   return {
-    async take(updateId, keepMs, at = now()) {
+    async take({ updateId, payload }, holder, keepMs, at = now()) {
       const taken = await db
         .insertInto('telegram_updates')
-        .values({ update_id: updateId, received_at: at })
+        .values({ update_id: updateId, received_at: at, holder, payload, done_at: null })
         .onConflict((oc) => oc.doNothing())
         .returning('update_id')
         .executeTakeFirst();
-      if (taken !== undefined && ++inserts % PRUNE_EVERY === 0) await db.deleteFrom('telegram_updates').where('received_at', '<', at - keepMs).execute();
+      if (taken !== undefined && ++inserts % PRUNE_EVERY === 0) {
+        await db.deleteFrom('telegram_updates').where('received_at', '<', at - keepMs).where('done_at', 'is not', null).execute();
+      }
       return taken !== undefined;
     },
+    async done(updateId, at = now()) {
+      await db.updateTable('telegram_updates').set({ done_at: at, payload: null }).where('update_id', '=', updateId).execute();
+    },
+    // One UPDATE per call moves the rows: of two instances reclaiming at once, each row goes to exactly one.
+    reclaim: async (holder, alive, graceMs, at = now()) =>
+      (
+        await db
+          .updateTable('telegram_updates')
+          .set({ holder })
+          .where('done_at', 'is', null)
+          .where('payload', 'is not', null)
+          .where('received_at', '<', at - graceMs)
+          .where((eb) => eb.or([eb('holder', 'is', null), eb('holder', 'not in', alive.length > 0 ? [...alive] : [holder])]))
+          .returning(['update_id', 'payload'])
+          .execute()
+      )
+        .map((row) => ({ updateId: row.update_id, payload: row.payload ?? '' }))
+        .sort((a, b) => a.updateId - b.updateId),
   };
 }
 

@@ -107,6 +107,8 @@ export interface LiveMessageStore {
   listFinalPending(): Promise<LiveMessage[]>;
   listLiveBySession(sessionId: string): Promise<LiveMessage[]>;
   listLiveByChat(chatId: number): Promise<LiveMessage[]>;
+  /** Sessions with a message showing a code or a final view still to put, sorted. */
+  sessionsWithWork(): Promise<string[]>;
 }
 
 export interface AuditEntry {
@@ -210,10 +212,23 @@ export interface UserStore {
   setLanguage(userId: number, language: string | null, at?: number): Promise<void>;
 }
 
-/** Telegram `update_id`s taken by some instance, so an update Telegram sends twice is handled once. */
+/**
+ * The Telegram updates instances took (an inbox): an update Telegram sends twice, to one instance or two, is
+ * handled once, and one whose instance died before finishing it is taken over by another.
+ */
 export interface TelegramUpdateStore {
-  /** Records the update as taken; false when some instance took it already. Forgets ids older than `keepMs`. */
-  take(updateId: number, keepMs: number, now?: number): Promise<boolean>;
+  /**
+   * Records the update as taken by `holder`, with its JSON (kept until it is done); false when it was taken already.
+   * Forgets ids older than `keepMs`.
+   */
+  take(update: { updateId: number; payload: string }, holder: string, keepMs: number, now?: number): Promise<boolean>;
+  /** The update was handled: its JSON is deleted, its id kept (for `keepMs`) against a second delivery. */
+  done(updateId: number, now?: number): Promise<void>;
+  /**
+   * Moves to `holder` the updates taken more than `graceMs` ago by holders not in `alive` (dead instances) and
+   * not done; returns them oldest first.
+   */
+  reclaim(holder: string, alive: readonly string[], graceMs: number, now?: number): Promise<Array<{ updateId: number; payload: string }>>;
 }
 
 /** A named lease: who holds it, until when, and its fencing number (one higher at every change of holder). */
@@ -244,6 +259,8 @@ export interface LeaseStore {
 export interface Store {
   /** Which engine the data lives in. */
   readonly dialect: 'sqlite' | 'postgres';
+  /** On PostgreSQL: its pool and address, for what coordinates instances (LISTEN/NOTIFY, the shared Wasend budget). */
+  readonly postgres?: { readonly pool: import('pg').Pool; readonly url: string; readonly schema?: string };
   readonly telegramUpdates: TelegramUpdateStore;
   readonly leases: LeaseStore;
   readonly grants: GrantStore;

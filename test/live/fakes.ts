@@ -478,6 +478,11 @@ export class MemoryLiveStore implements LiveMessageStore {
     return this.peekLive().filter((r) => r.chatId === chatId);
   }
 
+  async sessionsWithWork(): Promise<string[]> {
+    const rows = [...this.rows.values()].filter((r) => r.state === 'showing' || (r.finalEditSince !== undefined && r.finalEditSince !== null));
+    return [...new Set(rows.map((r) => r.sessionId))].sort();
+  }
+
   async listFinalPending(): Promise<LiveMessage[]> {
     return [...this.rows.values()]
       .filter((r) => r.finalEditSince !== undefined && r.finalEditSince !== null)

@@ -127,7 +127,7 @@ describe.each(dialects)('runMigrations on %s', (dialect) => {
   }
 });
 
-const ALL_TABLES = ['audit_log', 'grants', 'health_states', 'invites', 'leases', 'live_messages', 'photo_intents', 'telegram_updates', 'users', 'watches', 'webhook_events'];
+const ALL_TABLES = ['audit_log', 'grants', 'health_states', 'invites', 'leases', 'live_messages', 'photo_intents', 'rate_limits', 'telegram_updates', 'users', 'watches', 'webhook_events'];
 
 describe('store schema on SQLite', () => {
   it('is created on first open and left alone on later opens', async () => {
@@ -168,8 +168,8 @@ describe('store schema on SQLite', () => {
     const store = await createStore(path);
     try {
       expect(await store.grants.has(42, 'demo')).toBe(true);
-      expect(await store.telegramUpdates.take(1, 60_000)).toBe(true);
-      expect(await store.telegramUpdates.take(1, 60_000)).toBe(false);
+      expect(await store.telegramUpdates.take({ updateId: 1, payload: '{}' }, 'a', 60_000)).toBe(true);
+      expect(await store.telegramUpdates.take({ updateId: 1, payload: '{}' }, 'b', 60_000)).toBe(false);
     } finally {
       await store.close();
     }

@@ -1,0 +1,343 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import pg from 'pg';
+import type { LiveOwnership } from '../live/types.js';
+import type { LogSink } from '../logger.js';
+import type { LeaseStore, LiveMessageStore } from '../store/types.js';
+
+/** Something exactly one instance runs at a time (polling Telegram, the health checks). */
+export interface ClusterRole {
+  /** This instance took the role's lease: start. */
+  gained(): void | Promise<void>;
+  /** The lease was lost (or the instance stops): stop at once. */
+  lost(): void | Promise<void>;
+}
+
+/** What the cluster asks of the live engine (see `LiveQr`). */
+export interface ClusterEngine {
+  adoptSession(sessionId: string): Promise<number>;
+  dropSession(sessionId: string): void;
+  hasWork(sessionId: string): boolean;
+}
+
+export interface Cluster {
+  /** This instance's id (the holder of its leases). */
+  readonly instanceId: string;
+  /** True for the one-instance mode (SQLite): no leases, this instance has every role and session. */
+  readonly solo: boolean;
+  /** For the live engine: which sessions this instance keeps. */
+  readonly ownership: LiveOwnership;
+  /** Connects the live engine (once, before `start`). */
+  bindEngine(engine: ClusterEngine): void;
+  /** A role run by exactly one instance at a time, under the lease `name`. */
+  lead(name: string, role: ClusterRole): void;
+  /** Instances alive now (their own leases run), this one included. */
+  aliveInstances(): Promise<string[]>;
+  start(): Promise<void>;
+  /** Gives up every role and lease at once, so that other instances take over without waiting. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link createCluster}. */
+export interface ClusterOptions {
+  readonly leases: LeaseStore;
+  readonly messages: Pick<LiveMessageStore, 'sessionsWithWork'>;
+  readonly logger: Pick<LogSink, 'info' | 'warn' | 'error' | 'debug'>;
+  /** This instance's id. Default `<host>-<pid>-<random>`. */
+  readonly instanceId?: string;
+  /** A lease lasts this long unless renewed, ms. Default 6000. */
+  readonly leaseTtlMs?: number;
+  /** Leases are renewed, and free work is looked for, this often, ms. Default 2000. */
+  readonly heartbeatMs?: number;
+  /** A lease is trusted locally until this long before it runs out (clock drift, a slow renewal), ms. Default 1000. */
+  readonly safetyMarginMs?: number;
+  /** How long a request waits for another instance to hand a session over, ms. Default 40000. */
+  readonly claimWaitMs?: number;
+  /**
+   * PostgreSQL LISTEN/NOTIFY, for asking the owner of a session to hand it over at once (without it, a session
+   * moves when its owner's lease runs out).
+   */
+  readonly notifications?: { readonly url: string; readonly channel: string };
+  /** For tests. */
+  readonly now?: () => number;
+}
+
+const SESSION = 'session:';
+const INSTANCE = 'instance:';
+
+/** One instance (SQLite): it has every role from `start` to `stop`, and keeps every session. */
+export function createSoloCluster(instanceId = defaultInstanceId()): Cluster {
+  const roles: ClusterRole[] = [];
+  return {
+    instanceId,
+    solo: true,
+    ownership: { solo: true, run: (_sessionId, work) => work(), holds: () => true },
+    bindEngine: () => undefined,
+    lead: (_name, role) => void roles.push(role),
+    aliveInstances: async () => [instanceId],
+    async start() {
+      for (const role of roles) await role.gained();
+    },
+    async stop() {
+      for (const role of roles) await role.lost();
+    },
+  };
+}
+
+export function defaultInstanceId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+interface Held {
+  readonly fence: number;
+  /** Trusted until then (epoch ms): the lease's end as of when its renewal was sent, less the safety margin. */
+  validUntil: number;
+}
+
+/**
+ * Several instances on one PostgreSQL database. Everything rests on the `leases` table (one row per name, a
+ * fencing number that grows at every change of holder, taken and renewed by single `INSERT ... ON CONFLICT` and
+ * `UPDATE` statements) and on LISTEN/NOTIFY for hand-over requests:
+ * - every instance holds `instance:<id>` while it runs; its other leases are renewed with it, every heartbeat;
+ * - a role (`poller`, `health`) runs where its lease is held; a dead holder's lease runs out and another takes it;
+ * - a session's live messages are kept by the holder of `session:<id>`. A request for a session held elsewhere asks
+ *   the holder (NOTIFY) to hand it over and takes the lease once released. Sessions with live messages and no
+ *   holder (a dead one's) are taken over at the next heartbeat;
+ * - a lease is trusted locally only until shortly before it could have run out, and every edit asks first, so an
+ *   instance that was paused or cut off stops editing before another can have taken over.
+ */
+export function createCluster(options: ClusterOptions): Cluster {
+  const { leases, messages, logger } = options;
+  const now = options.now ?? Date.now;
+  const me = options.instanceId ?? defaultInstanceId();
+  const ttlMs = options.leaseTtlMs ?? 6_000;
+  const heartbeatMs = options.heartbeatMs ?? 2_000;
+  const marginMs = options.safetyMarginMs ?? 1_000;
+  const claimWaitMs = options.claimWaitMs ?? 40_000;
+
+  const held = new Map<string, Held>();
+  const roles = new Map<string, { role: ClusterRole; active: boolean }>();
+  const pins = new Map<string, number>();
+  const handOverWanted = new Set<string>();
+  let engine: ClusterEngine | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let beating: Promise<void> | undefined;
+  let listener: pg.Client | undefined;
+  let stopped = false;
+
+  const valid = (name: string) => (held.get(name)?.validUntil ?? 0) > now();
+
+  const acquire = async (name: string): Promise<boolean> => {
+    const sentAt = now();
+    const lease = await leases.acquire(name, me, ttlMs, sentAt);
+    if (lease === undefined) return false;
+    held.set(name, { fence: lease.fence, validUntil: sentAt + ttlMs - marginMs });
+    return true;
+  };
+
+  const release = async (name: string) => {
+    const lease = held.get(name);
+    held.delete(name);
+    if (lease !== undefined) await leases.release(name, me, lease.fence).catch(() => undefined);
+  };
+
+  /** The lease is gone (taken by another, or not renewed in time): stop what it covered, without another edit. */
+  const lost = async (name: string) => {
+    held.delete(name);
+    const role = roles.get(name);
+    if (role?.active) {
+      role.active = false;
+      logger.warn({ role: name }, 'lost a role to another instance');
+      await Promise.resolve(role.role.lost()).catch((error: unknown) => logger.error({ err: error, role: name }, 'role did not stop cleanly'));
+    }
+    if (name.startsWith(SESSION)) {
+      const sessionId = name.slice(SESSION.length);
+      logger.warn({ sessionId }, 'another instance keeps this session now');
+      engine?.dropSession(sessionId);
+    }
+  };
+
+  const handOver = async (sessionId: string) => {
+    handOverWanted.delete(sessionId);
+    engine?.dropSession(sessionId);
+    await release(SESSION + sessionId);
+    logger.debug({ sessionId }, 'handed a session over');
+  };
+
+  const notify = async (payload: object) => {
+    if (listener === undefined || options.notifications === undefined) return;
+    await listener.query('SELECT pg_notify($1, $2)', [options.notifications.channel, JSON.stringify(payload)]).catch(() => undefined);
+  };
+
+  const onNotification = (message: pg.Notification) => {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(message.payload ?? '');
+    } catch {
+      return;
+    }
+    const { op, sessionId, from } = (payload ?? {}) as { op?: unknown; sessionId?: unknown; from?: unknown };
+    if (op !== 'hand-over' || typeof sessionId !== 'string' || from === me || !held.has(SESSION + sessionId)) return;
+    if ((pins.get(sessionId) ?? 0) > 0) handOverWanted.add(sessionId);
+    else void handOver(sessionId);
+  };
+
+  const listen = async () => {
+    const target = options.notifications;
+    if (target === undefined || stopped) return;
+    const client = new pg.Client({ connectionString: target.url });
+    client.on('notification', onNotification);
+    client.on('error', () => {
+      if (listener === client) listener = undefined;
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${target.channel}`);
+      listener = client;
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not listen for hand-over requests; sessions move when leases run out');
+      await client.end().catch(() => undefined);
+    }
+  };
+
+  /** Takes the session for this instance, asking its holder to hand it over; false after `claimWaitMs`. */
+  const claim = async (sessionId: string): Promise<boolean> => {
+    const name = SESSION + sessionId;
+    if (valid(name)) return true;
+    const deadline = now() + claimWaitMs;
+    let askedAt = Number.NEGATIVE_INFINITY;
+    for (let wait = 25; !stopped; wait = Math.min(250, wait * 2)) {
+      if (await acquire(name)) {
+        await engine?.adoptSession(sessionId);
+        return true;
+      }
+      if (now() - askedAt >= 1_000) {
+        askedAt = now();
+        await notify({ op: 'hand-over', sessionId, from: me });
+      }
+      if (now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+    logger.warn({ sessionId }, 'could not take a session from the instance that keeps it');
+    return false;
+  };
+
+  const ownership: LiveOwnership = {
+    solo: false,
+    holds: (sessionId) => valid(SESSION + sessionId),
+    async run(sessionId, work, otherwise) {
+      pins.set(sessionId, (pins.get(sessionId) ?? 0) + 1);
+      try {
+        if (stopped || !(await claim(sessionId))) return otherwise();
+        return await work();
+      } finally {
+        const left = (pins.get(sessionId) ?? 1) - 1;
+        if (left > 0) pins.set(sessionId, left);
+        else {
+          pins.delete(sessionId);
+          if (handOverWanted.has(sessionId)) void handOver(sessionId);
+        }
+      }
+    },
+  };
+
+  const heartbeat = async () => {
+    const sentAt = now();
+    try {
+      const renewed = await leases.renew(me, '', ttlMs, sentAt);
+      const names = new Set(renewed.map((lease) => lease.name));
+      for (const lease of renewed) {
+        const mine = held.get(lease.name);
+        if (mine !== undefined && mine.fence === lease.fence) mine.validUntil = sentAt + ttlMs - marginMs;
+      }
+      for (const name of [...held.keys()]) if (!names.has(name)) await lost(name);
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not renew leases');
+    }
+    // A lease not renewed in time is over here too, whatever the database says later.
+    for (const name of [...held.keys()]) if (!valid(name)) await lost(name);
+    if (stopped) return;
+    try {
+      if (!held.has(INSTANCE + me)) await acquire(INSTANCE + me);
+      for (const [name, entry] of roles) {
+        if (entry.active || stopped) continue;
+        if (await acquire(name)) {
+          entry.active = true;
+          logger.info({ role: name }, 'took a role');
+          await Promise.resolve(entry.role.gained()).catch((error: unknown) => logger.error({ err: error, role: name }, 'role did not start'));
+        }
+      }
+      await takeOver();
+      await releaseIdle();
+      if (listener === undefined) await listen();
+    } catch (error) {
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'cluster heartbeat failed');
+    }
+  };
+
+  /** Sessions with live messages whose holder's lease ran out (a dead instance): kept here from now on. */
+  const takeOver = async () => {
+    if (engine === undefined) return;
+    const wanted = await messages.sessionsWithWork();
+    if (wanted.length === 0) return;
+    const taken = new Set((await leases.list(SESSION)).map((lease) => lease.name.slice(SESSION.length)));
+    for (const sessionId of wanted) {
+      if (stopped) return;
+      if (taken.has(sessionId) || held.has(SESSION + sessionId)) continue;
+      if (await acquire(SESSION + sessionId)) {
+        const adopted = await engine.adoptSession(sessionId);
+        logger.info({ sessionId, messages: adopted }, 'took over a session whose instance stopped');
+      }
+    }
+  };
+
+  /** Sessions this instance no longer has messages of are given back, so their lease does not outlive the work. */
+  const releaseIdle = async () => {
+    for (const name of [...held.keys()]) {
+      if (!name.startsWith(SESSION)) continue;
+      const sessionId = name.slice(SESSION.length);
+      if ((pins.get(sessionId) ?? 0) === 0 && engine?.hasWork(sessionId) !== true) await release(name);
+    }
+  };
+
+  const tick = () => {
+    timer = undefined;
+    beating = heartbeat().finally(() => {
+      beating = undefined;
+      if (!stopped) timer = setTimeout(tick, heartbeatMs);
+    });
+  };
+
+  return {
+    instanceId: me,
+    solo: false,
+    ownership,
+    bindEngine(bound) {
+      engine = bound;
+    },
+    lead(name, role) {
+      roles.set(name, { role, active: false });
+    },
+    aliveInstances: async () => (await leases.list(INSTANCE)).map((lease) => lease.name.slice(INSTANCE.length)),
+    async start() {
+      await acquire(INSTANCE + me);
+      await listen();
+      await heartbeat();
+      if (!stopped) timer = setTimeout(tick, heartbeatMs);
+      logger.info({ instanceId: me }, 'joined the other instances');
+    },
+    async stop() {
+      stopped = true;
+      if (timer !== undefined) clearTimeout(timer);
+      await beating;
+      for (const [name, entry] of roles) {
+        if (!entry.active) continue;
+        entry.active = false;
+        await Promise.resolve(entry.role.lost()).catch((error: unknown) => logger.error({ err: error, role: name }, 'role did not stop cleanly'));
+      }
+      for (const name of [...held.keys()]) await release(name);
+      await listener?.end().catch(() => undefined);
+      listener = undefined;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { isRecord } from '../is-record.js';
+import type { LogSink } from '../logger.js';
+import { createUpdateQueue, type PushResult } from '../http/update-queue.js';
+import type { TelegramUpdateStore } from '../store/types.js';
+
+/** Options of {@link createUpdateInbox}. */
+export interface UpdateInboxOptions {
+  readonly store: TelegramUpdateStore;
+  /** This instance's id: the holder of the updates it takes. */
+  readonly holder: string;
+  /** Handles one update (e.g. `bot.handleUpdate`). Its errors are logged, never thrown. */
+  readonly handle: (update: unknown) => Promise<void>;
+  readonly logger: Pick<LogSink, 'error' | 'warn' | 'info'>;
+  /** Ids are remembered this long against a second delivery, ms. Default 24 h (Telegram keeps an update at most 24 h). */
+  readonly keepMs?: number;
+  /** An update taken by a dead instance is taken over once it is at least this old, ms. Default 5000. */
+  readonly reclaimGraceMs?: number;
+  /** Updates handled at once. Default 100. */
+  readonly maxRunning?: number;
+  /** Updates waiting at most (then `accept` answers `full`). Default 2000. */
+  readonly maxQueued?: number;
+}
+
+export interface UpdateInbox {
+  /**
+   * An update arrived (by webhook or by a poll): recorded in the database as taken by this instance, then queued.
+   * `duplicate` when it was taken already (by this or another instance), `full` when the queue is full (nothing is
+   * recorded, so a redelivery is handled). Rejects when the database cannot record it: the caller must not confirm
+   * the update to Telegram then.
+   */
+  accept(update: unknown): Promise<PushResult>;
+  /** Takes over and queues the updates that instances no longer alive took but never finished; returns how many. */
+  recover(alive: readonly string[]): Promise<number>;
+  /** Updates queued or running. */
+  readonly pending: number;
+  /** Resolves when every queued update has been handled. */
+  drain(): Promise<void>;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/** The `update_id` of a Telegram update, if it has a valid one. */
+export function updateIdOf(update: unknown): number | undefined {
+  const id = isRecord(update) ? update['update_id'] : undefined;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
+}
+
+/**
+ * Telegram updates go through the database before they are handled: every instance, in webhook or polling mode,
+ * takes an update with one `INSERT ... ON CONFLICT DO NOTHING` (so a redelivery, to any instance, is handled once),
+ * keeps its JSON until it is handled, and an update whose instance died in between is taken over by a live one.
+ * An update whose handler was cut short by a crash may so be handled twice (at least once); one that finished never is.
+ */
+export function createUpdateInbox(options: UpdateInboxOptions): UpdateInbox {
+  const { store, holder, logger } = options;
+  const keepMs = options.keepMs ?? DAY_MS;
+  const graceMs = options.reclaimGraceMs ?? 5_000;
+  const queue = createUpdateQueue({
+    handle: async (update) => {
+      try {
+        await options.handle(update);
+      } finally {
+        const id = updateIdOf(update);
+        if (id !== undefined) {
+          await store.done(id).catch((error: unknown) => logger.warn({ err: error, updateId: id }, 'could not mark an update done'));
+        }
+      }
+    },
+    logger,
+    ...(options.maxRunning !== undefined ? { maxRunning: options.maxRunning } : {}),
+    ...(options.maxQueued !== undefined ? { maxQueued: options.maxQueued } : {}),
+  });
+  // The queue refuses beyond maxRunning + maxQueued; updates being taken count too, so a taken update always fits.
+  const capacity = (options.maxRunning ?? 100) + (options.maxQueued ?? 2_000);
+  let taking = 0;
+
+  return {
+    async accept(update) {
+      const updateId = updateIdOf(update);
+      if (updateId === undefined) return 'duplicate';
+      if (queue.pending + taking >= capacity) return 'full';
+      taking += 1;
+      try {
+        const taken = await store.take({ updateId, payload: JSON.stringify(update) }, holder, keepMs);
+        if (!taken) return 'duplicate';
+        return queue.push(update);
+      } finally {
+        taking -= 1;
+      }
+    },
+    async recover(alive) {
+      const orphans = await store.reclaim(holder, alive, graceMs);
+      for (const orphan of orphans) {
+        let update: unknown;
+        try {
+          update = JSON.parse(orphan.payload);
+        } catch {
+          await store.done(orphan.updateId);
+          continue;
+        }
+        queue.push(update);
+      }
+      if (orphans.length > 0) logger.info({ updates: orphans.length }, 'took over Telegram updates that a stopped instance had not finished');
+      return orphans.length;
+    },
+    get pending() {
+      return queue.pending;
+    },
+    drain: () => queue.drain(),
+  };
+}

@@ -1,0 +1,102 @@
+import { GrammyError, type Api } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { LogSink } from '../logger.js';
+import type { UpdateInbox } from './inbox.js';
+
+/** Options of {@link createPoller}. */
+export interface PollerOptions {
+  readonly api: Api;
+  readonly inbox: UpdateInbox;
+  readonly allowedUpdates: readonly string[];
+  readonly logger: Pick<LogSink, 'info' | 'warn' | 'error'>;
+  /** Telegram's long-poll wait, s. Default 25. */
+  readonly timeoutS?: number;
+}
+
+export interface Poller {
+  /** Starts polling (idempotent). */
+  start(): void;
+  /** Stops polling: the open long poll is aborted, and nothing is confirmed that the inbox did not record. */
+  stop(): Promise<void>;
+  readonly running: boolean;
+}
+
+/**
+ * Long polling that loses nothing when the process dies: each update is recorded in the inbox (the database)
+ * before the next `getUpdates` confirms it to Telegram. An update the inbox cannot take (database down, queue
+ * full) is not confirmed: the next poll asks from it again. Run by one instance at a time (the `poller` lease).
+ */
+export function createPoller(options: PollerOptions): Poller {
+  const { api, inbox, logger } = options;
+  const timeoutS = options.timeoutS ?? 25;
+  let controller: AbortController | undefined;
+  let loop: Promise<void> | undefined;
+
+  const pause = (ms: number, signal: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => {
+        clearTimeout(timer);
+        resolve();
+      }, { once: true });
+    });
+
+  async function run(signal: AbortSignal): Promise<void> {
+    let offset: number | undefined;
+    let failures = 0;
+    while (!signal.aborted) {
+      let updates: Update[];
+      try {
+        updates = await api.getUpdates(
+          { timeout: timeoutS, allowed_updates: options.allowedUpdates as never, ...(offset !== undefined ? { offset } : {}) },
+          // grammY types its signal with the abort-controller shim; the platform's is what it uses at run time.
+          signal as Parameters<Api['getUpdates']>[1],
+        );
+        failures = 0;
+      } catch (error) {
+        if (signal.aborted) return;
+        failures += 1;
+        // 409: another getUpdates (an instance that has not noticed it lost the lease) or a webhook is set.
+        const conflict = error instanceof GrammyError && error.error_code === 409;
+        if (failures === 1 || failures % 10 === 0) logger.warn({ conflict, failures }, 'getUpdates failed; polling again shortly');
+        await pause(Math.min(5_000, 250 * 2 ** Math.min(failures, 5)), signal);
+        continue;
+      }
+      for (const update of updates) {
+        if (signal.aborted) return;
+        let result;
+        try {
+          result = await inbox.accept(update);
+        } catch (error) {
+          logger.error({ err: error, updateId: update.update_id }, 'could not record a Telegram update; asking for it again');
+          result = 'retry' as const;
+        }
+        if (result === 'full' || result === 'retry') {
+          // Not confirmed: the next poll starts from this update.
+          await pause(500, signal);
+          break;
+        }
+        offset = update.update_id + 1;
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (loop !== undefined) return;
+      controller = new AbortController();
+      const signal = controller.signal;
+      loop = run(signal).catch((error: unknown) => logger.error({ err: error }, 'polling stopped unexpectedly'));
+      logger.info({}, 'polling Telegram for updates');
+    },
+    async stop() {
+      controller?.abort();
+      await loop;
+      loop = undefined;
+      controller = undefined;
+    },
+    get running() {
+      return loop !== undefined;
+    },
+  };
+}
