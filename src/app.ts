@@ -194,9 +194,13 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     });
     const poller = createPoller({ api: bot.api, inbox: updates, allowedUpdates: ALLOWED_UPDATES, logger: logger.child({ module: 'poller' }) });
     let recovering: NodeJS.Timeout | undefined;
+    let restarted = true;
     const recoverUpdates = async () => {
       try {
-        await updates.recover(await cluster.aliveInstances());
+        const alive = await cluster.aliveInstances();
+        // At start nothing is in flight here: what this instance's id still holds is from before a crash.
+        await updates.recover(restarted ? alive.filter((id) => id !== cluster.instanceId) : alive);
+        restarted = false;
       } catch (error) {
         logger.warn({ error: describeError(error) }, 'could not look for unfinished Telegram updates');
       }

@@ -199,9 +199,7 @@ const schema = z.object({
   HEALTH_CHECK_INTERVAL_MS: optional(integer(5_000, 86_400_000)),
   HTTP_PORT: optional(integer(0, 65_535)),
   HTTP_HOST: optional(z.string().trim()),
-  TELEGRAM_WEBHOOK_URL: optional(
-    httpUrl.refine((v) => v.startsWith('https://'), 'must be an https URL (Telegram only calls https webhooks)'),
-  ),
+  TELEGRAM_WEBHOOK_URL: optional(httpUrl),
   TELEGRAM_WEBHOOK_SECRET: optional(
     z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -'),
   ),
@@ -225,6 +223,10 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
   const values = parsed.success ? parsed.data : undefined;
   if (values && Boolean(values.TELEGRAM_WEBHOOK_URL) !== Boolean(values.TELEGRAM_WEBHOOK_SECRET)) {
     problems.push('TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET must be set together (or both left empty for long polling)');
+  }
+  // Telegram calls only https webhooks; a self-hosted Bot API server (TELEGRAM_API_ROOT) also calls http ones.
+  if (values?.TELEGRAM_WEBHOOK_URL && !values.TELEGRAM_WEBHOOK_URL.startsWith('https://') && values.TELEGRAM_API_ROOT === undefined) {
+    problems.push('TELEGRAM_WEBHOOK_URL must be an https URL (Telegram only calls https webhooks; http needs your own Bot API server in TELEGRAM_API_ROOT)');
   }
   if (values?.TELEGRAM_WEBHOOK_URL && values.HTTP_PORT === undefined) {
     problems.push('HTTP_PORT is missing: webhook mode needs the HTTP listener (set HTTP_PORT, e.g. 8080)');

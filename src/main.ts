@@ -6,6 +6,7 @@ import { inspectEnvFile, type EnvFileReport } from './env-file.js';
 import { StartupError } from './startup.js';
 import { createLogger, createSecretScrubber } from './logger.js';
 import { StoreOpenError } from './store/sqlite.js';
+import { PostgresOpenError } from './store/postgres.js';
 
 /** SIGINT/SIGTERM must end the process within this, whatever is still in flight. */
 const SHUTDOWN_LIMIT_MS = 4_500;
@@ -16,12 +17,26 @@ function secretsOf(config: Config): string[] {
     config.wasend.apiKey,
     config.wasend.webhookSecret,
     config.telegram.webhook?.secret,
-  ].filter((secret): secret is string => typeof secret === 'string');
+    config.databaseUrl,
+    passwordOf(config.databaseUrl),
+  ].filter((secret): secret is string => typeof secret === 'string' && secret !== '');
+}
+
+/** The password in a database URL, also scrubbed on its own (a driver error may quote it without the URL). */
+function passwordOf(url: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    // A very short one would blank out ordinary words; the whole URL is scrubbed anyway.
+    return password.length >= 6 ? password : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Turns a start-up failure into one line a person can act on. */
 function describeStartFailure(error: unknown): string {
-  if (error instanceof ConfigError || error instanceof StoreOpenError || error instanceof StartupError) return error.message;
+  if (error instanceof ConfigError || error instanceof StoreOpenError || error instanceof PostgresOpenError || error instanceof StartupError) return error.message;
   if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
     return 'Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token from BotFather into .env again.';
   }

@@ -1,0 +1,247 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createWasendSimulator, type WasendSimulator } from '../../src/simulator/server.js';
+import { createBalancer, type Balancer } from '../support/balancer.js';
+import { decodeQrPng } from '../support/decode-qr.js';
+import { createFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
+import { killHard, prepareSchema, query, startInstance, stopInstance, freePort, untilLogged, type Instance } from '../support/instances.js';
+import { describePostgres, useSchemas } from '../support/postgres.js';
+
+/*
+ * Three real bot processes on one PostgreSQL schema, driven through the fake Telegram Bot API and the Wasend
+ * simulator: what several instances behind a load balancer (webhook mode) or taking turns at polling must agree on.
+ */
+
+const ADMIN = 1001;
+const USER = 2002;
+const OTHER = 3003;
+const API_KEY = 'sim-key-cluster-tests-0123456789';
+const HOOK_SECRET = 'cluster_webhook_secret_0123456789';
+const HOOK_PATH = '/telegram/hook';
+const newSchema = useSchemas();
+
+let tg: FakeTelegram;
+let sim: WasendSimulator;
+let balancer: Balancer | undefined;
+let instances: Instance[] = [];
+
+beforeEach(async () => {
+  tg = await createFakeTelegram({ token: '123456789:AAClusterTokenNotReal_012345678' });
+  sim = await createWasendSimulator({ apiKey: API_KEY, speed: 10, startingMs: 500, sessions: [{ id: 'demo', status: 'SCAN_QR_CODE' }, { id: 'shop', status: 'SCAN_QR_CODE' }] });
+});
+
+afterEach(async () => {
+  await Promise.all(instances.map((instance) => stopInstance(instance)));
+  instances = [];
+  await balancer?.close();
+  balancer = undefined;
+  await tg.close();
+  await sim.close();
+});
+
+interface Cluster {
+  readonly schema: string;
+  readonly env: Record<string, string>;
+}
+
+/** Three instances on a new schema; in webhook mode behind a round-robin balancer that Telegram delivers to. */
+async function startCluster(mode: 'polling' | 'webhook'): Promise<Cluster> {
+  const schema = newSchema();
+  const ids = ['i1', 'i2', 'i3'];
+  const ports = mode === 'webhook' ? await Promise.all(ids.map(() => freePort())) : [];
+  if (mode === 'webhook') balancer = await createBalancer(() => ports.map((port) => `http://127.0.0.1:${port}`));
+  const env: Record<string, string> = {
+    TELEGRAM_BOT_TOKEN: tg.token,
+    TELEGRAM_API_ROOT: tg.apiRoot,
+    WASEND_BASE_URL: sim.url,
+    WASEND_API_KEY: API_KEY,
+    WASEND_POLL_INTERVAL_MS: '200',
+    WASEND_TIMEOUT_MS: '3000',
+    ADMIN_IDS: String(ADMIN),
+    DATABASE_URL: await prepareSchema(schema),
+    ...(balancer ? { TELEGRAM_WEBHOOK_URL: `${balancer.url}${HOOK_PATH}`, TELEGRAM_WEBHOOK_SECRET: HOOK_SECRET } : {}),
+  };
+  instances = await Promise.all(ids.map((id, i) => startInstance(id, env, ports[i])));
+  return { schema, env };
+}
+
+const replies = (chatId: number, text: RegExp) => tg.messages(chatId).filter((m) => m.from === 'bot' && text.test(m.text ?? ''));
+const HELP = /^I send WhatsApp pairing QR codes/;
+
+/** Sends `/help` and waits for an answer (strangers get a refusal): every update delivered before it was taken by then. */
+async function marker(userId = ADMIN): Promise<void> {
+  const before = tg.messages(userId).filter((m) => m.from === 'bot').length;
+  tg.sendText({ userId, text: '/help' });
+  await tg.waitFor(() => tg.messages(userId).filter((m) => m.from === 'bot').length > before, { timeoutMs: 20_000, description: 'the answer to a marker /help' });
+}
+
+const leaseHolder = async (schema: string, name: string) =>
+  (await query<{ holder: string; fence: string }>(schema, 'SELECT holder, fence FROM leases WHERE name = $1 AND expires_at > $2', [name, Date.now()]))[0];
+
+describePostgres('three instances on one PostgreSQL database', () => {
+  it('webhook mode: updates are spread over the instances, and one Telegram delivers again to another instance is handled once', async () => {
+    await startCluster('webhook');
+    for (let i = 0; i < 6; i++) tg.sendText({ userId: ADMIN, text: '/help' });
+    await tg.waitFor(() => replies(ADMIN, HELP).length === 6, { timeoutMs: 20_000, description: 'six answers' });
+    expect(new Set(balancer!.forwarded.map((f) => f.target)).size).toBe(3);
+
+    // Instance A handles /status, but its answer never reaches Telegram, which delivers it again: to instance B.
+    balancer!.loseNextAnswer();
+    const { updateId } = tg.sendText({ userId: ADMIN, text: '/sessions' });
+    await tg.waitFor(() => balancer!.forwarded.filter((f) => f.updateId === updateId && f.status === 200).length === 1, { timeoutMs: 20_000, description: 'the second delivery' });
+    const deliveries = balancer!.forwarded.filter((f) => f.updateId === updateId);
+    expect(deliveries.map((f) => f.status)).toEqual([502, 200]);
+    expect(deliveries[0]!.target).not.toBe(deliveries[1]!.target);
+    await marker();
+    const sessionLists = tg.messages(ADMIN).filter((m) => m.from === 'bot' && /demo/.test(m.text ?? '') && !HELP.test(m.text ?? ''));
+    expect(sessionLists).toHaveLength(1);
+    expect(replies(ADMIN, HELP)).toHaveLength(7);
+  }, 90_000);
+
+  it('webhook mode: a grant made on one instance is enforced on another at once, and so is its revoke', async () => {
+    await startCluster('webhook');
+    await marker(USER);
+    balancer!.sendNextTo(0);
+    tg.sendText({ userId: ADMIN, text: `/grant ${USER} demo` });
+    await tg.waitFor(() => tg.messages(ADMIN).find((m) => /can now use demo/.test(m.text ?? '')), { timeoutMs: 20_000, description: 'the grant' });
+    balancer!.sendNextTo(1);
+    tg.sendText({ userId: USER, text: '/qr demo' });
+    const photo = await tg.waitFor(() => tg.messages(USER).find((m) => m.photo !== undefined), { timeoutMs: 30_000, description: 'the QR photo on another instance' });
+    expect(await decodeQrPng(photo.photo!)).toBe(sim.state('demo')?.code);
+
+    balancer!.sendNextTo(2);
+    tg.sendText({ userId: ADMIN, text: `/revoke ${USER} demo` });
+    await tg.waitFor(() => tg.messages(ADMIN).find((m) => /can no longer use demo/.test(m.text ?? '')), { timeoutMs: 20_000, description: 'the revoke' });
+    // The live message ends at once, whichever instance keeps it.
+    await tg.waitFor(() => !/code \d of 6/.test(tg.message(USER, photo.messageId)?.caption ?? ''), { timeoutMs: 20_000, description: 'the live message to stop showing a code' });
+    balancer!.sendNextTo(0);
+    tg.sendText({ userId: USER, text: '/qr demo' });
+    await tg.waitFor(() => tg.messages(USER).find((m) => m.from === 'bot' && /Your Telegram id is|not allowed|may not|no access/i.test(m.text ?? '')), { timeoutMs: 20_000, description: 'the refusal' });
+    expect(tg.messages(USER).filter((m) => m.photo !== undefined)).toHaveLength(1);
+  }, 120_000);
+
+  it('webhook mode: an invite redeemed on two instances at the same moment grants exactly once', async () => {
+    const { schema } = await startCluster('webhook');
+    await marker(USER);
+    await marker(OTHER);
+    tg.sendText({ userId: ADMIN, text: '/invite demo' });
+    const invite = await tg.waitFor(() => tg.messages(ADMIN).find((m) => /start=/.test(m.text ?? '')), { timeoutMs: 20_000, description: 'the invite' });
+    const token = /start=([A-Za-z0-9_-]+)/.exec(invite.text ?? '')![1]!;
+    // Both at once, straight to two different instances (as two Telegram deliveries racing through the balancer).
+    const start = (userId: number, updateId: number) => ({
+      update_id: updateId,
+      message: {
+        message_id: 900_000 + updateId,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: userId, type: 'private', first_name: `u${userId}` },
+        from: { id: userId, is_bot: false, first_name: `u${userId}` },
+        text: `/start ${token}`,
+        entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+      },
+    });
+    const post = (instance: Instance, body: object) =>
+      fetch(`${instance.url}${HOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': HOOK_SECRET }, body: JSON.stringify(body) });
+    const answers = await Promise.all([post(instances[1]!, start(USER, 880_001)), post(instances[2]!, start(OTHER, 880_002))]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    const outcome = (userId: number) => tg.messages(userId).find((m) => /You now have access|already used/.test(m.text ?? ''))?.text ?? '';
+    await tg.waitFor(() => outcome(USER) !== '' && outcome(OTHER) !== '', { timeoutMs: 20_000, description: 'both answers' });
+    const welcomed = [USER, OTHER].filter((u) => /You now have access/.test(outcome(u)));
+    expect(welcomed).toHaveLength(1);
+    expect([USER, OTHER].filter((u) => /already used/.test(outcome(u)))).toHaveLength(1);
+    const grants = await query<{ user_id: string }>(schema, "SELECT user_id FROM grants WHERE session_id = 'demo'");
+    expect(grants.map((g) => Number(g.user_id))).toEqual(welcomed);
+  }, 90_000);
+
+  it('long polling: exactly one instance polls; after kill -9 of it another takes over, and no update is lost or answered twice', async () => {
+    const { schema } = await startCluster('polling');
+    const poller = await pollerOf(schema);
+    expect(instances.filter((i) => i.logs().some((line) => line['msg'] === 'bot started (long polling)')).map((i) => i.id)).toEqual([poller.id]);
+    for (let i = 0; i < 3; i++) tg.sendText({ userId: ADMIN, text: '/help' });
+    await tg.waitFor(() => replies(ADMIN, HELP).length === 3, { timeoutMs: 20_000, description: 'three answers' });
+    // Recorded as done: an update whose handler a crash cuts short is handled again (at least once), a finished one never.
+    await waitUntil(async () => {
+      const [row] = await query<{ done: string }>(schema, 'SELECT count(*) AS done FROM telegram_updates WHERE done_at IS NOT NULL');
+      return Number(row?.done) >= 3 ? true : undefined;
+    }, 10_000, 'the three updates recorded as done');
+
+    await killHard(poller);
+    for (let i = 0; i < 5; i++) tg.sendText({ userId: ADMIN, text: '/help' });
+    await tg.waitFor(() => replies(ADMIN, HELP).length === 8, { timeoutMs: 30_000, description: 'the five sent after the kill answered by a new poller' });
+    const next = await pollerOf(schema);
+    expect(next.id).not.toBe(poller.id);
+    await marker();
+    expect(replies(ADMIN, HELP)).toHaveLength(9);
+  }, 90_000);
+
+  it('kill -9 of the instance keeping a live QR during its rotations: another takes it over, the same message keeps showing the current code, then Connected', async () => {
+    const { schema } = await startCluster('polling');
+    tg.sendText({ userId: ADMIN, text: '/qr demo' });
+    const photo = await tg.waitFor(() => tg.messages(ADMIN).find((m) => m.photo !== undefined), { timeoutMs: 30_000, description: 'the QR photo' });
+    const owner = await leaseHolder(schema, 'session:demo');
+    expect(owner).toBeDefined();
+    const editsBefore = photo.edits;
+    await tg.waitFor(() => tg.message(ADMIN, photo.messageId)!.edits > editsBefore, { timeoutMs: 20_000, description: 'a rotation edit' });
+    const victim = instances.find((i) => i.id === owner!.holder)!;
+    await killHard(victim);
+    const killedAt = Date.now();
+
+    // A new owner (a higher fence) edits the same message with each new code.
+    const taken = await waitUntil(async () => {
+      const now = await leaseHolder(schema, 'session:demo');
+      return now !== undefined && now.holder !== victim.id ? now : undefined;
+    }, 20_000, 'another instance to take the session');
+    expect(Number(taken.fence)).toBeGreaterThan(Number(owner!.fence));
+    const editsAtTakeover = tg.message(ADMIN, photo.messageId)!.edits;
+    await tg.waitFor(() => tg.message(ADMIN, photo.messageId)!.edits >= editsAtTakeover + 2, { timeoutMs: 20_000, description: 'rotation edits by the new owner' });
+    const shown = await waitUntil(async () => {
+      const message = tg.message(ADMIN, photo.messageId)!;
+      const code = await decodeQrPng(message.photo!);
+      return code !== null && code === sim.state('demo')?.code ? code : undefined;
+    }, 10_000, 'the message to show the current code');
+    expect(shown).toBeTruthy();
+    expect(tg.messages(ADMIN).filter((m) => m.photo !== undefined)).toHaveLength(1);
+    expect(Date.now() - killedAt).toBeLessThan(60_000);
+
+    sim.scan('demo');
+    await tg.waitFor(() => /Connected/.test(tg.message(ADMIN, photo.messageId)?.caption ?? ''), { timeoutMs: 20_000, description: 'Connected' });
+    expect(tg.messages(ADMIN).filter((m) => m.photo !== undefined)).toHaveLength(1);
+  }, 120_000);
+
+  it('webhook mode: kill -9 of a random instance, again and again, while people write: every message is answered exactly once', async () => {
+    const { env } = await startCluster('webhook');
+    const ports = instances.map((i) => Number(new URL(i.url!).port));
+    let sent = 0;
+    for (let round = 0; round < 4; round++) {
+      const index = (round * 7 + 1) % 3;
+      const victim = instances[index]!;
+      await killHard(victim);
+      for (let i = 0; i < 3; i++) {
+        tg.sendText({ userId: ADMIN, text: '/help' });
+        sent += 1;
+      }
+      await tg.waitFor(() => replies(ADMIN, HELP).length === sent, { timeoutMs: 30_000, description: `the answers of round ${round}` });
+      instances[index] = await startInstance(victim.id, env, ports[index]);
+    }
+    await marker();
+    expect(replies(ADMIN, HELP)).toHaveLength(sent + 1);
+    for (const instance of instances) await untilLogged(instance, (line) => line['msg'] === 'joined the other instances', 1_000, 'a running instance');
+  }, 180_000);
+});
+
+/** The instance holding the `poller` lease, once one holds it. */
+async function pollerOf(schema: string): Promise<Instance> {
+  const lease = await waitUntil(() => leaseHolder(schema, 'poller'), 20_000, 'a poller');
+  const instance = instances.find((i) => i.id === lease.holder);
+  if (instance === undefined) throw new Error(`the poller ${lease.holder} is not one of the instances`);
+  await untilLogged(instance, (line) => line['msg'] === 'bot started (long polling)', 20_000, 'polling to start');
+  return instance;
+}
+
+async function waitUntil<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
