@@ -4,7 +4,7 @@ import { afterAll, describe } from 'vitest';
 
 /**
  * PostgreSQL for the tests that need it: `TEST_DATABASE_URL` (default the machines' `postgres://root@127.0.0.1:5432/test`).
- * Where no server answers, those tests are skipped with one line saying so, unless `REQUIRE_POSTGRES=1` (set by
+ * Where no server answers, those tests are skipped (`test/global-setup.ts` says so in one line), unless `REQUIRE_POSTGRES=1` (set by
  * `.ci/run`), which makes them fail instead: CI cannot skip them silently.
  */
 export const POSTGRES_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://root@127.0.0.1:5432/test';
@@ -24,7 +24,6 @@ async function answers(): Promise<boolean> {
 
 export const postgresAnswers = await answers();
 const required = process.env['REQUIRE_POSTGRES'] === '1';
-if (!postgresAnswers && !required) console.log(`PostgreSQL tests skipped: no server answers at ${new URL(POSTGRES_URL).host}`);
 
 /** `describe` for tests that need PostgreSQL: skipped without a server, failing without one when it is required. */
 export const describePostgres: typeof describe = postgresAnswers || required ? describe : (describe.skip as typeof describe);
