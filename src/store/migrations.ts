@@ -188,6 +188,7 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('received_at', int(d), (c) => c.notNull())
         .addColumn('holder', 'text')
         .addColumn('payload', 'text')
+        .addColumn('started_at', int(d))
         .addColumn('done_at', int(d))
         .execute();
       await db.schema

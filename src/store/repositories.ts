@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
 import type { Dialect, Tables } from './schema.js';
 import type {
   AuditStore,
@@ -330,7 +330,7 @@ function createTelegramUpdateStore(db: Db, now: () => number): TelegramUpdateSto
     async take({ updateId, payload }, holder, keepMs, at = now()) {
       const taken = await db
         .insertInto('telegram_updates')
-        .values({ update_id: updateId, received_at: at, holder, payload, done_at: null })
+        .values({ update_id: updateId, received_at: at, holder, payload, started_at: null, done_at: null })
         .onConflict((oc) => oc.doNothing())
         .returning('update_id')
         .executeTakeFirst();
@@ -339,24 +339,40 @@ function createTelegramUpdateStore(db: Db, now: () => number): TelegramUpdateSto
       }
       return taken !== undefined;
     },
+    async start(updateId, at = now()) {
+      await db.updateTable('telegram_updates').set({ started_at: at }).where('update_id', '=', updateId).execute();
+    },
     async done(updateId, at = now()) {
       await db.updateTable('telegram_updates').set({ done_at: at, payload: null }).where('update_id', '=', updateId).execute();
     },
     // One UPDATE per call moves the rows: of two instances reclaiming at once, each row goes to exactly one.
-    reclaim: async (holder, alive, graceMs, at = now()) =>
-      (
-        await db
-          .updateTable('telegram_updates')
-          .set({ holder })
-          .where('done_at', 'is', null)
-          .where('payload', 'is not', null)
-          .where('received_at', '<', at - graceMs)
-          .where((eb) => eb.or([eb('holder', 'is', null), eb('holder', 'not in', alive.length > 0 ? [...alive] : [holder])]))
-          .returning(['update_id', 'payload'])
-          .execute()
-      )
-        .map((row) => ({ updateId: row.update_id, payload: row.payload ?? '' }))
-        .sort((a, b) => a.updateId - b.updateId),
+    async reclaim(holder, alive, graceMs, at = now()) {
+      const orphaned = (eb: ExpressionBuilder<Tables, 'telegram_updates'>) =>
+        eb.and([
+          eb('done_at', 'is', null),
+          eb('received_at', '<', at - graceMs),
+          eb.or([eb('holder', 'is', null), eb('holder', 'not in', alive.length > 0 ? [...alive] : [holder])]),
+        ]);
+      const cutShort = await db
+        .updateTable('telegram_updates')
+        .set({ done_at: at, payload: null })
+        .where(orphaned)
+        .where('started_at', 'is not', null)
+        .returning('update_id')
+        .execute();
+      const updates = await db
+        .updateTable('telegram_updates')
+        .set({ holder })
+        .where(orphaned)
+        .where('started_at', 'is', null)
+        .where('payload', 'is not', null)
+        .returning(['update_id', 'payload'])
+        .execute();
+      return {
+        updates: updates.map((row) => ({ updateId: row.update_id, payload: row.payload ?? '' })).sort((a, b) => a.updateId - b.updateId),
+        cutShort: cutShort.map((row) => row.update_id).sort((a, b) => a - b),
+      };
+    },
   };
 }
 

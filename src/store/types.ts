@@ -222,13 +222,21 @@ export interface TelegramUpdateStore {
    * Forgets ids older than `keepMs`.
    */
   take(update: { updateId: number; payload: string }, holder: string, keepMs: number, now?: number): Promise<boolean>;
+  /** Its handler starts: from now on a crash does not run it again (its reply may be out already). */
+  start(updateId: number, now?: number): Promise<void>;
   /** The update was handled: its JSON is deleted, its id kept (for `keepMs`) against a second delivery. */
   done(updateId: number, now?: number): Promise<void>;
   /**
    * Moves to `holder` the updates taken more than `graceMs` ago by holders not in `alive` (dead instances) and
-   * not done; returns them oldest first.
+   * not started; returns them oldest first. Those the dead holders had started are closed (their ids returned in
+   * `cutShort`): a crash cut their handlers short, and running them again could answer twice.
    */
-  reclaim(holder: string, alive: readonly string[], graceMs: number, now?: number): Promise<Array<{ updateId: number; payload: string }>>;
+  reclaim(
+    holder: string,
+    alive: readonly string[],
+    graceMs: number,
+    now?: number,
+  ): Promise<{ readonly updates: Array<{ updateId: number; payload: string }>; readonly cutShort: number[] }>;
 }
 
 /** A named lease: who holds it, until when, and its fencing number (one higher at every change of holder). */

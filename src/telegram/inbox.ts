@@ -49,7 +49,8 @@ export function updateIdOf(update: unknown): number | undefined {
  * Telegram updates go through the database before they are handled: every instance, in webhook or polling mode,
  * takes an update with one `INSERT ... ON CONFLICT DO NOTHING` (so a redelivery, to any instance, is handled once),
  * keeps its JSON until it is handled, and an update whose instance died in between is taken over by a live one.
- * An update whose handler was cut short by a crash may so be handled twice (at least once); one that finished never is.
+ * An update whose handler had started when its instance died is not run again: its reply may have gone out, and a
+ * second `/qr` would send a second photo (at most once for those; the person asks again).
  */
 export function createUpdateInbox(options: UpdateInboxOptions): UpdateInbox {
   const { store, holder, logger } = options;
@@ -57,10 +58,12 @@ export function createUpdateInbox(options: UpdateInboxOptions): UpdateInbox {
   const graceMs = options.reclaimGraceMs ?? 5_000;
   const queue = createUpdateQueue({
     handle: async (update) => {
+      const id = updateIdOf(update);
+      // Recorded before the handler runs: a crash after this does not run it again (it may have answered already).
+      if (id !== undefined) await store.start(id).catch((error: unknown) => logger.warn({ err: error, updateId: id }, 'could not mark an update started'));
       try {
         await options.handle(update);
       } finally {
-        const id = updateIdOf(update);
         if (id !== undefined) {
           await store.done(id).catch((error: unknown) => logger.warn({ err: error, updateId: id }, 'could not mark an update done'));
         }
@@ -89,7 +92,8 @@ export function createUpdateInbox(options: UpdateInboxOptions): UpdateInbox {
       }
     },
     async recover(alive) {
-      const orphans = await store.reclaim(holder, alive, graceMs);
+      const { updates: orphans, cutShort } = await store.reclaim(holder, alive, graceMs);
+      if (cutShort.length > 0) logger.warn({ updates: cutShort.length }, 'a stopped instance was handling Telegram updates when it died; they are not run again');
       for (const orphan of orphans) {
         let update: unknown;
         try {

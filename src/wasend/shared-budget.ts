@@ -17,15 +17,18 @@ export interface SharedBudgetOptions {
 }
 
 const KEY = 'wasend';
+const WINDOWS_PER_SECOND = 10;
 const SKIPPING: ReadonlySet<RequestLane> = new Set(['rotation', 'link']);
 
 /**
  * Every instance's Wasend calls together within `maxRps`: after this instance's own budget (its lanes and their
  * priorities) lets a call go, one more point is taken from a window in PostgreSQL that all instances count in
- * (rate-limiter-flexible's Postgres store: one atomic upsert a call). A 429 seen by any instance blocks the window
+ * (rate-limiter-flexible's Postgres store, in tenth-of-a-second windows: one atomic upsert a call). A 429 seen by any instance blocks the window
  * for its `Retry-After`, so all slow down. Should the database not answer, the local budget alone holds.
  */
 export function withSharedBudget(local: ManagedRequestBudget, options: SharedBudgetOptions): ManagedRequestBudget {
+  // A window holds at least one request: below 10 requests a second, one request per 1/maxRps seconds.
+  const windowS = Math.max(1 / WINDOWS_PER_SECOND, 1 / options.maxRps);
   const limiter = new RateLimiterPostgres({
     storeClient: options.pool,
     storeType: 'pool',
@@ -33,8 +36,10 @@ export function withSharedBudget(local: ManagedRequestBudget, options: SharedBud
     ...(options.schema !== undefined ? { schemaName: options.schema } : {}),
     tableCreated: true,
     keyPrefix: 'budget',
-    points: Math.max(1, Math.floor(options.maxRps)),
-    duration: 1,
+    // Tenth-of-a-second windows: a fixed window lets two full ones meet at their border, so with one-second windows
+    // a second could carry twice the budget; with tenths it carries at most a tenth more.
+    points: Math.max(1, Math.round(options.maxRps * windowS)),
+    duration: windowS,
   });
   let warned = false;
 

@@ -89,20 +89,24 @@ describe.each(engines)('repositories on %s', (engine) => {
     expect(won).toHaveLength(1);
   });
 
-  it('the update inbox: an update is taken once, its JSON kept until done, and a dead holder\'s unfinished ones are taken over', async () => {
+  it('the update inbox: an update is taken once, its JSON kept until done; a dead holder\'s waiting ones are taken over, its started ones not run again', async () => {
     let t = 5_000_000;
     const [a, b] = await databases(engine, 2, () => t);
     const update = (id: number) => ({ updateId: id, payload: JSON.stringify({ update_id: id }) });
     expect(await a!.telegramUpdates.take(update(1), 'i1', 60_000)).toBe(true);
     expect(await b!.telegramUpdates.take(update(1), 'i2', 60_000)).toBe(false);
     expect(await a!.telegramUpdates.take(update(2), 'i1', 60_000)).toBe(true);
+    expect(await a!.telegramUpdates.take(update(3), 'i1', 60_000)).toBe(true);
+    await a!.telegramUpdates.start(1);
     await a!.telegramUpdates.done(1);
+    await a!.telegramUpdates.start(3);
     t += 10_000;
     // i1 is alive: nothing to take over.
-    expect(await b!.telegramUpdates.reclaim('i2', ['i1', 'i2'], 5_000)).toEqual([]);
-    // i1 died with update 2 unfinished: i2 takes it over, once.
+    expect(await b!.telegramUpdates.reclaim('i2', ['i1', 'i2'], 5_000)).toEqual({ updates: [], cutShort: [] });
+    // i1 died with update 2 waiting and update 3 being handled: 2 is taken over, once; 3 is not run again.
     const [taken, again] = await Promise.all([b!.telegramUpdates.reclaim('i2', ['i2', 'i3'], 5_000), a!.telegramUpdates.reclaim('i3', ['i2', 'i3'], 5_000)]);
-    expect([...taken!, ...again!].map((u) => u.updateId)).toEqual([2]);
+    expect([...taken!.updates, ...again!.updates]).toEqual([{ updateId: 2, payload: '{"update_id":2}' }]);
+    expect([...taken!.cutShort, ...again!.cutShort]).toEqual([3]);
   });
 
   it('the ids of Wasend webhook events: a replay through another instance is refused', async () => {

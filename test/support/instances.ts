@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import pg from 'pg';
 import { spawnBot, type BotProcess } from '../faults/process.js';
-import { POSTGRES_URL, schemaUrl } from './postgres.js';
+import { POSTGRES_URL, schemaUrl } from './postgres-url.js';
 
 /** One bot process among several on one PostgreSQL schema. */
 export interface Instance {

@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe } from 'vitest';
+import { POSTGRES_URL } from './postgres-url.js';
+
+export { POSTGRES_URL, schemaUrl } from './postgres-url.js';
 
 /**
  * PostgreSQL for the tests that need it: `TEST_DATABASE_URL` (default the machines' `postgres://root@127.0.0.1:5432/test`).
  * Where no server answers, those tests are skipped (`test/global-setup.ts` says so in one line), unless `REQUIRE_POSTGRES=1` (set by
  * `.ci/run`), which makes them fail instead: CI cannot skip them silently.
  */
-export const POSTGRES_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://root@127.0.0.1:5432/test';
 
 async function answers(): Promise<boolean> {
   const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
@@ -49,11 +51,4 @@ export function useSchemas(): () => string {
     made.push(schema);
     return schema;
   };
-}
-
-/** The URL of a schema, for a process that opens the store from `DATABASE_URL`. */
-export function schemaUrl(schema: string): string {
-  const url = new URL(POSTGRES_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.toString();
 }
