@@ -7,7 +7,7 @@ import { describeError } from './bot/describe-error.js';
 import { createTelegramMessenger } from './bot/telegram-messenger.js';
 import type { Config } from './config.js';
 import { createHealthMonitor } from './health/monitor.js';
-import { createTelegramHealthNotifier } from './health/notifier.js';
+import { createTelegramHealthNotifier, fencedNotifier } from './health/notifier.js';
 import { createHealthReporter, createTelegramContactTransformer } from './http/health.js';
 import { createHttpServer, telegramWebhookPath, type HttpServer } from './http/server.js';
 import { createOutbox } from './bot/outbox.js';
@@ -135,6 +135,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       ...(options.pairingCooldownMs !== undefined ? { pairingCooldownMs: options.pairingCooldownMs } : {}),
       ...(options.pairingLifetimeMs !== undefined ? { pairingLifetimeMs: options.pairingLifetimeMs } : {}),
       ownership: cluster.ownership,
+      instanceId: cluster.instanceId,
     });
     cluster.bindEngine(liveQr);
     const healthLogger = logger.child({ module: 'health' });
@@ -146,7 +147,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           wasend,
           watches: store.watches,
           state: store.health,
-          notifier: createTelegramHealthNotifier(telegramApi, healthLogger, { i18n, localeOf, label }),
+          notifier: fencedNotifier(createTelegramHealthNotifier(telegramApi, healthLogger, { i18n, localeOf, label }), () => cluster.holds('health')),
           logger: healthLogger,
           intervalMs: config.healthCheckIntervalMs,
           isAllowed: async (watch) => config.adminIds.has(watch.userId) || (await store.grants.has(watch.userId, watch.sessionId)),
@@ -192,7 +193,13 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       },
       logger: logger.child({ module: 'updates' }),
     });
-    const poller = createPoller({ api: bot.api, inbox: updates, allowedUpdates: ALLOWED_UPDATES, logger: logger.child({ module: 'poller' }) });
+    const poller = createPoller({
+      api: bot.api,
+      inbox: updates,
+      allowedUpdates: ALLOWED_UPDATES,
+      logger: logger.child({ module: 'poller' }),
+      mayPoll: () => cluster.holds('poller'),
+    });
     let recovering: NodeJS.Timeout | undefined;
     let restarted = true;
     const recoverUpdates = async () => {

@@ -18,6 +18,7 @@ export interface ClusterEngine {
   adoptSession(sessionId: string): Promise<number>;
   dropSession(sessionId: string): void;
   hasWork(sessionId: string): boolean;
+  sweepStrays(alive: readonly string[], olderThanMs: number): Promise<void>;
 }
 
 export interface Cluster {
@@ -31,6 +32,8 @@ export interface Cluster {
   bindEngine(engine: ClusterEngine): void;
   /** A role run by exactly one instance at a time, under the lease `name`. */
   lead(name: string, role: ClusterRole): void;
+  /** True while this instance may act under the lease `name` (for a role: right before each act, as a fence). */
+  holds(name: string): boolean;
   /** Instances alive now (their own leases run), this one included. */
   aliveInstances(): Promise<string[]>;
   start(): Promise<void>;
@@ -63,6 +66,8 @@ export interface ClusterOptions {
 }
 
 const SESSION = 'session:';
+/** A photo intent this old, of an instance no longer alive, is a stray: no send takes this long. */
+const STRAY_AGE_MS = 60_000;
 const INSTANCE = 'instance:';
 
 /** One instance (SQLite): it has every role from `start` to `stop`, and keeps every session. */
@@ -74,6 +79,7 @@ export function createSoloCluster(instanceId = defaultInstanceId()): Cluster {
     ownership: { solo: true, run: (_sessionId, work) => work(), holds: () => true },
     bindEngine: () => undefined,
     lead: (_name, role) => void roles.push(role),
+    holds: () => true,
     aliveInstances: async () => [instanceId],
     async start() {
       for (const role of roles) await role.gained();
@@ -126,6 +132,7 @@ export function createCluster(options: ClusterOptions): Cluster {
   let stopped = false;
 
   const valid = (name: string) => (held.get(name)?.validUntil ?? 0) > now();
+  const aliveNow = async () => (await leases.list(INSTANCE)).map((lease) => lease.name.slice(INSTANCE.length));
 
   const acquire = async (name: string): Promise<boolean> => {
     const sentAt = now();
@@ -269,6 +276,8 @@ export function createCluster(options: ClusterOptions): Cluster {
       }
       await takeOver();
       await releaseIdle();
+      // Photos a dead instance was sending, that no message keeps: retired as its own restart would have.
+      await engine?.sweepStrays(await aliveNow(), STRAY_AGE_MS);
       if (listener === undefined) await listen();
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'cluster heartbeat failed');
@@ -318,7 +327,8 @@ export function createCluster(options: ClusterOptions): Cluster {
     lead(name, role) {
       roles.set(name, { role, active: false });
     },
-    aliveInstances: async () => (await leases.list(INSTANCE)).map((lease) => lease.name.slice(INSTANCE.length)),
+    holds: (name) => valid(name),
+    aliveInstances: aliveNow,
     async start() {
       await acquire(INSTANCE + me);
       await listen();

@@ -53,3 +53,14 @@ export function createTelegramHealthNotifier(api: HealthMessageApi, logger: LogS
 function isForbidden(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { error_code?: unknown }).error_code === 403;
 }
+
+/**
+ * Sends an alert only while `mayAlert()` (this instance holds the `health` lease): an instance that was paused and
+ * lost the role meanwhile must not alert a second time, before it notices.
+ */
+export function fencedNotifier(notifier: HealthNotifier, mayAlert: () => boolean): HealthNotifier {
+  return {
+    alertDown: async (watch, info) => (mayAlert() ? notifier.alertDown(watch, info) : undefined),
+    alertUp: async (watch, info) => (mayAlert() ? notifier.alertUp(watch, info) : undefined),
+  };
+}

@@ -131,6 +131,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     watchTimeoutMs,
     pendingOpens,
     ...(deps.photoIntents ? { photoIntents: deps.photoIntents } : {}),
+    ...(deps.instanceId !== undefined ? { holder: deps.instanceId } : {}),
     mayShow,
     maxLivePerUser: deps.maxLivePerUser ?? (() => Number.POSITIVE_INFINITY),
     isStopped: () => stopped,
@@ -326,6 +327,8 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     adoptSession: (sessionId) => track(adoptSession(sessionId)),
     dropSession,
     hasWork,
+    sweepStrays: (alive, olderThanMs) =>
+      track(opener.sweepIntents((intent) => !alive.includes(intent.holder ?? '') && clock.now() - intent.createdAt >= olderThanMs)),
     liveSessions: () => looks.liveSessions(),
     feedStats: () => feed.stats(),
     stop,

@@ -37,6 +37,8 @@ export interface OpenerContext {
   /** The `/qr` waiting for a code now (the opener adds and removes its own). */
   readonly pendingOpens: Set<PendingOpen>;
   readonly photoIntents?: PhotoIntentStore;
+  /** This instance's id, recorded with each photo intent (so another instance knows whose it was). */
+  readonly holder?: string;
   readonly pairing: Pairing;
   mayShow(userId: number, sessionId: string): boolean | Promise<boolean>;
   maxLivePerUser(userId: number): number;
@@ -47,7 +49,8 @@ export interface Opener {
   open(request: OpenRequest): Promise<OpenOutcome>;
   renew(chatId: number, messageId: number, userId: number, pairing?: PairingRequest): Promise<OpenOutcome>;
   /** Retires photos a crash left untracked (see {@link PhotoIntentStore}). */
-  sweepIntents(): Promise<void>;
+  /** `select` picks the intents to sweep (default all: after a restart of the one instance). */
+  sweepIntents(select?: (intent: PhotoIntent) => boolean): Promise<void>;
 }
 
 /**
@@ -232,19 +235,20 @@ export function createOpener(ctx: OpenerContext): Opener {
 
   async function recordIntent(intent: Omit<PhotoIntent, 'id'>): Promise<number | undefined> {
     try {
-      return await ctx.photoIntents?.add(intent);
+      return await ctx.photoIntents?.add(ctx.holder === undefined ? intent : { ...intent, holder: ctx.holder });
     } catch (error) {
       logger.error({ err: describeError(error) }, 'could not record a QR photo being sent');
       return undefined;
     }
   }
 
-  async function clearIntent(id: number | undefined): Promise<void> {
-    if (id === undefined) return;
+  async function clearIntent(id: number | undefined): Promise<boolean> {
+    if (id === undefined) return false;
     try {
-      await ctx.photoIntents?.clear(id);
+      return (await ctx.photoIntents?.clear(id)) ?? false;
     } catch (error) {
       logger.error({ err: describeError(error) }, 'could not clear a QR photo intent');
+      return false;
     }
   }
 
@@ -252,7 +256,7 @@ export function createOpener(ctx: OpenerContext): Opener {
    * After a restart: a photo recorded as being sent but never stored may sit in its chat showing a code nobody
    * keeps true. It is retired; the person is told to ask again.
    */
-  async function sweepIntents(): Promise<void> {
+  async function sweepIntents(select: (intent: PhotoIntent) => boolean = () => true): Promise<void> {
     const intents = await (async () => {
       try {
         return (await ctx.photoIntents?.list()) ?? [];
@@ -261,9 +265,10 @@ export function createOpener(ctx: OpenerContext): Opener {
         return [];
       }
     })();
-    for (const intent of intents) {
+    for (const intent of intents.filter(select)) {
+      // Deleting it first claims it: of two instances sweeping at once, one retires the photo and tells the person.
+      if (!(await clearIntent(intent.id))) continue;
       const retired = await retireStrays(intent.chatId, intent.afterMessageId, intent.afterMessageId + MAX_STRAY_SPAN + 1, intent.sessionId);
-      await clearIntent(intent.id);
       if (retired > 0) {
         await messenger.notify?.(intent.chatId, { kind: 'restarted', sessionId: intent.sessionId }).catch(() => undefined);
       }

@@ -152,6 +152,8 @@ export interface LiveQrDeps {
   readonly clock?: Clock;
   /** Which sessions this instance keeps (several instances on PostgreSQL). Default: every session (one instance). */
   readonly ownership?: LiveOwnership;
+  /** This instance's id (several instances): recorded with each photo being sent. */
+  readonly instanceId?: string;
 }
 
 /**
@@ -240,6 +242,11 @@ export interface LiveQr {
   dropSession(sessionId: string): void;
   /** True while this instance keeps messages of the session (or a final view of one is still pending). */
   hasWork(sessionId: string): boolean;
+  /**
+   * Photos that instances no longer `alive` were sending when they stopped (older than `olderThanMs`), which no live
+   * message keeps: retired, and their people told to ask again. Another instance's restart, in effect.
+   */
+  sweepStrays(alive: readonly string[], olderThanMs: number): Promise<void>;
   /** Counters of the status feed (for benches and `/healthz`). */
   feedStats(): { readonly ticks: number; readonly listCalls: number; readonly sessionCalls: number; readonly skipped: number };
   /** Clears every timer and waits (at most 3 s) for looks and edits in flight. No look starts afterwards. */

@@ -206,6 +206,7 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('expires_at', int(d), (c) => c.notNull())
         .execute();
       await db.schema.createIndex('leases_by_holder').on('leases').columns(['holder', 'name']).execute();
+      await db.schema.alterTable('photo_intents').addColumn('holder', 'text').execute();
       // rate-limiter-flexible's table (its own shape), for the Wasend budget all instances share on PostgreSQL.
       await db.schema
         .createTable('rate_limits')

@@ -283,11 +283,11 @@ function createPhotoIntentStore(db: Db): PhotoIntentStore {
       (
         await db
           .insertInto('photo_intents')
-          .values({ chat_id: i.chatId, after_message_id: i.afterMessageId, session_id: i.sessionId, created_at: i.createdAt })
+          .values({ chat_id: i.chatId, after_message_id: i.afterMessageId, session_id: i.sessionId, created_at: i.createdAt, holder: i.holder ?? null })
           .returning('id')
           .executeTakeFirstOrThrow()
       ).id,
-    clear: async (id) => void (await db.deleteFrom('photo_intents').where('id', '=', id).execute()),
+    clear: async (id) => changed(await db.deleteFrom('photo_intents').where('id', '=', id).executeTakeFirst()) === 1,
     list: async () =>
       (await db.selectFrom('photo_intents').selectAll().orderBy('id').execute()).map((r) => ({
         id: r.id,
@@ -295,6 +295,7 @@ function createPhotoIntentStore(db: Db): PhotoIntentStore {
         afterMessageId: r.after_message_id,
         sessionId: r.session_id,
         createdAt: r.created_at,
+        holder: r.holder,
       })),
   };
 }

@@ -45,7 +45,7 @@ export interface Tables {
   watches: { user_id: number; chat_id: number; session_id: string; created_at: number };
   health_states: { session_id: string; state: HealthState; since: number; last_alert_at: number | null };
   webhook_events: { id: string; seen_at: number };
-  photo_intents: { id: Generated<number>; chat_id: number; after_message_id: number; session_id: string; created_at: number };
+  photo_intents: { id: Generated<number>; chat_id: number; after_message_id: number; session_id: string; created_at: number; holder: string | null };
   users: {
     user_id: number;
     first_name: string | null;

@@ -174,6 +174,8 @@ export interface PhotoIntent {
   readonly afterMessageId: number;
   readonly sessionId: string;
   readonly createdAt: number;
+  /** The instance sending it (several instances on PostgreSQL); absent for one instance alone. */
+  readonly holder?: string | null;
 }
 
 /**
@@ -182,7 +184,8 @@ export interface PhotoIntent {
  */
 export interface PhotoIntentStore {
   add(intent: Omit<PhotoIntent, 'id'>): Promise<number>;
-  clear(id: number): Promise<void>;
+  /** Deletes the intent; false when it was gone already (another instance swept it). */
+  clear(id: number): Promise<boolean>;
   list(): Promise<PhotoIntent[]>;
 }
 

@@ -11,6 +11,8 @@ export interface PollerOptions {
   readonly logger: Pick<LogSink, 'info' | 'warn' | 'error'>;
   /** Telegram's long-poll wait, s. Default 25. */
   readonly timeoutS?: number;
+  /** Asked before every `getUpdates`: false ends polling (this instance no longer holds the `poller` lease). */
+  readonly mayPoll?: () => boolean;
 }
 
 export interface Poller {
@@ -45,6 +47,10 @@ export function createPoller(options: PollerOptions): Poller {
     let offset: number | undefined;
     let failures = 0;
     while (!signal.aborted) {
+      if (options.mayPoll?.() === false) {
+        logger.warn({}, 'stopped polling: another instance polls now');
+        return;
+      }
       let updates: Update[];
       try {
         updates = await api.getUpdates(
@@ -84,9 +90,15 @@ export function createPoller(options: PollerOptions): Poller {
   return {
     start() {
       if (loop !== undefined) return;
+      // A loop that ended by itself (its lease ran out) may start again.
       controller = new AbortController();
       const signal = controller.signal;
-      loop = run(signal).catch((error: unknown) => logger.error({ err: error }, 'polling stopped unexpectedly'));
+      const running: Promise<void> = run(signal)
+        .catch((error: unknown) => logger.error({ err: error }, 'polling stopped unexpectedly'))
+        .finally(() => {
+          if (loop === running) loop = undefined;
+        });
+      loop = running;
       logger.info({}, 'polling Telegram for updates');
     },
     async stop() {

@@ -200,6 +200,43 @@ describePostgres('three instances on one PostgreSQL database', () => {
     expect(tg.messages(ADMIN).filter((m) => m.photo !== undefined)).toHaveLength(1);
   }, 120_000);
 
+  it('an owner that was paused (SIGSTOP) past its lease loses the session, and when it wakes it edits nothing over its successor', async () => {
+    const { schema } = await startCluster('polling');
+    tg.sendText({ userId: ADMIN, text: '/qr demo' });
+    const photo = await tg.waitFor(() => tg.messages(ADMIN).find((m) => m.photo !== undefined), { timeoutMs: 30_000, description: 'the QR photo' });
+    const owner = (await waitUntil(() => leaseHolder(schema, 'session:demo'), 10_000, 'the owner'))!;
+    // Paused during its rotations (a message kept and edited, not one still being sent).
+    const first = tg.message(ADMIN, photo.messageId)!.edits;
+    await tg.waitFor(() => tg.message(ADMIN, photo.messageId)!.edits > first, { timeoutMs: 20_000, description: 'a rotation edit' });
+    const paused = instances.find((i) => i.id === owner.holder)!;
+    paused.proc.child.kill('SIGSTOP');
+    try {
+      const successor = await waitUntil(async () => {
+        const now = await leaseHolder(schema, 'session:demo');
+        return now !== undefined && now.holder !== paused.id ? now : undefined;
+      }, 20_000, 'another instance to take the session');
+      expect(Number(successor.fence)).toBeGreaterThan(Number(owner.fence));
+      const edits = tg.message(ADMIN, photo.messageId)!.edits;
+      await tg.waitFor(() => tg.message(ADMIN, photo.messageId)!.edits > edits, { timeoutMs: 20_000, description: 'an edit by the successor' });
+    } finally {
+      paused.proc.child.kill('SIGCONT');
+    }
+    // Awake, it finds its leases gone: it stops keeping the session and stops polling, without an edit.
+    await untilLogged(paused, (line) => line['msg'] === 'another instance keeps this session now' || line['msg'] === 'live QR edit skipped: another instance keeps this session now', 20_000, 'the woken owner to give the session up');
+    await untilLogged(paused, (line) => line['msg'] === 'lost a role to another instance' || line['msg'] === 'stopped polling: another instance polls now', 20_000, 'the woken owner to stop polling');
+    expect(paused.logs().some((line) => line['msg'] === 'live QR edit failed; will retry')).toBe(false);
+    const shown = await waitUntil(async () => {
+      const code = await decodeQrPng(tg.message(ADMIN, photo.messageId)!.photo!);
+      return code !== null && code === sim.state('demo')?.code ? code : undefined;
+    }, 10_000, 'the message to show the current code');
+    expect(shown).toBeTruthy();
+    sim.scan('demo');
+    await tg.waitFor(() => /Connected/.test(tg.message(ADMIN, photo.messageId)?.caption ?? ''), { timeoutMs: 20_000, description: 'Connected' });
+    await marker();
+    expect(tg.messages(ADMIN).filter((m) => m.photo !== undefined)).toHaveLength(1);
+    expect(tg.message(ADMIN, photo.messageId)?.caption).toMatch(/Connected/);
+  }, 120_000);
+
   it('webhook mode: kill -9 of a random instance, again and again, while people write: every message is answered exactly once', async () => {
     const { env } = await startCluster('webhook');
     const ports = instances.map((i) => Number(new URL(i.url!).port));
@@ -235,7 +272,11 @@ async function waitUntil<T>(check: () => Promise<T | undefined> | T | undefined,
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      // What the instances said last (warnings and above), to tell a slow takeover from a stuck one.
+      const said = instances.map((i) => `${i.id}: ${JSON.stringify(i.logs().filter((line) => Number(line['level']) >= 40).slice(-5))}`);
+      throw new Error(`timed out waiting for ${what}\n${said.join('\n')}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
