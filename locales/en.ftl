@@ -76,6 +76,7 @@ outcome-pairing-wait = A pairing code for { $session } was asked for less than a
 outcome-pairing-not-offered = This Wasend server does not offer pairing codes: scan the QR instead.
 outcome-rate-limited = Wasend is rate limiting us. Try again in a minute.
 outcome-down = Wasend is unreachable right now. Try again in a minute.
+outcome-busy = Another copy of this bot is busy with { $session } and did not hand it over. Try again in a minute.
 outcome-auth = Wasend refused the bot's API key. Please tell an admin.
 outcome-invalid-response = Wasend sent an answer I could not read. Try again in a minute.
 outcome-telegram = Telegram did not confirm the QR photo. If no photo arrived, send /qr { $id } again.

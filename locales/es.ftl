@@ -76,6 +76,7 @@ outcome-pairing-wait = Se pidió un código de vinculación para { $session } ha
 outcome-pairing-not-offered = Este servidor de Wasend no ofrece códigos de vinculación: escanea el QR.
 outcome-rate-limited = Wasend está limitando nuestras llamadas. Inténtalo de nuevo en un minuto.
 outcome-down = Wasend no responde ahora. Inténtalo de nuevo en un minuto.
+outcome-busy = Otra copia de este bot está ocupada con { $session } y no la cedió. Inténtalo de nuevo en un minuto.
 outcome-auth = Wasend rechazó la clave de API del bot. Avisa a un administrador.
 outcome-invalid-response = Wasend envió una respuesta que no pude leer. Inténtalo de nuevo en un minuto.
 outcome-telegram = Telegram no confirmó la foto del QR. Si no llegó ninguna foto, envía /qr { $id } otra vez.

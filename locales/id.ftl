@@ -76,6 +76,7 @@ outcome-pairing-wait = Kode penautan untuk { $session } diminta kurang dari seme
 outcome-pairing-not-offered = Server Wasend ini tidak menyediakan kode penautan: pindai QR saja.
 outcome-rate-limited = Wasend sedang membatasi permintaan kami. Coba lagi dalam satu menit.
 outcome-down = Wasend sedang tidak bisa dihubungi. Coba lagi dalam satu menit.
+outcome-busy = Salinan lain bot ini sedang menangani { $session } dan tidak menyerahkannya. Coba lagi dalam satu menit.
 outcome-auth = Wasend menolak kunci API bot. Beri tahu admin.
 outcome-invalid-response = Wasend mengirim jawaban yang tidak bisa saya baca. Coba lagi dalam satu menit.
 outcome-telegram = Telegram tidak mengonfirmasi foto QR. Jika tidak ada foto yang masuk, kirim /qr { $id } lagi.

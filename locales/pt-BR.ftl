@@ -76,6 +76,7 @@ outcome-pairing-wait = Um código de pareamento para { $session } foi pedido há
 outcome-pairing-not-offered = Este servidor Wasend não oferece códigos de pareamento: leia o QR.
 outcome-rate-limited = O Wasend está limitando nossas chamadas. Tente de novo em um minuto.
 outcome-down = O Wasend está fora do ar agora. Tente de novo em um minuto.
+outcome-busy = Outra cópia deste bot está ocupada com { $session } e não a passou adiante. Tente de novo em um minuto.
 outcome-auth = O Wasend recusou a chave de API do bot. Avise um administrador.
 outcome-invalid-response = O Wasend enviou uma resposta que não consegui ler. Tente de novo em um minuto.
 outcome-telegram = O Telegram não confirmou a foto do QR. Se nenhuma foto chegou, envie /qr { $id } de novo.

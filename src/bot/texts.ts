@@ -33,6 +33,9 @@ export function outcomeText(t: Translate, outcome: OpenOutcome, sessionId: strin
           return t('outcome-rate-limited');
         case 'down':
           return t('outcome-down');
+        case 'busy':
+          // Several instances: the one keeping the session did not hand it over in time.
+          return t('outcome-busy', { session });
         case 'auth':
           return t('outcome-auth');
         case 'invalid_response':

@@ -298,7 +298,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
         return { kind: 'unavailable', reason: 'down' } as const;
       });
 
-  const unavailable = (): OpenOutcome => ({ kind: 'unavailable', reason: 'down' });
+  const unavailable = (): OpenOutcome => (stopped ? { kind: 'unavailable', reason: 'down' } : { kind: 'unavailable', reason: 'busy' });
   return {
     open: guarded(neverThrows('open', (request: OpenRequest) => ownership.run(request.sessionId, () => opener.open(request), unavailable))),
     renew: guarded(
