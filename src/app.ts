@@ -30,6 +30,8 @@ import type { HealthMonitor } from './health/types.js';
 import { createUpdateInbox } from './telegram/inbox.js';
 import { createPoller } from './telegram/poller.js';
 import { withSharedBudget } from './wasend/shared-budget.js';
+import { isSessionState, type SessionStatus } from './wasend/types.js';
+import { parseSessionId } from './bot/args.js';
 
 export interface AppOptions {
   readonly logger: Logger;
@@ -160,7 +162,11 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         await running?.stop();
       },
       poke: (sessionId, status) => checks?.poke(sessionId, status),
-      baseline: async (sessionId, status) => checks?.baseline(sessionId, status),
+      // A new watch's first status must reach the instance that runs the checks, wherever the /watch was handled.
+      baseline: async (sessionId, status) => {
+        if (checks) return checks.baseline(sessionId, status);
+        cluster.broadcast({ kind: 'health-baseline', sessionId, status: { state: status.state, raw: status.raw.slice(0, 64) } });
+      },
       checkNow: async () => checks?.checkNow(),
     };
     cluster.lead('health', { gained: () => monitor.start(), lost: () => monitor.stop() });
@@ -212,11 +218,26 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         logger.warn({ error: describeError(error) }, 'could not look for unfinished Telegram updates');
       }
     };
-    const onWasendEvent = (event: WasendStatusEvent) => {
-      liveQr.noteWebhookEvent(event.sessionId);
-      liveQr.poke(event.sessionId, event.status.state, event.passkeyCode);
-      monitor.poke(event.sessionId, event.status);
+    const applyWasendEvent = (sessionId: string, status: SessionStatus, passkeyCode?: string) => {
+      liveQr.noteWebhookEvent(sessionId);
+      liveQr.poke(sessionId, status.state, passkeyCode);
+      monitor.poke(sessionId, status);
     };
+    // Wasend calls one instance; the session's owner and the health checks may run on others: all hear of it. The
+    // passkey code stays here (a secret): the owner reads it from Wasend.
+    const onWasendEvent = (event: WasendStatusEvent) => {
+      applyWasendEvent(event.sessionId, event.status, event.passkeyCode);
+      cluster.broadcast({ kind: 'wasend-event', sessionId: event.sessionId, status: { state: event.status.state, raw: event.status.raw.slice(0, 64) } });
+    };
+    cluster.onBroadcast((message) => {
+      const told = message as { kind?: unknown; sessionId?: unknown; status?: { state?: unknown; raw?: unknown } } | null;
+      if (typeof told?.sessionId !== 'string' || parseSessionId(told.sessionId) !== told.sessionId) return;
+      const state = told.status?.state;
+      const raw = told.status?.raw;
+      if (typeof state !== 'string' || !isSessionState(state) || typeof raw !== 'string') return;
+      if (told.kind === 'wasend-event') applyWasendEvent(told.sessionId, { state, raw });
+      else if (told.kind === 'health-baseline') void monitor.baseline(told.sessionId, { state, raw });
+    });
 
     let http: HttpServer | undefined;
     let stopping: Promise<void> | undefined;

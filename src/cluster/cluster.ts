@@ -34,6 +34,10 @@ export interface Cluster {
   lead(name: string, role: ClusterRole): void;
   /** True while this instance may act under the lease `name` (for a role: right before each act, as a fence). */
   holds(name: string): boolean;
+  /** Tells every other instance (LISTEN/NOTIFY, at most 4 KB of JSON); one alone has nobody to tell. */
+  broadcast(message: object): void;
+  /** What other instances broadcast (already parsed JSON, to be checked by the handler). */
+  onBroadcast(handler: (message: unknown) => void): void;
   /** Instances alive now (their own leases run), this one included. */
   aliveInstances(): Promise<string[]>;
   start(): Promise<void>;
@@ -80,6 +84,8 @@ export function createSoloCluster(instanceId = defaultInstanceId()): Cluster {
     bindEngine: () => undefined,
     lead: (_name, role) => void roles.push(role),
     holds: () => true,
+    broadcast: () => undefined,
+    onBroadcast: () => undefined,
     aliveInstances: async () => [instanceId],
     async start() {
       for (const role of roles) await role.gained();
@@ -126,6 +132,7 @@ export function createCluster(options: ClusterOptions): Cluster {
   const pins = new Map<string, number>();
   const handOverWanted = new Set<string>();
   let engine: ClusterEngine | undefined;
+  const heard: Array<(message: unknown) => void> = [];
   let timer: NodeJS.Timeout | undefined;
   let beating: Promise<void> | undefined;
   let listener: pg.Client | undefined;
@@ -183,7 +190,11 @@ export function createCluster(options: ClusterOptions): Cluster {
     } catch {
       return;
     }
-    const { op, sessionId, from } = (payload ?? {}) as { op?: unknown; sessionId?: unknown; from?: unknown };
+    const { op, sessionId, from, message: told } = (payload ?? {}) as { op?: unknown; sessionId?: unknown; from?: unknown; message?: unknown };
+    if (op === 'broadcast' && from !== me) {
+      for (const handler of heard) handler(told);
+      return;
+    }
     if (op !== 'hand-over' || typeof sessionId !== 'string' || from === me || !held.has(SESSION + sessionId)) return;
     if ((pins.get(sessionId) ?? 0) > 0) handOverWanted.add(sessionId);
     else void handOver(sessionId);
@@ -328,6 +339,13 @@ export function createCluster(options: ClusterOptions): Cluster {
       roles.set(name, { role, active: false });
     },
     holds: (name) => valid(name),
+    broadcast(message) {
+      const payload = { op: 'broadcast', from: me, message };
+      if (JSON.stringify(payload).length <= 4_000) void notify(payload);
+    },
+    onBroadcast(handler) {
+      heard.push(handler);
+    },
     aliveInstances: aliveNow,
     async start() {
       await acquire(INSTANCE + me);

@@ -24,6 +24,12 @@ export type SessionState =
   | 'passkey_confirmation'
   | 'unknown';
 
+const SESSION_STATES: ReadonlySet<string> = new Set<SessionState>(['starting', 'awaiting_scan', 'connected', 'stopped', 'failed', 'passkey_required', 'passkey_confirmation', 'unknown']);
+
+export function isSessionState(value: string): value is SessionState {
+  return SESSION_STATES.has(value);
+}
+
 export interface SessionStatus {
   readonly state: SessionState;
   /** The status string exactly as Wasend sent it (for display and logs). */

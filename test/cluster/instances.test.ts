@@ -43,12 +43,15 @@ interface Cluster {
   readonly env: Record<string, string>;
 }
 
-/** Three instances on a new schema; in webhook mode behind a round-robin balancer that Telegram delivers to. */
-async function startCluster(mode: 'polling' | 'webhook'): Promise<Cluster> {
+/**
+ * Three instances on a new schema; in webhook mode behind a round-robin balancer that Telegram delivers to. With
+ * `listening`, each has its HTTP listener behind the balancer in polling mode too (for Wasend's webhooks).
+ */
+async function startCluster(mode: 'polling' | 'webhook', options: { listening?: boolean; env?: Record<string, string>; ports?: number[] } = {}): Promise<Cluster> {
   const schema = newSchema();
   const ids = ['i1', 'i2', 'i3'];
-  const ports = mode === 'webhook' ? await Promise.all(ids.map(() => freePort())) : [];
-  if (mode === 'webhook') balancer = await createBalancer(() => ports.map((port) => `http://127.0.0.1:${port}`));
+  const ports = options.ports ?? (mode === 'webhook' || options.listening ? await Promise.all(ids.map(() => freePort())) : []);
+  if (ports.length > 0) balancer ??= await createBalancer(() => ports.map((port) => `http://127.0.0.1:${port}`));
   const env: Record<string, string> = {
     TELEGRAM_BOT_TOKEN: tg.token,
     TELEGRAM_API_ROOT: tg.apiRoot,
@@ -58,7 +61,8 @@ async function startCluster(mode: 'polling' | 'webhook'): Promise<Cluster> {
     WASEND_TIMEOUT_MS: '3000',
     ADMIN_IDS: String(ADMIN),
     DATABASE_URL: await prepareSchema(schema),
-    ...(balancer ? { TELEGRAM_WEBHOOK_URL: `${balancer.url}${HOOK_PATH}`, TELEGRAM_WEBHOOK_SECRET: HOOK_SECRET } : {}),
+    ...(balancer && mode === 'webhook' ? { TELEGRAM_WEBHOOK_URL: `${balancer.url}${HOOK_PATH}`, TELEGRAM_WEBHOOK_SECRET: HOOK_SECRET } : {}),
+    ...options.env,
   };
   instances = await Promise.all(ids.map((id, i) => startInstance(id, env, ports[i])));
   return { schema, env };
@@ -235,6 +239,31 @@ describePostgres('three instances on one PostgreSQL database', () => {
     await marker();
     expect(tg.messages(ADMIN).filter((m) => m.photo !== undefined)).toHaveLength(1);
     expect(tg.message(ADMIN, photo.messageId)?.caption).toMatch(/Connected/);
+  }, 120_000);
+
+  it('a phone that drops is reported once, at once, though /watch and Wasend\'s webhook reached instances that do not run the checks', async () => {
+    const ports = await Promise.all([0, 1, 2].map(() => freePort()));
+    balancer = await createBalancer(() => ports.map((port) => `http://127.0.0.1:${port}`));
+    const secret = 'cluster-wasend-webhook-secret-0123';
+    await sim.close();
+    sim = await createWasendSimulator({ apiKey: API_KEY, speed: 10, sessions: [{ id: 'demo', status: 'WORKING' }], webhook: { url: `${balancer.url}/webhooks/wasend`, secret } });
+    // Checks every ten minutes: only the webhook can explain an alert within the test's time.
+    const { schema } = await startCluster('polling', { ports, env: { WASEND_WEBHOOK_SECRET: secret, HEALTH_CHECK_INTERVAL_MS: '600000' } });
+    const checker = (await waitUntil(() => leaseHolder(schema, 'health'), 10_000, 'the instance running the checks'))!;
+    tg.sendText({ userId: ADMIN, text: '/watch demo' });
+    await tg.waitFor(() => tg.messages(ADMIN).find((m) => /Its phone is linked now/.test(m.text ?? '')), { timeoutMs: 20_000, description: 'the watch' });
+    // The poller handled /watch; when it is not the checker, the first status reached the checker by LISTEN/NOTIFY.
+    const elsewhere = instances.findIndex((i) => i.id !== checker.holder);
+    balancer.sendNextTo(elsewhere);
+    sim.logout('demo');
+    const alert = await tg.waitFor(() => tg.messages(ADMIN).find((m) => /demo/.test(m.text ?? '') && (m.replyMarkup?.inline_keyboard.flat().length ?? 0) > 0 && !/linked now/.test(m.text ?? '')), {
+      timeoutMs: 45_000,
+      description: 'the drop alert',
+    });
+    expect(alert.text).toMatch(/demo/);
+    expect(balancer.forwarded.find((f) => f.path === '/webhooks/wasend')?.target).toBe(`http://127.0.0.1:${ports[elsewhere]}`);
+    await marker();
+    expect(tg.messages(ADMIN).filter((m) => m.messageId === alert.messageId || m.text === alert.text)).toHaveLength(1);
   }, 120_000);
 
   it('webhook mode: kill -9 of a random instance, again and again, while people write: every message is answered exactly once', async () => {
