@@ -19,6 +19,8 @@ import type { Logger } from './logger.js';
 import { renderQrPng } from './qr/render.js';
 import { createRenderPool } from './qr/render-pool.js';
 import { openStore } from './store/open.js';
+import type { Store } from './store/types.js';
+import { withUserCache } from './store/user-cache.js';
 import { createRequestBudget } from './wasend/budget.js';
 import { createWasendClient } from './wasend/client.js';
 import { withSessionNames } from './wasend/names.js';
@@ -73,7 +75,9 @@ const RECOVER_EVERY_MS = 2_000;
 /** Builds every part (Wasend client -> store -> messenger -> live QR -> bot); nothing talks to the network yet. */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
-  const store = await openStore(config);
+  const opened = await openStore(config);
+  // Languages are read for every caption: from memory for half a minute (a change made here shows at once).
+  const store: Store = { ...opened, users: withUserCache(opened.users) };
   const instanceId = config.instanceId ?? defaultInstanceId();
   // SQLite: this instance alone. PostgreSQL: leases and hand-overs shared with every instance on the database.
   const shared = store.postgres;

@@ -328,10 +328,10 @@ function createWebhookEventStore(db: Db): WebhookEventStore {
 function createTelegramUpdateStore(db: Db, now: () => number): TelegramUpdateStore {
   let inserts = 0;
   return {
-    async take({ updateId, payload }, holder, keepMs, at = now()) {
+    async take({ updateId, payload, started = false }, holder, keepMs, at = now()) {
       const taken = await db
         .insertInto('telegram_updates')
-        .values({ update_id: updateId, received_at: at, holder, payload, started_at: null, done_at: null })
+        .values({ update_id: updateId, received_at: at, holder, payload, started_at: started ? at : null, done_at: null })
         .onConflict((oc) => oc.doNothing())
         .returning('update_id')
         .executeTakeFirst();

@@ -224,7 +224,7 @@ export interface TelegramUpdateStore {
    * Records the update as taken by `holder`, with its JSON (kept until it is done); false when it was taken already.
    * Forgets ids older than `keepMs`.
    */
-  take(update: { updateId: number; payload: string }, holder: string, keepMs: number, now?: number): Promise<boolean>;
+  take(update: { updateId: number; payload: string; started?: boolean }, holder: string, keepMs: number, now?: number): Promise<boolean>;
   /** Its handler starts: from now on a crash does not run it again (its reply may be out already). */
   start(updateId: number, now?: number): Promise<void>;
   /** The update was handled: its JSON is deleted, its id kept (for `keepMs`) against a second delivery. */

@@ -60,7 +60,10 @@ export function createUpdateInbox(options: UpdateInboxOptions): UpdateInbox {
     handle: async (update) => {
       const id = updateIdOf(update);
       // Recorded before the handler runs: a crash after this does not run it again (it may have answered already).
-      if (id !== undefined) await store.start(id).catch((error: unknown) => logger.warn({ err: error, updateId: id }, 'could not mark an update started'));
+      // An update that started at once was recorded as started when it was taken (one write fewer).
+      if (id !== undefined && !startedAtTake.delete(id)) {
+        await store.start(id).catch((error: unknown) => logger.warn({ err: error, updateId: id }, 'could not mark an update started'));
+      }
       try {
         await options.handle(update);
       } finally {
@@ -74,19 +77,26 @@ export function createUpdateInbox(options: UpdateInboxOptions): UpdateInbox {
     ...(options.maxQueued !== undefined ? { maxQueued: options.maxQueued } : {}),
   });
   // The queue refuses beyond maxRunning + maxQueued; updates being taken count too, so a taken update always fits.
-  const capacity = (options.maxRunning ?? 100) + (options.maxQueued ?? 2_000);
+  const maxRunning = options.maxRunning ?? 100;
+  const capacity = maxRunning + (options.maxQueued ?? 2_000);
   let taking = 0;
+  /** Updates taken with `started` set: they run at once, no second write needed. */
+  const startedAtTake = new Set<number>();
 
   return {
     async accept(update) {
       const updateId = updateIdOf(update);
       if (updateId === undefined) return 'duplicate';
       if (queue.pending + taking >= capacity) return 'full';
+      const startsNow = queue.pending + taking < maxRunning;
       taking += 1;
       try {
-        const taken = await store.take({ updateId, payload: JSON.stringify(update) }, holder, keepMs);
+        const taken = await store.take({ updateId, payload: JSON.stringify(update), started: startsNow }, holder, keepMs);
         if (!taken) return 'duplicate';
-        return queue.push(update);
+        if (startsNow) startedAtTake.add(updateId);
+        const pushed = queue.push(update);
+        if (pushed !== 'queued') startedAtTake.delete(updateId);
+        return pushed;
       } finally {
         taking -= 1;
       }
