@@ -51,6 +51,23 @@ it('a database locked by another connection: a clear message naming the file and
   }
 });
 
+it('a PostgreSQL DATABASE_URL that does not answer: a message naming host and database, never the password, and a non-zero exit', async () => {
+  const bot = spawnBot({ ...env(join(dir, 'unused.sqlite')), DATABASE_URL: 'postgres://bot:s3cret-Passw0rd@127.0.0.1:1/qrbot' });
+  const code = await exitWithin(bot, 15_000);
+  const { stderr, stdout } = output(bot);
+  expect(code).toBe(1);
+  expect(stderr).toContain('Could not open the PostgreSQL database 127.0.0.1:1/qrbot (ECONNREFUSED)');
+  expect(stderr + stdout).not.toContain('s3cret-Passw0rd');
+  expect(stderr).not.toMatch(/\n\s+at /);
+});
+
+it('a DATABASE_URL that is not PostgreSQL is refused at start in words', async () => {
+  const bot = spawnBot({ ...env(join(dir, 'unused.sqlite')), DATABASE_URL: 'mysql://bot:pw@127.0.0.1/qrbot' });
+  const code = await exitWithin(bot, 15_000);
+  expect(code).toBe(1);
+  expect(output(bot).stderr).toContain('DATABASE_URL must be a PostgreSQL URL, like postgres://user:password@host:5432/database');
+});
+
 it('a corrupt database file: a clear message naming the file and a non-zero exit', async () => {
   const path = join(dir, 'bot.sqlite');
   await writeFile(path, Buffer.from('this is not a database at all, just garbage bytes '.repeat(200)));
