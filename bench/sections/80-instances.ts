@@ -4,7 +4,8 @@ import { createWasendSimulator, type WasendSimulator } from '../../src/simulator
 import { createBalancer } from '../../test/support/balancer.js';
 import { createFakeTelegram, type FakeTelegram } from '../../test/support/fake-telegram.js';
 import { freePort, killHard, prepareSchema, query, startInstance, stopInstance, type Instance } from '../../test/support/instances.js';
-import { POSTGRES_URL } from '../../test/support/postgres-url.js';
+import { eventually } from '../../test/support/app-harness.js';
+import { POSTGRES_URL, postgresAnswersAt } from '../../test/support/postgres-url.js';
 import { verdict } from '../lib.js';
 
 /*
@@ -24,32 +25,10 @@ const TAKEOVER_TARGET_MS = 10_000;
 const BUDGET_RPS = 50;
 const BURST_SESSIONS = 150;
 
-async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
 const stats = (samples: readonly number[]) => {
   const sorted = [...samples].sort((a, b) => a - b);
   return { median: sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
 };
-
-async function until<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function baseEnv(tg: FakeTelegram, sim: WasendSimulator, databaseUrl: string): Record<string, string> {
   return {
@@ -85,24 +64,26 @@ async function takeovers(): Promise<void> {
       const before = tg.messages(ADMIN).length;
       tg.sendText({ userId: ADMIN, text: `/qr ${sessionId}` });
       const photo = await tg.waitFor(() => tg.messages(ADMIN).slice(before).find((m) => m.photo !== undefined), { timeoutMs: 30_000, description: `the photo of ${sessionId}` });
-      const owner = await until(() => lease(sessionId), 10_000, 'the owner');
+      const owner = await eventually(() => lease(sessionId), 'the owner', 10_000);
       const index = instances.findIndex((i) => i.id === owner);
       const victim = instances[index]!;
       const killedAt = Date.now();
       await killHard(victim);
-      await until(async () => {
-        const holder = await lease(sessionId);
-        return holder !== undefined && holder !== owner ? holder : undefined;
-      }, 30_000, 'another owner');
+      await eventually(
+        async () => {
+          const holder = await lease(sessionId);
+          return holder !== undefined && holder !== owner ? holder : undefined;
+        },
+        'another owner',
+        30_000,
+      );
       leaseTaken.push(Date.now() - killedAt);
-      const edits = tg.message(ADMIN, photo.messageId)!.history.filter((h) => h.at > killedAt && h.method !== 'sendPhoto');
-      const firstEdit =
-        edits[0]?.at ??
-        (await until(() => tg.message(ADMIN, photo.messageId)!.history.find((h) => h.at > killedAt && h.method !== 'sendPhoto')?.at, 30_000, 'an edit by the new owner').catch((error: unknown) => {
-          for (const i of instances) console.log(i.id, JSON.stringify(i.logs().filter((l) => (l['level'] as number) >= 30).slice(-15)));
-          console.log(JSON.stringify(tg.message(ADMIN, photo.messageId)!.history), sessionId, owner, killedAt);
-          throw error;
-        }));
+      // When the fake Telegram took the edit (its own clock, not this poll's).
+      const firstEdit = await eventually(
+        async () => tg.message(ADMIN, photo.messageId)!.history.find((h) => h.at > killedAt && h.method !== 'sendPhoto')?.at,
+        'an edit by the new owner',
+        30_000,
+      );
       edited.push(firstEdit - killedAt);
       instances[index] = await startInstance(victim.id, env);
     }
@@ -167,7 +148,7 @@ async function sharedBudget(): Promise<void> {
 
 export async function run(): Promise<void> {
   console.log('\nSeveral instances on PostgreSQL (3 processes, default leases and budget)');
-  if (!(await postgresAnswers())) {
+  if (!(await postgresAnswersAt())) {
     console.log(`  skipped: no PostgreSQL answers at ${new URL(POSTGRES_URL).host} (set TEST_DATABASE_URL)`);
     return;
   }

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createWasendSimulator, type WasendSimulator } from '../../src/simulator/server.js';
+import { eventually } from '../support/app-harness.js';
 import { createBalancer, type Balancer } from '../support/balancer.js';
 import { decodeQrPng } from '../support/decode-qr.js';
 import { createFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
@@ -257,7 +258,8 @@ describePostgres('three instances on one PostgreSQL database', () => {
     balancer.sendNextTo(elsewhere);
     sim.logout('demo');
     const alert = await tg.waitFor(() => tg.messages(ADMIN).find((m) => /demo/.test(m.text ?? '') && (m.replyMarkup?.inline_keyboard.flat().length ?? 0) > 0 && !/linked now/.test(m.text ?? '')), {
-      timeoutMs: 45_000,
+      // The confirming second look comes 20 s after the drop; a role that moved meanwhile starts with a fresh check.
+      timeoutMs: 60_000,
       description: 'the drop alert',
     });
     expect(alert.text).toMatch(/demo/);
@@ -296,16 +298,10 @@ async function pollerOf(schema: string): Promise<Instance> {
   return instance;
 }
 
+/** `eventually`, telling on a timeout what the instances said last (to tell a slow takeover from a stuck one). */
 async function waitUntil<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      // What the instances said last (warnings and above), to tell a slow takeover from a stuck one.
-      const said = instances.map((i) => `${i.id}: ${JSON.stringify(i.logs().filter((line) => Number(line['level']) >= 40).slice(-5))}`);
-      throw new Error(`timed out waiting for ${what}\n${said.join('\n')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  return eventually(async () => check(), what, timeoutMs).catch((error: unknown) => {
+    const said = instances.map((i) => `${i.id}: ${JSON.stringify(i.logs().filter((line) => Number(line['level']) >= 40).slice(-5))}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${said.join('\n')}`);
+  });
 }

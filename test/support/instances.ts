@@ -1,7 +1,8 @@
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { spawnBot, type BotProcess } from '../faults/process.js';
 import { POSTGRES_URL, schemaUrl } from './postgres-url.js';
+
+export { freePort } from './app-harness.js';
 
 /** One bot process among several on one PostgreSQL schema. */
 export interface Instance {
@@ -11,18 +12,6 @@ export interface Instance {
   proc: BotProcess;
   /** Its log lines so far (pino JSON). */
   logs(): Array<Record<string, unknown>>;
-}
-
-/** A TCP port nothing listens on right now. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 }
 
 /** Creates the schema (instances create their tables in it) and returns the `DATABASE_URL` that selects it. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, describe } from 'vitest';
-import { POSTGRES_URL } from './postgres-url.js';
+import { POSTGRES_URL, postgresAnswersAt } from './postgres-url.js';
 
 export { POSTGRES_URL, schemaUrl } from './postgres-url.js';
 
@@ -11,20 +11,7 @@ export { POSTGRES_URL, schemaUrl } from './postgres-url.js';
  * `.ci/run`), which makes them fail instead: CI cannot skip them silently.
  */
 
-async function answers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: POSTGRES_URL, connectionTimeoutMillis: 2_000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-export const postgresAnswers = await answers();
+export const postgresAnswers = await postgresAnswersAt();
 const required = process.env['REQUIRE_POSTGRES'] === '1';
 
 /** `describe` for tests that need PostgreSQL: skipped without a server, failing without one when it is required. */
