@@ -203,7 +203,8 @@ export function createCluster(options: ClusterOptions): Cluster {
   const listen = async () => {
     const target = options.notifications;
     if (target === undefined || stopped) return;
-    const client = new pg.Client({ connectionString: target.url });
+    // Bounded: the heartbeat waits for this, and a server that does not answer must not stop the leases' renewal.
+    const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 5_000, keepAlive: true });
     client.on('notification', onNotification);
     client.on('error', () => {
       if (listener === client) listener = undefined;
@@ -261,6 +262,8 @@ export function createCluster(options: ClusterOptions): Cluster {
 
   const heartbeat = async () => {
     const sentAt = now();
+    // A lease taken while the renewal is on its way (a request's claim) is not in its answer, and not lost.
+    const heldBefore = new Map([...held].map(([name, lease]) => [name, lease.fence]));
     try {
       const renewed = await leases.renew(me, '', ttlMs, sentAt);
       const names = new Set(renewed.map((lease) => lease.name));
@@ -268,7 +271,7 @@ export function createCluster(options: ClusterOptions): Cluster {
         const mine = held.get(lease.name);
         if (mine !== undefined && mine.fence === lease.fence) mine.validUntil = sentAt + ttlMs - marginMs;
       }
-      for (const name of [...held.keys()]) if (!names.has(name)) await lost(name);
+      for (const [name, fence] of heldBefore) if (!names.has(name) && held.get(name)?.fence === fence) await lost(name);
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not renew leases');
     }
