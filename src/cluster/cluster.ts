@@ -192,7 +192,13 @@ export function createCluster(options: ClusterOptions): Cluster {
     }
     const { op, sessionId, from, message: told } = (payload ?? {}) as { op?: unknown; sessionId?: unknown; from?: unknown; message?: unknown };
     if (op === 'broadcast' && from !== me) {
-      for (const handler of heard) handler(told);
+      for (const handler of heard) {
+        try {
+          handler(told);
+        } catch (error) {
+          logger.error({ err: error }, 'a message from another instance could not be applied');
+        }
+      }
       return;
     }
     if (op !== 'hand-over' || typeof sessionId !== 'string' || from === me || !held.has(SESSION + sessionId)) return;
@@ -211,7 +217,7 @@ export function createCluster(options: ClusterOptions): Cluster {
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${target.channel}`);
+      await client.query(`LISTEN "${target.channel.replaceAll('"', '""')}"`);
       listener = client;
     } catch (error) {
       logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not listen for hand-over requests; sessions move when leases run out');
