@@ -175,8 +175,11 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     }
     // Each session's messages are ended by the instance that keeps them: here, after taking the session.
     const bySession = new Map<string, Array<{ chatId: number; messageId: number }>>();
-    const add = (m: { chatId: number; messageId: number; sessionId: string }) =>
-      bySession.set(m.sessionId, [...(bySession.get(m.sessionId) ?? []), { chatId: m.chatId, messageId: m.messageId }]);
+    const add = (m: { chatId: number; messageId: number; sessionId: string }) => {
+      const messages = bySession.get(m.sessionId) ?? [];
+      messages.push({ chatId: m.chatId, messageId: m.messageId });
+      bySession.set(m.sessionId, messages);
+    };
     for (const row of rows) if (await matches(row)) add(row);
     for (const record of [...records.values()]) if (record.state.kind === 'showing' && (await matches(record))) add(record);
     const ended = await Promise.all(
@@ -216,25 +219,36 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     return sessionId === undefined ? work() : ownership.run(sessionId, work, otherwise);
   }
 
-  async function adoptSession(sessionId: string): Promise<number> {
-    if (stopped) return 0;
-    let adopted = 0;
-    const finals = (await records.rows((rows) => rows.listFinalPending())).filter((row) => row.sessionId === sessionId);
+  /**
+   * Keeps stored rows in memory that it does not know yet: final views still to put are put again, live messages
+   * watched. Returns how many of each were new.
+   */
+  function adoptRows(finals: readonly LiveMessage[], live: readonly LiveMessage[]): { finals: number; live: number } {
+    const adopted = { finals: 0, live: 0 };
     for (const row of finals) {
       if (records.get(row.chatId, row.messageId) !== undefined) continue;
       const record = records.adopt(row);
       if (record?.state.kind === 'final_pending') void track(runner.dispatch(record, { type: 'retry' }));
-      adopted += 1;
+      adopted.finals += 1;
     }
-    for (const row of await records.rows((rows) => rows.listLiveBySession(sessionId))) {
+    for (const row of live) {
+      // A code asked just before the restart (or the takeover) still counts against the one-a-minute limit.
       if (row.pairing) pairing.noteAsked(row.sessionId, row.pairing.expiresAt - pairingLifetimeMs);
       if (records.get(row.chatId, row.messageId) !== undefined) continue;
       const record = records.adopt(row);
       if (record !== undefined) looks.attach(record);
-      adopted += 1;
+      adopted.live += 1;
     }
-    if (adopted > 0) logger.info({ sessionId, messages: adopted }, 'keeping the live QR messages of a session taken over');
     return adopted;
+  }
+
+  async function adoptSession(sessionId: string): Promise<number> {
+    if (stopped) return 0;
+    const finals = (await records.rows((rows) => rows.listFinalPending())).filter((row) => row.sessionId === sessionId);
+    const adopted = adoptRows(finals, await records.rows((rows) => rows.listLiveBySession(sessionId)));
+    const count = adopted.finals + adopted.live;
+    if (count > 0) logger.info({ sessionId, messages: count }, 'keeping the live QR messages of a session taken over');
+    return count;
   }
 
   function dropSession(sessionId: string): void {
@@ -251,21 +265,9 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
   async function resume(): Promise<void> {
     // With several instances, sessions are adopted one by one as their owners' leases run out (see src/cluster/).
     if (stopped || !ownership.solo) return;
-    const pendingFinals = await records.rows((rows) => rows.listFinalPending());
-    for (const row of pendingFinals) {
-      const record = records.get(row.chatId, row.messageId) ?? records.adopt(row);
-      if (record?.state.kind === 'final_pending') void track(runner.dispatch(record, { type: 'retry' }));
-    }
-    if (pendingFinals.length > 0) logger.info({ messages: pendingFinals.length }, 'retrying final views of live QR messages');
-    const rows = await records.rows((rows) => rows.listLive());
-    for (const row of rows) {
-      // A code asked just before the restart still counts against the one-a-minute limit.
-      if (row.pairing) pairing.noteAsked(row.sessionId, row.pairing.expiresAt - pairingLifetimeMs);
-      if (records.get(row.chatId, row.messageId) !== undefined) continue;
-      const record = records.adopt(row);
-      if (record !== undefined) looks.attach(record);
-    }
-    if (rows.length > 0) logger.info({ messages: rows.length, sessions: looks.liveSessions().length }, 'resumed live QR messages');
+    const adopted = adoptRows(await records.rows((rows) => rows.listFinalPending()), await records.rows((rows) => rows.listLive()));
+    if (adopted.finals > 0) logger.info({ messages: adopted.finals }, 'retrying final views of live QR messages');
+    if (adopted.live > 0) logger.info({ messages: adopted.live, sessions: looks.liveSessions().length }, 'resumed live QR messages');
     void track(opener.sweepIntents());
   }
 
