@@ -69,7 +69,8 @@ export function updateChatId(update: unknown): number | undefined {
   return isRecord(callback) ? chatIdOf(callback['message']) : undefined;
 }
 
-function updateIdOf(update: unknown): number | undefined {
+/** The `update_id` of a Telegram update, when it has a whole number there. */
+export function updateIdOf(update: unknown): number | undefined {
   const id = isRecord(update) ? update['update_id'] : undefined;
   return typeof id === 'number' && Number.isSafeInteger(id) ? id : undefined;
 }

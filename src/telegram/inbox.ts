@@ -1,6 +1,5 @@
-import { isRecord } from '../is-record.js';
 import type { LogSink } from '../logger.js';
-import { createUpdateQueue, type PushResult } from '../http/update-queue.js';
+import { createUpdateQueue, updateIdOf, type PushResult } from '../http/update-queue.js';
 import type { TelegramUpdateStore } from '../store/types.js';
 
 /** Options of {@link createUpdateInbox}. */
@@ -38,12 +37,6 @@ export interface UpdateInbox {
 }
 
 const DAY_MS = 24 * 60 * 60_000;
-
-/** The `update_id` of a Telegram update, if it has a valid one. */
-export function updateIdOf(update: unknown): number | undefined {
-  const id = isRecord(update) ? update['update_id'] : undefined;
-  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : undefined;
-}
 
 /**
  * Telegram updates go through the database before they are handled: every instance, in webhook or polling mode,
@@ -86,7 +79,8 @@ export function createUpdateInbox(options: UpdateInboxOptions): UpdateInbox {
   return {
     async accept(update) {
       const updateId = updateIdOf(update);
-      if (updateId === undefined) return 'duplicate';
+      // Telegram's ids are never negative: anything else is not an update to record.
+      if (updateId === undefined || updateId < 0) return 'duplicate';
       if (queue.pending + taking >= capacity) return 'full';
       const startsNow = queue.pending + taking < maxRunning;
       taking += 1;

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { GrammyError, type Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { LogSink } from '../logger.js';
@@ -34,14 +35,8 @@ export function createPoller(options: PollerOptions): Poller {
   let controller: AbortController | undefined;
   let loop: Promise<void> | undefined;
 
-  const pause = (ms: number, signal: AbortSignal) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener('abort', () => {
-        clearTimeout(timer);
-        resolve();
-      }, { once: true });
-    });
+  /** Waits `ms`, or less when polling stops. */
+  const pause = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
   async function run(signal: AbortSignal): Promise<void> {
     let offset: number | undefined;

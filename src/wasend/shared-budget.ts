@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
 import type { LogSink } from '../logger.js';
@@ -43,18 +44,10 @@ export function withSharedBudget(local: ManagedRequestBudget, options: SharedBud
   });
   let warned = false;
 
+  /** Waits `ms`; an abort rejects with the signal's reason, as the local budget's queue does. */
   const wait = (ms: number, signal?: AbortSignal) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        signal?.removeEventListener('abort', aborted);
-        resolve();
-      }
-      function aborted() {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      }
-      signal?.addEventListener('abort', aborted, { once: true });
+    delay(ms, undefined, signal ? { signal } : {}).catch((error: unknown) => {
+      throw signal?.aborted ? signal.reason : error;
     });
 
   return {
