@@ -24,6 +24,7 @@ import {
   sessionItem,
 } from './responses.js';
 import type { ExpiresAtFormat, ListShape, QrReply, QrShape } from './responses.js';
+import { createSimClock } from './clock.js';
 import { createWebhookSender } from './webhook.js';
 import type { SimWebhookOptions, WebhookSender } from './webhook.js';
 
@@ -167,6 +168,13 @@ export interface WasendSimulator {
   prerender(): Promise<number>;
   /** Apply `fault` to the next `count` (default 1) matching API responses; faults queue in order. */
   injectFaults(fault: SimFault, count?: number): void;
+  /**
+   * Stops the simulated clock: no code ages and no series runs out until {@link resumeClock}. For tests that
+   * wait for the bot to catch up (a takeover on a loaded machine) without racing WhatsApp's schedule.
+   */
+  pauseClock(): void;
+  /** Starts the clock again; every code carries on from where it stopped. */
+  resumeClock(): void;
   /** Every API request (not `/_sim/`), in arrival order (the last 100k or so). */
   readonly requests: SimRequestRecord[];
   resetRequests(): void;
@@ -302,8 +310,9 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
   let pairingCodes = options.pairingCodes ?? true;
   let created = 0;
   let closed = false;
+  const clock = createSimClock();
 
-  const viewOf = (session: SessionRecord, now = Date.now()) => viewAt(session.phase, timing, now);
+  const viewOf = (session: SessionRecord, now = clock.now()) => viewAt(session.phase, timing, now);
 
   const stateOf = (session: SessionRecord): SimSessionState => {
     const view = viewOf(session);
@@ -313,7 +322,7 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
       code: view.codeIndex > 0 ? pairingCode(session.id, session.series, view.codeIndex) : null,
       codeIndex: view.codeIndex,
       series: session.series,
-      expiresAt: view.expiresAt,
+      expiresAt: view.expiresAt === null ? null : clock.toWall(view.expiresAt),
       linked: session.linked,
       pairingCode: session.pairing?.series === session.series ? session.pairing.code : null,
       pairingPhone: session.pairing?.series === session.series ? session.pairing.phone : null,
@@ -325,7 +334,7 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
   /** Announces every status change since the session was last looked at, then waits for the next one. */
   const sync = (session: SessionRecord, announceCurrent = false): void => {
     if (!webhook || closed) return;
-    const now = Date.now();
+    const now = clock.now();
     let at = Math.min(session.checkedAt, now);
     let announce = announceCurrent;
     clearTimeout(session.timer);
@@ -341,6 +350,8 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
       const next = view.nextStatusChangeAt;
       if (next === null) break;
       if (next > now) {
+        // A stopped clock arms nothing: resuming it looks at every session again.
+        if (clock.paused) break;
         session.timer = setTimeout(() => sync(session), next - now + 1);
         session.timer.unref();
         break;
@@ -353,7 +364,7 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
   const enter = (session: SessionRecord, phase: Phase, announceCurrent = false): void => {
     sync(session);
     session.phase = phase;
-    session.checkedAt = Date.now();
+    session.checkedAt = clock.now();
     sync(session, announceCurrent);
   };
 
@@ -361,7 +372,7 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     const spec = specSchema.parse(input);
     const { phoneNumber } = spec;
     if (sessions.has(spec.id)) throw new Error(`Simulator: session "${spec.id}" already exists`);
-    const now = Date.now();
+    const now = clock.now();
     const status = spec.status ?? 'STOPPED';
     const started = initialPhase(status, timing, now);
     const phase = started.kind === 'pairing' && spec.seriesAgeMs ? { ...started, codesFrom: now - spec.seriesAgeMs / speed } : started;
@@ -401,14 +412,14 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
       const status = viewOf(session).status;
       if (status !== 'STOPPED' && status !== 'FAILED') return;
       session.series += 1;
-      enter(session, startPhase(timing, Date.now(), session.linked), true);
+      enter(session, startPhase(timing, clock.now(), session.linked), true);
     },
     stop(session: SessionRecord): void {
       enter(session, { kind: 'idle', status: 'STOPPED' });
     },
     restart(session: SessionRecord): void {
       session.series += 1;
-      enter(session, startPhase(timing, Date.now(), session.linked), true);
+      enter(session, startPhase(timing, clock.now(), session.linked), true);
     },
     scan(session: SessionRecord): void {
       session.linked = true;
@@ -422,7 +433,7 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
       enter(session, { kind: 'idle', status: 'STOPPED' });
     },
     rotate(session: SessionRecord): void {
-      const next = rotatePhase(session.phase, timing, Date.now());
+      const next = rotatePhase(session.phase, timing, clock.now());
       if (!next) throw new Error(`Simulator: session "${session.id}" has no code to rotate (${viewOf(session).status})`);
       enter(session, next);
     },
@@ -524,9 +535,9 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
   const serveQr = async (exchange: Exchange, session: SessionRecord, path: string): Promise<void> => {
     let view = viewOf(session);
     const firstCodeAt = view.nextStatusChangeAt;
-    if (view.status === 'STARTING' && firstCodeAt !== null && firstCodeAt - Date.now() <= qrWaitMs) {
+    if (view.status === 'STARTING' && firstCodeAt !== null && firstCodeAt - clock.now() <= qrWaitMs) {
       // WAHA gives a session that is starting a moment to show its first code before answering 422.
-      await delay(Math.max(0, firstCodeAt - Date.now()) + 1);
+      await delay(Math.max(0, firstCodeAt - clock.now()) + 1);
       if (exchange.res.destroyed || closed) return;
       view = viewOf(session);
     }
@@ -553,12 +564,12 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
         fault.variant === 'not-image'
           ? Buffer.from('<html><body>this is not an image</body></html>')
           : image.bytes.subarray(0, Math.floor(image.bytes.length / 2));
-      reply = imageQrReply(session.qrShape, { bytes, mimetype: image.mimetype }, view.expiresAt, session.expiresAtFormat);
+      reply = imageQrReply(session.qrShape, { bytes, mimetype: image.mimetype }, clock.toWall(view.expiresAt), session.expiresAtFormat);
     } else if (isRawShape(session.qrShape)) {
       reply = rawQrReply(session.qrShape, code);
     } else {
       const image = await renderImage(code, session.imageStyle);
-      reply = imageQrReply(session.qrShape, image, view.expiresAt, session.expiresAtFormat);
+      reply = imageQrReply(session.qrShape, image, clock.toWall(view.expiresAt), session.expiresAtFormat);
     }
     if (reply.kind === 'binary') send(exchange, 200, reply.bytes, { 'content-type': reply.mimetype });
     else sendJson(exchange, 200, reply.body);
@@ -751,7 +762,7 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
           return sendJson(exchange, linked ? 200 : 409, { id: session.id, ...stateOf(session) });
         }
         if (action === 'rotate') {
-          const next = rotatePhase(session.phase, timing, Date.now());
+          const next = rotatePhase(session.phase, timing, clock.now());
           if (!next) return sendJson(exchange, 409, { message: `No code to rotate (${viewOf(session).status})` });
           enter(session, next);
           return sendJson(exchange, 200, { id: session.id, ...stateOf(session) });
@@ -836,6 +847,14 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     },
     injectFaults(fault, count = 1) {
       faults.push({ fault: faultSchema.parse(fault) as SimFault, remaining: count });
+    },
+    pauseClock() {
+      clock.pause();
+      for (const session of sessions.values()) clearTimeout(session.timer);
+    },
+    resumeClock() {
+      clock.resume();
+      for (const session of sessions.values()) sync(session);
     },
     requests,
     resetRequests() {

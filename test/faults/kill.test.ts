@@ -153,6 +153,13 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
       await untilReady(bot, readyCalls);
       await traffic(store);
     }
+    if (round % 5 === 1) {
+      // At least one /qr is seen through to its photo before a kill, however slow the machine: the checks below
+      // then always have a live message to look at, not only when a random kill happened to leave time for one.
+      const photos = tg.messages(ADMIN).filter((m) => m.photo !== undefined).length;
+      tg.sendText({ userId: ADMIN, text: `/qr ${random.pick(SESSIONS)}` });
+      await tg.waitFor(() => tg.messages(ADMIN).filter((m) => m.photo !== undefined).length > photos, { timeoutMs: 20_000, description: 'a QR photo before the kill' });
+    }
     await store?.close();
     await sleep(random.int(50, 400) + (duringStart ? 700 : 0));
     kills.push(Date.now());
@@ -219,7 +226,8 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
       `kill loop: ${kills.length} kills in ${loopMs} ms, ${photoMessages().length} photos (${untracked} sent in a kill window, unknowable), ` +
         `${(await store.grants.list()).length} grants, ${inviteTokens().size} invites; ${context}`,
     );
-    expect((await store.liveMessages.listLive()).length + photoMessages().length, context).toBeGreaterThan(0);
+    const photosSent = chats.flatMap((chatId) => tg.messages(chatId).filter((m) => m.photo !== undefined)).length;
+    expect(photosSent, context).toBeGreaterThanOrEqual(Math.ceil(KILLS / 5));
 
     // Every grant the admin was told about exists, once.
     for (const m of tg.messages(ADMIN)) {

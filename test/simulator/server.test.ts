@@ -271,6 +271,31 @@ describe('lifecycle over HTTP', () => {
     expect(sim.state('run')).toMatchObject({ status: 'FAILED', code: null, series: 1 });
   });
 
+  it('a paused clock holds the code while a running twin ends its whole series; resumed, the codes carry on in order', async () => {
+    const held = await open([{ id: 'p', status: 'SCAN_QR_CODE', qrShape: 'value-raw' }], { speed: 200, startingMs: 0 });
+    const twin = await open([{ id: 'p', status: 'SCAN_QR_CODE', qrShape: 'value-raw' }], { speed: 200, startingMs: 0 });
+    held.pauseClock();
+    const code = held.state('p')?.code;
+    expect(code).toBe(pairingCode('p', 1, 1));
+    // The twin's series (300 ms, then five of 100 ms) runs out by itself: the same time passed for both.
+    await waitFor(() => twin.state('p')?.status === 'FAILED', 'the running twin to end its series');
+    const paused = held.state('p');
+    expect(paused).toMatchObject({ codeIndex: 1, code });
+    // What a client reads is still in the future: the code has its life ahead of it, not behind.
+    expect(paused?.expiresAt).toBeGreaterThan(Date.now());
+    expect(((await (await client(held)('/sessions/p/qr')).json()) as { value: string }).value).toBe(code);
+
+    held.resumeClock();
+    const seen: number[] = [];
+    await waitFor(() => {
+      const index = held.state('p')?.codeIndex ?? 0;
+      if (index > 0 && seen.at(-1) !== index) seen.push(index);
+      return held.state('p')?.status === 'FAILED';
+    }, 'the resumed series to end');
+    expect(seen[0]).toBe(1);
+    expect(seen.every((index, i) => i === 0 || index > seen[i - 1]!)).toBe(true);
+  });
+
   it('scan connects, logout unlinks, and a stopped linked phone restarts without a QR', async () => {
     const sim = await open([{ id: 'x', status: 'SCAN_QR_CODE', vocabulary: 'wasend' }], { startingMs: 0 });
     const api = client(sim);
