@@ -76,6 +76,7 @@ outcome-pairing-wait = A pairing code for { $session } was asked for less than a
 outcome-pairing-not-offered = This Wasend server does not offer pairing codes: scan the QR instead.
 outcome-rate-limited = Wasend is rate limiting us. Try again in a minute.
 outcome-down = Wasend is unreachable right now. Try again in a minute.
+access-unknown = I can't check access right now (my database does not answer). Nothing was changed; try again in a minute.
 outcome-busy = Another copy of this bot is busy with { $session } and did not hand it over. Try again in a minute.
 outcome-auth = Wasend refused the bot's API key. Please tell an admin.
 outcome-invalid-response = Wasend sent an answer I could not read. Try again in a minute.
@@ -149,6 +150,7 @@ pair-message-gone = That QR message is gone. Send /qr for a new one.
 ## Passkeys
 
 passkey-gone = WhatsApp is no longer waiting for this code.
+passkey-step-unknown = I can't ask the gateway whether WhatsApp still waits for this code; nothing was done. Try again in a moment.
 passkey-confirm-failed = Could not confirm: { $reason }.
 passkey-confirmed = Confirmed. The phone should link in a moment.
 passkey-stop-failed = Could not stop { $id }: { $reason }.

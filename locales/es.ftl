@@ -76,6 +76,7 @@ outcome-pairing-wait = Se pidió un código de vinculación para { $session } ha
 outcome-pairing-not-offered = Este servidor de Wasend no ofrece códigos de vinculación: escanea el QR.
 outcome-rate-limited = Wasend está limitando nuestras llamadas. Inténtalo de nuevo en un minuto.
 outcome-down = Wasend no responde ahora. Inténtalo de nuevo en un minuto.
+access-unknown = No puedo comprobar el acceso ahora mismo (mi base de datos no responde). No se cambió nada; inténtalo de nuevo en un minuto.
 outcome-busy = Otra copia de este bot está ocupada con { $session } y no la cedió. Inténtalo de nuevo en un minuto.
 outcome-auth = Wasend rechazó la clave de API del bot. Avisa a un administrador.
 outcome-invalid-response = Wasend envió una respuesta que no pude leer. Inténtalo de nuevo en un minuto.
@@ -149,6 +150,7 @@ pair-message-gone = Ese mensaje de QR ya no existe. Envía /qr para uno nuevo.
 ## Llaves de acceso
 
 passkey-gone = WhatsApp ya no está esperando este código.
+passkey-step-unknown = No puedo preguntar a la pasarela si WhatsApp sigue esperando este código; no se hizo nada. Inténtalo de nuevo en un momento.
 passkey-confirm-failed = No pude confirmar: { $reason }.
 passkey-confirmed = Confirmado. El teléfono debería vincularse en un momento.
 passkey-stop-failed = No pude detener { $id }: { $reason }.

@@ -76,6 +76,7 @@ outcome-pairing-wait = Kode penautan untuk { $session } diminta kurang dari seme
 outcome-pairing-not-offered = Server Wasend ini tidak menyediakan kode penautan: pindai QR saja.
 outcome-rate-limited = Wasend sedang membatasi permintaan kami. Coba lagi dalam satu menit.
 outcome-down = Wasend sedang tidak bisa dihubungi. Coba lagi dalam satu menit.
+access-unknown = Saya tidak dapat memeriksa akses saat ini (database saya tidak menjawab). Tidak ada yang diubah; coba lagi dalam satu menit.
 outcome-busy = Salinan lain bot ini sedang menangani { $session } dan tidak menyerahkannya. Coba lagi dalam satu menit.
 outcome-auth = Wasend menolak kunci API bot. Beri tahu admin.
 outcome-invalid-response = Wasend mengirim jawaban yang tidak bisa saya baca. Coba lagi dalam satu menit.
@@ -149,6 +150,7 @@ pair-message-gone = Pesan QR itu sudah tidak ada. Kirim /qr untuk yang baru.
 ## Kunci sandi
 
 passkey-gone = WhatsApp tidak lagi menunggu kode ini.
+passkey-step-unknown = Saya tidak dapat menanyakan ke gateway apakah WhatsApp masih menunggu kode ini; tidak ada yang dilakukan. Coba lagi sebentar lagi.
 passkey-confirm-failed = Tidak bisa mengonfirmasi: { $reason }.
 passkey-confirmed = Terkonfirmasi. Ponsel akan tertaut sebentar lagi.
 passkey-stop-failed = Tidak bisa menghentikan { $id }: { $reason }.

@@ -76,6 +76,7 @@ outcome-pairing-wait = Um código de pareamento para { $session } foi pedido há
 outcome-pairing-not-offered = Este servidor Wasend não oferece códigos de pareamento: leia o QR.
 outcome-rate-limited = O Wasend está limitando nossas chamadas. Tente de novo em um minuto.
 outcome-down = O Wasend está fora do ar agora. Tente de novo em um minuto.
+access-unknown = Não consigo verificar o acesso agora (meu banco de dados não responde). Nada foi alterado; tente de novo em um minuto.
 outcome-busy = Outra cópia deste bot está ocupada com { $session } e não a passou adiante. Tente de novo em um minuto.
 outcome-auth = O Wasend recusou a chave de API do bot. Avise um administrador.
 outcome-invalid-response = O Wasend enviou uma resposta que não consegui ler. Tente de novo em um minuto.
@@ -149,6 +150,7 @@ pair-message-gone = Essa mensagem de QR não existe mais. Envie /qr para uma nov
 ## Chaves de acesso
 
 passkey-gone = O WhatsApp não está mais esperando este código.
+passkey-step-unknown = Não consigo perguntar ao gateway se o WhatsApp ainda espera este código; nada foi feito. Tente de novo daqui a pouco.
 passkey-confirm-failed = Não consegui confirmar: { $reason }.
 passkey-confirmed = Confirmado. O celular deve conectar em instantes.
 passkey-stop-failed = Não consegui parar { $id }: { $reason }.

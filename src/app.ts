@@ -1,3 +1,5 @@
+import { createAccessUnknownTeller } from './bot/access-unknown.js';
+import { createAccessRule } from './access-rule.js';
 import { Api, BotError, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { configureApi, createBot } from './bot/bot.js';
@@ -49,6 +51,8 @@ export interface AppOptions {
   readonly pairingLifetimeMs?: number;
   /** How long a `/delete` confirm button works, in ms. Default 60000 (tests shorten it). */
   readonly confirmWindowMs?: number;
+  /** Opens the store; default the one the config names (tests put a failing disk in front of it). */
+  readonly openStore?: (config: Config) => Promise<Store>;
 }
 
 export interface App {
@@ -75,7 +79,7 @@ const RECOVER_EVERY_MS = 2_000;
 /** Builds every part (Wasend client -> store -> messenger -> live QR -> bot); nothing talks to the network yet. */
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
-  const opened = await openStore(config);
+  const opened = await (options.openStore ?? openStore)(config);
   // Languages are read for every caption: from memory for half a minute (a change made here shows at once).
   const store: Store = { ...opened, users: withUserCache(opened.users) };
   const instanceId = config.instanceId ?? defaultInstanceId();
@@ -125,6 +129,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       localeOf,
       label,
     });
+    const accessRule = createAccessRule(config.adminIds, store.grants);
     const liveQr = createLiveQr({
       wasend,
       store: store.liveMessages,
@@ -133,7 +138,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       logger: logger.child({ module: 'live-qr' }),
       pollIntervalMs: config.wasend.pollIntervalMs,
       watchTimeoutMs: config.qrWatchTimeoutMs,
-      mayShow: async (userId, sessionId) => config.adminIds.has(userId) || (await store.grants.has(userId, sessionId)),
+      mayShow: accessRule.mayUse,
       photoIntents: store.photoIntents,
       maxLivePerUser: (userId) => (config.adminIds.has(userId) ? Number.POSITIVE_INFINITY : (config.livePerUser ?? 10)),
       ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
@@ -156,7 +161,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           notifier: fencedNotifier(createTelegramHealthNotifier(telegramApi, healthLogger, { i18n, localeOf, label }), () => cluster.holds('health')),
           logger: healthLogger,
           intervalMs: config.healthCheckIntervalMs,
-          isAllowed: async (watch) => config.adminIds.has(watch.userId) || (await store.grants.has(watch.userId, watch.sessionId)),
+          isAllowed: (watch) => accessRule.mayUse(watch.userId, watch.sessionId),
         });
         checks.start();
       },
@@ -174,7 +179,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       checkNow: async () => checks?.checkNow(),
     };
     cluster.lead('health', { gained: () => monitor.start(), lost: () => monitor.stop() });
+    const accessUnknown = createAccessUnknownTeller(i18n);
     const bot = createBot({
+      accessUnknown,
       config,
       logger,
       store,
@@ -202,6 +209,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         }
       },
       logger: logger.child({ module: 'updates' }),
+      unrecorded: (update) => accessUnknown.unrecorded(update, bot.api),
     });
     const poller = createPoller({
       api: bot.api,

@@ -1,17 +1,16 @@
 import type { MiddlewareFn } from 'grammy';
 import { LRUCache } from 'lru-cache';
 import type { Store } from '../store/types.js';
+import { AccessUnknownError, createAccessRule } from '../access-rule.js';
 import type { Access, BotContext } from './context.js';
 
-/** What `userId` may do: admins everything, everyone else the sessions granted in the store. */
+/** What `userId` may do, by the one access rule; throws {@link AccessUnknownError} when the store cannot say. */
 export async function createAccess(userId: number, adminIds: ReadonlySet<number>, store: Store): Promise<Access> {
-  const isAdmin = adminIds.has(userId);
-  return {
-    userId,
-    isAdmin,
-    granted: await store.grants.sessionsOf(userId),
-    canUse: async (sessionId) => isAdmin || (await store.grants.has(userId, sessionId)),
-  };
+  const rule = createAccessRule(adminIds, store.grants);
+  const isAdmin = rule.isAdmin(userId);
+  // An admin's rights come from the config: a store that does not answer costs them only the list of grants.
+  const granted = isAdmin ? await rule.grantedTo(userId).catch(() => []) : await rule.grantedTo(userId);
+  return { userId, isAdmin, granted, canUse: (sessionId) => rule.mayUse(userId, sessionId) };
 }
 
 /** Writes one audit row; a failing audit write is logged, never shown to the user. */
@@ -68,7 +67,15 @@ export function createAccessGate(): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     const from = ctx.from;
     if (!from || from.is_bot) return;
-    const access = await createAccess(from.id, ctx.deps.config.adminIds, ctx.deps.store);
+    let access: Access;
+    try {
+      access = await createAccess(from.id, ctx.deps.config.adminIds, ctx.deps.store);
+    } catch (error) {
+      if (!(error instanceof AccessUnknownError)) throw error;
+      ctx.log.warn({ err: error.cause, userId: from.id }, 'access unknown: the store does not answer');
+      if (ctx.callbackQuery || commandOf(ctx) !== undefined || ctx.chat?.type === 'private') await ctx.deps.accessUnknown.tell(ctx);
+      return;
+    }
     ctx.access = access;
     if (access.isAdmin || access.granted.length > 0 || isInviteRedemption(ctx)) {
       strangers.delete(from.id); // a user who loses access later hears about it at once

@@ -3,6 +3,7 @@ import { sequentialize } from '@grammyjs/runner';
 import { Bot, type Api, type BotError } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../logger.js';
+import { AccessUnknownError } from '../access-rule.js';
 import { createAccessGate } from './access.js';
 import { createUserRateLimit, DEFAULT_REQUESTS_PER_MINUTE } from './rate-limit.js';
 import type { BotContext, BotDeps } from './context.js';
@@ -101,6 +102,12 @@ function messageOfPress(ctx: BotContext): string | undefined {
 
 async function handleError(error: BotError<BotContext>, logger: Logger): Promise<void> {
   const { ctx } = error;
+  if (error.error instanceof AccessUnknownError) {
+    // Checked at the moment of action and the store did not answer: nothing was shown, nothing taken away.
+    (ctx.log ?? logger).warn({ err: error.error.cause, updateId: ctx.update.update_id }, 'access unknown: the store does not answer');
+    await ctx.deps.accessUnknown.tell(ctx).catch(() => undefined);
+    return;
+  }
   (ctx.log ?? logger).error({ error: describeError(error.error), updateId: ctx.update.update_id }, 'update failed');
   const text = ctx.t?.('something-wrong') ?? ctx.deps.i18n.t('en', 'something-wrong');
   try {

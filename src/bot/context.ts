@@ -1,5 +1,6 @@
 import type { Context } from 'grammy';
 import type { Config } from '../config.js';
+import type { AccessUnknownTeller } from './access-unknown.js';
 import type { HealthMonitor } from '../health/types.js';
 import type { Catalogue, Locale, Translate } from '../i18n/catalogue.js';
 import type { SessionNames } from '../wasend/names.js';
@@ -23,6 +24,8 @@ export interface BotDeps {
   readonly i18n: Catalogue;
   /** Session names learnt from Wasend, for messages that name a session. */
   readonly names: SessionNames;
+  /** Says "I can't check access right now" when the store does not answer (at most once a minute a person). */
+  readonly accessUnknown: AccessUnknownTeller;
 }
 
 /** What the sender of the current update may do, loaded before any handler runs. */

@@ -40,6 +40,9 @@ export function outcomeText(t: Translate, outcome: OpenOutcome, sessionId: strin
           return t('outcome-auth');
         case 'invalid_response':
           return t('outcome-invalid-response');
+        case 'access_unknown':
+          // The store did not answer the access check: nothing was sent.
+          return t('access-unknown');
         case 'telegram':
           // The photo may have arrived (a lost answer) or not; resending blindly could show two codes.
           return t('outcome-telegram', { id: sessionId });

@@ -18,8 +18,11 @@ export interface UpdateQueueOptions {
   readonly rememberIds?: number;
 }
 
-/** What became of a pushed update. */
-export type PushResult = 'queued' | 'duplicate' | 'full';
+/**
+ * What became of a pushed update. `answered`: the database could not record it, and the person was told so at
+ * once (try again in a minute) instead of hearing nothing for the whole outage; it is confirmed to Telegram.
+ */
+export type PushResult = 'queued' | 'duplicate' | 'full' | 'answered';
 
 /**
  * Runs webhook updates after the HTTP answer, in arrival order, up to `maxRunning` at once: a slow update

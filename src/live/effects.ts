@@ -3,6 +3,7 @@
  * transition asks for (Telegram edits, store writes, retry timers) and feeds the answers back as events.
  * The reducer allows at most one code edit in flight per message, so edits of one message never cross.
  */
+import { accessVerdict } from './access-verdict.js';
 import type { LogSink } from '../logger.js';
 import type { LiveMessageStore } from '../store/types.js';
 import type { Clock, TimerHandle } from './clock.js';
@@ -112,10 +113,16 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
   function edit(record: LiveRecord, seq: number, view: Parameters<QrMessenger['edit']>[2]): Promise<void> {
     const { chatId, messageId, sessionId } = record;
     const work = (async () => {
-      if (view.kind === 'code' && !(await Promise.resolve(deps.mayShow(record)).catch(() => false))) {
+      const verdict = view.kind === 'code' ? await accessVerdict(() => deps.mayShow(record), sessionId, logger) : 'yes';
+      if (verdict === 'no') {
         logger.info({ sessionId, chatId, messageId }, 'live QR message stopped: its user may no longer see the session');
         await dispatch(record, { type: 'edited', seq, result: 'failed' });
         await dispatch(record, { type: 'end', view: { kind: 'cancelled', sessionId } });
+        return;
+      }
+      if (verdict === 'unknown') {
+        // The store does not answer: the new code is not shown and the message not ended; tried again later.
+        void dispatch(record, { type: 'edited', seq, result: 'failed' });
         return;
       }
       // Fencing: an owner that was paused or cut off, and lost the session meanwhile, must not edit over its successor.

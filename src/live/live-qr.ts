@@ -1,3 +1,4 @@
+import { accessVerdict } from './access-verdict.js';
 import type { LiveMessage } from '../store/types.js';
 import type { AcquireDeps } from './acquire.js';
 import { systemClock } from './clock.js';
@@ -314,7 +315,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       cancelWhere(await records.rows((rows) => rows.listLiveByChat(chatId)), (m) => m.chatId === chatId && m.userId === userId),
     ),
     enforceAccess: guarded(async (userId: number) =>
-      cancelWhere(await records.rows((rows) => rows.listLive()), async (m) => m.userId === userId && !(await mayShow(m.userId, m.sessionId))),
+      cancelWhere(await records.rows((rows) => rows.listLive()), async (m) => m.userId === userId && (await accessVerdict(() => mayShow(m.userId, m.sessionId), m.sessionId, logger)) === 'no'),
     ),
     poke(sessionId, state, passkeyCode) {
       if (stopped) return;

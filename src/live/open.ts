@@ -1,6 +1,7 @@
 import type { LogSink } from '../logger.js';
 import type { LiveMessage, LiveMessageStore, PhotoIntent, PhotoIntentStore } from '../store/types.js';
 import { acquireCode, type AcquireDeps, type Acquired } from './acquire.js';
+import { accessVerdict, type AccessVerdict } from './access-verdict.js';
 import type { Clock } from './clock.js';
 import type { EffectRunner, LiveRecord } from './effects.js';
 import { describeError } from './failures.js';
@@ -60,8 +61,10 @@ export interface Opener {
  */
 export function createOpener(ctx: OpenerContext): Opener {
   const { store, messenger, logger, clock, runner, looks, records, watchTimeoutMs } = ctx;
-  /** Access, read at the moment of action; a failed read refuses. */
-  const mayShow = (userId: number, sessionId: string): Promise<boolean> => Promise.resolve(ctx.mayShow(userId, sessionId)).catch(() => false);
+  /** Access, read at the moment of action; `unknown` when the store cannot say (then nothing new is shown, nothing ended). */
+  const mayShow = (userId: number, sessionId: string): Promise<AccessVerdict> => accessVerdict(() => ctx.mayShow(userId, sessionId), sessionId, logger);
+  /** What a person is answered when access is not `yes`. */
+  const notAllowed = (verdict: AccessVerdict): OpenOutcome => (verdict === 'no' ? { kind: 'refused' } : { kind: 'unavailable', reason: 'access_unknown' });
   const acquireDeps = ctx.acquire;
   const openChains = new Map<string, Promise<unknown>>();
 
@@ -86,7 +89,8 @@ export function createOpener(ctx: OpenerContext): Opener {
   async function open(request: OpenRequest): Promise<OpenOutcome> {
     const { chatId, userId, sessionId } = request;
     if (ctx.isStopped()) return { kind: 'unavailable', reason: 'down' };
-    if (!(await mayShow(userId, sessionId))) return { kind: 'refused' };
+    const verdict = await mayShow(userId, sessionId);
+    if (verdict !== 'yes') return notAllowed(verdict);
     const wait = pairingWait(request.pairing, sessionId);
     if (wait !== undefined) return wait;
     const limit = ctx.maxLivePerUser(userId);
@@ -124,13 +128,17 @@ export function createOpener(ctx: OpenerContext): Opener {
     const { chatId, userId, sessionId, controller } = pending;
     const { signal } = controller;
     const acquired = await acquireCode(acquireDeps, { sessionId, restart: false, userId, signal });
-    if (acquired.kind === 'cancelled' && !(await mayShow(userId, sessionId))) return { kind: 'refused' };
+    if (acquired.kind === 'cancelled') {
+      const verdict = await mayShow(userId, sessionId);
+      if (verdict !== 'yes') return notAllowed(verdict);
+    }
     if (acquired.kind !== 'code') return acquired;
     const shown = await showFor(sessionId, acquired, userId, pending.pairing, signal);
     if (!isShow(shown)) return shown;
     const code = shown;
     if (signal.aborted || ctx.isStopped()) return ctx.isStopped() ? { kind: 'unavailable', reason: 'down' } : { kind: 'cancelled' };
-    if (!(await mayShow(userId, sessionId))) return { kind: 'refused' };
+    const beforeSend = await mayShow(userId, sessionId);
+    if (beforeSend !== 'yes') return notAllowed(beforeSend);
     const after = pending.afterMessageId;
     const intent = after === undefined ? undefined : await recordIntent({ chatId, afterMessageId: after, sessionId, createdAt: clock.now() });
     let messageId: number;
@@ -167,10 +175,11 @@ export function createOpener(ctx: OpenerContext): Opener {
     records.set(record);
     await clearIntent(intent);
     // Access or the person's mind may have changed while the photo was on its way.
+    // Unknown (the store does not answer) ends nothing: the next edit asks again before it shows a code.
     const allowed = await mayShow(userId, sessionId);
-    if (!allowed || signal.aborted || ctx.isStopped()) {
+    if (allowed === 'no' || signal.aborted || ctx.isStopped()) {
       await end(record, { kind: 'cancelled', sessionId });
-      return allowed ? { kind: 'cancelled' } : { kind: 'refused' };
+      return allowed === 'no' ? { kind: 'refused' } : { kind: 'cancelled' };
     }
     looks.attach(record, acquired.fetched, acquired.timing);
     await retireEarlier(chatId, sessionId, messageId);
@@ -298,7 +307,8 @@ export function createOpener(ctx: OpenerContext): Opener {
     }
     if (row === undefined || row.state === 'gone') return { kind: 'not_found' };
     const { sessionId } = row;
-    if (!(await mayShow(userId, sessionId))) return { kind: 'refused' };
+    const atPress = await mayShow(userId, sessionId);
+    if (atPress !== 'yes') return notAllowed(atPress);
     const wait = pairingWait(pairing, sessionId);
     if (wait !== undefined) return wait;
     const live = records.get(chatId, messageId);
@@ -313,7 +323,8 @@ export function createOpener(ctx: OpenerContext): Opener {
     if (acquired.kind !== 'code') return acquired;
     const shown = await showFor(sessionId, acquired, userId, pairing);
     if (!isShow(shown)) return shown;
-    if (!(await mayShow(userId, sessionId))) return { kind: 'refused' };
+    const beforePut = await mayShow(userId, sessionId);
+    if (beforePut !== 'yes') return notAllowed(beforePut);
     return putRenewed(row, live, userId, acquired, shown, pairing);
   }
 
@@ -334,7 +345,8 @@ export function createOpener(ctx: OpenerContext): Opener {
       show = asked;
     }
     if (record.state.kind !== 'showing') return { kind: 'not_found' };
-    if (!(await mayShow(userId, sessionId))) return { kind: 'refused' };
+    const beforeSwitch = await mayShow(userId, sessionId);
+    if (beforeSwitch !== 'yes') return notAllowed(beforeSwitch);
     if (show !== undefined) setPairing(record, pairing, show);
     else delete record.pairing;
     try {

@@ -91,7 +91,7 @@ export type OpenOutcome =
   /** This Wasend server does not offer pairing codes (the QR stays). */
   | { readonly kind: 'pairing_not_offered' }
   /** Wasend failed (`rate_limited`, `down`, `auth`, `invalid_response`), or Telegram refused the photo (`telegram`). */
-  | { readonly kind: 'unavailable'; readonly reason: 'rate_limited' | 'down' | 'auth' | 'invalid_response' | 'telegram' | 'busy' };
+  | { readonly kind: 'unavailable'; readonly reason: 'rate_limited' | 'down' | 'auth' | 'invalid_response' | 'telegram' | 'busy' | 'access_unknown' };
 
 export interface LiveQrDeps {
   readonly wasend: WasendApi;

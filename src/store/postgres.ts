@@ -11,6 +11,8 @@ export interface PostgresStoreOptions extends RepositoryOptions {
   readonly poolSize?: number;
   /** How long to wait for a connection (and for the first answer at open), ms. Default 10000. */
   readonly connectTimeoutMs?: number;
+  /** How long one query may wait for its answer, ms. Default 10000. */
+  readonly queryTimeoutMs?: number;
   /** Schema to use (created when missing; tests give each run its own). Default the server's `search_path`. */
   readonly schema?: string;
 }
@@ -39,6 +41,9 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
     connectionString: url,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    // A server that stops answering (a network cut without a reset) fails a query within seconds, not minutes:
+    // a person is then told that access cannot be checked instead of waiting in silence.
+    query_timeout: options.queryTimeoutMs ?? 10_000,
     types,
     ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
   });

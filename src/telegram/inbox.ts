@@ -18,13 +18,19 @@ export interface UpdateInboxOptions {
   readonly maxRunning?: number;
   /** Updates waiting at most (then `accept` answers `full`). Default 2000. */
   readonly maxQueued?: number;
+  /**
+   * Answers an update the database cannot record (it does not answer): then `accept` resolves `answered` instead
+   * of rejecting. Without it, such an update is left to Telegram to deliver again.
+   */
+  readonly unrecorded?: (update: unknown) => Promise<void>;
 }
 
 export interface UpdateInbox {
   /**
    * An update arrived (by webhook or by a poll): recorded in the database as taken by this instance, then queued.
    * `duplicate` when it was taken already (by this or another instance), `full` when the queue is full (nothing is
-   * recorded, so a redelivery is handled). Rejects when the database cannot record it: the caller must not confirm
+   * recorded, so a redelivery is handled), `answered` when the database cannot record it and `unrecorded` told the
+   * sender so. Rejects when the database cannot record it and there is no `unrecorded`: the caller must not confirm
    * the update to Telegram then.
    */
   accept(update: unknown): Promise<PushResult>;
@@ -85,7 +91,15 @@ export function createUpdateInbox(options: UpdateInboxOptions): UpdateInbox {
       const startsNow = queue.pending + taking < maxRunning;
       taking += 1;
       try {
-        const taken = await store.take({ updateId, payload: JSON.stringify(update), started: startsNow }, holder, keepMs);
+        let taken: boolean;
+        try {
+          taken = await store.take({ updateId, payload: JSON.stringify(update), started: startsNow }, holder, keepMs);
+        } catch (error) {
+          if (options.unrecorded === undefined) throw error;
+          logger.warn({ err: error, updateId }, 'could not record a Telegram update: the database does not answer; the sender is told to try again');
+          await options.unrecorded(update).catch((failure: unknown) => logger.warn({ err: failure, updateId }, 'could not tell the sender that the database does not answer'));
+          return 'answered';
+        }
         if (!taken) return 'duplicate';
         if (startsNow) startedAtTake.add(updateId);
         const pushed = queue.push(update);

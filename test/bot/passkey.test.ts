@@ -111,3 +111,25 @@ describe('PASSKEY_CONFIRMATION_REQUIRED', () => {
     expect(h.sim.requests.some((r) => r.path.endsWith('/auth/passkey/confirm'))).toBe(false);
   });
 });
+
+describe('passkey buttons outside a passkey step', () => {
+  it('a forged pk:no on a plain QR message stops nothing, and pk:yes confirms nothing, for a granted user', async () => {
+    await start();
+    await h.store().grants.grant(USER, 'demo', ADMIN);
+    const qr = await liveQr(USER);
+    expect(buttonData(qr)).not.toContain('pk:no');
+
+    const no = h.tg.pressButton({ userId: USER, chatId: USER, messageId: qr.messageId, data: 'pk:no' });
+    const refused = await h.until(() => h.tg.answerOf(no.callbackQueryId), 'the answer to pk:no');
+    expect(refused.text).toBe('WhatsApp is no longer waiting for this code.');
+    const yes = h.tg.pressButton({ userId: USER, chatId: USER, messageId: qr.messageId, data: 'pk:yes' });
+    expect((await h.until(() => h.tg.answerOf(yes.callbackQueryId), 'the answer to pk:yes')).text).toBe('WhatsApp is no longer waiting for this code.');
+
+    expect(h.sim.state('demo')?.wahaStatus).toBe('SCAN_QR_CODE');
+    expect(h.sim.requests.filter((r) => r.method === 'POST' && (r.path.endsWith('/stop') || r.path.endsWith('/auth/passkey/confirm')))).toEqual([]);
+    const audit = await h.store().audit.latest(10);
+    expect(audit.filter((e) => e.action === 'passkey.reject' || e.action === 'passkey.confirm').map((e) => e.outcome)).toEqual(['not_asked', 'not_asked']);
+    // The message carries on as a live QR.
+    await untilShowsCurrentCode(h, qr, 'demo');
+  });
+});

@@ -8,7 +8,7 @@ import { createApp, type App, type AppOptions } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createWasendSimulator, type SimSessionSpec, type WasendSimulator } from '../../src/simulator/server.js';
-import { createStore } from '../../src/store/sqlite.js';
+import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/types.js';
 import { decodeQrPng } from './decode-qr.js';
 import { createFakeTelegram, type FakeMessage, type FakeTelegram } from './fake-telegram.js';
@@ -102,6 +102,10 @@ export interface AppHarnessOptions {
   readonly timings?: Pick<AppOptions, 'pairingCooldownMs' | 'pairingLifetimeMs' | 'confirmWindowMs'>;
   /** Whether the simulator offers pairing codes (default true). */
   readonly pairingCodes?: boolean;
+  /** Opens the app's store (a wrapper that fails on demand); default the one the config names. */
+  readonly openStore?: AppOptions['openStore'];
+  /** PostgreSQL instead of the SQLite file: the app's `DATABASE_URL`, and the one the side store uses (default the same). */
+  readonly database?: { readonly url: string; readonly sideUrl?: string };
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */
@@ -162,6 +166,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     },
     adminIds: new Set([ADMIN]),
     databasePath: join(dir, 'bot.sqlite'),
+    ...(options.database ? { databaseUrl: options.database.url } : {}),
     logLevel: 'debug',
     http: { host: '127.0.0.1', ...(port !== undefined ? { port } : {}) },
     inviteTtlMs: 60_000,
@@ -209,6 +214,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       // The simulator runs WhatsApp's clock `speed` times faster: so must the bot's rotation schedule.
       codeLifetimes: { firstMs: 60_000 / speed, nextMs: 20_000 / speed },
       ...options.timings,
+      ...(options.openStore ? { openStore: options.openStore } : {}),
     });
     await app.start();
     return app;
@@ -216,7 +222,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
 
   const firstApp = await launch();
   // A second connection to the app's database, for the tests' own reads and writes.
-  const sideStore = await createStore(config.databasePath);
+  const sideStore = await openStore({ databasePath: config.databasePath, ...(options.database ? { databaseUrl: options.database.sideUrl ?? options.database.url } : {}) });
   const harness: AppHarness = {
     sim,
     rotate(sessionId) {

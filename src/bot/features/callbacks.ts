@@ -3,6 +3,7 @@ import { audit, deny } from '../access.js';
 import { parseSessionId } from '../args.js';
 import type { BotContext } from '../context.js';
 import { WasendNotReadyError } from '../../wasend/errors.js';
+import type { RequestOptions } from '../../wasend/types.js';
 import { outcomeReply } from './qr.js';
 import { describeWasendFailure } from '../wasend-failure.js';
 import { openQr, outcomeName, PICK_PREFIX } from './qr.js';
@@ -61,6 +62,14 @@ callbacksFeature.callbackQuery(/^pk:(yes|no)$/, async (ctx) => {
   if (!(await ctx.allowRequest())) return;
   const { wasend, liveQr } = ctx.deps;
   const options = { lane: 'person' as const, fairKey: String(ctx.access.userId) };
+  // The buttons act only while WhatsApp asks for this confirmation now (asked of the gateway at the press): a
+  // forged or old pk:no on a plain QR message must not stop the session, nor pk:yes confirm anything.
+  const step = await passkeyStepNow(ctx, sessionId, options);
+  if (step !== 'asking') {
+    await audit(ctx, ctx.match[1] === 'yes' ? 'passkey.confirm' : 'passkey.reject', step === 'unknown' ? 'error' : 'not_asked', { sessionId });
+    const text = step === 'unknown' ? ctx.t('passkey-step-unknown') : ctx.t('passkey-gone');
+    return void (await ctx.answerCallbackQuery({ text, show_alert: true }));
+  }
   if (ctx.match[1] === 'yes') {
     try {
       await wasend.confirmPasskey(sessionId, options);
@@ -88,6 +97,17 @@ callbacksFeature.callbackQuery(/^pk:(yes|no)$/, async (ctx) => {
   liveQr.poke(sessionId, 'stopped');
   await ctx.reply(ctx.t('passkey-rejected', { id: sessionId }));
 });
+
+/** Whether the gateway is asking for a passkey confirmation for the session now ('unknown' when it cannot say). */
+async function passkeyStepNow(ctx: BotContext, sessionId: string, options: RequestOptions): Promise<'asking' | 'not_asking' | 'unknown'> {
+  try {
+    const session = await ctx.deps.wasend.getSession(sessionId, options);
+    return session.status.state === 'passkey_confirmation' ? 'asking' : 'not_asking';
+  } catch (error) {
+    ctx.log.warn({ err: error, sessionId }, 'could not ask the gateway about a passkey step');
+    return 'unknown';
+  }
+}
 
 callbacksFeature.callbackQuery(/^qr:pick:/, async (ctx) => {
   const sessionId = parseSessionId(ctx.callbackQuery.data.slice(PICK_PREFIX.length));
