@@ -137,6 +137,7 @@ press-asking-code = Asking for a new code…
 press-kept = Kept.
 press-deleting = Deleting { $id }…
 press-expired-confirm = This confirmation expired. Send /delete again.
+press-not-yours = This confirmation belongs to the admin who asked for it.
 
 ## Pairing codes
 

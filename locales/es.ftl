@@ -137,6 +137,7 @@ press-asking-code = Pidiendo un código nuevo…
 press-kept = Se mantiene.
 press-deleting = Eliminando { $id }…
 press-expired-confirm = Esta confirmación caducó. Envía /delete otra vez.
+press-not-yours = Esta confirmación pertenece al administrador que la pidió.
 
 ## Códigos de vinculación
 

@@ -137,6 +137,7 @@ press-asking-code = Meminta kode baru…
 press-kept = Dipertahankan.
 press-deleting = Menghapus { $id }…
 press-expired-confirm = Konfirmasi ini sudah kedaluwarsa. Kirim /delete lagi.
+press-not-yours = Konfirmasi ini milik admin yang memintanya.
 
 ## Kode penautan
 

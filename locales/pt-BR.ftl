@@ -137,6 +137,7 @@ press-asking-code = Pedindo um código novo…
 press-kept = Mantida.
 press-deleting = Excluindo { $id }…
 press-expired-confirm = Esta confirmação expirou. Envie /delete de novo.
+press-not-yours = Esta confirmação pertence ao administrador que a pediu.
 
 ## Códigos de pareamento
 

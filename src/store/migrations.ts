@@ -216,6 +216,20 @@ export const MIGRATIONS: readonly Migration[] = [
         .execute();
     },
   },
+  {
+    version: 9,
+    name: 'questions waiting for an answer (a /delete confirm, a phone number), for any instance',
+    async up(db, d) {
+      await db.schema
+        .createTable('pending_actions')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', int(d), (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('expires_at', int(d), (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('pending_actions_by_expiry').on('pending_actions').column('expires_at').execute();
+    },
+  },
 ];
 
 /** PostgreSQL: the advisory lock key every instance takes before reading or changing the schema version. */

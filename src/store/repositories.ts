@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import { createPendingActionStore } from './pending-actions.js';
 import type { Dialect, Tables } from './schema.js';
 import type {
   AuditStore,
@@ -62,6 +63,7 @@ export async function createRepositories(
     photoIntents: createPhotoIntentStore(db),
     watches: createWatchStore(db, now),
     health: createHealthStateStore(db),
+    pendingActions: createPendingActionStore(db, now),
     ping: options.ping,
     close: options.close,
   };

@@ -56,6 +56,7 @@ export interface Tables {
   };
   telegram_updates: { update_id: number; received_at: number; holder: string | null; payload: string | null; started_at: number | null; done_at: number | null };
   leases: { name: string; holder: string; fence: number; expires_at: number };
+  pending_actions: { key: string; user_id: number; payload: string; expires_at: number };
 }
 
 /** Which engine a store runs on. */

@@ -267,6 +267,29 @@ export interface LeaseStore {
   list(prefix: string, now?: number): Promise<Lease[]>;
 }
 
+/**
+ * A question the bot asked and waits to have answered (a `/delete` confirm button, a "reply with the phone number"
+ * prompt): kept in the store so that the answer counts on whichever instance receives it, and after a restart.
+ */
+export interface PendingAction {
+  /** What it is and whose, e.g. `delete:<token>`, `phone:<chat>:<user>`; a new one under the same key replaces it. */
+  readonly key: string;
+  /** The person who was asked: only their answer counts. */
+  readonly userId: number;
+  /** What the answer acts on (JSON the feature reads back). */
+  readonly payload: string;
+  readonly expiresAt: number;
+}
+
+export interface PendingActionStore {
+  /** Keeps (or replaces) the action; expired ones are pruned now and then. */
+  put(action: PendingAction, now?: number): Promise<void>;
+  /** The action under `key` unless it expired. */
+  get(key: string, now?: number): Promise<PendingAction | undefined>;
+  /** Removes and returns the action under `key` unless it expired: one taker wins across instances. */
+  take(key: string, now?: number): Promise<PendingAction | undefined>;
+}
+
 export interface Store {
   /** Which engine the data lives in. */
   readonly dialect: 'sqlite' | 'postgres';
@@ -283,6 +306,7 @@ export interface Store {
   readonly audit: AuditStore;
   readonly watches: WatchStore;
   readonly health: HealthStateStore;
+  readonly pendingActions: PendingActionStore;
   /** Cheap liveness check for /healthz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

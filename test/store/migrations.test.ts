@@ -127,7 +127,7 @@ describe.each(dialects)('runMigrations on %s', (dialect) => {
   }
 });
 
-const ALL_TABLES = ['audit_log', 'grants', 'health_states', 'invites', 'leases', 'live_messages', 'photo_intents', 'rate_limits', 'telegram_updates', 'users', 'watches', 'webhook_events'];
+const ALL_TABLES = ['audit_log', 'grants', 'health_states', 'invites', 'leases', 'live_messages', 'pending_actions', 'photo_intents', 'rate_limits', 'telegram_updates', 'users', 'watches', 'webhook_events'];
 
 describe('store schema on SQLite', () => {
   it('is created on first open and left alone on later opens', async () => {

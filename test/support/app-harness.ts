@@ -102,6 +102,8 @@ export interface AppHarnessOptions {
   readonly timings?: Pick<AppOptions, 'pairingCooldownMs' | 'pairingLifetimeMs' | 'confirmWindowMs'>;
   /** Whether the simulator offers pairing codes (default true). */
   readonly pairingCodes?: boolean;
+  /** Admins besides {@link ADMIN}. */
+  readonly moreAdmins?: number[];
   /** Opens the app's store (a wrapper that fails on demand); default the one the config names. */
   readonly openStore?: AppOptions['openStore'];
   /** PostgreSQL instead of the SQLite file: the app's `DATABASE_URL`, and the one the side store uses (default the same). */
@@ -164,7 +166,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       ...(listener ? { webhookSecret: listener.wasendSecret } : {}),
       ...options.wasend,
     },
-    adminIds: new Set([ADMIN]),
+    adminIds: new Set([ADMIN, ...(options.moreAdmins ?? [])]),
     databasePath: join(dir, 'bot.sqlite'),
     ...(options.database ? { databaseUrl: options.database.url } : {}),
     logLevel: 'debug',

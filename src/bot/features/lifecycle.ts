@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Composer, InlineKeyboard } from 'grammy';
-import { LRUCache } from 'lru-cache';
 import { parsePhone } from '../../phone.js';
 import { WasendNotFoundError } from '../../wasend/errors.js';
 import { audit, deny } from '../access.js';
@@ -16,11 +15,8 @@ export const LIFECYCLE_COMMANDS = ['new', 'restart', 'stop', 'delete'] as const;
 export const DEFAULT_CONFIRM_WINDOW_MS = 60_000;
 const MAX_NAME_LENGTH = 64;
 
-interface PendingDelete {
-  readonly sessionId: string;
-  readonly userId: number;
-  readonly expiresAt: number;
-}
+/** The key of a `/delete` confirm in the store's pending actions. */
+const deleteKey = (token: string) => `delete:${token}`;
 
 /**
  * `/new <name> <phone>`, `/restart <session>`, `/stop <session>` and `/delete <session>` (with a confirm button
@@ -28,7 +24,6 @@ interface PendingDelete {
  */
 export function createLifecycleFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
-  const pendingDeletes = new LRUCache<string, PendingDelete>({ max: 1_000 });
   const dm = feature.chatType('private');
   dm.command([...LIFECYCLE_COMMANDS], async (ctx, next) => {
     if (ctx.access.isAdmin) return next();
@@ -91,7 +86,8 @@ export function createLifecycleFeature(): Composer<BotContext> {
     }
     const windowMs = ctx.deps.confirmWindowMs ?? DEFAULT_CONFIRM_WINDOW_MS;
     const token = randomBytes(9).toString('base64url');
-    pendingDeletes.set(token, { sessionId, userId: ctx.access.userId, expiresAt: Date.now() + windowMs }, { ttl: windowMs * 10 });
+    // In the store: the press may reach another instance, or this one after a restart.
+    await ctx.deps.store.pendingActions.put({ key: deleteKey(token), userId: ctx.access.userId, payload: JSON.stringify({ sessionId }), expiresAt: Date.now() + windowMs });
     const keyboard = new InlineKeyboard().text(ctx.t('delete-button', { id: sessionId }).slice(0, 60), `del:yes:${token}`).text(ctx.t('delete-keep-button'), `del:no:${token}`);
     await ctx.reply(ctx.t('delete-ask', { session: name, seconds: Math.round(windowMs / 1000) }), { reply_markup: keyboard });
   });
@@ -99,15 +95,20 @@ export function createLifecycleFeature(): Composer<BotContext> {
   dm.callbackQuery(/^del:(yes|no):([A-Za-z0-9_-]{12})$/, async (ctx) => {
     if (!ctx.access.isAdmin) return deny(ctx, 'button del', ctx.t('admin-only'));
     const token = ctx.match[2] ?? '';
-    const pending = pendingDeletes.get(token);
-    if (pending === undefined || pending.expiresAt <= Date.now()) {
-      pendingDeletes.delete(token);
+    const { pendingActions } = ctx.deps.store;
+    const asked = await pendingActions.get(deleteKey(token));
+    if (asked !== undefined && asked.userId !== ctx.access.userId) {
+      // Bound to the admin who asked: another admin's press neither deletes nor spends the question.
+      await audit(ctx, 'denied', 'denied', { detail: 'button del of another admin' });
+      return void (await ctx.answerCallbackQuery({ text: ctx.t('press-not-yours'), show_alert: true }));
+    }
+    const pending = asked === undefined ? undefined : await pendingActions.take(deleteKey(token));
+    const sessionId = pending === undefined ? undefined : parseSessionId((JSON.parse(pending.payload) as { sessionId?: string }).sessionId);
+    if (sessionId === undefined) {
       await ctx.answerCallbackQuery({ text: ctx.t('press-expired-confirm'), show_alert: true });
       await ctx.editMessageText(ctx.t('delete-expired')).catch(() => undefined);
       return;
     }
-    pendingDeletes.delete(token);
-    const { sessionId } = pending;
     if (ctx.match[1] === 'no') {
       await ctx.answerCallbackQuery({ text: ctx.t('press-kept') });
       await ctx.editMessageText(ctx.t('delete-kept', { id: sessionId })).catch(() => undefined);

@@ -1,5 +1,4 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { LRUCache } from 'lru-cache';
 import type { OpenOutcome, PairingRequest } from '../../live/types.js';
 import { maskPhone, parsePhone } from '../../phone.js';
 import { audit, deny } from '../access.js';
@@ -20,7 +19,20 @@ const PROMPT_TTL_MS = 10 * 60_000;
 interface PhonePrompt {
   readonly sessionId: string;
   readonly messageId?: number;
-  questionId?: number;
+  readonly questionId?: number;
+}
+
+/** The key of a person's phone prompt in a chat, in the store's pending actions (any instance reads the answer). */
+const promptKey = (chatId: number, userId: number) => `phone:${chatId}:${userId}`;
+
+function readPrompt(payload: string): PhonePrompt | undefined {
+  const value = JSON.parse(payload) as Partial<PhonePrompt>;
+  const sessionId = parseSessionId(value.sessionId);
+  if (sessionId === undefined) return undefined;
+  const number = (n: unknown) => (typeof n === 'number' && Number.isSafeInteger(n) ? n : undefined);
+  const messageId = number(value.messageId);
+  const questionId = number(value.questionId);
+  return { sessionId, ...(messageId !== undefined ? { messageId } : {}), ...(questionId !== undefined ? { questionId } : {}) };
 }
 
 /**
@@ -31,7 +43,6 @@ interface PhonePrompt {
  */
 export function createPairingFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
-  const prompts = new LRUCache<string, PhonePrompt>({ max: 10_000, ttl: PROMPT_TTL_MS });
   feature.chatType(['group', 'supergroup']).command('pair', (ctx) => deny(ctx, '/pair in a group', ctx.t('qr-only-private')));
   const dm = feature.chatType('private');
 
@@ -111,13 +122,17 @@ export function createPairingFeature(): Composer<BotContext> {
   // The answer to a "reply with the phone number" prompt.
   dm.on('message:text', async (ctx, next) => {
     const repliedTo = ctx.message.reply_to_message?.message_id;
-    const key = `${ctx.chat.id}:${ctx.access.userId}`;
-    const prompt = prompts.get(key);
+    if (repliedTo === undefined) return next();
+    const key = promptKey(ctx.chat.id, ctx.access.userId);
+    const { pendingActions } = ctx.deps.store;
+    const asked = await pendingActions.get(key);
+    const prompt = asked === undefined ? undefined : readPrompt(asked.payload);
     // A quick answer may arrive before the question's id is known: any reply to the bot then counts.
-    if (repliedTo === undefined || prompt === undefined || (prompt.questionId !== undefined && prompt.questionId !== repliedTo)) return next();
+    if (prompt === undefined || (prompt.questionId !== undefined && prompt.questionId !== repliedTo)) return next();
     const phone = parsePhone(ctx.message.text);
     if (phone === undefined) return void (await ctx.reply(`${ctx.t('phone-format')}\n${ctx.t('pair-reply-hint')}`));
-    prompts.delete(key);
+    // One answer wins, whichever instance it reached.
+    if ((await pendingActions.take(key)) === undefined) return next();
     if (!(await ctx.access.canUse(prompt.sessionId))) return deny(ctx, 'phone number reply', ctx.t('refused-session'), prompt.sessionId);
     if (!(await ctx.allowRequest())) return;
     await pair(ctx, prompt.sessionId, { phone }, prompt.messageId);
@@ -149,12 +164,15 @@ export function createPairingFeature(): Composer<BotContext> {
   async function askForNumber(ctx: BotContext, sessionId: string, messageId?: number): Promise<void> {
     const chatId = ctx.chat?.id;
     if (chatId === undefined) return;
+    const userId = ctx.access.userId;
     const prompt: PhonePrompt = { sessionId, ...(messageId !== undefined ? { messageId } : {}) };
-    prompts.set(`${chatId}:${ctx.access.userId}`, prompt);
+    const keep = (value: PhonePrompt) =>
+      ctx.deps.store.pendingActions.put({ key: promptKey(chatId, userId), userId, payload: JSON.stringify(value), expiresAt: Date.now() + PROMPT_TTL_MS });
+    await keep(prompt);
     const question = await ctx.reply(ctx.t('pair-ask', { session: ctx.deps.names.label(sessionId) }), {
       reply_markup: { force_reply: true, input_field_placeholder: '+55 11 98765-4321' },
     });
-    prompt.questionId = question.message_id;
+    await keep({ ...prompt, questionId: question.message_id });
   }
 
   return feature;
