@@ -275,6 +275,7 @@ person-unknown = User { $user }
 ## Session lifecycle (admins)
 
 new-name-too-long = A session name is at most { $max } characters. { $usage }
+new-name-invisible = A session name cannot hold invisible characters (controls, direction marks). { $usage }
 new-created = Created session { $name }. Its id is { $id }: use it in /qr { $id }, /pair, /grant and /invite.
 new-failed = Could not create the session: { $reason }.
 restart-failed = Could not restart { $id }: { $reason }.

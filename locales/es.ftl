@@ -275,6 +275,7 @@ person-unknown = Usuario { $user }
 ## Ciclo de vida de las sesiones (administradores)
 
 new-name-too-long = Un nombre de sesión tiene como máximo { $max } caracteres. { $usage }
+new-name-invisible = Un nombre de sesión no puede llevar caracteres invisibles (de control, marcas de dirección). { $usage }
 new-created = Sesión { $name } creada. Su id es { $id }: úsalo en /qr { $id }, /pair, /grant y /invite.
 new-failed = No pude crear la sesión: { $reason }.
 restart-failed = No pude reiniciar { $id }: { $reason }.

@@ -272,6 +272,7 @@ person-unknown = Pengguna { $user }
 ## Siklus hidup sesi (admin)
 
 new-name-too-long = Nama sesi paling banyak { $max } karakter. { $usage }
+new-name-invisible = Nama sesi tidak boleh berisi karakter tak terlihat (karakter kontrol, tanda arah). { $usage }
 new-created = Sesi { $name } dibuat. Id-nya { $id }: pakai di /qr { $id }, /pair, /grant, dan /invite.
 new-failed = Tidak bisa membuat sesi: { $reason }.
 restart-failed = Tidak bisa memulai ulang { $id }: { $reason }.

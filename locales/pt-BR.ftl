@@ -275,6 +275,7 @@ person-unknown = Usuário { $user }
 ## Ciclo de vida das sessões (administradores)
 
 new-name-too-long = Um nome de sessão tem no máximo { $max } caracteres. { $usage }
+new-name-invisible = Um nome de sessão não pode ter caracteres invisíveis (de controle, marcas de direção). { $usage }
 new-created = Sessão { $name } criada. O id dela é { $id }: use-o em /qr { $id }, /pair, /grant e /invite.
 new-failed = Não consegui criar a sessão: { $reason }.
 restart-failed = Não consegui reiniciar { $id }: { $reason }.

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
+import { clipGraphemes } from '../display-name.js';
 import { createPendingActionStore } from './pending-actions.js';
 import type { Dialect, Tables } from './schema.js';
 import type {
@@ -489,7 +490,8 @@ function createAuditStore(db: Db, now: () => number, maxRows: number): { store: 
 const NAME_CHARS = 64;
 
 function createUserStore(db: Db, now: () => number): UserStore {
-  const clip = (text: string | undefined, chars: number) => (text === undefined ? null : text.slice(0, chars));
+  // By grapheme: a clip never leaves half an emoji behind.
+  const clip = (text: string | undefined, chars: number) => (text === undefined ? null : clipGraphemes(text, chars));
   return {
     async note(user, at = now()) {
       const seen = {

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { displayName } from '../display-name.js';
 import type { SessionInfo, WasendApi } from './types.js';
 
 /**
@@ -15,7 +16,7 @@ export interface SessionNames {
 
 /** Sessions remembered; far above what one Wasend account holds. */
 const MAX_NAMES = 20_000;
-/** Longest name shown. */
+/** Longest name shown, in graphemes. */
 const NAME_CHARS = 60;
 
 /** Wraps a Wasend client so that every session it describes teaches the returned {@link SessionNames}. */
@@ -23,8 +24,8 @@ export function withSessionNames(wasend: WasendApi): { wasend: WasendApi; names:
   const names = new LRUCache<string, string>({ max: MAX_NAMES });
   /** Every session seen is kept (`''`: it has no name of its own), so "did you mean" knows its id too. */
   const note = (info: SessionInfo): SessionInfo => {
-    const name = info.name?.trim() ?? '';
-    names.set(info.id, name === info.id ? '' : name.slice(0, NAME_CHARS));
+    const name = displayName(info.name ?? '', NAME_CHARS);
+    names.set(info.id, name === info.id ? '' : name);
     return info;
   };
   const wrapped: WasendApi = {

@@ -1,3 +1,4 @@
+import { displayName } from '../../display-name.js';
 import { Composer } from 'grammy';
 import type { AuditEntry } from '../../store/types.js';
 import { WasendNotFoundError } from '../../wasend/errors.js';
@@ -24,7 +25,10 @@ dm.command([...ADMIN_COMMANDS], async (ctx, next) => {
 });
 const admin = dm.filter((ctx) => ctx.access.isAdmin);
 
-/** `Ana (@ana, 222)` from what the bot has seen of the person, else the bare id. */
+/** Longest first name shown, in graphemes. */
+const PERSON_NAME_GRAPHEMES = 32;
+
+/** `Ana (@ana, 222)` from what the bot has seen of the person (the name made safe to show), else the bare id. */
 export async function personLabel(ctx: BotContext, userId: number): Promise<string> {
   let known;
   try {
@@ -33,7 +37,8 @@ export async function personLabel(ctx: BotContext, userId: number): Promise<stri
     known = undefined;
   }
   const parts = [known?.username ? `@${known.username}` : undefined, String(userId)].filter((p) => p !== undefined);
-  if (known?.firstName) return `${known.firstName} (${parts.join(', ')})`;
+  const name = known?.firstName ? displayName(known.firstName, PERSON_NAME_GRAPHEMES) : '';
+  if (name !== '') return `${name} (${parts.join(', ')})`;
   return parts.length > 1 ? `${parts[0]} (${userId})` : ctx.t('person-unknown', { user: String(userId) });
 }
 

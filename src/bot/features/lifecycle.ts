@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Composer, InlineKeyboard } from 'grammy';
+import { hasInvisibleCharacters } from '../../display-name.js';
 import { parsePhone } from '../../phone.js';
 import { WasendNotFoundError } from '../../wasend/errors.js';
 import { audit, deny } from '../access.js';
@@ -36,7 +37,8 @@ export function createLifecycleFeature(): Composer<BotContext> {
     const text = ctx.match.trim();
     const [name, ...rest] = text.split(/\s+/);
     if (text.length > MAX_ARGS_LENGTH || name === undefined || name === '' || rest.length === 0) return void (await ctx.reply(ctx.t('usage-new')));
-    if (name.length > MAX_NAME_LENGTH || /[\p{Cc}\p{Cf}]/u.test(name)) {
+    if (hasInvisibleCharacters(name)) return void (await ctx.reply(ctx.t('new-name-invisible', { usage: ctx.t('usage-new') })));
+    if (name.length > MAX_NAME_LENGTH) {
       return void (await ctx.reply(ctx.t('new-name-too-long', { max: MAX_NAME_LENGTH, usage: ctx.t('usage-new') })));
     }
     const phone = parsePhone(rest.join(' '));

@@ -1,3 +1,4 @@
+import { displayName } from '../../display-name.js';
 import { Composer, InlineKeyboard } from 'grammy';
 import { maskPhone } from '../../phone.js';
 import type { SessionInfo } from '../../wasend/types.js';
@@ -58,7 +59,8 @@ dm.callbackQuery(new RegExp(`^${STATUS_PREFIX}(.+)$`), async (ctx) => {
 
 /** `✅ connected · Shop phone (shop-1) · +55 •• ••••-4321` */
 function sessionLine(ctx: BotContext, info: SessionInfo, live: boolean): string {
-  const name = info.name === undefined ? info.id : `${info.name.slice(0, MAX_NAME_CHARS)} (${info.id})`;
+  const shown = displayName(info.name ?? '', MAX_NAME_CHARS);
+  const name = shown === '' ? info.id : `${shown} (${info.id})`;
   const phone = info.phone === undefined || info.phone === '' ? '' : ` · ${maskPhone(info.phone)}`;
   return `${statusText(ctx.t, info.status)} · ${name}${phone}${live ? ` · ${ctx.t('sessions-live')}` : ''}`;
 }
