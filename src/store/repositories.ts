@@ -31,11 +31,17 @@ export interface RepositoryOptions {
    * tenth of it in inserts). Default 10000.
    */
   readonly auditMaxRows?: number;
+  /**
+   * Refusals kept at most (strangers write them: a flood of them stays this small). Default the smaller of 2000 and
+   * `auditMaxRows`.
+   */
+  readonly auditMaxRefusals?: number;
 }
 
 type Db = Kysely<Tables>;
 
 const DEFAULT_AUDIT_MAX_ROWS = 10_000;
+const DEFAULT_AUDIT_MAX_REFUSALS = 2_000;
 const MAX_DETAIL_CHARS = 2000;
 const INVITE_TOKEN_BYTES = 32;
 
@@ -49,7 +55,8 @@ export async function createRepositories(
   options: RepositoryOptions & { ping: () => Promise<boolean>; close: () => Promise<void> },
 ): Promise<Store> {
   const now = options.now ?? Date.now;
-  const audit = createAuditStore(db, now, Math.max(1, options.auditMaxRows ?? DEFAULT_AUDIT_MAX_ROWS));
+  const maxRows = Math.max(1, options.auditMaxRows ?? DEFAULT_AUDIT_MAX_ROWS);
+  const audit = createAuditStore(db, now, maxRows, Math.max(1, options.auditMaxRefusals ?? Math.min(maxRows, DEFAULT_AUDIT_MAX_REFUSALS)));
   await audit.prune();
   return {
     dialect,
@@ -328,6 +335,12 @@ function createWebhookEventStore(db: Db): WebhookEventStore {
   };
 }
 
+/**
+ * Handled updates kept against a redelivery, at most (besides the 24 h age limit). Telegram delivers again within
+ * seconds to minutes; this many is hours of a busy bot, and about 1 MB.
+ */
+const MAX_HANDLED_UPDATES_KEPT = 10_000;
+
 function createTelegramUpdateStore(db: Db, now: () => number): TelegramUpdateStore {
   let inserts = 0;
   return {
@@ -340,6 +353,8 @@ function createTelegramUpdateStore(db: Db, now: () => number): TelegramUpdateSto
         .executeTakeFirst();
       if (taken !== undefined && ++inserts % PRUNE_EVERY === 0) {
         await db.deleteFrom('telegram_updates').where('received_at', '<', at - keepMs).where('done_at', 'is not', null).execute();
+        // And by count: a flood (of strangers, say) is kept to the newest handled updates, however many come.
+        await sql`DELETE FROM telegram_updates WHERE done_at IS NOT NULL AND update_id < (SELECT update_id FROM telegram_updates WHERE done_at IS NOT NULL ORDER BY update_id DESC LIMIT 1 OFFSET ${MAX_HANDLED_UPDATES_KEPT - 1})`.execute(db);
       }
       return taken !== undefined;
     },
@@ -437,15 +452,14 @@ function createLeaseStore(db: Db, now: () => number): LeaseStore {
   };
 }
 
-function createAuditStore(db: Db, now: () => number, maxRows: number): { store: AuditStore; prune: () => Promise<void> } {
-  // Refusals and everything else are kept apart, each pruned back to its own maxRows newest rows: a flood of
+function createAuditStore(db: Db, now: () => number, maxRows: number, maxRefusals: number): { store: AuditStore; prune: () => Promise<void> } {
+  // Refusals and everything else are kept apart, each pruned back to its own cap of newest rows: a flood of
   // refused strangers can never push grants, revokes, invites and QR entries out of the log.
   const prune = async () => {
-    const offset = maxRows - 1;
-    await sql`DELETE FROM audit_log WHERE action = 'denied' AND id < (SELECT id FROM audit_log WHERE action = 'denied' ORDER BY id DESC LIMIT 1 OFFSET ${offset})`.execute(db);
-    await sql`DELETE FROM audit_log WHERE action <> 'denied' AND id < (SELECT id FROM audit_log WHERE action <> 'denied' ORDER BY id DESC LIMIT 1 OFFSET ${offset})`.execute(db);
+    await sql`DELETE FROM audit_log WHERE action = 'denied' AND id < (SELECT id FROM audit_log WHERE action = 'denied' ORDER BY id DESC LIMIT 1 OFFSET ${maxRefusals - 1})`.execute(db);
+    await sql`DELETE FROM audit_log WHERE action <> 'denied' AND id < (SELECT id FROM audit_log WHERE action <> 'denied' ORDER BY id DESC LIMIT 1 OFFSET ${maxRows - 1})`.execute(db);
   };
-  const pruneEvery = Math.max(1, Math.floor(maxRows / 10));
+  const pruneEvery = Math.max(1, Math.floor(Math.min(maxRows, maxRefusals) / 10));
   let sincePrune = 0;
   const store: AuditStore = {
     async record(entry) {
@@ -489,11 +503,22 @@ function createAuditStore(db: Db, now: () => number, maxRows: number): { store: 
 
 const NAME_CHARS = 64;
 
+/**
+ * People without a grant and without a chosen language (strangers who wrote, mostly) kept at most, newest seen
+ * first: their names serve `/audit` and `/users <id>`, and a flood of strangers cannot grow the table without end.
+ */
+const MAX_UNGRANTED_USERS_KEPT = 1_000;
+
 function createUserStore(db: Db, now: () => number): UserStore {
   // By grapheme: a clip never leaves half an emoji behind.
   const clip = (text: string | undefined, chars: number) => (text === undefined ? null : clipGraphemes(text, chars));
+  let notes = 0;
+  const prune = () =>
+    sql`DELETE FROM users WHERE language IS NULL AND user_id NOT IN (SELECT user_id FROM grants) AND user_id NOT IN (
+          SELECT user_id FROM users WHERE language IS NULL AND user_id NOT IN (SELECT user_id FROM grants) ORDER BY seen_at DESC LIMIT ${MAX_UNGRANTED_USERS_KEPT})`.execute(db);
   return {
     async note(user, at = now()) {
+      if (++notes % PRUNE_EVERY === 0) await prune();
       const seen = {
         first_name: clip(user.firstName, NAME_CHARS),
         username: clip(user.username, 32),

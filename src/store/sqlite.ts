@@ -106,6 +106,10 @@ function openFile(path: string, busyTimeoutMs: number): SqliteDatabase {
     if (!inMemory) restrictToOwner(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // The write-ahead log is folded into the file every 1 MB of pages and cut back to 1 MB after: a burst of writes
+    // (a flood) leaves a small log behind, not one as large as the burst.
+    db.pragma('wal_autocheckpoint = 256');
+    db.pragma('journal_size_limit = 1048576');
     db.pragma('foreign_keys = ON');
     const check = db.pragma('quick_check(1)', { simple: true });
     if (check !== 'ok') throw new StoreOpenError('corrupt', path, corruptMessage(path));
