@@ -2,6 +2,7 @@ import { Composer } from 'grammy';
 import { audit, deny } from '../access.js';
 import { parseSessionId } from '../args.js';
 import type { BotContext } from '../context.js';
+import { liveMessageOfPress } from '../press.js';
 import { WasendNotReadyError } from '../../wasend/errors.js';
 import type { RequestOptions } from '../../wasend/types.js';
 import { outcomeReply } from './qr.js';
@@ -19,7 +20,7 @@ callbacksFeature.callbackQuery(/^qr:(refresh|cancel|new)$/, async (ctx) => {
   const action = ctx.match[1];
   const chatId = ctx.chat?.id;
   const messageId = ctx.callbackQuery.message?.message_id;
-  const live = chatId !== undefined && messageId !== undefined ? await ctx.deps.store.liveMessages.get(chatId, messageId) : undefined;
+  const live = await liveMessageOfPress(ctx);
   if (chatId === undefined || messageId === undefined || live === undefined) {
     return void (await ctx.answerCallbackQuery({ text: ctx.t('press-inactive') }));
   }
@@ -53,7 +54,7 @@ callbacksFeature.callbackQuery(/^qr:(refresh|cancel|new)$/, async (ctx) => {
 callbacksFeature.callbackQuery(/^pk:(yes|no)$/, async (ctx) => {
   const chatId = ctx.chat?.id;
   const messageId = ctx.callbackQuery.message?.message_id;
-  const live = chatId !== undefined && messageId !== undefined ? await ctx.deps.store.liveMessages.get(chatId, messageId) : undefined;
+  const live = await liveMessageOfPress(ctx);
   if (chatId === undefined || messageId === undefined || live === undefined || live.state !== 'showing') {
     return void (await ctx.answerCallbackQuery({ text: ctx.t('press-inactive') }));
   }

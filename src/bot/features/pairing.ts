@@ -5,6 +5,7 @@ import { audit, deny } from '../access.js';
 import { fitsCallbackData, MAX_ARGS_LENGTH, parseSessionId } from '../args.js';
 import { keepChatAction } from '../chat-action.js';
 import type { BotContext } from '../context.js';
+import { liveMessageOfPress } from '../press.js';
 import { describeWasendFailure } from '../wasend-failure.js';
 import { outcomeName, outcomeReply } from './qr.js';
 import { refusedSessionText } from '../suggest.js';
@@ -61,7 +62,7 @@ export function createPairingFeature(): Composer<BotContext> {
 
   // "Phone number instead" on a live QR message.
   dm.callbackQuery('qr:phone', async (ctx) => {
-    const live = await liveMessageOf(ctx);
+    const live = await liveMessageOfPress(ctx);
     if (live === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('press-inactive') }));
     if (!(await ctx.access.canUse(live.sessionId))) return deny(ctx, 'button qr:phone', ctx.t('refused-session'), live.sessionId);
     if (!(await ctx.allowRequest())) return;
@@ -83,7 +84,7 @@ export function createPairingFeature(): Composer<BotContext> {
   dm.callbackQuery(/^pn:(ok|ask):(\d{1,12})$/, async (ctx) => {
     const chatId = ctx.chat.id;
     const messageId = Number(ctx.match[2]);
-    const live = await ctx.deps.store.liveMessages.get(chatId, messageId);
+    const live = await liveMessageOfPress(ctx, messageId);
     if (live === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('pair-message-gone') }));
     if (!(await ctx.access.canUse(live.sessionId))) return deny(ctx, `button pn:${ctx.match[1] ?? ''}`, ctx.t('refused-session'), live.sessionId);
     await ctx.answerCallbackQuery();
@@ -98,7 +99,7 @@ export function createPairingFeature(): Composer<BotContext> {
 
   // "New code" on a pairing message that lapsed, and "Show QR" on one that is live.
   dm.callbackQuery(/^qr:(newcode|showqr)$/, async (ctx) => {
-    const live = await liveMessageOf(ctx);
+    const live = await liveMessageOfPress(ctx);
     if (live === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('press-inactive') }));
     if (!(await ctx.access.canUse(live.sessionId))) return deny(ctx, `button qr:${ctx.match[1] ?? ''}`, ctx.t('refused-session'), live.sessionId);
     if (!(await ctx.allowRequest())) return;
@@ -181,13 +182,6 @@ export function createPairingFeature(): Composer<BotContext> {
 /** Whether `pn:s:<session id>` fits in Telegram's callback data. */
 export function fitsPairButton(sessionId: string): boolean {
   return fitsCallbackData(`pn:s:${sessionId}`);
-}
-
-/** The stored live message a button was pressed on, if any. */
-async function liveMessageOf(ctx: BotContext) {
-  const chatId = ctx.chat?.id;
-  const messageId = ctx.callbackQuery?.message?.message_id;
-  return chatId === undefined || messageId === undefined ? undefined : await ctx.deps.store.liveMessages.get(chatId, messageId);
 }
 
 /**
