@@ -3,7 +3,7 @@ import { createAccessRule } from './access-rule.js';
 import { Api, BotError, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { configureApi, createBot } from './bot/bot.js';
-import { registerCommands } from './bot/commands.js';
+import { keepCommandMenus, registerCommands } from './bot/commands.js';
 import type { BotContext } from './bot/context.js';
 import { describeError } from './bot/describe-error.js';
 import { createTelegramMessenger } from './bot/telegram-messenger.js';
@@ -219,6 +219,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       mayPoll: () => cluster.holds('poller'),
     });
     let recovering: NodeJS.Timeout | undefined;
+    let menus: { stop(): void } | undefined;
     let restarted = true;
     const recoverUpdates = async () => {
       try {
@@ -307,6 +308,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         () => false,
       );
       if (!drained) logger.warn('some updates were still being handled at shutdown');
+      menus?.stop();
       await cluster.stop();
       await outbox.stop();
       await store.close();
@@ -328,7 +330,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           logger,
         });
         await checkWasend(wasend, config.wasend.baseUrl, logger);
-        await registerCommands(bot.api, config.adminIds, logger, i18n, (userId) => localeOfUser(store.users, userId));
+        menus = await keepCommandMenus(() => registerCommands(bot.api, config.adminIds, logger, i18n, (userId) => localeOfUser(store.users, userId)), logger);
         await liveQr.resume();
         await startHttp();
         const hook = config.telegram.webhook;

@@ -38,3 +38,39 @@ export async function registerCommands(api: Api, adminIds: ReadonlySet<number>, 
     }
   }
 }
+
+/** Tries of {@link keepCommandMenus} after the first, and the pause before the first of them (it grows each time). */
+const MENU_RETRIES = 5;
+const MENU_RETRY_MS = 30_000;
+
+/**
+ * Sets the command menus at start, never stopping the bot for them: menus are nice to have, and a Bot API server
+ * written by others may refuse `setMyCommands`. A failure is logged and tried again later, a few times.
+ */
+export async function keepCommandMenus(
+  set: () => Promise<void>,
+  logger: Pick<Logger, 'warn' | 'info'>,
+  retryMs = MENU_RETRY_MS,
+): Promise<{ stop(): void }> {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const attempt = async (tries: number): Promise<void> => {
+    try {
+      await set();
+      if (tries > 0) logger.info({ tries }, 'command menus set');
+    } catch (error) {
+      const again = tries < MENU_RETRIES && !stopped;
+      logger.warn({ err: describeError(error), tries }, again ? 'could not set the command menus; the bot runs without them and tries again' : 'could not set the command menus; giving up');
+      if (!again) return;
+      timer = setTimeout(() => void attempt(tries + 1), retryMs * (tries + 1));
+      timer.unref();
+    }
+  };
+  await attempt(0);
+  return {
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

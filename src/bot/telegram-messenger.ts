@@ -1,6 +1,7 @@
 import { GrammyError, HttpError, InlineKeyboard, InputFile, type Api } from 'grammy';
 import type { InlineKeyboardMarkup, InputMediaPhoto, Message, MessageEntity } from 'grammy/types';
-import { DeliveryUnknownError, type CodeFace, type QrMessenger, type QrView } from '../live/types.js';
+import { DeliveryUnknownError, PhotoRefusedError, type CodeFace, type QrMessenger, type QrView } from '../live/types.js';
+import { displayName } from '../display-name.js';
 import type { Logger } from '../logger.js';
 import { DEFAULT_LOCALE, formatTime, loadCatalogue, type Catalogue, type Locale, type Translate } from '../i18n/catalogue.js';
 import { renderCodeTextPng } from '../qr/code-text.js';
@@ -133,6 +134,8 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
         if (error instanceof HttpError || (error instanceof GrammyError && error.error_code >= 500)) {
           throw new DeliveryUnknownError('sendPhoto: the answer was lost', { cause: error });
         }
+        // A definite refusal (400 bad request, 403 blocked, a 429 past its retries): nothing was sent.
+        if (error instanceof GrammyError) throw new PhotoRefusedError(displayName(error.description ?? '', 200), { cause: error });
         throw error;
       }
       learnFileId(kind, message);
@@ -153,7 +156,8 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
         return 'ok';
       } catch (error) {
         if (!(error instanceof GrammyError)) throw error;
-        const description = error.description.toLowerCase();
+        // A Bot API written by others may leave `description` out.
+        const description = (error.description ?? '').toLowerCase();
         if (description.includes('message is not modified')) {
           remember(chatId, messageId, image);
           return 'not_modified';
@@ -170,7 +174,7 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
 }
 
 function isBadFileId(error: unknown): boolean {
-  return error instanceof GrammyError && error.error_code === 400 && /file|wrong remote|media/i.test(error.description);
+  return error instanceof GrammyError && error.error_code === 400 && /file|wrong remote|media/i.test(error.description ?? '');
 }
 
 function placeholderKind(view: QrView): PlaceholderKind {

@@ -10,7 +10,7 @@ import type { LiveRecords } from './records.js';
 import { expiresAtMs } from './session-code.js';
 import { isShow, type Pairing } from './pairing.js';
 import type { SessionLooks } from './session-looks.js';
-import { DeliveryUnknownError, type OpenOutcome, type OpenRequest, type PairingRequest, type QrMessenger, type QrView } from './types.js';
+import { DeliveryUnknownError, PhotoRefusedError, type OpenOutcome, type OpenRequest, type PairingRequest, type QrMessenger, type QrView } from './types.js';
 
 /** A `/qr` waiting for its code, so that `/cancel` and a revoke can reach it. */
 export interface PendingOpen {
@@ -149,7 +149,7 @@ export function createOpener(ctx: OpenerContext): Opener {
     } catch (error) {
       logger.warn({ chatId, sessionId, err: describeError(error) }, 'could not send the QR photo');
       if (!(error instanceof DeliveryUnknownError)) await clearIntent(intent);
-      return { kind: 'unavailable', reason: 'telegram' };
+      return error instanceof PhotoRefusedError ? { kind: 'photo_refused', reason: error.reason } : { kind: 'unavailable', reason: 'telegram' };
     }
     const now = clock.now();
     const row: LiveMessage = {
@@ -212,7 +212,11 @@ export function createOpener(ctx: OpenerContext): Opener {
 
   /** What the new message shows: the acquired QR, or with `pairing`, a pairing code asked for now. */
   async function showFor(sessionId: string, acquired: Acquired, userId: number, pairing: PairingRequest | undefined, signal?: AbortSignal): Promise<CodeShow | OpenOutcome> {
-    if (pairing !== undefined) return ctx.pairing.request(sessionId, pairing.phone, userId, signal);
+    if (pairing !== undefined) {
+      const asked = await ctx.pairing.request(sessionId, pairing.phone, userId, signal);
+      if (isShow(asked)) await pairing.beforeShow?.();
+      return asked;
+    }
     return (await codeShowOf(sessionId, acquired)) ?? { kind: 'unavailable', reason: 'invalid_response' };
   }
 
@@ -342,6 +346,7 @@ export function createOpener(ctx: OpenerContext): Opener {
     if (pairing !== undefined) {
       const asked = await ctx.pairing.request(sessionId, pairing.phone, userId);
       if (!isShow(asked)) return asked;
+      await pairing.beforeShow?.();
       show = asked;
     }
     if (record.state.kind !== 'showing') return { kind: 'not_found' };

@@ -57,6 +57,18 @@ export class DeliveryUnknownError extends Error {
   override readonly name = 'DeliveryUnknownError';
 }
 
+/** Thrown by {@link QrMessenger.send} when Telegram definitely refused the photo (nothing was sent), with its reason. */
+export class PhotoRefusedError extends Error {
+  override readonly name = 'PhotoRefusedError';
+  constructor(
+    /** Telegram's own words (its `description`), or empty when it gave none. */
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Telegram refused the photo${reason === '' ? '' : `: ${reason}`}`, options);
+  }
+}
+
 /**
  * Draws a {@link QrView} in a chat. `send` throws when the photo could not be sent.
  * `edit` resolves `'not_modified'` when the message already shows that view, `'gone'` when the message,
@@ -90,7 +102,12 @@ export type OpenOutcome =
   | { readonly kind: 'pairing_wait'; readonly retryAt: number }
   /** This Wasend server does not offer pairing codes (the QR stays). */
   | { readonly kind: 'pairing_not_offered' }
-  /** Wasend failed (`rate_limited`, `down`, `auth`, `invalid_response`), or Telegram refused the photo (`telegram`). */
+  /** Telegram refused the photo for good (nothing was sent), in its own words. */
+  | { readonly kind: 'photo_refused'; readonly reason: string }
+  /**
+   * Wasend failed (`rate_limited`, `down`, `auth`, `invalid_response`), the photo's fate is unknown (`telegram`),
+   * another instance would not hand the session over (`busy`), or the store could not say who may see it (`access_unknown`).
+   */
   | { readonly kind: 'unavailable'; readonly reason: 'rate_limited' | 'down' | 'auth' | 'invalid_response' | 'telegram' | 'busy' | 'access_unknown' };
 
 export interface LiveQrDeps {
@@ -176,6 +193,8 @@ export interface LiveOwnership {
 /** Link by phone number instead of the QR: the number as digits (8-15, country code first). */
 export interface PairingRequest {
   readonly phone: string;
+  /** Runs once the code is known and before it is shown: what must be on record first (the audit entry). */
+  readonly beforeShow?: () => Promise<void>;
 }
 
 export interface OpenRequest {

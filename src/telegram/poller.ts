@@ -4,6 +4,9 @@ import type { Update } from 'grammy/types';
 import type { LogSink } from '../logger.js';
 import type { UpdateInbox } from './inbox.js';
 
+/** The least time between two polls after an empty answer that came back sooner than this. */
+const EMPTY_POLL_GAP_MS = 500;
+
 /** Options of {@link createPoller}. */
 export interface PollerOptions {
   readonly api: Api;
@@ -47,6 +50,7 @@ export function createPoller(options: PollerOptions): Poller {
         return;
       }
       let updates: Update[];
+      const askedAt = Date.now();
       try {
         updates = await api.getUpdates(
           { timeout: timeoutS, allowed_updates: options.allowedUpdates as never, ...(offset !== undefined ? { offset } : {}) },
@@ -61,6 +65,12 @@ export function createPoller(options: PollerOptions): Poller {
         const conflict = error instanceof GrammyError && error.error_code === 409;
         if (failures === 1 || failures % 10 === 0) logger.warn({ conflict, failures }, 'getUpdates failed; polling again shortly');
         await pause(Math.min(5_000, 250 * 2 ** Math.min(failures, 5)), signal);
+        continue;
+      }
+      if (updates.length === 0 && Date.now() - askedAt < EMPTY_POLL_GAP_MS) {
+        // A server that answers at once without honouring `timeout` (a Bot API written by others) must not make
+        // this loop spin: a short gap after an empty answer that came early.
+        await pause(EMPTY_POLL_GAP_MS, signal);
         continue;
       }
       for (const update of updates) {

@@ -194,3 +194,22 @@ describe('the Phone number instead button', () => {
     expect(h.sim.state('demo')?.pairingRequests).toBe(0);
   });
 });
+
+describe('the audit of a pairing code', () => {
+  it('is on record before the code shows: while Telegram still holds the photo, /audit already lists it', async () => {
+    const { createDroppingProxy } = await import('../faults/telegram-proxy.js');
+    let proxy: Awaited<ReturnType<typeof createDroppingProxy>> | undefined;
+    h = await startApp({
+      sessions: [{ id: 'demo', status: 'STOPPED' }],
+      telegramVia: async (apiRoot) => (proxy = await createDroppingProxy(apiRoot)),
+    });
+    proxy!.holdAnswer('sendPhoto');
+    h.tg.sendText({ userId: ADMIN, text: `/pair demo +${PHONE}` });
+    // The photo reached Telegram; its answer has not reached the bot.
+    await h.until(() => h.photos(ADMIN).length === 1, 'the pairing photo to reach Telegram');
+    const entries = await h.store().audit.latest(10, { sessionId: 'demo' });
+    expect(entries.filter((e) => e.action === 'pair').map((e) => e.outcome)).toEqual(['sent']);
+    // Let go of the held answer (the bot hears of a lost connection), so that the app can stop.
+    await proxy!.close();
+  });
+});

@@ -21,7 +21,7 @@ it('says Telegram, not Wasend, failed when the photo is refused, and the next /q
   h = await startApp({ sessions: [{ id: 'demo', status: 'SCAN_QR_CODE' }] });
   h.tg.failNext('sendPhoto', { errorCode: 400, description: 'Bad Request: IMAGE_PROCESS_FAILED' });
   const reply = await h.say(ADMIN, '/qr demo');
-  expect(reply.text).toMatch(/^Telegram did not confirm the QR photo/);
+  expect(reply.text).toBe('Telegram refused the QR photo (Bad Request: IMAGE_PROCESS_FAILED), so nothing was sent. Send /qr demo to try again.');
   expect(reply.text).not.toMatch(/Wasend/);
   expect(h.photos(ADMIN)).toHaveLength(0);
 

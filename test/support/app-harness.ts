@@ -11,7 +11,7 @@ import { createWasendSimulator, type SimSessionSpec, type WasendSimulator } from
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/types.js';
 import { decodeQrPng } from './decode-qr.js';
-import { createFakeTelegram, type FakeMessage, type FakeTelegram } from './fake-telegram.js';
+import { createFakeTelegram, type FakeMessage, type FakeTelegram, type FakeTelegramOptions } from './fake-telegram.js';
 
 export const ADMIN = 1001;
 export const USER = 2002;
@@ -102,6 +102,10 @@ export interface AppHarnessOptions {
   readonly timings?: Pick<AppOptions, 'pairingCooldownMs' | 'pairingLifetimeMs' | 'confirmWindowMs'>;
   /** Whether the simulator offers pairing codes (default true). */
   readonly pairingCodes?: boolean;
+  /** How the fake Bot API behaves (a server written by others). */
+  readonly telegram?: Pick<FakeTelegramOptions, 'ignorePollTimeout'>;
+  /** Before the app starts (script the fake's first failures). */
+  readonly beforeStart?: (tg: FakeTelegram) => void;
   /** Admins besides {@link ADMIN}. */
   readonly moreAdmins?: number[];
   /** Opens the app's store (a wrapper that fails on demand); default the one the config names. */
@@ -143,7 +147,8 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     ...(options.pairingCodes === false ? { pairingCodes: false } : {}),
     ...(listener ? { webhook: { url: `${url}/webhooks/wasend`, secret: listener.wasendSecret } } : {}),
   });
-  const tg = await createFakeTelegram();
+  const tg = await createFakeTelegram(options.telegram ?? {});
+  options.beforeStart?.(tg);
   const via = options.telegramVia ? await options.telegramVia(tg.apiRoot) : undefined;
   const logs: string[] = [];
   const config: Config = {

@@ -13,6 +13,11 @@ export interface FakeTelegramOptions {
   token?: string;
   /** Username the fake bot reports from getMe (without `@`). Default `fake_qr_bot`. */
   botUsername?: string;
+  /**
+   * Behaves like some Bot API emulators written by others: `getUpdates` answers at once whatever its `timeout`
+   * (an empty list when nothing waits).
+   */
+  ignorePollTimeout?: boolean;
 }
 
 /** One Bot API call as the fake received it. Files are summarised as `{ file: <byte length> }`. */
@@ -50,7 +55,8 @@ export interface FakeMessage {
 }
 
 /** A scripted failure for {@link FakeTelegram.failNext}; `retryAfter` (seconds) becomes `parameters.retry_after`. */
-export type FakeFailure = { errorCode: number; description: string; retryAfter?: number } | 'reset';
+/** `description` may be left out, as some Bot API servers written by others do. */
+export type FakeFailure = { errorCode: number; description?: string; retryAfter?: number } | 'reset';
 
 /** A fake Telegram Bot API server on 127.0.0.1 for tests and benchmarks. */
 export interface FakeTelegram {
@@ -471,7 +477,7 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
         queue = queue.filter(isAllowed);
       }
       const limit = Math.min(100, Math.max(1, Number(params.limit ?? 100) || 100));
-      const timeoutS = Math.max(0, Number(params.timeout ?? 0) || 0);
+      const timeoutS = options.ignorePollTimeout ? 0 : Math.max(0, Number(params.timeout ?? 0) || 0);
       poll?.terminate(POLL_CONFLICT);
       const ready = pendingUpdates(limit);
       if (ready.length > 0 || timeoutS === 0 || closed) return ready;
@@ -684,6 +690,7 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
         request.socket.destroy();
         return;
       }
+      if (failure.description === undefined) return reply(response, failure.errorCode, { ok: false, error_code: failure.errorCode });
       const refusal = new ApiRefusal(
         failure.errorCode,
         failure.description,

@@ -193,17 +193,26 @@ async function pair(ctx: BotContext, sessionId: string, pairing: PairingRequest,
   if (chatId === undefined) return;
   const stopAction = keepChatAction(ctx, 'upload_photo');
   let outcome: OpenOutcome;
+  // On record before the code shows: an /audit sent the moment it appears already lists it.
+  let audited = false;
+  const request: PairingRequest = {
+    ...pairing,
+    beforeShow: async () => {
+      audited = true;
+      await audit(ctx, 'pair', 'sent', { sessionId, detail: maskPhone(pairing.phone) });
+    },
+  };
   try {
     const { liveQr } = ctx.deps;
     const afterMessageId = ctx.msg?.message_id ?? ctx.callbackQuery?.message?.message_id;
     outcome =
       messageId !== undefined
-        ? await liveQr.renew(chatId, messageId, ctx.access.userId, pairing)
-        : await liveQr.open({ chatId, userId: ctx.access.userId, sessionId, pairing, ...(afterMessageId !== undefined ? { afterMessageId } : {}) });
+        ? await liveQr.renew(chatId, messageId, ctx.access.userId, request)
+        : await liveQr.open({ chatId, userId: ctx.access.userId, sessionId, pairing: request, ...(afterMessageId !== undefined ? { afterMessageId } : {}) });
   } finally {
     stopAction();
   }
-  await audit(ctx, 'pair', outcomeName(outcome), { sessionId, detail: maskPhone(pairing.phone) });
+  if (!(audited && outcome.kind === 'sent')) await audit(ctx, 'pair', outcomeName(outcome), { sessionId, detail: maskPhone(pairing.phone) });
   ctx.log.info({ sessionId, outcome: outcomeName(outcome) }, 'pairing code requested');
   const text = await outcomeReply(ctx, outcome, sessionId);
   if (text !== undefined) await ctx.reply(text);
