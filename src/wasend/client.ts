@@ -1,254 +1,33 @@
-import type { LogSink } from '../logger.js';
-import {
-  WasendApiError,
-  WasendConflictError,
-  WasendError,
-  WasendInvalidResponseError,
-  WasendNetworkError,
-  WasendNotFoundError,
-  WasendNotOfferedError,
-  WasendNotReadyError,
-  WasendRateLimitError,
-  WasendServerError,
-  WasendTimeoutError,
-  createWasendApiError,
-} from './errors.js';
-import { isRecord } from '../is-record.js';
-import { parseQrResponse } from './qr-response.js';
 import { assertValidSessionId } from './session-id.js';
 import { toSessionStatus } from './status.js';
-import type {
-  AccountInfo,
-  NormalizedQr,
-  RequestBudget,
-  RequestOptions,
-  RequestLane,
-  SessionInfo,
-  SessionStatus,
-  WasendApi,
-} from './types.js';
+import {
+  WasendConflictError,
+  WasendInvalidResponseError,
+  WasendNotFoundError,
+  WasendNotReadyError,
+} from './errors.js';
+import { isRecord } from '../is-record.js';
+import { asCode, createGatewayHttp, isRouteMissing, notOffered, PASSKEY_CODE, readCode, type GatewayHttpOptions, type GatewayLogger } from './http.js';
+import type { NormalizedQr, RequestOptions, SessionInfo, WasendApi } from './types.js';
+
+export { asCode, PASSKEY_CODE, parseRetryAfter } from './http.js';
 
 /** The part of a {@link LogSink} the client uses. Logged objects never hold the API key or headers. */
-export type WasendLogger = Pick<LogSink, 'warn' | 'debug'>;
+export type WasendLogger = GatewayLogger;
+/** Options of {@link createWasendClient}: the key goes in `Authorization: Bearer`. */
+export type WasendClientOptions = GatewayHttpOptions;
 
-export interface WasendClientOptions {
-  /** API root without a trailing path, e.g. `https://api.wasend.dev`. */
-  readonly baseUrl: string;
-  /** Bearer key (secret: never logged, never in an error message). */
-  readonly apiKey: string;
-  /** Fetch implementation; default the global `fetch`. */
-  readonly fetch?: typeof fetch;
-  /** Limit of each single attempt (headers and body), in ms. Default 15000. */
-  readonly timeoutMs?: number;
-  /** Retries of a GET after the first attempt (POSTs are never retried). Default 3. */
-  readonly maxRetries?: number;
-  /** First backoff step in ms; attempt n waits a random time in [0, min(cap, base * 2^n)). Default 250. */
-  readonly retryBaseDelayMs?: number;
-  /** Cap of one backoff wait and of an honoured `Retry-After`, in ms. Default 5000. */
-  readonly maxRetryDelayMs?: number;
-  /** Largest accepted response body, in bytes; larger answers are refused without being buffered. Default 5 MiB. */
-  readonly maxBodyBytes?: number;
-  /** Shared request budget: awaited before every attempt, penalized on 429. */
-  readonly budget?: RequestBudget;
-  readonly logger?: WasendLogger;
-  /** Called after every completed HTTP exchange; `ok` is false on network errors, timeouts and 5xx. */
-  readonly onContact?: (event: { ok: boolean; at: number }) => void;
-}
-
-type Method = 'GET' | 'POST' | 'DELETE';
-
-/** What one call sends besides its method and path. */
-interface Outgoing {
-  readonly accept: string;
-  /** A JSON body (POST). */
-  readonly body?: unknown;
-  /** Read the answer's body (GETs always do; a POST whose answer matters says so). */
-  readonly read?: boolean;
-}
-
-interface Exchange {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly body: Buffer;
-}
-
-const DEFAULT_TIMEOUT_MS = 15_000;
-const DEFAULT_MAX_RETRIES = 3;
-const DEFAULT_RETRY_BASE_DELAY_MS = 250;
-const DEFAULT_MAX_RETRY_DELAY_MS = 5_000;
-const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
-/** Error bodies are only read for their message; the rest is dropped. */
-const ERROR_BODY_BYTES = 64 * 1024;
-const SERVER_MESSAGE_CHARS = 200;
-/** Bound on remembered unknown statuses, so a misbehaving server cannot grow memory. */
-const MAX_LOGGED_STATUSES = 100;
 type QrPath = 'qr' | 'auth/qr';
 
 /** Creates the Wasend HTTP client. Throws a TypeError naming the option when an option is unusable. */
 export function createWasendClient(options: WasendClientOptions): WasendApi {
-  const baseUrl = checkBaseUrl(options.baseUrl);
-  if (typeof options.apiKey !== 'string' || options.apiKey.trim() === '') {
-    throw new TypeError('createWasendClient: apiKey is empty; set it to the Wasend API key');
-  }
-  const apiKey = options.apiKey;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const timeoutMs = checkNumber('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1);
-  const maxRetries = checkNumber('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES, 0);
-  const retryBaseDelayMs = checkNumber('retryBaseDelayMs', options.retryBaseDelayMs, DEFAULT_RETRY_BASE_DELAY_MS, 0);
-  const maxRetryDelayMs = checkNumber('maxRetryDelayMs', options.maxRetryDelayMs, DEFAULT_MAX_RETRY_DELAY_MS, 0);
-  const maxBodyBytes = checkNumber('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 1);
-  const { budget, logger, onContact } = options;
-
+  const { send, getJson, fetchQr, noteStatus } = createGatewayHttp(options, {
+    client: 'createWasendClient',
+    exampleUrl: 'https://api.wasend.dev',
+    headers: (apiKey) => ({ authorization: `Bearer ${apiKey}` }),
+  });
+  const { logger } = options;
   let qrPath: QrPath | undefined;
-  const loggedStatuses = new Set<string>();
-
-  const scrub = (text: string) => text.split(apiKey).join('***');
-
-  async function send(method: Method, path: string, options: RequestOptions, outgoing: Outgoing | string): Promise<Exchange> {
-    const out: Outgoing = typeof outgoing === 'string' ? { accept: outgoing } : outgoing;
-    const { signal } = options;
-    const lane: RequestLane = options.lane ?? 'health';
-    const retries = method === 'GET' ? maxRetries : 0;
-    for (let attempt = 0; ; attempt++) {
-      signal?.throwIfAborted();
-      await budget?.acquire(lane, signal, options.fairKey);
-      try {
-        return await attemptOnce(method, path, out, signal);
-      } catch (error) {
-        if (attempt >= retries || !isRetryable(error)) throw error;
-        const delayMs = retryDelayMs(error, attempt);
-        logger?.debug(
-          { method, path, attempt: attempt + 1, delayMs, error: (error as Error).message },
-          'Wasend call failed; retrying',
-        );
-        await sleep(delayMs, signal);
-      }
-    }
-  }
-
-  async function attemptOnce(method: Method, path: string, out: Outgoing, signal?: AbortSignal): Promise<Exchange> {
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const forwardAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener('abort', forwardAbort, { once: true });
-    try {
-      const headers: Record<string, string> = { authorization: `Bearer ${apiKey}`, accept: out.accept };
-      if (out.body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetchImpl(baseUrl + path, {
-        method,
-        headers,
-        ...(out.body !== undefined ? { body: JSON.stringify(out.body) } : {}),
-        signal: controller.signal,
-      });
-      if (response.ok) {
-        const read = out.read ?? method === 'GET';
-        const body = read ? await readBody(response, method, path) : await discardBody(response);
-        onContact?.({ ok: true, at: Date.now() });
-        return { status: response.status, headers: response.headers, body };
-      }
-      const errorBody = await readBody(response, method, path, ERROR_BODY_BYTES);
-      onContact?.({ ok: response.status < 500, at: Date.now() });
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-      if (response.status === 429) budget?.penalize(retryAfterMs);
-      throw createWasendApiError({
-        status: response.status,
-        method,
-        path,
-        retryAfterMs,
-        serverMessage: extractServerMessage(errorBody, scrub),
-      });
-    } catch (error) {
-      if (error instanceof WasendError) throw error;
-      if (signal?.aborted) throw signal.reason;
-      onContact?.({ ok: false, at: Date.now() });
-      if (timedOut) throw new WasendTimeoutError({ method, path, timeoutMs });
-      throw new WasendNetworkError({ method, path, cause: error });
-    } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', forwardAbort);
-    }
-  }
-
-  /**
-   * Reads the body by streaming, counting bytes. With no `truncateAt`, a body over `maxBodyBytes` is an
-   * error; with it, the body is cut there (error bodies only matter for their first words).
-   */
-  async function readBody(response: Response, method: Method, path: string, truncateAt?: number): Promise<Buffer> {
-    const limit = truncateAt ?? maxBodyBytes;
-    const tooLarge = (detail: string) =>
-      new WasendInvalidResponseError({ method, path, status: response.status, reason: 'too_large', detail });
-    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-    if (truncateAt === undefined && declared > limit) {
-      await response.body?.cancel().catch(() => undefined);
-      throw tooLarge(`Content-Length ${declared} exceeds ${limit} bytes`);
-    }
-    if (!response.body) return Buffer.alloc(0);
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (size + value.byteLength > limit) {
-        await reader.cancel().catch(() => undefined);
-        if (truncateAt === undefined) throw tooLarge(`body exceeds ${limit} bytes`);
-        chunks.push(value.subarray(0, limit - size));
-        size = limit;
-        break;
-      }
-      chunks.push(value);
-      size += value.byteLength;
-    }
-    return Buffer.concat(chunks, size);
-  }
-
-  function isRetryable(error: unknown): boolean {
-    return (
-      error instanceof WasendNetworkError ||
-      error instanceof WasendTimeoutError ||
-      error instanceof WasendRateLimitError ||
-      error instanceof WasendServerError
-    );
-  }
-
-  function retryDelayMs(error: unknown, attempt: number): number {
-    if (error instanceof WasendApiError && error.retryAfterMs !== undefined) {
-      return Math.min(error.retryAfterMs, maxRetryDelayMs);
-    }
-    return Math.random() * Math.min(maxRetryDelayMs, retryBaseDelayMs * 2 ** attempt);
-  }
-
-  async function getJson(path: string, options: RequestOptions, method: Method = 'GET', body?: unknown): Promise<{ json: unknown; status: number }> {
-    const exchange = await send(method, path, options, { accept: 'application/json', read: true, ...(body !== undefined ? { body } : {}) });
-    try {
-      return { json: JSON.parse(exchange.body.toString('utf8')), status: exchange.status };
-    } catch {
-      throw new WasendInvalidResponseError({
-        method,
-        path,
-        status: exchange.status,
-        reason: 'not_json',
-        detail: 'body is not JSON',
-      });
-    }
-  }
-
-  async function fetchQr(path: string, options: RequestOptions): Promise<NormalizedQr> {
-    const exchange = await send('GET', path, options, 'application/json, image/*;q=0.9');
-    const parsed = parseQrResponse(exchange.body, exchange.headers.get('content-type') ?? undefined);
-    if (parsed.ok) return parsed.qr;
-    throw new WasendInvalidResponseError({
-      method: 'GET',
-      path,
-      status: exchange.status,
-      reason: parsed.reason,
-      detail: parsed.detail,
-    });
-  }
 
   /** Fetches from one QR path and remembers it when the answer shows the server has that route. */
   async function fetchQrAt(base: string, candidate: QrPath, options: RequestOptions): Promise<NormalizedQr> {
@@ -260,14 +39,6 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
       if (provesPathExists(error)) qrPath = candidate;
       throw error;
     }
-  }
-
-  function noteStatus(status: SessionStatus): SessionStatus {
-    if (status.state === 'unknown' && !loggedStatuses.has(status.raw) && loggedStatuses.size < MAX_LOGGED_STATUSES) {
-      loggedStatuses.add(status.raw);
-      logger?.warn({ status: status.raw }, 'Unknown Wasend session status; treating it as unknown');
-    }
-    return status;
   }
 
   function sessionInfoOf(item: SessionItem & { id: string }): SessionInfo {
@@ -412,16 +183,6 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
   };
 }
 
-/**
- * A 404 from the router rather than from the session lookup: an HTML page, an empty body, or the
- * `Cannot GET /...` of Express and NestJS. A missing session answers JSON naming the session.
- */
-function isRouteMissing(error: unknown): error is WasendNotFoundError {
-  if (!(error instanceof WasendNotFoundError)) return false;
-  const message = error.serverMessage;
-  return message === undefined || message.startsWith('<') || /^Cannot [A-Z]+ \//.test(message);
-}
-
 /** Neither QR path exists on this server: not a missing session, so never told to a person as one. */
 function noQrRoute(error: WasendNotFoundError): WasendInvalidResponseError {
   return new WasendInvalidResponseError({
@@ -475,111 +236,4 @@ function readSessionItem(value: unknown): SessionItem | undefined {
     phone: first(['phoneNumber']),
     status: first(['status']),
   };
-}
-
-/**
- * The server has no such endpoint: a router 404 (not a JSON "session not found"), 405 or 501. Returns the error
- * to throw instead, or undefined when `error` means something else.
- */
-function notOffered(error: unknown): WasendNotOfferedError | undefined {
-  const routeMissing = isRouteMissing(error);
-  if (!routeMissing && !(error instanceof WasendApiError && (error.status === 405 || error.status === 501))) return undefined;
-  const { method, path, status } = error as WasendApiError;
-  return new WasendNotOfferedError({ method, path, status });
-}
-
-/** A passkey confirmation code as WhatsApp shows it (`1234`): what `getPasskeyConfirmation` and a webhook accept. */
-export const PASSKEY_CODE = /^[A-Z0-9 -]{2,16}$/i;
-
-/** `value` as a code when it is a string of `shape` (trimmed, upper-cased), else undefined. */
-export function asCode(value: unknown, shape: RegExp): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const code = value.trim();
-  return shape.test(code) ? code.toUpperCase() : undefined;
-}
-
-/** The `code` of `{ code }` (or `{ data: { code } }`) when it matches `shape`; its text never goes into an error. */
-function readCode(answer: { json: unknown; status: number }, method: Method, path: string, shape: RegExp): string {
-  const { json, status } = answer;
-  const source = isRecord(json) && isRecord(json.data) ? json.data : json;
-  const code = asCode(isRecord(source) ? source.code : undefined, shape);
-  if (code !== undefined) return code;
-  throw new WasendInvalidResponseError({ method, path, status, reason: 'schema', detail: 'expected { "code": "..." } in a known form' });
-}
-
-/** First message string of an error body (`message` string or array, `error` string, `error.message`), else its text. */
-function extractServerMessage(body: Buffer, scrub: (text: string) => string): string | undefined {
-  const text = body.toString('utf8');
-  let found: string | undefined;
-  try {
-    const json: unknown = JSON.parse(text);
-    if (isRecord(json)) {
-      const { message, error } = json;
-      if (typeof message === 'string') found = message;
-      else if (Array.isArray(message) && message.some((part) => typeof part === 'string')) {
-        found = message.filter((part): part is string => typeof part === 'string').join('; ');
-      } else if (typeof error === 'string') found = error;
-      else if (isRecord(error) && typeof error.message === 'string') found = error.message;
-    }
-  } catch {
-    // not JSON: the raw text below
-  }
-  const oneLine = scrub(found ?? text)
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (oneLine === '') return undefined;
-  return oneLine.length > SERVER_MESSAGE_CHARS ? `${oneLine.slice(0, SERVER_MESSAGE_CHARS)}…` : oneLine;
-}
-
-/** `Retry-After` in seconds or as an HTTP date -> milliseconds from now (0 for a past date). */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null) return undefined;
-  const text = value.trim();
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
-  const date = Date.parse(text);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-async function discardBody(response: Response): Promise<Buffer> {
-  await response.body?.cancel().catch(() => undefined);
-  return Buffer.alloc(0);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function checkBaseUrl(baseUrl: string): string {
-  let url: URL | undefined;
-  try {
-    url = new URL(baseUrl);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
-    throw new TypeError(`createWasendClient: baseUrl must be an http(s) URL such as https://api.wasend.dev`);
-  }
-  return baseUrl.replace(/\/+$/, '');
-}
-
-function checkNumber(name: string, value: number | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < min) {
-    throw new TypeError(`createWasendClient: ${name} must be a number >= ${min} (got ${value}); omit it for ${fallback}`);
-  }
-  return value;
 }
