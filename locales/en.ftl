@@ -3,6 +3,9 @@
 
 ## Usage lines
 
+# The gateway the sessions live on; the bot sets it from GATEWAY (Wasend or WAHA).
+-gateway = Wasend
+
 usage-qr = Usage: /qr <session> (or just /qr to pick one of yours)
 usage-status = Usage: /status [session]
 usage-grant = Usage: /grant <user id> <session>
@@ -40,17 +43,19 @@ unknown-command = I do not know { $command }. Send /help to see what I can do.
 not-a-command = I only understand commands. Send /help to see what I can do.
 slow-down = Slow down: you can ask again in { $seconds } s.
 list-failed = Could not list the sessions: { $reason }.
-no-sessions-on-wasend = There are no sessions on Wasend.
+no-sessions-on-wasend = There are no sessions on { -gateway }.
 more-lines = ... and { $count } more
 
 ## What a failed Wasend call means (completes a sentence)
 
-failure-not-found = not found on Wasend
-failure-rate-limited = Wasend is rate limiting us, try again in a minute
-failure-auth = Wasend refused the bot's API key, please tell an admin
-failure-invalid-response = Wasend sent an answer I could not read, try again in a minute
+failure-not-found = not found on { -gateway }
+failure-rate-limited = { -gateway } is rate limiting us, try again in a minute
+failure-auth = { -gateway } refused the bot's API key, please tell an admin
+failure-invalid-response = { -gateway } sent an answer I could not read, try again in a minute
 failure-invalid-id = not a valid session id
-failure-down = Wasend is unreachable right now, try again in a minute
+failure-session-limit = this WAHA runs only the session "default" (WAHA Core before 2026.6.1); use /qr default, or update WAHA for more sessions
+failure-not-offered = this gateway does not offer that
+failure-down = { -gateway } is unreachable right now, try again in a minute
 
 ## Session status in words
 
@@ -68,18 +73,18 @@ status-more = ... and { $count } more: send /status <session>
 ## /qr and /pair outcomes
 
 outcome-already-connected = ✅ { $session } is already connected: no QR code needed.
-outcome-not-found = Session { $session } was not found on Wasend.
-outcome-no-code = Wasend has no QR code for { $session } yet. Try again in a minute.
+outcome-not-found = Session { $session } was not found on { -gateway }.
+outcome-no-code = { -gateway } has no QR code for { $session } yet. Try again in a minute.
 outcome-refused = You no longer have access to { $session }.
 outcome-too-many = You already have { $limit } live QR codes open, the most at once. Send /cancel in a chat to stop its codes, or wait for one to be linked or to expire.
 outcome-pairing-wait = A pairing code for { $session } was asked for less than a minute ago, and WhatsApp locks a number out after repeated requests. You can ask for the next one in { $seconds } s.
-outcome-pairing-not-offered = This Wasend server does not offer pairing codes: scan the QR instead.
-outcome-rate-limited = Wasend is rate limiting us. Try again in a minute.
-outcome-down = Wasend is unreachable right now. Try again in a minute.
+outcome-pairing-not-offered = This { -gateway } server does not offer pairing codes: scan the QR instead.
+outcome-rate-limited = { -gateway } is rate limiting us. Try again in a minute.
+outcome-down = { -gateway } is unreachable right now. Try again in a minute.
 access-unknown = I can't check access right now (my database does not answer). Nothing was changed; try again in a minute.
 outcome-busy = Another copy of this bot is busy with { $session } and did not hand it over. Try again in a minute.
-outcome-auth = Wasend refused the bot's API key. Please tell an admin.
-outcome-invalid-response = Wasend sent an answer I could not read. Try again in a minute.
+outcome-auth = { -gateway } refused the bot's API key. Please tell an admin.
+outcome-invalid-response = { -gateway } sent an answer I could not read. Try again in a minute.
 outcome-telegram = Telegram did not confirm the QR photo. If no photo arrived, send /qr { $id } again.
 outcome-photo-refused = Telegram refused the QR photo ({ $reason }), so nothing was sent. Send /qr { $id } to try again.
 outcome-photo-refused-plain = Telegram refused the QR photo, so nothing was sent. Send /qr { $id } to try again.
@@ -106,7 +111,7 @@ caption-expired-pairing = ⌛ This pairing code for { $session } expired. { $rea
 caption-cancelled = ✖ Cancelled: { $session }. Send /qr { $id } for a new code.
 caption-retired = This QR code for { $session } was replaced by a newer QR message.
 expired-codes-ran-out = WhatsApp stopped issuing codes for this attempt.
-expired-failed = The session failed on Wasend.
+expired-failed = The session failed on { -gateway }.
 expired-timed-out = Nobody scanned it in time.
 expired-stopped = The session was stopped.
 caption-pairing-head = 🔢 { $session }: pairing code for { $phone }
@@ -143,7 +148,7 @@ press-not-yours = This confirmation belongs to the admin who asked for it.
 
 ## Pairing codes
 
-pair-offer = Send a pairing code for { $session } to { $phone }, the number Wasend holds for it?
+pair-offer = Send a pairing code for { $session } to { $phone }, the number { -gateway } holds for it?
 pair-button-send = ✅ Send the code
 pair-button-other = ✏️ Another number
 pair-ask = Reply to this message with the phone number of the WhatsApp account to link to { $session }, in international format (e.g. +55 11 98765-4321).
@@ -170,11 +175,11 @@ cancel-done = { $count ->
 
 ## /sessions and /status
 
-sessions-title-admin = Sessions on Wasend ({ $count })
+sessions-title-admin = Sessions on { -gateway } ({ $count })
 sessions-title-user = Your sessions ({ $count })
 sessions-page = , page { $page } of { $pages }
 sessions-footer = Press a name for its live QR code.
-sessions-none-admin = There are no sessions on Wasend. Create one with /new <name> <phone number>.
+sessions-none-admin = There are no sessions on { -gateway }. Create one with /new <name> <phone number>.
 sessions-button-status = ℹ️ Status
 sessions-button-previous = ◀ Previous
 sessions-button-next = Next ▶
@@ -192,7 +197,7 @@ watch-started = 🔔 Watching { $session }: I will tell you here if its phone is
 unwatch-done = 🔕 No more alerts for { $id }.
 unwatch-not-watching = You were not watching { $id }.
 alert-down =
-    ⚠️ WhatsApp session { $session } is no longer linked (Wasend status: { $raw }).
+    ⚠️ WhatsApp session { $session } is no longer linked ({ -gateway } status: { $raw }).
     Scan a new QR code to link the phone again.
 alert-down-no-button = Send /qr { $id } for a new code.
 alert-up = ✅ WhatsApp session { $session } is back online.
@@ -210,7 +215,7 @@ invite-already = You already had access to { $session }. Send /qr { $id } to get
 
 grant-bad-user = "{ $value }" is not a user id. A user id is a number: a person who sends me anything gets theirs, and /users lists the people I have seen.
 grant-bad-session = "{ $value }" is not a session id. /sessions lists them.
-grant-missing = No grant made: { $id } was not found on Wasend.
+grant-missing = No grant made: { $id } was not found on { -gateway }.
 grant-unchecked = No grant made: { $id } could not be checked ({ $reason }).
 grant-done = { $user } can now use { $session }. They need to open a chat with me and send /qr { $id }.
 grant-already = { $user } already had { $session }.
@@ -231,7 +236,7 @@ users-grant-line = { $id }: { $person } (by { $by }, { $at })
 users-of-user = { $person } can use: { $sessions }
 users-of-user-none = { $person } has no sessions.
 users-of-user-admin = { $person } is an admin: every session.
-invite-missing = No invite made: { $id } was not found on Wasend.
+invite-missing = No invite made: { $id } was not found on { -gateway }.
 invite-unchecked = No invite made: { $id } could not be checked ({ $reason }).
 invite-made =
     Invite for { $session }, single use, valid until { $until }:
@@ -301,7 +306,7 @@ language-unknown = I do not speak "{ $value }" yet. { $usage }
 
 ## Help
 
-help-intro = I send WhatsApp pairing QR codes for Wasend sessions and keep the code up to date until your phone is linked.
+help-intro = I send WhatsApp pairing QR codes for { -gateway } sessions and keep the code up to date until your phone is linked.
 help-user =
     /qr <session> - a live QR code (scan it in WhatsApp: Settings -> Linked devices -> Link a device)
     /pair <session> <phone number> - a pairing code to type on the phone instead of scanning (also the "Phone number instead" button)
@@ -320,7 +325,7 @@ help-admin =
     /invite <session> - a single-use link that grants a session
     /invites [session] - the open invite links; /uninvite <id> voids one
     /audit [session | user id] - the latest audit entries
-    /new <name> <phone number> - create a session on Wasend
+    /new <name> <phone number> - create a session on { -gateway }
     /restart <session>, /stop <session> - restart or stop a session
     /delete <session> - delete a session (asks you to confirm)
 help-your-sessions = Your sessions: { $sessions }

@@ -3,6 +3,9 @@
 
 ## Líneas de uso
 
+# The gateway the sessions live on; the bot sets it from GATEWAY (Wasend or WAHA).
+-gateway = Wasend
+
 usage-qr = Uso: /qr <sesión> (o solo /qr para elegir una de las tuyas)
 usage-status = Uso: /status [sesión]
 usage-grant = Uso: /grant <id de usuario> <sesión>
@@ -40,17 +43,19 @@ unknown-command = No conozco { $command }. Envía /help para ver lo que sé hace
 not-a-command = Solo entiendo comandos. Envía /help para ver lo que sé hacer.
 slow-down = Más despacio: puedes volver a pedir en { $seconds } s.
 list-failed = No pude listar las sesiones: { $reason }.
-no-sessions-on-wasend = No hay sesiones en Wasend.
+no-sessions-on-wasend = No hay sesiones en { -gateway }.
 more-lines = ... y { $count } más
 
 ## Qué significa una llamada a Wasend que falló (completa una frase)
 
-failure-not-found = no se encontró en Wasend
-failure-rate-limited = Wasend está limitando nuestras llamadas, inténtalo de nuevo en un minuto
-failure-auth = Wasend rechazó la clave de API del bot, avisa a un administrador
-failure-invalid-response = Wasend envió una respuesta que no pude leer, inténtalo de nuevo en un minuto
+failure-not-found = no se encontró en { -gateway }
+failure-rate-limited = { -gateway } está limitando nuestras llamadas, inténtalo de nuevo en un minuto
+failure-auth = { -gateway } rechazó la clave de API del bot, avisa a un administrador
+failure-invalid-response = { -gateway } envió una respuesta que no pude leer, inténtalo de nuevo en un minuto
 failure-invalid-id = no es un id de sesión válido
-failure-down = Wasend no responde ahora, inténtalo de nuevo en un minuto
+failure-session-limit = este WAHA solo admite la sesión "default" (WAHA Core anterior a 2026.6.1); usa /qr default o actualiza WAHA para tener más sesiones
+failure-not-offered = esta pasarela no ofrece eso
+failure-down = { -gateway } no responde ahora, inténtalo de nuevo en un minuto
 
 ## Estado de la sesión en palabras
 
@@ -68,18 +73,18 @@ status-more = ... y { $count } más: envía /status <sesión>
 ## Resultados de /qr y /pair
 
 outcome-already-connected = ✅ { $session } ya está conectada: no hace falta un código QR.
-outcome-not-found = La sesión { $session } no se encontró en Wasend.
-outcome-no-code = Wasend todavía no tiene un código QR para { $session }. Inténtalo de nuevo en un minuto.
+outcome-not-found = La sesión { $session } no se encontró en { -gateway }.
+outcome-no-code = { -gateway } todavía no tiene un código QR para { $session }. Inténtalo de nuevo en un minuto.
 outcome-refused = Ya no tienes acceso a { $session }.
 outcome-too-many = Ya tienes { $limit } códigos QR en vivo abiertos, el máximo a la vez. Envía /cancel en un chat para detener sus códigos, o espera a que uno se vincule o caduque.
 outcome-pairing-wait = Se pidió un código de vinculación para { $session } hace menos de un minuto, y WhatsApp bloquea el número tras pedidos repetidos. Puedes pedir el siguiente en { $seconds } s.
-outcome-pairing-not-offered = Este servidor de Wasend no ofrece códigos de vinculación: escanea el QR.
-outcome-rate-limited = Wasend está limitando nuestras llamadas. Inténtalo de nuevo en un minuto.
-outcome-down = Wasend no responde ahora. Inténtalo de nuevo en un minuto.
+outcome-pairing-not-offered = Este servidor de { -gateway } no ofrece códigos de vinculación: escanea el QR.
+outcome-rate-limited = { -gateway } está limitando nuestras llamadas. Inténtalo de nuevo en un minuto.
+outcome-down = { -gateway } no responde ahora. Inténtalo de nuevo en un minuto.
 access-unknown = No puedo comprobar el acceso ahora mismo (mi base de datos no responde). No se cambió nada; inténtalo de nuevo en un minuto.
 outcome-busy = Otra copia de este bot está ocupada con { $session } y no la cedió. Inténtalo de nuevo en un minuto.
-outcome-auth = Wasend rechazó la clave de API del bot. Avisa a un administrador.
-outcome-invalid-response = Wasend envió una respuesta que no pude leer. Inténtalo de nuevo en un minuto.
+outcome-auth = { -gateway } rechazó la clave de API del bot. Avisa a un administrador.
+outcome-invalid-response = { -gateway } envió una respuesta que no pude leer. Inténtalo de nuevo en un minuto.
 outcome-telegram = Telegram no confirmó la foto del QR. Si no llegó ninguna foto, envía /qr { $id } otra vez.
 outcome-photo-refused = Telegram rechazó la foto del QR ({ $reason }), así que no se envió nada. Envía /qr { $id } para intentarlo de nuevo.
 outcome-photo-refused-plain = Telegram rechazó la foto del QR, así que no se envió nada. Envía /qr { $id } para intentarlo de nuevo.
@@ -106,7 +111,7 @@ caption-expired-pairing = ⌛ Este código de vinculación de { $session } caduc
 caption-cancelled = ✖ Cancelado: { $session }. Envía /qr { $id } para un código nuevo.
 caption-retired = Este código QR de { $session } fue reemplazado por un mensaje de QR más nuevo.
 expired-codes-ran-out = WhatsApp dejó de generar códigos para este intento.
-expired-failed = La sesión falló en Wasend.
+expired-failed = La sesión falló en { -gateway }.
 expired-timed-out = Nadie lo escaneó a tiempo.
 expired-stopped = La sesión se detuvo.
 caption-pairing-head = 🔢 { $session }: código de vinculación para { $phone }
@@ -143,7 +148,7 @@ press-not-yours = Esta confirmación pertenece al administrador que la pidió.
 
 ## Códigos de vinculación
 
-pair-offer = ¿Envío un código de vinculación de { $session } a { $phone }, el número que Wasend tiene para ella?
+pair-offer = ¿Envío un código de vinculación de { $session } a { $phone }, el número que { -gateway } tiene para ella?
 pair-button-send = ✅ Enviar el código
 pair-button-other = ✏️ Otro número
 pair-ask = Responde a este mensaje con el número de teléfono de la cuenta de WhatsApp que se vinculará a { $session }, en formato internacional (por ejemplo +52 55 1234 5678).
@@ -170,11 +175,11 @@ cancel-done = { $count ->
 
 ## /sessions y /status
 
-sessions-title-admin = Sesiones en Wasend ({ $count })
+sessions-title-admin = Sesiones en { -gateway } ({ $count })
 sessions-title-user = Tus sesiones ({ $count })
 sessions-page = , página { $page } de { $pages }
 sessions-footer = Pulsa un nombre para su código QR en vivo.
-sessions-none-admin = No hay sesiones en Wasend. Crea una con /new <nombre> <número de teléfono>.
+sessions-none-admin = No hay sesiones en { -gateway }. Crea una con /new <nombre> <número de teléfono>.
 sessions-button-status = ℹ️ Estado
 sessions-button-previous = ◀ Anterior
 sessions-button-next = Siguiente ▶
@@ -192,7 +197,7 @@ watch-started = 🔔 Vigilando { $session }: te aviso aquí si su teléfono deja
 unwatch-done = 🔕 No más avisos de { $id }.
 unwatch-not-watching = No estabas vigilando { $id }.
 alert-down =
-    ⚠️ La sesión de WhatsApp { $session } ya no está vinculada (estado en Wasend: { $raw }).
+    ⚠️ La sesión de WhatsApp { $session } ya no está vinculada (estado en { -gateway }: { $raw }).
     Escanea un nuevo código QR para vincular el teléfono otra vez.
 alert-down-no-button = Envía /qr { $id } para un código nuevo.
 alert-up = ✅ La sesión de WhatsApp { $session } volvió a estar en línea.
@@ -210,7 +215,7 @@ invite-already = Ya tenías acceso a { $session }. Envía /qr { $id } para recib
 
 grant-bad-user = "{ $value }" no es un id de usuario. Un id de usuario es un número: quien me envía cualquier cosa recibe el suyo, y /users lista las personas que he visto.
 grant-bad-session = "{ $value }" no es un id de sesión. /sessions las lista.
-grant-missing = No se dio acceso: { $id } no se encontró en Wasend.
+grant-missing = No se dio acceso: { $id } no se encontró en { -gateway }.
 grant-unchecked = No se dio acceso: no pude comprobar { $id } ({ $reason }).
 grant-done = { $user } ya puede usar { $session }. Tiene que abrir un chat conmigo y enviar /qr { $id }.
 grant-already = { $user } ya tenía { $session }.
@@ -231,7 +236,7 @@ users-grant-line = { $id }: { $person } (por { $by }, { $at })
 users-of-user = { $person } puede usar: { $sessions }
 users-of-user-none = { $person } no tiene sesiones.
 users-of-user-admin = { $person } es administrador: todas las sesiones.
-invite-missing = No se creó la invitación: { $id } no se encontró en Wasend.
+invite-missing = No se creó la invitación: { $id } no se encontró en { -gateway }.
 invite-unchecked = No se creó la invitación: no pude comprobar { $id } ({ $reason }).
 invite-made =
     Invitación para { $session }, de un solo uso, válida hasta { $until }:
@@ -301,7 +306,7 @@ language-unknown = Todavía no hablo "{ $value }". { $usage }
 
 ## Ayuda
 
-help-intro = Envío los códigos QR de vinculación de WhatsApp de las sesiones de Wasend y mantengo el código al día hasta que tu teléfono se vincule.
+help-intro = Envío los códigos QR de vinculación de WhatsApp de las sesiones de { -gateway } y mantengo el código al día hasta que tu teléfono se vincule.
 help-user =
     /qr <sesión> - un código QR en vivo (escanéalo en WhatsApp: Ajustes -> Dispositivos vinculados -> Vincular un dispositivo)
     /pair <sesión> <número de teléfono> - un código de vinculación para escribir en el teléfono en lugar de escanear (también el botón "Usar número de teléfono")
@@ -320,7 +325,7 @@ help-admin =
     /invite <sesión> - un enlace de un solo uso que da acceso a una sesión
     /invites [sesión] - los enlaces de invitación abiertos; /uninvite <id> anula uno
     /audit [sesión | id de usuario] - las últimas entradas de auditoría
-    /new <nombre> <número de teléfono> - crea una sesión en Wasend
+    /new <nombre> <número de teléfono> - crea una sesión en { -gateway }
     /restart <sesión>, /stop <sesión> - reinicia o detiene una sesión
     /delete <sesión> - elimina una sesión (pide confirmación)
 help-your-sessions = Tus sesiones: { $sessions }

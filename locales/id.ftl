@@ -3,6 +3,9 @@
 
 ## Cara pakai
 
+# The gateway the sessions live on; the bot sets it from GATEWAY (Wasend or WAHA).
+-gateway = Wasend
+
 usage-qr = Cara pakai: /qr <sesi> (atau cukup /qr untuk memilih salah satu sesi Anda)
 usage-status = Cara pakai: /status [sesi]
 usage-grant = Cara pakai: /grant <id pengguna> <sesi>
@@ -40,17 +43,19 @@ unknown-command = Saya tidak mengenal { $command }. Kirim /help untuk melihat ap
 not-a-command = Saya hanya memahami perintah. Kirim /help untuk melihat apa yang bisa saya lakukan.
 slow-down = Pelan-pelan: Anda bisa meminta lagi dalam { $seconds } dtk.
 list-failed = Tidak bisa menampilkan daftar sesi: { $reason }.
-no-sessions-on-wasend = Tidak ada sesi di Wasend.
+no-sessions-on-wasend = Tidak ada sesi di { -gateway }.
 more-lines = ... dan { $count } lainnya
 
 ## Arti panggilan Wasend yang gagal (melengkapi kalimat)
 
-failure-not-found = tidak ditemukan di Wasend
-failure-rate-limited = Wasend sedang membatasi permintaan kami, coba lagi dalam satu menit
-failure-auth = Wasend menolak kunci API bot, beri tahu admin
-failure-invalid-response = Wasend mengirim jawaban yang tidak bisa saya baca, coba lagi dalam satu menit
+failure-not-found = tidak ditemukan di { -gateway }
+failure-rate-limited = { -gateway } sedang membatasi permintaan kami, coba lagi dalam satu menit
+failure-auth = { -gateway } menolak kunci API bot, beri tahu admin
+failure-invalid-response = { -gateway } mengirim jawaban yang tidak bisa saya baca, coba lagi dalam satu menit
 failure-invalid-id = bukan id sesi yang valid
-failure-down = Wasend sedang tidak bisa dihubungi, coba lagi dalam satu menit
+failure-session-limit = WAHA ini hanya menjalankan sesi "default" (WAHA Core sebelum 2026.6.1); pakai /qr default, atau perbarui WAHA untuk sesi lainnya
+failure-not-offered = gateway ini tidak menawarkan itu
+failure-down = { -gateway } sedang tidak bisa dihubungi, coba lagi dalam satu menit
 
 ## Status sesi dalam kata-kata
 
@@ -68,18 +73,18 @@ status-more = ... dan { $count } lainnya: kirim /status <sesi>
 ## Hasil /qr dan /pair
 
 outcome-already-connected = ✅ { $session } sudah terhubung: tidak perlu kode QR.
-outcome-not-found = Sesi { $session } tidak ditemukan di Wasend.
-outcome-no-code = Wasend belum punya kode QR untuk { $session }. Coba lagi dalam satu menit.
+outcome-not-found = Sesi { $session } tidak ditemukan di { -gateway }.
+outcome-no-code = { -gateway } belum punya kode QR untuk { $session }. Coba lagi dalam satu menit.
 outcome-refused = Anda tidak lagi punya akses ke { $session }.
 outcome-too-many = Anda sudah membuka { $limit } kode QR langsung, batas sekaligus. Kirim /cancel di sebuah obrolan untuk menghentikan kodenya, atau tunggu sampai salah satu tertaut atau kedaluwarsa.
 outcome-pairing-wait = Kode penautan untuk { $session } diminta kurang dari semenit yang lalu, dan WhatsApp mengunci nomor setelah permintaan berulang. Anda bisa meminta yang berikutnya dalam { $seconds } dtk.
-outcome-pairing-not-offered = Server Wasend ini tidak menyediakan kode penautan: pindai QR saja.
-outcome-rate-limited = Wasend sedang membatasi permintaan kami. Coba lagi dalam satu menit.
-outcome-down = Wasend sedang tidak bisa dihubungi. Coba lagi dalam satu menit.
+outcome-pairing-not-offered = Server { -gateway } ini tidak menyediakan kode penautan: pindai QR saja.
+outcome-rate-limited = { -gateway } sedang membatasi permintaan kami. Coba lagi dalam satu menit.
+outcome-down = { -gateway } sedang tidak bisa dihubungi. Coba lagi dalam satu menit.
 access-unknown = Saya tidak dapat memeriksa akses saat ini (database saya tidak menjawab). Tidak ada yang diubah; coba lagi dalam satu menit.
 outcome-busy = Salinan lain bot ini sedang menangani { $session } dan tidak menyerahkannya. Coba lagi dalam satu menit.
-outcome-auth = Wasend menolak kunci API bot. Beri tahu admin.
-outcome-invalid-response = Wasend mengirim jawaban yang tidak bisa saya baca. Coba lagi dalam satu menit.
+outcome-auth = { -gateway } menolak kunci API bot. Beri tahu admin.
+outcome-invalid-response = { -gateway } mengirim jawaban yang tidak bisa saya baca. Coba lagi dalam satu menit.
 outcome-telegram = Telegram tidak mengonfirmasi foto QR. Jika tidak ada foto yang masuk, kirim /qr { $id } lagi.
 outcome-photo-refused = Telegram menolak foto QR ({ $reason }), jadi tidak ada yang terkirim. Kirim /qr { $id } untuk mencoba lagi.
 outcome-photo-refused-plain = Telegram menolak foto QR, jadi tidak ada yang terkirim. Kirim /qr { $id } untuk mencoba lagi.
@@ -106,7 +111,7 @@ caption-expired-pairing = ⌛ Kode penautan untuk { $session } ini kedaluwarsa. 
 caption-cancelled = ✖ Dibatalkan: { $session }. Kirim /qr { $id } untuk kode baru.
 caption-retired = Kode QR untuk { $session } ini telah diganti dengan pesan QR yang lebih baru.
 expired-codes-ran-out = WhatsApp berhenti memberi kode untuk percobaan ini.
-expired-failed = Sesi gagal di Wasend.
+expired-failed = Sesi gagal di { -gateway }.
 expired-timed-out = Tidak ada yang memindainya tepat waktu.
 expired-stopped = Sesi dihentikan.
 caption-pairing-head = 🔢 { $session }: kode penautan untuk { $phone }
@@ -143,7 +148,7 @@ press-not-yours = Konfirmasi ini milik admin yang memintanya.
 
 ## Kode penautan
 
-pair-offer = Kirim kode penautan { $session } ke { $phone }, nomor yang dicatat Wasend untuk sesi ini?
+pair-offer = Kirim kode penautan { $session } ke { $phone }, nomor yang dicatat { -gateway } untuk sesi ini?
 pair-button-send = ✅ Kirim kodenya
 pair-button-other = ✏️ Nomor lain
 pair-ask = Balas pesan ini dengan nomor telepon akun WhatsApp yang akan ditautkan ke { $session }, dalam format internasional (misalnya +62 812 3456 7890).
@@ -169,11 +174,11 @@ cancel-done = { $count ->
 
 ## /sessions dan /status
 
-sessions-title-admin = Sesi di Wasend ({ $count })
+sessions-title-admin = Sesi di { -gateway } ({ $count })
 sessions-title-user = Sesi Anda ({ $count })
 sessions-page = , halaman { $page } dari { $pages }
 sessions-footer = Tekan sebuah nama untuk kode QR langsungnya.
-sessions-none-admin = Tidak ada sesi di Wasend. Buat satu dengan /new <nama> <nomor telepon>.
+sessions-none-admin = Tidak ada sesi di { -gateway }. Buat satu dengan /new <nama> <nomor telepon>.
 sessions-button-status = ℹ️ Status
 sessions-button-previous = ◀ Sebelumnya
 sessions-button-next = Berikutnya ▶
@@ -191,7 +196,7 @@ watch-started = 🔔 Memantau { $session }: saya kabari di sini jika ponselnya t
 unwatch-done = 🔕 Tidak ada peringatan lagi untuk { $id }.
 unwatch-not-watching = Anda tidak sedang memantau { $id }.
 alert-down =
-    ⚠️ Sesi WhatsApp { $session } tidak lagi tertaut (status di Wasend: { $raw }).
+    ⚠️ Sesi WhatsApp { $session } tidak lagi tertaut (status di { -gateway }: { $raw }).
     Pindai kode QR baru untuk menautkan ponsel lagi.
 alert-down-no-button = Kirim /qr { $id } untuk kode baru.
 alert-up = ✅ Sesi WhatsApp { $session } kembali daring.
@@ -209,7 +214,7 @@ invite-already = Anda sudah punya akses ke { $session }. Kirim /qr { $id } untuk
 
 grant-bad-user = "{ $value }" bukan id pengguna. Id pengguna berupa angka: siapa pun yang mengirimi saya pesan akan mendapat id-nya, dan /users menampilkan orang yang pernah saya lihat.
 grant-bad-session = "{ $value }" bukan id sesi. /sessions menampilkan daftarnya.
-grant-missing = Akses tidak diberikan: { $id } tidak ditemukan di Wasend.
+grant-missing = Akses tidak diberikan: { $id } tidak ditemukan di { -gateway }.
 grant-unchecked = Akses tidak diberikan: { $id } tidak bisa diperiksa ({ $reason }).
 grant-done = { $user } sekarang bisa memakai { $session }. Ia perlu membuka obrolan dengan saya dan mengirim /qr { $id }.
 grant-already = { $user } sudah punya { $session }.
@@ -228,7 +233,7 @@ users-grant-line = { $id }: { $person } (oleh { $by }, { $at })
 users-of-user = { $person } bisa memakai: { $sessions }
 users-of-user-none = { $person } tidak punya sesi.
 users-of-user-admin = { $person } adalah admin: semua sesi.
-invite-missing = Undangan tidak dibuat: { $id } tidak ditemukan di Wasend.
+invite-missing = Undangan tidak dibuat: { $id } tidak ditemukan di { -gateway }.
 invite-unchecked = Undangan tidak dibuat: { $id } tidak bisa diperiksa ({ $reason }).
 invite-made =
     Undangan untuk { $session }, sekali pakai, berlaku sampai { $until }:
@@ -298,7 +303,7 @@ language-unknown = Saya belum bisa berbahasa "{ $value }". { $usage }
 
 ## Bantuan
 
-help-intro = Saya mengirim kode QR penautan WhatsApp untuk sesi Wasend dan menjaga kodenya tetap terbaru sampai ponsel Anda tertaut.
+help-intro = Saya mengirim kode QR penautan WhatsApp untuk sesi { -gateway } dan menjaga kodenya tetap terbaru sampai ponsel Anda tertaut.
 help-user =
     /qr <sesi> - kode QR langsung (pindai di WhatsApp: Setelan -> Perangkat tertaut -> Tautkan perangkat)
     /pair <sesi> <nomor telepon> - kode penautan untuk diketik di ponsel sebagai ganti memindai (juga tombol "Pakai nomor telepon")
@@ -317,7 +322,7 @@ help-admin =
     /invite <sesi> - tautan sekali pakai yang memberi akses ke sebuah sesi
     /invites [sesi] - tautan undangan yang masih terbuka; /uninvite <id> membatalkan satu
     /audit [sesi | id pengguna] - entri audit terakhir
-    /new <nama> <nomor telepon> - buat sesi di Wasend
+    /new <nama> <nomor telepon> - buat sesi di { -gateway }
     /restart <sesi>, /stop <sesi> - mulai ulang atau hentikan sesi
     /delete <sesi> - hapus sesi (meminta konfirmasi)
 help-your-sessions = Sesi Anda: { $sessions }

@@ -3,6 +3,9 @@
 
 ## Linhas de uso
 
+# The gateway the sessions live on; the bot sets it from GATEWAY (Wasend or WAHA).
+-gateway = Wasend
+
 usage-qr = Uso: /qr <sessão> (ou só /qr para escolher uma das suas)
 usage-status = Uso: /status [sessão]
 usage-grant = Uso: /grant <id do usuário> <sessão>
@@ -40,17 +43,19 @@ unknown-command = Não conheço { $command }. Envie /help para ver o que eu sei 
 not-a-command = Eu só entendo comandos. Envie /help para ver o que eu sei fazer.
 slow-down = Calma: você pode pedir de novo em { $seconds } s.
 list-failed = Não consegui listar as sessões: { $reason }.
-no-sessions-on-wasend = Não há sessões no Wasend.
+no-sessions-on-wasend = Não há sessões no { -gateway }.
 more-lines = ... e mais { $count }
 
 ## O que significa uma chamada ao Wasend que falhou (completa uma frase)
 
-failure-not-found = não encontrada no Wasend
-failure-rate-limited = o Wasend está limitando nossas chamadas, tente de novo em um minuto
-failure-auth = o Wasend recusou a chave de API do bot, avise um administrador
-failure-invalid-response = o Wasend enviou uma resposta que não consegui ler, tente de novo em um minuto
+failure-not-found = não encontrada no { -gateway }
+failure-rate-limited = o { -gateway } está limitando nossas chamadas, tente de novo em um minuto
+failure-auth = o { -gateway } recusou a chave de API do bot, avise um administrador
+failure-invalid-response = o { -gateway } enviou uma resposta que não consegui ler, tente de novo em um minuto
 failure-invalid-id = não é um id de sessão válido
-failure-down = o Wasend está fora do ar agora, tente de novo em um minuto
+failure-session-limit = este WAHA só roda a sessão "default" (WAHA Core anterior a 2026.6.1); use /qr default ou atualize o WAHA para ter mais sessões
+failure-not-offered = este gateway não oferece isso
+failure-down = o { -gateway } está fora do ar agora, tente de novo em um minuto
 
 ## Estado da sessão em palavras
 
@@ -68,18 +73,18 @@ status-more = ... e mais { $count }: envie /status <sessão>
 ## Resultados de /qr e /pair
 
 outcome-already-connected = ✅ { $session } já está conectada: não precisa de QR code.
-outcome-not-found = A sessão { $session } não foi encontrada no Wasend.
-outcome-no-code = O Wasend ainda não tem QR code para { $session }. Tente de novo em um minuto.
+outcome-not-found = A sessão { $session } não foi encontrada no { -gateway }.
+outcome-no-code = O { -gateway } ainda não tem QR code para { $session }. Tente de novo em um minuto.
 outcome-refused = Você não tem mais acesso a { $session }.
 outcome-too-many = Você já tem { $limit } QR codes ao vivo abertos, o máximo de uma vez. Envie /cancel em um chat para parar os códigos dele, ou espere um ser conectado ou expirar.
 outcome-pairing-wait = Um código de pareamento para { $session } foi pedido há menos de um minuto, e o WhatsApp bloqueia o número depois de pedidos repetidos. Você pode pedir o próximo em { $seconds } s.
-outcome-pairing-not-offered = Este servidor Wasend não oferece códigos de pareamento: leia o QR.
-outcome-rate-limited = O Wasend está limitando nossas chamadas. Tente de novo em um minuto.
-outcome-down = O Wasend está fora do ar agora. Tente de novo em um minuto.
+outcome-pairing-not-offered = Este servidor { -gateway } não oferece códigos de pareamento: leia o QR.
+outcome-rate-limited = O { -gateway } está limitando nossas chamadas. Tente de novo em um minuto.
+outcome-down = O { -gateway } está fora do ar agora. Tente de novo em um minuto.
 access-unknown = Não consigo verificar o acesso agora (meu banco de dados não responde). Nada foi alterado; tente de novo em um minuto.
 outcome-busy = Outra cópia deste bot está ocupada com { $session } e não a passou adiante. Tente de novo em um minuto.
-outcome-auth = O Wasend recusou a chave de API do bot. Avise um administrador.
-outcome-invalid-response = O Wasend enviou uma resposta que não consegui ler. Tente de novo em um minuto.
+outcome-auth = O { -gateway } recusou a chave de API do bot. Avise um administrador.
+outcome-invalid-response = O { -gateway } enviou uma resposta que não consegui ler. Tente de novo em um minuto.
 outcome-telegram = O Telegram não confirmou a foto do QR. Se nenhuma foto chegou, envie /qr { $id } de novo.
 outcome-photo-refused = O Telegram recusou a foto do QR ({ $reason }), então nada foi enviado. Envie /qr { $id } para tentar de novo.
 outcome-photo-refused-plain = O Telegram recusou a foto do QR, então nada foi enviado. Envie /qr { $id } para tentar de novo.
@@ -106,7 +111,7 @@ caption-expired-pairing = ⌛ Este código de pareamento de { $session } expirou
 caption-cancelled = ✖ Cancelado: { $session }. Envie /qr { $id } para um código novo.
 caption-retired = Este QR code de { $session } foi substituído por uma mensagem de QR mais nova.
 expired-codes-ran-out = O WhatsApp parou de gerar códigos para esta tentativa.
-expired-failed = A sessão falhou no Wasend.
+expired-failed = A sessão falhou no { -gateway }.
 expired-timed-out = Ninguém leu o código a tempo.
 expired-stopped = A sessão foi parada.
 caption-pairing-head = 🔢 { $session }: código de pareamento para { $phone }
@@ -143,7 +148,7 @@ press-not-yours = Esta confirmação pertence ao administrador que a pediu.
 
 ## Códigos de pareamento
 
-pair-offer = Enviar um código de pareamento de { $session } para { $phone }, o número que o Wasend tem para ela?
+pair-offer = Enviar um código de pareamento de { $session } para { $phone }, o número que o { -gateway } tem para ela?
 pair-button-send = ✅ Enviar o código
 pair-button-other = ✏️ Outro número
 pair-ask = Responda a esta mensagem com o número de telefone da conta de WhatsApp a conectar em { $session }, no formato internacional (por exemplo +55 11 98765-4321).
@@ -170,11 +175,11 @@ cancel-done = { $count ->
 
 ## /sessions e /status
 
-sessions-title-admin = Sessões no Wasend ({ $count })
+sessions-title-admin = Sessões no { -gateway } ({ $count })
 sessions-title-user = Suas sessões ({ $count })
 sessions-page = , página { $page } de { $pages }
 sessions-footer = Toque em um nome para o QR code ao vivo dele.
-sessions-none-admin = Não há sessões no Wasend. Crie uma com /new <nome> <número de telefone>.
+sessions-none-admin = Não há sessões no { -gateway }. Crie uma com /new <nome> <número de telefone>.
 sessions-button-status = ℹ️ Estado
 sessions-button-previous = ◀ Anterior
 sessions-button-next = Próxima ▶
@@ -192,7 +197,7 @@ watch-started = 🔔 Acompanhando { $session }: aviso aqui se o celular dela nã
 unwatch-done = 🔕 Sem mais alertas para { $id }.
 unwatch-not-watching = Você não estava acompanhando { $id }.
 alert-down =
-    ⚠️ A sessão de WhatsApp { $session } não está mais conectada (estado no Wasend: { $raw }).
+    ⚠️ A sessão de WhatsApp { $session } não está mais conectada (estado no { -gateway }: { $raw }).
     Leia um novo QR code para conectar o celular de novo.
 alert-down-no-button = Envie /qr { $id } para um código novo.
 alert-up = ✅ A sessão de WhatsApp { $session } voltou.
@@ -210,7 +215,7 @@ invite-already = Você já tinha acesso a { $session }. Envie /qr { $id } para r
 
 grant-bad-user = "{ $value }" não é um id de usuário. Um id de usuário é um número: quem me envia qualquer coisa recebe o seu, e /users lista as pessoas que já vi.
 grant-bad-session = "{ $value }" não é um id de sessão. /sessions lista as sessões.
-grant-missing = Nenhum acesso dado: { $id } não foi encontrada no Wasend.
+grant-missing = Nenhum acesso dado: { $id } não foi encontrada no { -gateway }.
 grant-unchecked = Nenhum acesso dado: não consegui verificar { $id } ({ $reason }).
 grant-done = { $user } agora pode usar { $session }. A pessoa precisa abrir um chat comigo e enviar /qr { $id }.
 grant-already = { $user } já tinha { $session }.
@@ -231,7 +236,7 @@ users-grant-line = { $id }: { $person } (por { $by }, { $at })
 users-of-user = { $person } pode usar: { $sessions }
 users-of-user-none = { $person } não tem sessões.
 users-of-user-admin = { $person } é administrador: todas as sessões.
-invite-missing = Nenhum convite criado: { $id } não foi encontrada no Wasend.
+invite-missing = Nenhum convite criado: { $id } não foi encontrada no { -gateway }.
 invite-unchecked = Nenhum convite criado: não consegui verificar { $id } ({ $reason }).
 invite-made =
     Convite para { $session }, de uso único, válido até { $until }:
@@ -301,7 +306,7 @@ language-unknown = Ainda não falo "{ $value }". { $usage }
 
 ## Ajuda
 
-help-intro = Eu envio os QR codes de pareamento do WhatsApp das sessões do Wasend e mantenho o código atualizado até o seu celular se conectar.
+help-intro = Eu envio os QR codes de pareamento do WhatsApp das sessões do { -gateway } e mantenho o código atualizado até o seu celular se conectar.
 help-user =
     /qr <sessão> - um QR code ao vivo (leia no WhatsApp: Configurações -> Dispositivos conectados -> Conectar um dispositivo)
     /pair <sessão> <número de telefone> - um código de pareamento para digitar no celular em vez de ler o QR (também o botão "Usar número de telefone")
@@ -320,7 +325,7 @@ help-admin =
     /invite <sessão> - um link de uso único que dá acesso a uma sessão
     /invites [sessão] - os links de convite abertos; /uninvite <id> anula um
     /audit [sessão | id do usuário] - as últimas entradas da auditoria
-    /new <nome> <número de telefone> - cria uma sessão no Wasend
+    /new <nome> <número de telefone> - cria uma sessão no { -gateway }
     /restart <sessão>, /stop <sessão> - reinicia ou para uma sessão
     /delete <sessão> - exclui uma sessão (pede confirmação)
 help-your-sessions = Suas sessões: { $sessions }

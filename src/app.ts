@@ -24,7 +24,7 @@ import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
 import { withUserCache } from './store/user-cache.js';
 import { createRequestBudget } from './wasend/budget.js';
-import { createWasendClient } from './wasend/client.js';
+import { GATEWAYS } from './wasend/gateways.js';
 import { withSessionNames } from './wasend/names.js';
 import { DEFAULT_LOCALE, loadCatalogue } from './i18n/catalogue.js';
 import { localeOfUser } from './bot/locale.js';
@@ -95,9 +95,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       })
     : createSoloCluster(instanceId);
   const healthReport = createHealthReporter({ store });
-  const i18n = loadCatalogue();
+  const gateway = GATEWAYS[config.gateway ?? 'wasend'];
+  const i18n = loadCatalogue(undefined, { gateway: gateway.label });
   const ownBudget = createRequestBudget({ maxRps: config.wasend.maxRps, burst: Math.max(50, 2 * config.wasend.maxRps) });
-  const { wasend, names } = withSessionNames(createWasendClient({
+  const { wasend, names } = withSessionNames(gateway.create({
     baseUrl: config.wasend.baseUrl,
     apiKey: config.wasend.apiKey,
     timeoutMs: config.wasend.timeoutMs,
@@ -329,7 +330,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           limitMs: config.telegram.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
           logger,
         });
-        await checkWasend(wasend, config.wasend.baseUrl, logger);
+        await checkWasend(wasend, config.wasend.baseUrl, logger, gateway, config.wasend.apiKey, options.fetch);
         menus = await keepCommandMenus(() => registerCommands(bot.api, config.adminIds, logger, i18n, (userId) => localeOfUser(store.users, userId)), logger);
         await liveQr.resume();
         await startHttp();

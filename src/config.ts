@@ -1,3 +1,4 @@
+import { GATEWAY_NAMES, type GatewayName } from './wasend/gateways.js';
 import { resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
 
@@ -28,6 +29,9 @@ export interface Config {
     /** How long the start waits for Telegram to answer before it gives up with a message, in ms. Default 60000. */
     readonly connectTimeoutMs?: number;
   };
+  /** Which gateway the sessions live on (`GATEWAY`): Wasend (absent, the default) or self-hosted WAHA. */
+  readonly gateway?: GatewayName;
+  /** The gateway (`GATEWAY_*`; with Wasend, `WASEND_*` too). */
   readonly wasend: {
     /** API root, default `https://api.wasend.dev`. */
     readonly baseUrl: string;
@@ -44,7 +48,10 @@ export interface Config {
     readonly pollIntervalMs: number;
     /** Cap on all Wasend calls together, requests per second (bursts of twice that, at least 50). Default 50. */
     readonly maxRps: number;
-    /** HMAC-SHA512 key for `POST /webhooks/wasend`; the endpoint is off without it (secret). */
+    /**
+     * The webhook secret (`GATEWAY_WEBHOOK_SECRET`): the HMAC-SHA512 key of `POST /webhooks/<gateway>`, and the path
+     * secret of `POST /webhooks/<gateway>/<secret>` for senders that cannot sign. The endpoints are off without it.
+     */
     readonly webhookSecret?: string;
   };
   /** Telegram user ids with every right. */
@@ -131,6 +138,8 @@ const boolean = z
   .refine((v) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(v), 'must be true or false')
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
+const apiKey = z.string().trim().regex(/^[\x21-\x7e]+$/, 'must be one word of printable characters');
+
 const schema = z.object({
   TELEGRAM_BOT_TOKEN: z.preprocess(
     blankToUndefined,
@@ -139,13 +148,10 @@ const schema = z.object({
       .trim()
       .regex(/^\d+:[\w-]{10,}$/, 'does not look like a bot token (expected 123456:ABC-DEF...)'),
   ),
-  WASEND_API_KEY: z.preprocess(
-    blankToUndefined,
-    z
-      .string({ error: 'is missing: your Wasend API key (Dashboard -> API keys)' })
-      .trim()
-      .regex(/^[\x21-\x7e]+$/, 'must be one word of printable characters'),
-  ),
+  GATEWAY: optional(oneOf(GATEWAY_NAMES)),
+  GATEWAY_API_KEY: optional(apiKey),
+  WASEND_API_KEY: optional(apiKey),
+  GATEWAY_URL: optional(httpUrl),
   ADMIN_IDS: z.preprocess(
     blankToUndefined,
     z
@@ -188,6 +194,7 @@ const schema = z.object({
   WASEND_MAX_RETRIES: optional(integer(0, 10)),
   WASEND_MAX_RPS: optional(decimal(0.1, 1000)),
   WASEND_WEBHOOK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
+  GATEWAY_WEBHOOK_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
   LOG_LEVEL: optional(oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const)),
   PROTECT_CONTENT: optional(boolean),
   INVITE_TTL_HOURS: optional(decimal(0.01, 24 * 365)),
@@ -231,7 +238,24 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
   if (values?.TELEGRAM_WEBHOOK_URL && values.HTTP_PORT === undefined) {
     problems.push('HTTP_PORT is missing: webhook mode needs the HTTP listener (set HTTP_PORT, e.g. 8080)');
   }
-  if (problems.length > 0 || !values) throw new ConfigError(problems);
+  // The gateway: GATEWAY_* names for every gateway; with Wasend the older WASEND_* names keep working.
+  // Read from the raw environment too, so that a missing key is named together with every other problem.
+  const given = (name: string) => (env[name]?.trim() ?? '') !== '';
+  const gateway: GatewayName = values?.GATEWAY ?? (env['GATEWAY']?.trim().toLowerCase() === 'waha' ? 'waha' : 'wasend');
+  const keyGiven = given('GATEWAY_API_KEY') || (gateway === 'wasend' && given('WASEND_API_KEY'));
+  const urlGiven = gateway === 'wasend' || given('GATEWAY_URL');
+  const key = values?.GATEWAY_API_KEY ?? (gateway === 'wasend' ? values?.WASEND_API_KEY : undefined);
+  const baseUrl = values?.GATEWAY_URL ?? (gateway === 'wasend' ? (values?.WASEND_BASE_URL ?? 'https://api.wasend.dev') : undefined);
+  if (!keyGiven) {
+    problems.push(
+      gateway === 'wasend'
+        ? 'WASEND_API_KEY is missing: your Wasend API key (Dashboard -> API keys); GATEWAY_API_KEY works too'
+        : 'GATEWAY_API_KEY is missing: the key your WAHA runs with (its WAHA_API_KEY; WAHA 2025.10+ prints a generated one in its log when none is set)',
+    );
+  }
+  if (!urlGiven) problems.push(`GATEWAY_URL is missing: where your ${gateway === 'waha' ? 'WAHA' : gateway} answers, like http://localhost:3000`);
+  if (problems.length > 0 || !values || key === undefined || baseUrl === undefined) throw new ConfigError(problems);
+  const webhookSecret = values.GATEWAY_WEBHOOK_SECRET ?? values.WASEND_WEBHOOK_SECRET;
 
   return {
     telegram: {
@@ -243,14 +267,15 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
         ? { webhook: { url: values.TELEGRAM_WEBHOOK_URL, secret: values.TELEGRAM_WEBHOOK_SECRET } }
         : {}),
     },
+    gateway,
     wasend: {
-      baseUrl: values.WASEND_BASE_URL ?? 'https://api.wasend.dev',
-      apiKey: values.WASEND_API_KEY,
+      baseUrl,
+      apiKey: key,
       timeoutMs: values.WASEND_TIMEOUT_MS ?? 15_000,
       maxRetries: values.WASEND_MAX_RETRIES ?? 3,
       pollIntervalMs: values.WASEND_POLL_INTERVAL_MS ?? DEFAULT_POLL_INTERVAL_MS,
       maxRps: values.WASEND_MAX_RPS ?? DEFAULT_MAX_RPS,
-      ...(values.WASEND_WEBHOOK_SECRET ? { webhookSecret: values.WASEND_WEBHOOK_SECRET } : {}),
+      ...(webhookSecret ? { webhookSecret } : {}),
     },
     adminIds: values.ADMIN_IDS,
     databasePath: values.DATABASE_PATH ?? './data/wasend-qr-bot.sqlite',

@@ -2,6 +2,7 @@
  * Start-up checks that fail loudly: reaching Telegram (a bounded wait with progress lines, where grammY's own
  * `bot.init()` retries `getMe` without end and says nothing), and the Wasend key and address (one list call).
  */
+import { GATEWAYS, type Gateway } from './wasend/gateways.js';
 import { GrammyError, type Api } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { LogSink } from './logger.js';
@@ -65,27 +66,53 @@ export async function connectTelegram(options: ConnectOptions): Promise<UserFrom
  * start with a {@link StartupError}; Wasend being down or slow only warns (the bot starts, and works once it is back).
  * Resolves with how many sessions Wasend listed, or undefined when it could not tell.
  */
-export async function checkWasend(wasend: Pick<WasendApi, 'listSessions'>, baseUrl: string, logger: Pick<LogSink, 'warn' | 'info'>): Promise<number | undefined> {
+export async function checkWasend(
+  wasend: Pick<WasendApi, 'listSessions'>,
+  baseUrl: string,
+  logger: Pick<LogSink, 'warn' | 'info'>,
+  gateway: Gateway = GATEWAYS.wasend,
+  apiKey?: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<number | undefined> {
+  const { label } = gateway;
   try {
     const sessions = await wasend.listSessions({ lane: 'person', signal: AbortSignal.timeout(WASEND_CHECK_MS) });
-    logger.info({ baseUrl, sessions: sessions.length }, 'Wasend answered with the configured key');
+    logger.info({ baseUrl, gateway: gateway.name, sessions: sessions.length }, `${label} answered with the configured key`);
     return sessions.length;
   } catch (error) {
-    if (error instanceof WasendAuthError) {
-      throw new StartupError(
-        `Wasend at ${baseUrl} refused WASEND_API_KEY (${error.status}): copy the API key from the Wasend dashboard into .env again.`,
-      );
-    }
+    if (error instanceof WasendAuthError) throw new StartupError(gateway.refusedKey(baseUrl, error.status));
     if (error instanceof WasendNotFoundError || error instanceof WasendInvalidResponseError) {
+      const other = apiKey === undefined ? undefined : await looksLike(baseUrl, apiKey, gateway, fetchImpl);
+      const hint =
+        other !== undefined
+          ? `It answers like ${other.label}: set GATEWAY=${other.name}.`
+          : gateway.name === 'wasend'
+            ? 'Check WASEND_BASE_URL (for Wasend itself: https://api.wasend.dev, no /api or /v1).'
+            : 'Check GATEWAY_URL (the address WAHA listens on, like http://localhost:3000, without /api).';
       throw new StartupError(
-        `${baseUrl} does not answer like the Wasend API (GET /sessions: ${error instanceof WasendNotFoundError ? '404 Not Found' : 'an answer that is not a session list'}). ` +
-          'Check WASEND_BASE_URL (for Wasend itself: https://api.wasend.dev, no /api or /v1).',
+        `${baseUrl} does not answer like the ${label} API (GET ${gateway.probe.path.split('?')[0]}: ${error instanceof WasendNotFoundError ? '404 Not Found' : 'an answer that is not a session list'}). ${hint}`,
       );
     }
     const reason = error instanceof WasendError ? error.message : describeCause(error).slice(0, 120);
-    logger.warn({ baseUrl, reason }, `Wasend at ${baseUrl} is not answering right now; starting anyway, and QR codes work once it is back`);
+    logger.warn({ baseUrl, reason }, `${label} at ${baseUrl} is not answering right now; starting anyway, and QR codes work once it is back`);
     return undefined;
   }
+}
+
+/** Which other gateway answers at `baseUrl` (its probe gets a session list or its own refusal), if one does. */
+async function looksLike(baseUrl: string, apiKey: string, configured: Gateway, fetchImpl: typeof fetch): Promise<Gateway | undefined> {
+  for (const other of Object.values(GATEWAYS)) {
+    if (other.name === configured.name) continue;
+    try {
+      const response = await fetchImpl(baseUrl + other.probe.path, { headers: { accept: 'application/json', ...other.probe.headers(apiKey) }, signal: AbortSignal.timeout(3_000) });
+      const body: unknown = await response.json().catch(() => undefined);
+      const isList = Array.isArray(body) || (typeof body === 'object' && body !== null && Array.isArray((body as { sessions?: unknown }).sessions));
+      if (response.ok && isList) return other;
+    } catch {
+      // Nothing answers there: not this one.
+    }
+  }
+  return undefined;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

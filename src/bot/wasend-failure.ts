@@ -1,6 +1,8 @@
 import type { Translate } from '../i18n/catalogue.js';
 import {
+  GatewaySessionLimitError,
   InvalidSessionIdError,
+  WasendNotOfferedError,
   WasendAuthError,
   WasendError,
   WasendInvalidResponseError,
@@ -15,6 +17,8 @@ export function describeWasendFailure(error: unknown, t: Translate): string {
   if (error instanceof WasendAuthError) return t('failure-auth');
   if (error instanceof WasendInvalidResponseError) return t('failure-invalid-response');
   if (error instanceof InvalidSessionIdError) return t('failure-invalid-id');
+  if (error instanceof GatewaySessionLimitError) return t('failure-session-limit');
+  if (error instanceof WasendNotOfferedError) return t('failure-not-offered');
   if (error instanceof WasendError) return t('failure-down');
   throw error;
 }

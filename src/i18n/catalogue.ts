@@ -32,8 +32,11 @@ export interface Catalogue {
 
 const DEFAULT_DIR = new URL('../../locales/', import.meta.url);
 
-/** Reads `locales/*.ftl` (synchronously: once, at start). Throws when a file is missing or does not parse. */
-export function loadCatalogue(dir: URL = DEFAULT_DIR): Catalogue {
+/**
+ * Reads `locales/*.ftl` (synchronously: once, at start). Throws when a file is missing or does not parse. `gateway`
+ * names the gateway in every text (default the files' own, Wasend).
+ */
+export function loadCatalogue(dir: URL = DEFAULT_DIR, options: { readonly gateway?: string } = {}): Catalogue {
   const bundles = new Map<Locale, FluentBundle>();
   for (const locale of LOCALES) {
     const source = readFileSync(new URL(`${locale}.ftl`, dir), 'utf8');
@@ -41,6 +44,10 @@ export function loadCatalogue(dir: URL = DEFAULT_DIR): Catalogue {
     const bundle = new FluentBundle(locale, { useIsolating: false });
     const errors = bundle.addResource(new FluentResource(source));
     if (errors.length > 0) throw new Error(`locales/${locale}.ftl: ${errors.map((e) => e.message).join('; ')}`);
+    // Every text names the gateway through the term `-gateway` (Wasend in the files): WAHA users read WAHA.
+    if (options.gateway !== undefined && /^[\p{L}\p{N} .-]{1,40}$/u.test(options.gateway)) {
+      bundle.addResource(new FluentResource(`-gateway = ${options.gateway}\n`), { allowOverrides: true });
+    }
     bundles.set(locale, bundle);
   }
   const format = (locale: Locale, id: string, args?: TextArgs): string | undefined => {

@@ -177,6 +177,17 @@ export class WasendNotOfferedError extends WasendError {
   }
 }
 
+/**
+ * The gateway refuses to create another session because of its edition: WAHA Core before 2026.6 runs only the
+ * session `default`. Said in words, not as a failure of the gateway.
+ */
+export class GatewaySessionLimitError extends WasendError {
+  override readonly name: string = 'GatewaySessionLimitError';
+  constructor(init: { method: string; path: string }) {
+    super(`${init.method} ${init.path}: this gateway edition runs only the session "default"`);
+  }
+}
+
 /** A session id that cannot be sent as one path segment; thrown before any request is made. */
 export class InvalidSessionIdError extends WasendError {
   override readonly name: string = 'InvalidSessionIdError';

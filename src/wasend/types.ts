@@ -50,8 +50,8 @@ export interface SessionInfo {
 export interface NewSession {
   /** `sessionName`. */
   readonly name: string;
-  /** `phoneNumber`, digits only. */
-  readonly phone: string;
+  /** `phoneNumber`, digits only; left out where the gateway takes none (WAHA). */
+  readonly phone?: string;
 }
 
 /** `GET /account` (SDK `retrieveAccount`): every field is optional here, since servers differ. */

@@ -3,6 +3,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { hasInvisibleCharacters } from '../../display-name.js';
 import { parsePhone } from '../../phone.js';
 import { WasendNotFoundError } from '../../wasend/errors.js';
+import { GATEWAYS } from '../../wasend/gateways.js';
 import { audit, deny } from '../access.js';
 import { fitsCallbackData, MAX_ARGS_LENGTH, parseSessionId, splitArgs } from '../args.js';
 import type { BotContext } from '../context.js';
@@ -36,15 +37,17 @@ export function createLifecycleFeature(): Composer<BotContext> {
   admin.command('new', async (ctx) => {
     const text = ctx.match.trim();
     const [name, ...rest] = text.split(/\s+/);
-    if (text.length > MAX_ARGS_LENGTH || name === undefined || name === '' || rest.length === 0) return void (await ctx.reply(ctx.t('usage-new')));
+    const needsPhone = GATEWAYS[ctx.deps.config.gateway ?? 'wasend'].newNeedsPhone;
+    if (text.length > MAX_ARGS_LENGTH || name === undefined || name === '' || (needsPhone && rest.length === 0)) return void (await ctx.reply(ctx.t('usage-new')));
     if (hasInvisibleCharacters(name)) return void (await ctx.reply(ctx.t('new-name-invisible', { usage: ctx.t('usage-new') })));
     if (name.length > MAX_NAME_LENGTH) {
       return void (await ctx.reply(ctx.t('new-name-too-long', { max: MAX_NAME_LENGTH, usage: ctx.t('usage-new') })));
     }
-    const phone = parsePhone(rest.join(' '));
-    if (phone === undefined) return void (await ctx.reply(ctx.t('phone-format')));
+    // The number is optional where the gateway takes none (WAHA): given anyway, it must still be a number.
+    const phone = rest.length === 0 ? undefined : parsePhone(rest.join(' '));
+    if (rest.length > 0 && phone === undefined) return void (await ctx.reply(ctx.t('phone-format')));
     try {
-      const created = await ctx.deps.wasend.createSession({ name, phone }, options(ctx));
+      const created = await ctx.deps.wasend.createSession({ name, ...(phone !== undefined ? { phone } : {}) }, options(ctx));
       await audit(ctx, 'session.create', 'ok', { sessionId: created.id, detail: name });
       const keyboard = new InlineKeyboard();
       if (fitsCallbackData(PICK_PREFIX + created.id)) keyboard.text(ctx.t('button-show-qr'), PICK_PREFIX + created.id);
