@@ -25,6 +25,7 @@ import {
 } from './responses.js';
 import type { ExpiresAtFormat, ListShape, QrReply, QrShape } from './responses.js';
 import { createSimClock } from './clock.js';
+import { WAHA_VERSION, wahaRoute, wahaSessionInfo } from './waha-front.js';
 import { createWebhookSender } from './webhook.js';
 import type { SimWebhookOptions, WebhookSender } from './webhook.js';
 
@@ -72,8 +73,14 @@ export interface SimulatorOptions {
   /** Which QR paths exist: `/sessions/:id/qr`, `/sessions/:id/auth/qr` or both (default). */
   qrPaths?: 'both' | 'qr-only' | 'auth-only';
   sessions?: SimSessionSpec[];
-  /** Post WAHA `session.status` events on every status transition. */
+  /** Post WAHA `session.status` events on every status transition (and, as WAHA, at every new code). */
   webhook?: SimWebhookOptions;
+  /**
+   * Which gateway it answers as: `wasend` (default: `/sessions`, Bearer) or self-hosted `waha` (`/api/...`,
+   * `X-Api-Key`, a bare-array list that leaves STOPPED sessions out unless `?all=true`, the QR as a binary PNG unless
+   * `Accept` is exactly `application/json`, `format=raw`).
+   */
+  gateway?: 'wasend' | 'waha';
   /**
    * Whether `POST /sessions/{id}/auth/request-code` exists (WAHA has it, Wasend's docs do not). Default true;
    * false answers it with a router 404, as a server without the endpoint does.
@@ -222,8 +229,9 @@ interface SessionRecord {
   linked: boolean;
   series: number;
   phase: Phase;
-  /** Webhook bookkeeping: the last status announced and when the session was last looked at. */
+  /** Webhook bookkeeping: the last status (and code) announced and when the session was last looked at. */
   announced: WahaStatus;
+  announcedCode: number;
   checkedAt: number;
   timer: NodeJS.Timeout | undefined;
   /** The pairing code asked last, for the series it was asked in. */
@@ -305,12 +313,14 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
   const faults: Array<{ fault: SimFault; remaining: number }> = [];
   const requests: SimRequestRecord[] = [];
   const pendingDelays = new Set<NodeJS.Timeout>();
-  const webhook: WebhookSender | undefined = options.webhook ? createWebhookSender(options.webhook) : undefined;
+  const webhook: WebhookSender | undefined = options.webhook ? createWebhookSender({ flavour: options.gateway === 'waha' ? 'waha' : 'wasend', ...options.webhook }) : undefined;
   const qrWaitMs = options.qrWaitMs ?? 1_000;
   let pairingCodes = options.pairingCodes ?? true;
   let created = 0;
   let closed = false;
   const clock = createSimClock();
+  const gateway = options.gateway ?? 'wasend';
+  const everyCode = options.webhook !== undefined && (options.webhook.flavour ?? (gateway === 'waha' ? 'waha' : 'wasend')) !== 'wasend';
 
   const viewOf = (session: SessionRecord, now = clock.now()) => viewAt(session.phase, timing, now);
 
@@ -341,13 +351,16 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     session.timer = undefined;
     for (;;) {
       const view = viewAt(session.phase, timing, at);
-      if (announce || view.status !== session.announced) {
+      // WAHA sends SCAN_QR_CODE again at every new code.
+      const newCode = everyCode && view.status === 'SCAN_QR_CODE' && view.codeIndex !== session.announcedCode;
+      if (announce || view.status !== session.announced || newCode) {
         announce = false;
         session.announced = view.status;
+        session.announcedCode = view.codeIndex;
         const data = view.status === 'PASSKEY_CONFIRMATION_REQUIRED' && session.passkeyCode !== null ? { code: session.passkeyCode } : null;
         webhook.send(session.id, toVocabulary(view.status, session.vocabulary), data);
       }
-      const next = view.nextStatusChangeAt;
+      const next = everyCode && view.status === 'SCAN_QR_CODE' && view.expiresAt !== null ? view.expiresAt : view.nextStatusChangeAt;
       if (next === null) break;
       if (next > now) {
         // A stopped clock arms nothing: resuming it looks at every session again.
@@ -390,6 +403,7 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
       series: phase.kind === 'pairing' ? 1 : 0,
       phase,
       announced: viewAt(phase, timing, now).status,
+      announcedCode: viewAt(phase, timing, now).codeIndex,
       checkedAt: now,
       timer: undefined,
       pairing: null,
@@ -532,7 +546,7 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     }
   };
 
-  const serveQr = async (exchange: Exchange, session: SessionRecord, path: string): Promise<void> => {
+  const serveQr = async (exchange: Exchange, session: SessionRecord, path: string, shape: QrShape = session.qrShape): Promise<void> => {
     let view = viewOf(session);
     const firstCodeAt = view.nextStatusChangeAt;
     if (view.status === 'STARTING' && firstCodeAt !== null && firstCodeAt - clock.now() <= qrWaitMs) {
@@ -564,12 +578,12 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
         fault.variant === 'not-image'
           ? Buffer.from('<html><body>this is not an image</body></html>')
           : image.bytes.subarray(0, Math.floor(image.bytes.length / 2));
-      reply = imageQrReply(session.qrShape, { bytes, mimetype: image.mimetype }, clock.toWall(view.expiresAt), session.expiresAtFormat);
-    } else if (isRawShape(session.qrShape)) {
-      reply = rawQrReply(session.qrShape, code);
+      reply = imageQrReply(shape, { bytes, mimetype: image.mimetype }, clock.toWall(view.expiresAt), session.expiresAtFormat);
+    } else if (isRawShape(shape)) {
+      reply = rawQrReply(shape, code);
     } else {
       const image = await renderImage(code, session.imageStyle);
-      reply = imageQrReply(session.qrShape, image, clock.toWall(view.expiresAt), session.expiresAtFormat);
+      reply = imageQrReply(shape, image, clock.toWall(view.expiresAt), session.expiresAtFormat);
     }
     if (reply.kind === 'binary') send(exchange, 200, reply.bytes, { 'content-type': reply.mimetype });
     else sendJson(exchange, 200, reply.body);
@@ -629,9 +643,64 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     }
   };
 
+  const wahaInfo = (session: SessionRecord) => wahaSessionInfo(session, viewOf(session).status, session.linked);
+
+  /** The simulator as self-hosted WAHA answers (`gateway: 'waha'`). */
+  const handleWaha = async (exchange: Exchange, method: string, path: string): Promise<void> => {
+    const url = new URL(exchange.req.url ?? '/', 'http://simulator');
+    const key = exchange.req.headers['x-api-key'] ?? url.searchParams.get('x-api-key') ?? '';
+    if (!sameSecret(String(key), options.apiKey)) return sendJson(exchange, 401, { message: 'Unauthorized', statusCode: 401 });
+    const route = wahaRoute(method, url, exchange.req.headers.accept);
+    if (route.kind === 'version' && method === 'GET') return sendJson(exchange, 200, WAHA_VERSION);
+    if (route.kind === 'list' && method === 'GET') {
+      const listed = [...sessions.values()].filter((session) => route.all || viewOf(session).status !== 'STOPPED');
+      return sendJson(exchange, 200, listed.map(wahaInfo));
+    }
+    if (route.kind === 'create') {
+      const body = parseJson(await readBody(exchange.req)) as Record<string, unknown> | undefined;
+      const name = body?.['name'];
+      if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,54}$/.test(name)) return badRequest(exchange, 'name must be 1-54 characters of A-Z, a-z, 0-9, _ and -');
+      if (sessions.has(name)) return sendJson(exchange, 422, { message: `Session '${name}' already exists. Use PUT to update it.`, statusCode: 422 });
+      const session = addSession({ id: name });
+      if (body?.['start'] !== false) actions.start(session);
+      return sendJson(exchange, 201, wahaInfo(session));
+    }
+    if (route.kind !== 'session') return routeNotFound(exchange, method, path);
+    const session = sessions.get(route.id);
+    const call = `${method} ${route.rest}`;
+    const known = ['GET ', 'DELETE ', 'POST start', 'POST stop', 'POST restart', 'POST logout', 'GET auth/qr', 'GET auth/passkey/challenge', 'GET auth/passkey/confirmation', 'POST auth/passkey/confirm'];
+    if (!known.includes(call) && !(call === 'POST auth/request-code' && pairingCodes)) return routeNotFound(exchange, method, path);
+    if (!session) return sendJson(exchange, 404, { message: 'Session not found', statusCode: 404 });
+    switch (call) {
+      case 'GET ':
+        return sendJson(exchange, 200, wahaInfo(session));
+      case 'DELETE ':
+        clearTimeout(session.timer);
+        sessions.delete(session.id);
+        return sendJson(exchange, 200, {});
+      case 'GET auth/qr':
+        return serveQr(exchange, session, path, route.qrShape);
+      case 'POST auth/request-code':
+        return requestCode(exchange, session);
+      case 'GET auth/passkey/challenge':
+      case 'GET auth/passkey/confirmation':
+      case 'POST auth/passkey/confirm':
+        return servePasskey(exchange, session, call);
+      case 'POST logout':
+        // WAHA: logout unlinks the phone, and restarts a session that was running.
+        actions.logout(session);
+        actions.start(session);
+        return sendJson(exchange, 201, wahaInfo(session));
+      default:
+        actions[route.rest as 'start' | 'stop' | 'restart'](session);
+        return sendJson(exchange, 201, wahaInfo(session));
+    }
+  };
+
   const handleApi = async (exchange: Exchange, method: string, path: string): Promise<void> => {
     const fault = takeFault(path, false);
     if (fault && (await applyFault(exchange, fault))) return;
+    if (gateway === 'waha') return handleWaha(exchange, method, path);
 
     const auth = exchange.req.headers.authorization ?? '';
     if (!sameSecret(auth, `Bearer ${options.apiKey}`)) {

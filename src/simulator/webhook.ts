@@ -9,6 +9,13 @@ export interface SimWebhookOptions {
   readonly secret?: string;
   /** `current`: `payload: { status }`; `legacy` (older WAHA): `payload: { name, status }`. Default `current`. */
   readonly shape?: 'current' | 'legacy';
+  /**
+   * Who sends: `wasend` (the default with the Wasend API: one event a status change); `waha` (WAHA 2026.7's
+   * envelope with `payload.statuses`, `X-Webhook-Request-Id` and `X-Webhook-Timestamp` headers, and SCAN_QR_CODE
+   * sent again at every new code); `old-waha` (WAHA before 2024.11: the same at every code, but no `id`, no
+   * `timestamp` and no signature, whatever `secret` says).
+   */
+  readonly flavour?: 'wasend' | 'waha' | 'old-waha';
 }
 
 export interface WebhookSender {
@@ -32,14 +39,17 @@ export function createWebhookSender(options: SimWebhookOptions): WebhookSender {
   const agent = new transport.Agent({ keepAlive: true, maxSockets: MAX_CONCURRENT_DELIVERIES });
   let closed = false;
 
-  const deliver = (body: string): Promise<void> =>
+  const flavour = options.flavour ?? 'wasend';
+  const history = new Map<string, Array<{ status: string; timestamp: number }>>();
+  const deliver = (body: string, extraHeaders: Record<string, string> = {}): Promise<void> =>
     new Promise((resolve) => {
       if (closed) return resolve();
       const headers: Record<string, string> = {
         'content-type': 'application/json',
         'content-length': String(Buffer.byteLength(body)),
+        ...extraHeaders,
       };
-      if (options.secret !== undefined) {
+      if (options.secret !== undefined && flavour !== 'old-waha') {
         headers['x-webhook-hmac'] = createHmac('sha512', options.secret).update(body).digest('hex');
         headers['x-webhook-hmac-algorithm'] = 'sha512';
       }
@@ -63,15 +73,33 @@ export function createWebhookSender(options: SimWebhookOptions): WebhookSender {
   return {
     send(sessionId, status, data = null) {
       if (closed) return;
-      const payload = options.shape === 'legacy' ? { name: sessionId, status } : { status, data };
-      const body = JSON.stringify({
-        id: `evt_${randomUUID().replaceAll('-', '')}`,
-        timestamp: Date.now(),
-        event: 'session.status',
-        session: sessionId,
-        payload,
-      });
-      const chain = (chains.get(sessionId) ?? Promise.resolve()).then(() => deliver(body));
+      const id = `evt_${randomUUID().replaceAll('-', '')}`;
+      const timestamp = Date.now();
+      const statuses = [...(history.get(sessionId) ?? []), { status, timestamp }].slice(-3);
+      history.set(sessionId, statuses);
+      let envelope: Record<string, unknown>;
+      let extra: Record<string, string> = {};
+      if (flavour === 'old-waha') {
+        envelope = { event: 'session.status', session: sessionId, payload: { name: sessionId, status } };
+      } else if (flavour === 'waha') {
+        envelope = {
+          id,
+          timestamp,
+          event: 'session.status',
+          session: sessionId,
+          metadata: {},
+          me: null,
+          payload: { name: sessionId, status, data, statuses },
+          engine: 'GOWS',
+          environment: { version: '2026.7.1', engine: 'GOWS', tier: 'CORE', browser: null, platform: 'linux/x64', worker: { id: null } },
+        };
+        extra = { 'x-webhook-request-id': id, 'x-webhook-timestamp': String(timestamp) };
+      } else {
+        const payload = options.shape === 'legacy' ? { name: sessionId, status } : { status, data };
+        envelope = { id, timestamp, event: 'session.status', session: sessionId, payload };
+      }
+      const body = JSON.stringify(envelope);
+      const chain = (chains.get(sessionId) ?? Promise.resolve()).then(() => deliver(body, extra));
       chains.set(sessionId, chain);
       void chain.then(() => {
         if (chains.get(sessionId) === chain) chains.delete(sessionId);
