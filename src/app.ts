@@ -1,3 +1,4 @@
+import { createEventHints } from './http/event-hints.js';
 import { createAccessUnknownTeller } from './bot/access-unknown.js';
 import { createAccessRule } from './access-rule.js';
 import { Api, BotError, type Bot } from 'grammy';
@@ -239,10 +240,12 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     };
     // Wasend calls one instance; the session's owner and the health checks may run on others: all hear of it. The
     // passkey code stays here (a secret): the owner reads it from Wasend.
-    const onWasendEvent = (event: WasendStatusEvent) => {
+    // At most one look a second per session from events, whatever a sender (or a replay) does.
+    const hints = createEventHints<WasendStatusEvent>((_, event) => {
       applyWasendEvent(event.sessionId, event.status, event.passkeyCode);
       cluster.broadcast({ kind: 'wasend-event', sessionId: event.sessionId, status: { state: event.status.state, raw: event.status.raw.slice(0, 64) } });
-    };
+    });
+    const onWasendEvent = (event: WasendStatusEvent) => hints.hint(event.sessionId, event);
     cluster.onBroadcast((message) => {
       const told = message as { kind?: unknown; sessionId?: unknown; status?: { state?: unknown; raw?: unknown } } | null;
       if (typeof told?.sessionId !== 'string' || parseSessionId(told.sessionId) !== told.sessionId) return;
@@ -265,7 +268,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         logger: logger.child({ module: 'http' }),
         health: async () => healthReport.report(),
         ...(config.wasend.webhookSecret
-          ? { wasendWebhook: { secret: config.wasend.webhookSecret, onEvent: onWasendEvent, seenIds: store.webhookEvents } }
+          ? { wasendWebhook: { secret: config.wasend.webhookSecret, gateway: gateway.name, onEvent: onWasendEvent, seenIds: store.webhookEvents } }
           : {}),
         ...(hook
           ? { telegramWebhook: { path: telegramWebhookPath(hook.url), secret: hook.secret, onUpdate: (u) => updates.accept(u) } }
@@ -310,6 +313,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       );
       if (!drained) logger.warn('some updates were still being handled at shutdown');
       menus?.stop();
+      hints.stop();
       await cluster.stop();
       await outbox.stop();
       await store.close();

@@ -17,7 +17,13 @@ export interface HttpServerOptions {
   readonly port: number;
   readonly logger: LogSink;
   /** `POST /webhooks/wasend`; without it that path answers 404 (the endpoint is off). */
-  readonly wasendWebhook?: { readonly secret: string; readonly onEvent: (event: WasendStatusEvent) => void; readonly seenIds?: WebhookEventStore };
+  readonly wasendWebhook?: {
+    readonly secret: string;
+    /** The path's last part: `/webhooks/<gateway>` (default `wasend`). */
+    readonly gateway?: string;
+    readonly onEvent: (event: WasendStatusEvent) => void;
+    readonly seenIds?: WebhookEventStore;
+  };
   /** Telegram webhook at `path` (see {@link telegramWebhookPath}); without it that path answers 404. */
   readonly telegramWebhook?: { readonly path: string; readonly secret: string; readonly onUpdate: (update: unknown) => PushResult | Promise<PushResult> };
   /** Builds the `GET /healthz` answer: 200 when `status` is `ok`, 503 otherwise. */
@@ -135,8 +141,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
 
   if (options.wasendWebhook !== undefined) {
-    const handle = createWasendWebhookHandler({ ...options.wasendWebhook, logger });
-    routes.set(WASEND_WEBHOOK_PATH, webhookRoute(WASEND_BODY_LIMIT_BYTES, handle, wasendPrecheck, 'wasend'));
+    const hook = options.wasendWebhook;
+    const base = `/webhooks/${hook.gateway ?? 'wasend'}`;
+    // Signed (X-Webhook-Hmac), and the same secret in the path for senders that cannot sign (Wasend itself, old WAHA).
+    routes.set(base, webhookRoute(WASEND_BODY_LIMIT_BYTES, createWasendWebhookHandler({ ...hook, logger }), wasendPrecheck, 'gateway'));
+    routes.set(`${base}/${encodeURIComponent(hook.secret)}`, webhookRoute(WASEND_BODY_LIMIT_BYTES, createWasendWebhookHandler({ ...hook, signed: false, logger }), () => undefined, 'gateway (path secret)'));
   }
   if (options.telegramWebhook !== undefined) {
     const { path } = options.telegramWebhook;
@@ -174,7 +183,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       return sendJson(response, 405, { error: 'method_not_allowed' }, { drain: request });
     }
     const task = route.serve(request, response).catch((error: unknown) => {
-      logger.error({ err: error, path }, 'http handler failed');
+      // A gateway route's path may hold its secret: it is never logged.
+      logger.error({ err: error, path: path?.startsWith('/webhooks/') ? '/webhooks/…' : path }, 'http handler failed');
       if (!response.headersSent) sendJson(response, 500, { error: 'internal' }, { close: true });
       else response.destroy();
     });

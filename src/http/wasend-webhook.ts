@@ -8,22 +8,27 @@ import { asCode, PASSKEY_CODE } from '../wasend/client.js';
 import { toSessionStatus } from '../wasend/status.js';
 import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } from './types.js';
 
-/** A verified WAHA `session.status` event. */
+/** An authenticated WAHA `session.status` event: a hint to look at the session, never the truth about it. */
 export interface WasendStatusEvent {
   readonly sessionId: string;
   readonly status: SessionStatus;
-  /** WAHA's event id (`evt_...`). */
-  readonly eventId: string;
-  /** When WAHA emitted the event, epoch ms. */
-  readonly timestamp: number;
+  /** WAHA's event id (`evt_...`), or its `X-Webhook-Request-Id`, when the sender gave one. */
+  readonly eventId?: string;
+  /** When WAHA emitted the event, epoch ms, when the sender said. */
+  readonly timestamp?: number;
   /** `payload.data.code` of a `PASSKEY_CONFIRMATION_REQUIRED` event (a secret: never logged). */
   readonly passkeyCode?: string;
 }
 
 /** Options of {@link createWasendWebhookHandler}. */
 export interface WasendWebhookOptions {
-  /** HMAC-SHA512 key shared with Wasend (secret). */
+  /** HMAC-SHA512 key shared with the gateway (secret). */
   readonly secret: string;
+  /**
+   * False for the path-secret route (`/webhooks/<gateway>/<secret>`), whose secret the router already compared:
+   * the body then carries no signature. Default true: `X-Webhook-Hmac` must be right.
+   */
+  readonly signed?: boolean;
   /** Called after the answer was sent, once per accepted event. Its errors are logged. */
   readonly onEvent: (event: WasendStatusEvent) => void;
   readonly logger: LogSink;
@@ -78,14 +83,14 @@ function createSeenIds(ttlMs: number, capacity: number): WebhookEventStore {
 }
 
 /**
- * Handles `POST /webhooks/wasend`. In order: signature (401 when the `X-Webhook-Hmac` header is missing,
- * malformed or wrong, or `X-Webhook-Hmac-Algorithm` is present and not sha512); JSON (400); events other than
- * `session.status` get 202 and are ignored; session id and status (400); replays: a `timestamp` more than
- * `maxClockSkewMs` from now -> 401 (an old captured request, or a sender clock that is off: refused like a bad
- * signature), an `id` already accepted within `rememberIdsMs` -> 409 (the signature is right, so this is a
- * duplicate delivery, not an authentication failure; a distinct code keeps the operator from hunting a wrong key).
- * An event without `id` or `timestamp` is refused (401): without them a captured event could be replayed at will,
- * and a replayed "linked" would announce a recovery that never happened. WAHA has stamped every event since 2024.
+ * Handles `POST /webhooks/<gateway>` (signed) and `POST /webhooks/<gateway>/<secret>` (for senders that cannot
+ * sign). In order: signature on the signed route (401 when `X-Webhook-Hmac` is missing, malformed or wrong, or
+ * `X-Webhook-Hmac-Algorithm` is present and not sha512); JSON (400); events other than `session.status` get 202 and
+ * are ignored; session id and status (400); then, when the sender gave them, a `timestamp` more than
+ * `maxClockSkewMs` from now -> 401 and an `id` (else `X-Webhook-Request-Id`) already accepted -> 409. Neither is
+ * required: WAHA before 2025.3 sends no timestamp and before late 2024 no id, and old WAHA sends the very same bytes
+ * at every new code, so identical bodies are real signals. Nothing an event says is shown as such: it only makes
+ * the bot look at the session (at most once a second per session), and what the gateway answers is what counts.
  */
 export function createWasendWebhookHandler(options: WasendWebhookOptions): (request: WebhookRequest) => Promise<WebhookOutcome> {
   const { secret, onEvent, logger } = options;
@@ -103,9 +108,11 @@ export function createWasendWebhookHandler(options: WasendWebhookOptions): (requ
   const badRequest = (reason: string): WebhookOutcome => refuse({ status: 400, body: { error: 'bad_request' } }, reason);
 
   return async ({ headers, body }) => {
-    const algorithm = singleHeader(headers, 'x-webhook-hmac-algorithm');
-    if (algorithm !== undefined && algorithm.trim().toLowerCase() !== 'sha512') return refuse(UNAUTHORIZED, 'unsupported algorithm');
-    if (!isValidWasendSignature(body, singleHeader(headers, 'x-webhook-hmac'), secret)) return refuse(UNAUTHORIZED, 'bad signature');
+    if (options.signed !== false) {
+      const algorithm = singleHeader(headers, 'x-webhook-hmac-algorithm');
+      if (algorithm !== undefined && algorithm.trim().toLowerCase() !== 'sha512') return refuse(UNAUTHORIZED, 'unsupported algorithm');
+      if (!isValidWasendSignature(body, singleHeader(headers, 'x-webhook-hmac'), secret)) return refuse(UNAUTHORIZED, 'bad signature');
+    }
 
     let event: unknown;
     try {
@@ -126,30 +133,36 @@ export function createWasendWebhookHandler(options: WasendWebhookOptions): (requ
     if (typeof payload['status'] !== 'string') return badRequest('session.status without status');
     const status = toSessionStatus(payload['status']);
 
-    const rawId = event['id'];
-    if (rawId === undefined) return refuse(UNAUTHORIZED, 'event without an id (replayable)');
-    if (typeof rawId !== 'string' || rawId === '' || rawId.length > MAX_EVENT_ID_LENGTH) return badRequest('invalid event id');
+    const rawId = event['id'] ?? singleHeader(headers, 'x-webhook-request-id');
+    if (rawId !== undefined && (typeof rawId !== 'string' || rawId === '' || rawId.length > MAX_EVENT_ID_LENGTH)) return badRequest('invalid event id');
     const rawTimestamp = event['timestamp'];
-    if (rawTimestamp === undefined) return refuse(UNAUTHORIZED, 'event without a timestamp (replayable)');
-    if (typeof rawTimestamp !== 'number' || !Number.isFinite(rawTimestamp) || rawTimestamp <= 0) return badRequest('invalid timestamp');
-    const timestamp = rawTimestamp < SECONDS_THRESHOLD ? rawTimestamp * 1000 : rawTimestamp;
+    if (rawTimestamp !== undefined && (typeof rawTimestamp !== 'number' || !Number.isFinite(rawTimestamp) || rawTimestamp <= 0)) return badRequest('invalid timestamp');
+    const timestamp = rawTimestamp === undefined ? undefined : rawTimestamp < SECONDS_THRESHOLD ? rawTimestamp * 1000 : rawTimestamp;
 
     const at = now();
-    if (Math.abs(at - timestamp) > maxClockSkewMs) {
+    if (timestamp !== undefined && Math.abs(at - timestamp) > maxClockSkewMs) {
       return refuse(UNAUTHORIZED, 'timestamp outside the window', { skewS: Math.round((at - timestamp) / 1000) });
     }
-    let first: boolean;
-    try {
-      first = await seen.firstSeen(rawId, at, rememberIdsMs);
-    } catch (error) {
-      logger.error({ err: error }, 'wasend webhook: could not check the event id; asking the sender to retry');
-      return { status: 503, body: { error: 'unavailable' } };
+    if (rawId !== undefined) {
+      let first: boolean;
+      try {
+        first = await seen.firstSeen(rawId, at, rememberIdsMs);
+      } catch (error) {
+        logger.error({ err: error }, 'wasend webhook: could not check the event id; asking the sender to retry');
+        return { status: 503, body: { error: 'unavailable' } };
+      }
+      if (!first) return refuse({ status: 409, body: { error: 'duplicate' } }, 'event id already seen');
     }
-    if (!first) return refuse({ status: 409, body: { error: 'duplicate' } }, 'event id already seen');
 
     const data = payload['data'];
     const passkeyCode = status.state === 'passkey_confirmation' && isRecord(data) ? asCode(data['code'], PASSKEY_CODE) : undefined;
-    const accepted: WasendStatusEvent = { sessionId, status, eventId: rawId, timestamp, ...(passkeyCode !== undefined ? { passkeyCode } : {}) };
+    const accepted: WasendStatusEvent = {
+      sessionId,
+      status,
+      ...(rawId !== undefined ? { eventId: rawId } : {}),
+      ...(timestamp !== undefined ? { timestamp } : {}),
+      ...(passkeyCode !== undefined ? { passkeyCode } : {}),
+    };
     logger.debug({ sessionId, status: status.raw }, 'wasend webhook accepted');
     return { status: 200, body: { ok: true }, after: () => onEvent(accepted) };
   };

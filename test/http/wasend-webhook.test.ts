@@ -235,12 +235,28 @@ describe('createWasendWebhookHandler', () => {
   it.each([
     ['without an id', { timestamp: 1_700_000_000_000 }],
     ['without a timestamp', { id: 'evt_no_time' }],
-  ])('refuses a signed event %s (it could be replayed at will) with 401 and no event', async (_label, stamp) => {
+    ['with neither (WAHA before late 2024)', {}],
+  ])('accepts a signed event %s: it is only a hint to look, and identical copies are real signals', async (_label, stamp) => {
     const events: unknown[] = [];
     const handle = createWasendWebhookHandler({ secret: SECRET, onEvent: (e) => events.push(e), logger: createMemoryLogger(), now: () => 1_700_000_000_000 });
     const body = JSON.stringify({ ...stamp, event: 'session.status', session: 's', payload: { status: 'WORKING' } });
-    expect((await handle(signed(body))).status).toBe(401);
-    expect(events).toEqual([]);
+    const first = await handle(signed(body));
+    expect(first.status).toBe(200);
+    first.after?.();
+    const again = await handle(signed(body));
+    // A repeated id is still a duplicate; without one, the same bytes count again.
+    expect(again.status).toBe('id' in stamp ? 409 : 200);
+    again.after?.();
+    expect(events).toHaveLength('id' in stamp ? 1 : 2);
+  });
+
+  it('dedupes by X-Webhook-Request-Id when the body has no id', async () => {
+    const events: unknown[] = [];
+    const handle = createWasendWebhookHandler({ secret: SECRET, onEvent: (e) => events.push(e), logger: createMemoryLogger(), now: () => 1_700_000_000_000 });
+    const body = JSON.stringify({ event: 'session.status', session: 's', payload: { status: 'WORKING' } });
+    const withRequestId = (request: ReturnType<typeof signed>) => ({ ...request, headers: { ...request.headers, 'x-webhook-request-id': 'req_1' } });
+    expect((await handle(withRequestId(signed(body)))).status).toBe(200);
+    expect((await handle(withRequestId(signed(body)))).status).toBe(409);
   });
 
   it('refuses a replayed event id after a restart, from the store (a bounded table)', async () => {

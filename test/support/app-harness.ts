@@ -102,6 +102,12 @@ export interface AppHarnessOptions {
   readonly timings?: Pick<AppOptions, 'pairingCooldownMs' | 'pairingLifetimeMs' | 'confirmWindowMs'>;
   /** Whether the simulator offers pairing codes (default true). */
   readonly pairingCodes?: boolean;
+  /** Which gateway the simulator plays and the bot speaks to. Default `wasend`. */
+  readonly gateway?: 'wasend' | 'waha';
+  /** The simulator's webhook flavour (default the gateway's own): `old-waha` sends no id, no timestamp, no signature. */
+  readonly webhookFlavour?: 'wasend' | 'waha' | 'old-waha';
+  /** With `listener`: the simulator posts to `/webhooks/<gateway>/<secret>` (a sender that cannot sign). */
+  readonly webhookByPath?: boolean;
   /** How the fake Bot API behaves (a server written by others). */
   readonly telegram?: Pick<FakeTelegramOptions, 'ignorePollTimeout'>;
   /** Before the app starts (script the fake's first failures). */
@@ -145,7 +151,16 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     startingMs: options.startingMs ?? 1_000,
     sessions: options.sessions ?? [],
     ...(options.pairingCodes === false ? { pairingCodes: false } : {}),
-    ...(listener ? { webhook: { url: `${url}/webhooks/wasend`, secret: listener.wasendSecret } } : {}),
+    ...(options.gateway === 'waha' ? { gateway: 'waha' as const } : {}),
+    ...(listener
+      ? {
+          webhook: {
+            url: `${url}/webhooks/${options.gateway ?? 'wasend'}${options.webhookByPath ? `/${listener.wasendSecret}` : ''}`,
+            ...(options.webhookByPath ? {} : { secret: listener.wasendSecret }),
+            ...(options.webhookFlavour ? { flavour: options.webhookFlavour } : {}),
+          },
+        }
+      : {}),
   });
   const tg = await createFakeTelegram(options.telegram ?? {});
   options.beforeStart?.(tg);
@@ -171,6 +186,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       ...(listener ? { webhookSecret: listener.wasendSecret } : {}),
       ...options.wasend,
     },
+    ...(options.gateway === 'waha' ? { gateway: 'waha' as const } : {}),
     adminIds: new Set([ADMIN, ...(options.moreAdmins ?? [])]),
     databasePath: join(dir, 'bot.sqlite'),
     ...(options.database ? { databaseUrl: options.database.url } : {}),
