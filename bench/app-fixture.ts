@@ -25,6 +25,8 @@ export interface BenchAppOptions {
   /** HTTP_PORT with WASEND_WEBHOOK_SECRET: the Wasend webhook route is on. */
   readonly webhook?: { readonly port: number; readonly secret: string };
   readonly adminIds?: readonly number[];
+  /** GATEWAY; default wasend. */
+  readonly gateway?: 'wasend' | 'waha';
   /** Granted before the app starts. */
   readonly grants?: ReadonlyArray<{ userId: number; sessionId: string }>;
 }
@@ -71,6 +73,7 @@ export async function startBenchBot(options: BenchBotOptions): Promise<BenchBot>
   const dir = await mkdtemp(join(tmpdir(), 'bench-app-'));
   const config: Config = {
     telegram: { token: options.telegram.token, apiRoot: options.telegram.apiRoot, protectContent: true },
+    ...(options.gateway ? { gateway: options.gateway } : {}),
     wasend: {
       baseUrl: options.wasendUrl,
       apiKey: options.wasendApiKey,

@@ -60,6 +60,8 @@ export interface RemoteFakesOptions {
   readonly speed?: number;
   /** Where the simulator sends signed `session.status` webhooks, when given. */
   readonly webhook?: { readonly url: string; readonly secret: string };
+  /** Which gateway the simulator plays; default wasend. */
+  readonly gateway?: 'wasend' | 'waha';
 }
 
 type Op =
@@ -142,6 +144,7 @@ async function runChild(options: RemoteFakesOptions): Promise<void> {
     speed: options.speed ?? 1,
     sessions: options.sessions,
     ...(options.webhook ? { webhook: options.webhook } : {}),
+    ...(options.gateway ? { gateway: options.gateway } : {}),
   });
   // Every code the sessions can serve is drawn now: the fake must cost nothing while the bot is measured.
   await sim.prerender();
@@ -221,9 +224,9 @@ function countRequests(requests: ReadonlyArray<{ method: string; path: string; s
       failedBy[String(r.status)] = (failedBy[String(r.status)] ?? 0) + 1;
     }
     if (r.method === 'POST') post += 1;
-    else if (r.path === '/sessions') list += 1;
+    else if (r.path === '/sessions' || r.path === '/api/sessions') list += 1;
     else if (r.path.endsWith('/qr')) qr += 1;
-    else if (/^\/sessions\/[^/]+$/.test(r.path)) session += 1;
+    else if (/^(\/api)?\/sessions\/[^/]+$/.test(r.path)) session += 1;
   }
   return { total: requests.length, list, session, qr, post, failed, failedBy };
 }

@@ -21,6 +21,8 @@ export interface LiveRigOptions {
   readonly renderThreads?: number;
   /** Signed Wasend webhooks from the simulator to the bot's listener. */
   readonly webhooks?: boolean;
+  /** Which gateway the simulator plays and the bot speaks to; default wasend. */
+  readonly gateway?: 'wasend' | 'waha';
 }
 
 async function freePort(): Promise<number> {
@@ -36,7 +38,8 @@ export async function startLiveRig(options: LiveRigOptions): Promise<LiveRig> {
   const port = options.webhooks ? await freePort() : undefined;
   const fakes = await startRemoteFakes({
     sessions: options.sessions,
-    ...(port !== undefined ? { webhook: { url: `http://127.0.0.1:${port}/webhooks/wasend`, secret } } : {}),
+    ...(port !== undefined ? { webhook: { url: `http://127.0.0.1:${port}/webhooks/${options.gateway ?? 'wasend'}`, secret } } : {}),
+    ...(options.gateway ? { gateway: options.gateway } : {}),
   });
   try {
     const bot = await startBenchBot({
@@ -46,6 +49,7 @@ export async function startLiveRig(options: LiveRigOptions): Promise<LiveRig> {
       grants: options.chats.map((c) => ({ userId: c.userId, sessionId: c.session })),
       ...(options.renderThreads !== undefined ? { renderThreads: options.renderThreads } : {}),
       ...(port !== undefined ? { webhook: { port, secret } } : {}),
+      ...(options.gateway ? { gateway: options.gateway } : {}),
     });
     return {
       fakes,
