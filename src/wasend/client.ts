@@ -7,7 +7,7 @@ import {
   WasendNotReadyError,
 } from './errors.js';
 import { isRecord } from '../is-record.js';
-import { asCode, createGatewayHttp, isRouteMissing, notOffered, PASSKEY_CODE, readCode, type GatewayHttpOptions, type GatewayLogger } from './http.js';
+import { asCode, createGatewayHttp, isRouteMissing, PASSKEY_CODE, readCode, type GatewayHttpOptions, type GatewayLogger } from './http.js';
 import type { NormalizedQr, RequestOptions, SessionInfo, WasendApi } from './types.js';
 
 export { asCode, PASSKEY_CODE, parseRetryAfter } from './http.js';
@@ -21,7 +21,7 @@ type QrPath = 'qr' | 'auth/qr';
 
 /** Creates the Wasend HTTP client. Throws a TypeError naming the option when an option is unusable. */
 export function createWasendClient(options: WasendClientOptions): WasendApi {
-  const { send, getJson, fetchQr, noteStatus } = createGatewayHttp(options, {
+  const { send, getJson, fetchQr, noteStatus, requestCode } = createGatewayHttp(options, {
     client: 'createWasendClient',
     exampleUrl: 'https://api.wasend.dev',
     headers: (apiKey) => ({ authorization: `Bearer ${apiKey}` }),
@@ -144,17 +144,9 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
       await send('DELETE', sessionPath(sessionId), options, 'application/json');
     },
 
-    async requestPairingCode(sessionId, phoneDigits, options = {}) {
+    requestPairingCode(sessionId, phoneDigits, options = {}) {
       assertValidSessionId(sessionId);
-      if (!/^\d{8,15}$/.test(phoneDigits)) throw new TypeError('requestPairingCode: phoneDigits must be 8 to 15 digits');
-      const path = `${sessionPath(sessionId)}/auth/request-code`;
-      let answer: { json: unknown; status: number };
-      try {
-        answer = await getJson(path, options, 'POST', { phoneNumber: phoneDigits });
-      } catch (error) {
-        throw notOffered(error) ?? error;
-      }
-      return readCode(answer, 'POST', path, /^[A-Z0-9]{4}-?[A-Z0-9]{4}$/i);
+      return requestCode(`${sessionPath(sessionId)}/auth/request-code`, phoneDigits, options);
     },
 
     async getPasskeyConfirmation(sessionId, options = {}) {

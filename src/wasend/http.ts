@@ -107,6 +107,11 @@ export interface GatewayHttp {
   fetchQr(path: string, options: RequestOptions, accept?: string): Promise<NormalizedQr>;
   /** Logs a status word never seen before (once each, bounded). */
   noteStatus(status: SessionStatus): SessionStatus;
+  /**
+   * WAHA's `POST .../auth/request-code { phoneNumber }` at `path`: the code to type on the phone. A server without
+   * the endpoint throws {@link WasendNotOfferedError}.
+   */
+  requestCode(path: string, phoneDigits: string, options: RequestOptions): Promise<string>;
 }
 
 export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth): GatewayHttp {
@@ -282,7 +287,18 @@ export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth
     return status;
   }
 
-  return { send, getJson, fetchQr, noteStatus };
+  async function requestCode(path: string, phoneDigits: string, options: RequestOptions): Promise<string> {
+    if (!/^\d{8,15}$/.test(phoneDigits)) throw new TypeError('requestPairingCode: phoneDigits must be 8 to 15 digits');
+    let answer: { json: unknown; status: number };
+    try {
+      answer = await getJson(path, options, 'POST', { phoneNumber: phoneDigits });
+    } catch (error) {
+      throw notOffered(error) ?? error;
+    }
+    return readCode(answer, 'POST', path, /^[A-Z0-9]{4}-?[A-Z0-9]{4}$/i);
+  }
+
+  return { send, getJson, fetchQr, noteStatus, requestCode };
 }
 
 /**

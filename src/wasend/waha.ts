@@ -1,6 +1,6 @@
 import { isRecord } from '../is-record.js';
 import { GatewaySessionLimitError, WasendApiError, WasendInvalidResponseError } from './errors.js';
-import { createGatewayHttp, notOffered, PASSKEY_CODE, readCode, type GatewayHttpOptions } from './http.js';
+import { createGatewayHttp, PASSKEY_CODE, readCode, type GatewayHttpOptions } from './http.js';
 import { assertValidSessionId } from './session-id.js';
 import { toSessionStatus } from './status.js';
 import type { RequestOptions, SessionInfo, WasendApi } from './types.js';
@@ -12,7 +12,7 @@ import type { RequestOptions, SessionInfo, WasendApi } from './types.js';
  * sources: `shared/gateways.md` part 1.
  */
 export function createWahaClient(options: GatewayHttpOptions): WasendApi {
-  const { send, getJson, fetchQr, noteStatus } = createGatewayHttp(options, {
+  const { send, getJson, fetchQr, noteStatus, requestCode } = createGatewayHttp(options, {
     client: 'createWahaClient',
     exampleUrl: 'http://localhost:3000',
     headers: (apiKey) => ({ 'x-api-key': apiKey }),
@@ -93,17 +93,7 @@ export function createWahaClient(options: GatewayHttpOptions): WasendApi {
       await send('DELETE', session(id), options, 'application/json');
     },
 
-    async requestPairingCode(id, phoneDigits, options = {}) {
-      if (!/^\d{8,15}$/.test(phoneDigits)) throw new TypeError('requestPairingCode: phoneDigits must be 8 to 15 digits');
-      const path = `${auth(id)}/request-code`;
-      let answer: { json: unknown; status: number };
-      try {
-        answer = await getJson(path, options, 'POST', { phoneNumber: phoneDigits });
-      } catch (error) {
-        throw notOffered(error) ?? error;
-      }
-      return readCode(answer, 'POST', path, /^[A-Z0-9]{4}-?[A-Z0-9]{4}$/i);
-    },
+    requestPairingCode: (id, phoneDigits, options = {}) => requestCode(`${auth(id)}/request-code`, phoneDigits, options),
 
     async getPasskeyConfirmation(id, options = {}) {
       const path = `${auth(id)}/passkey/confirmation`;
