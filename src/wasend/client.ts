@@ -7,7 +7,7 @@ import {
   WasendNotReadyError,
 } from './errors.js';
 import { isRecord } from '../is-record.js';
-import { asCode, createGatewayHttp, isRouteMissing, PASSKEY_CODE, readCode, type GatewayHttpOptions, type GatewayLogger } from './http.js';
+import { createGatewayHttp, isRouteMissing, PASSKEY_CODE, readCode, type GatewayHttpOptions, type GatewayLogger } from './http.js';
 import type { NormalizedQr, RequestOptions, SessionInfo, WasendApi } from './types.js';
 
 export { asCode, PASSKEY_CODE, parseRetryAfter } from './http.js';
