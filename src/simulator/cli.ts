@@ -29,25 +29,27 @@ function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, isVa
 
 /**
  * Starts the simulator from environment variables: SIM_PORT (default 3100), SIM_API_KEY (default `sim-key`),
- * SIM_SPEED (default 1), SIM_GATEWAY (`wasend`, the default, or `waha`). Returns the simulator and the lines telling how to point the bot at it.
+ * SIM_SPEED (default 1), SIM_GATEWAY (`wasend`, the default, `waha` or `evolution`). Returns the simulator and the lines telling how to point the bot at it.
  */
 export async function startSimulatorFromEnv(env: NodeJS.ProcessEnv): Promise<{ simulator: WasendSimulator; banner: string[] }> {
   const port = readNumber(env, 'SIM_PORT', 3100, (value) => Number.isInteger(value) && value >= 0 && value <= 65535);
   const speed = readNumber(env, 'SIM_SPEED', 1, (value) => Number.isFinite(value) && value > 0);
   const customKey = env.SIM_API_KEY?.trim();
   const apiKey = customKey || 'sim-key';
-  const gatewayName = (env.SIM_GATEWAY?.trim().toLowerCase() || 'wasend') as 'wasend' | 'waha';
-  if (gatewayName !== 'wasend' && gatewayName !== 'waha') throw new Error(`SIM_GATEWAY="${env.SIM_GATEWAY ?? ''}" is not valid: set it to wasend or waha, or leave it unset`);
-  // WAHA names sessions by their id (there is no display name before a phone links).
-  const sessions = gatewayName === 'waha' ? demoSessions().filter((session) => session.vocabulary === undefined && session.listShape === undefined) : demoSessions();
+  const gatewayName = (env.SIM_GATEWAY?.trim().toLowerCase() || 'wasend') as 'wasend' | 'waha' | 'evolution';
+  if (!['wasend', 'waha', 'evolution'].includes(gatewayName)) {
+    throw new Error(`SIM_GATEWAY="${env.SIM_GATEWAY ?? ''}" is not valid: set it to wasend, waha or evolution, or leave it unset`);
+  }
+  // WAHA and Evolution name sessions by their id, and have one QR shape of their own.
+  const sessions = gatewayName === 'wasend' ? demoSessions() : demoSessions().filter((session) => session.vocabulary === undefined && session.listShape === undefined && session.qrShape === undefined);
   const simulator = await createWasendSimulator({ apiKey, port, speed, sessions, gateway: gatewayName });
   const shownKey = customKey ? '<the value of SIM_API_KEY>' : apiKey;
   const banner = [
-    `${gatewayName === 'waha' ? 'WAHA' : 'Wasend'} simulator listening on ${simulator.url} (speed x${speed})`,
+    `${{ wasend: 'Wasend', waha: 'WAHA', evolution: 'Evolution API' }[gatewayName]} simulator listening on ${simulator.url} (speed x${speed})`,
     'Point the bot at it:',
-    ...(gatewayName === 'waha'
-      ? ['  GATEWAY=waha', `  GATEWAY_URL=${simulator.url}`, `  GATEWAY_API_KEY=${shownKey}`]
-      : [`  WASEND_BASE_URL=${simulator.url}`, `  WASEND_API_KEY=${shownKey}`]),
+    ...(gatewayName === 'wasend'
+      ? [`  WASEND_BASE_URL=${simulator.url}`, `  WASEND_API_KEY=${shownKey}`]
+      : [`  GATEWAY=${gatewayName}`, `  GATEWAY_URL=${simulator.url}`, `  GATEWAY_API_KEY=${shownKey}`]),
     `Sessions: ${sessions.map((session) => session.id).join(', ')}`,
     `Controls (no key): POST ${simulator.url}/_sim/sessions/<id>/scan | fail | logout | rotate, GET ${simulator.url}/_sim/sessions`,
     `  POST ${simulator.url}/_sim/sessions/<id>/enter-code {"code":"..."} | passkey {"step":"required"|"confirmation"}, POST ${simulator.url}/_sim/features {"pairingCodes":false}`,

@@ -48,13 +48,25 @@ export interface PhaseView {
   readonly nextStatusChangeAt: number | null;
 }
 
-/** WAHA durations: STARTING (configurable), the first code 60 s, then codes 2..6 for 20 s each. */
-export function createTiming(startingMs: number, speed: number): LifecycleTiming {
+/** How a gateway's series runs: how long its first and later codes live, and how many it serves. */
+export interface SeriesShape {
+  readonly firstCodeMs: number;
+  readonly nextCodeMs: number;
+  readonly codeCount: number;
+}
+
+/** WAHA: the first code 60 s, then codes 2..6 for 20 s each, then FAILED. */
+export const WAHA_SERIES: SeriesShape = { firstCodeMs: 60_000, nextCodeMs: 20_000, codeCount: 6 };
+/** Evolution API (Baileys with `qrTimeout: 45_000`): every code 45 s, `QRCODE_LIMIT` (30) of them, then logged out. */
+export const EVOLUTION_SERIES: SeriesShape = { firstCodeMs: 45_000, nextCodeMs: 45_000, codeCount: 30 };
+
+/** Durations: STARTING (configurable), then the series' codes; all divided by `speed`. */
+export function createTiming(startingMs: number, speed: number, series: SeriesShape = WAHA_SERIES): LifecycleTiming {
   return {
     startingMs: startingMs / speed,
-    firstCodeMs: 60_000 / speed,
-    nextCodeMs: 20_000 / speed,
-    codeCount: 6,
+    firstCodeMs: series.firstCodeMs / speed,
+    nextCodeMs: series.nextCodeMs / speed,
+    codeCount: series.codeCount,
   };
 }
 

@@ -6,6 +6,8 @@ import { createImageCache, pairingCode } from './codes.js';
 import type { ImageStyle } from './codes.js';
 import {
   createTiming,
+  EVOLUTION_SERIES,
+  WAHA_SERIES,
   initialPhase,
   rotatePhase,
   startPhase,
@@ -26,6 +28,7 @@ import {
 import type { ExpiresAtFormat, ListShape, QrReply, QrShape } from './responses.js';
 import { createSimClock } from './clock.js';
 import { WAHA_VERSION, wahaRoute, wahaSessionInfo } from './waha-front.js';
+import { evolutionError, evolutionInstance, evolutionRoute, evolutionState, LICENSE_REQUIRED } from './evolution-front.js';
 import { createWebhookSender } from './webhook.js';
 import type { SimWebhookOptions, WebhookSender } from './webhook.js';
 
@@ -80,7 +83,9 @@ export interface SimulatorOptions {
    * `X-Api-Key`, a bare-array list that leaves STOPPED sessions out unless `?all=true`, the QR as a binary PNG unless
    * `Accept` is exactly `application/json`, `format=raw`).
    */
-  gateway?: 'wasend' | 'waha';
+  gateway?: 'wasend' | 'waha' | 'evolution';
+  /** Evolution 2.4: every business route answers `503 LICENSE_REQUIRED` until the instance is activated. */
+  licenseRequired?: boolean;
   /**
    * Whether `POST /sessions/{id}/auth/request-code` exists (WAHA has it, Wasend's docs do not). Default true;
    * false answers it with a router 404, as a server without the endpoint does.
@@ -306,21 +311,23 @@ function slug(name: string): string {
 export async function createWasendSimulator(options: SimulatorOptions): Promise<WasendSimulator> {
   const speed = options.speed ?? 1;
   if (!(speed > 0) || !Number.isFinite(speed)) throw new Error(`Simulator speed must be a positive number, got ${speed}`);
-  const timing = createTiming(options.startingMs ?? 2_000, speed);
+  const timing = createTiming(options.startingMs ?? 2_000, speed, options.gateway === 'evolution' ? EVOLUTION_SERIES : WAHA_SERIES);
   const qrPaths = options.qrPaths ?? 'both';
   const renderImage = createImageCache(20_000);
   const sessions = new Map<string, SessionRecord>();
   const faults: Array<{ fault: SimFault; remaining: number }> = [];
   const requests: SimRequestRecord[] = [];
   const pendingDelays = new Set<NodeJS.Timeout>();
-  const webhook: WebhookSender | undefined = options.webhook ? createWebhookSender({ flavour: options.gateway === 'waha' ? 'waha' : 'wasend', ...options.webhook }) : undefined;
+  const webhook: WebhookSender | undefined = options.webhook
+    ? createWebhookSender({ flavour: options.gateway === 'waha' ? 'waha' : options.gateway === 'evolution' ? 'evolution' : 'wasend', ...options.webhook })
+    : undefined;
   const qrWaitMs = options.qrWaitMs ?? 1_000;
   let pairingCodes = options.pairingCodes ?? true;
   let created = 0;
   let closed = false;
   const clock = createSimClock();
   const gateway = options.gateway ?? 'wasend';
-  const everyCode = options.webhook !== undefined && (options.webhook.flavour ?? (gateway === 'waha' ? 'waha' : 'wasend')) !== 'wasend';
+  const everyCode = options.webhook !== undefined && (options.webhook.flavour ?? (gateway === 'wasend' ? 'wasend' : gateway)) !== 'wasend';
 
   const viewOf = (session: SessionRecord, now = clock.now()) => viewAt(session.phase, timing, now);
 
@@ -357,7 +364,12 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
         announce = false;
         session.announced = view.status;
         session.announcedCode = view.codeIndex;
-        const data = view.status === 'PASSKEY_CONFIRMATION_REQUIRED' && session.passkeyCode !== null ? { code: session.passkeyCode } : null;
+        const data =
+          view.status === 'PASSKEY_CONFIRMATION_REQUIRED' && session.passkeyCode !== null
+            ? { code: session.passkeyCode }
+            : gateway === 'evolution' && view.status === 'SCAN_QR_CODE'
+              ? { qr: pairingCode(session.id, session.series, view.codeIndex), count: view.codeIndex }
+              : null;
         webhook.send(session.id, toVocabulary(view.status, session.vocabulary), data);
       }
       const next = everyCode && view.status === 'SCAN_QR_CODE' && view.expiresAt !== null ? view.expiresAt : view.nextStatusChangeAt;
@@ -697,10 +709,85 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     }
   };
 
+  /** Evolution's `connect` answer: the current QR with its count, the open state, or `{count: 0}` before a code. */
+  const connectAnswer = async (session: SessionRecord): Promise<Record<string, unknown>> => {
+    let view = viewOf(session);
+    const firstCodeAt = view.nextStatusChangeAt;
+    if (view.status === 'STARTING' && firstCodeAt !== null && firstCodeAt - clock.now() <= 2_000) {
+      // Evolution waits a moment after starting the socket before it answers.
+      await delay(Math.max(0, firstCodeAt - clock.now()) + 1);
+      view = viewOf(session);
+    }
+    if (view.status === 'WORKING') return { instance: { instanceName: session.id, state: 'open' } };
+    if (view.status !== 'SCAN_QR_CODE') return { count: 0 };
+    const code = pairingCode(session.id, session.series, view.codeIndex);
+    const image = await renderImage(code, session.imageStyle);
+    const paired = session.pairing?.series === session.series ? session.pairing.code : null;
+    return { pairingCode: paired, code, base64: `data:${image.mimetype};base64,${image.bytes.toString('base64')}`, count: view.codeIndex };
+  };
+
+  /** The simulator as Evolution API answers (`gateway: 'evolution'`). */
+  const handleEvolution = async (exchange: Exchange, method: string, path: string): Promise<void> => {
+    const url = new URL(exchange.req.url ?? '/', 'http://simulator');
+    if (!sameSecret(String(exchange.req.headers['apikey'] ?? ''), options.apiKey)) return sendJson(exchange, 401, evolutionError(401, 'Unauthorized', 'Unauthorized'));
+    if (options.licenseRequired) return sendJson(exchange, 503, LICENSE_REQUIRED);
+    const route = evolutionRoute(method, url);
+    const stateOfSession = (session: SessionRecord) => evolutionState(viewOf(session).status);
+    if (route.kind === 'not_found') return sendJson(exchange, 404, evolutionError(404, 'Not Found', [`Cannot ${method} ${path}`]));
+    if (route.kind === 'list') {
+      const listed = [...sessions.values()].filter((session) => route.name === undefined || session.id === route.name);
+      return sendJson(exchange, 200, listed.map((session) => evolutionInstance(session, stateOfSession(session))));
+    }
+    if (route.kind === 'create') {
+      const body = parseJson(await readBody(exchange.req)) as Record<string, unknown> | undefined;
+      const name = body?.['instanceName'];
+      if (body?.['integration'] !== 'WHATSAPP-BAILEYS') return sendJson(exchange, 400, evolutionError(400, 'Bad Request', ['Invalid integration']));
+      if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(name)) return sendJson(exchange, 400, evolutionError(400, 'Bad Request', ['instanceName is required']));
+      if (sessions.has(name)) return sendJson(exchange, 403, evolutionError(403, 'Forbidden', [`This name "${name}" is already in use.`]));
+      const number = typeof body['number'] === 'string' && /^\d{8,15}$/.test(body['number']) ? `+${body['number']}` : undefined;
+      const session = addSession({ id: name, ...(number !== undefined ? { phoneNumber: number } : {}) });
+      return sendJson(exchange, 201, { instance: { instanceName: name, instanceId: evolutionInstance(session, 'close')['id'], integration: 'WHATSAPP-BAILEYS', status: 'close' }, hash: evolutionInstance(session, 'close')['token'] });
+    }
+    const session = sessions.get(route.name);
+    if (!session) return sendJson(exchange, 404, evolutionError(404, 'Not Found', [`The "${route.name}" instance does not exist`]));
+    const state = stateOfSession(session);
+    const success = (message: string) => sendJson(exchange, 200, { status: 'SUCCESS', error: false, response: { message } });
+    switch (route.call) {
+      case 'state':
+        return sendJson(exchange, 200, { instance: { instanceName: session.id, state } });
+      case 'connect':
+        if (state === 'close') {
+          actions.start(session);
+          // From close a number asks for a pairing code; while connecting Evolution ignores it (#2197).
+          if (route.number !== undefined && /^\d{8,15}$/.test(route.number) && pairingCodes) {
+            session.pairingRequests += 1;
+            const raw = createHash('sha256').update(`${session.id}:${session.series}:${route.number}`).digest();
+            const alphabet = '123456789ABCDEFGHJKLMNPQRSTVWXYZ';
+            const chars = [...raw.subarray(0, 8)].map((byte) => alphabet[byte % alphabet.length]).join('');
+            session.pairing = { code: `${chars.slice(0, 4)}-${chars.slice(4)}`, phone: route.number, series: session.series };
+          }
+        }
+        return sendJson(exchange, 200, await connectAnswer(session));
+      case 'restart':
+        if (state === 'close') return sendJson(exchange, 200, { error: true, message: 'Connection Closed' });
+        actions.restart(session);
+        return success('Instance restarted');
+      case 'logout':
+        if (state === 'close') return sendJson(exchange, 400, evolutionError(400, 'Bad Request', [`The "${session.id}" instance is not connected`]));
+        actions.logout(session);
+        return success('Instance logged out');
+      case 'delete':
+        clearTimeout(session.timer);
+        sessions.delete(session.id);
+        return success('Instance deleted');
+    }
+  };
+
   const handleApi = async (exchange: Exchange, method: string, path: string): Promise<void> => {
     const fault = takeFault(path, false);
     if (fault && (await applyFault(exchange, fault))) return;
     if (gateway === 'waha') return handleWaha(exchange, method, path);
+    if (gateway === 'evolution') return handleEvolution(exchange, method, path);
 
     const auth = exchange.req.headers.authorization ?? '';
     if (!sameSecret(auth, `Bearer ${options.apiKey}`)) {

@@ -15,7 +15,15 @@ export interface SimWebhookOptions {
    * sent again at every new code); `old-waha` (WAHA before 2024.11: the same at every code, but no `id`, no
    * `timestamp` and no signature, whatever `secret` says).
    */
-  readonly flavour?: 'wasend' | 'waha' | 'old-waha';
+  readonly flavour?: 'wasend' | 'waha' | 'old-waha' | 'evolution';
+}
+
+/** Evolution's webhook JWT (its `jwt_key` header): HS256 over `{app, action, iat, exp}`, good for 10 minutes. */
+export function evolutionJwt(key: string, now = Date.now(), lifetimeS = 600): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const iat = Math.floor(now / 1000);
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ app: 'evolution', action: 'webhook', iat, exp: iat + lifetimeS })}`;
+  return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`;
 }
 
 export interface WebhookSender {
@@ -49,7 +57,9 @@ export function createWebhookSender(options: SimWebhookOptions): WebhookSender {
         'content-length': String(Buffer.byteLength(body)),
         ...extraHeaders,
       };
-      if (options.secret !== undefined && flavour !== 'old-waha') {
+      if (options.secret !== undefined && flavour === 'evolution') {
+        headers['authorization'] = `Bearer ${evolutionJwt(options.secret)}`;
+      } else if (options.secret !== undefined && flavour !== 'old-waha') {
         headers['x-webhook-hmac'] = createHmac('sha512', options.secret).update(body).digest('hex');
         headers['x-webhook-hmac-algorithm'] = 'sha512';
       }
@@ -79,7 +89,15 @@ export function createWebhookSender(options: SimWebhookOptions): WebhookSender {
       history.set(sessionId, statuses);
       let envelope: Record<string, unknown>;
       let extra: Record<string, string> = {};
-      if (flavour === 'old-waha') {
+      if (flavour === 'evolution') {
+        // QRCODE_UPDATED at every code (it carries the QR itself), CONNECTION_UPDATE at every change of state.
+        const qr = data !== null && typeof data['qr'] === 'string' ? data['qr'] : undefined;
+        const state = status === 'WORKING' ? 'open' : status === 'STARTING' || status === 'SCAN_QR_CODE' ? 'connecting' : status === 'FAILED' ? 'refused' : 'close';
+        envelope =
+          qr !== undefined
+            ? { event: 'qrcode.updated', instance: sessionId, data: { qrcode: { instance: sessionId, pairingCode: null, code: qr, base64: null } }, date_time: new Date(timestamp).toISOString(), sender: null, apikey: null }
+            : { event: 'connection.update', instance: sessionId, data: { instance: sessionId, state, statusReason: state === 'refused' ? 428 : 200 }, date_time: new Date(timestamp).toISOString(), sender: null, apikey: null };
+      } else if (flavour === 'old-waha') {
         envelope = { event: 'session.status', session: sessionId, payload: { name: sessionId, status } };
       } else if (flavour === 'waha') {
         envelope = {
