@@ -130,6 +130,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       i18n,
       localeOf,
       label,
+      seriesLength: gateway.seriesLength,
     });
     const accessRule = createAccessRule(config.adminIds, store.grants);
     const liveQr = createLiveQr({
@@ -144,7 +145,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       photoIntents: store.photoIntents,
       maxLivePerUser: (userId) => (config.adminIds.has(userId) ? Number.POSITIVE_INFINITY : (config.livePerUser ?? 10)),
       ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
-      ...(options.codeLifetimes ? { codeLifetimes: options.codeLifetimes } : {}),
+      codeLifetimes: options.codeLifetimes ?? gateway.lifetimes,
       ...(options.pairingCooldownMs !== undefined ? { pairingCooldownMs: options.pairingCooldownMs } : {}),
       ...(options.pairingLifetimeMs !== undefined ? { pairingLifetimeMs: options.pairingLifetimeMs } : {}),
       ownership: cluster.ownership,

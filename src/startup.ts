@@ -6,7 +6,7 @@ import { GATEWAYS, type Gateway } from './wasend/gateways.js';
 import { GrammyError, type Api } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { LogSink } from './logger.js';
-import { describeCause, WasendAuthError, WasendError, WasendInvalidResponseError, WasendNotFoundError } from './wasend/errors.js';
+import { describeCause, WasendApiError, WasendAuthError, WasendError, WasendInvalidResponseError, WasendNotFoundError } from './wasend/errors.js';
 import type { WasendApi } from './wasend/types.js';
 
 /** A start-up check failed; `message` says what is wrong and what to set. */
@@ -81,6 +81,10 @@ export async function checkWasend(
     return sessions.length;
   } catch (error) {
     if (error instanceof WasendAuthError) throw new StartupError(gateway.refusedKey(baseUrl, error.status));
+    // Evolution 2.4: every route answers 503 LICENSE_REQUIRED until the instance is registered (its message names where).
+    if (error instanceof WasendApiError && error.status === 503 && /activat|licen[cs]e/i.test(error.serverMessage ?? '')) {
+      throw new StartupError(`${label} at ${baseUrl} is not activated (503 LICENSE_REQUIRED): ${error.serverMessage ?? ''}`);
+    }
     if (error instanceof WasendNotFoundError || error instanceof WasendInvalidResponseError) {
       const other = apiKey === undefined ? undefined : await looksLike(baseUrl, apiKey, gateway, fetchImpl);
       const hint =

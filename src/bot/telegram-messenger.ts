@@ -20,6 +20,8 @@ export interface TelegramMessengerOptions {
   readonly localeOf?: (chatId: number) => Locale | Promise<Locale>;
   /** How a session is named in captions ("Shop (shop-1)"); default its id. */
   readonly label?: (sessionId: string) => string;
+  /** Codes in one series, for "code N of M": the gateway's (WAHA 6, Evolution 30). Default 6. */
+  readonly seriesLength?: number;
 }
 
 /** What a caption needs besides its view: the reader's language and the session's name. */
@@ -29,6 +31,8 @@ export interface CaptionTexts {
   readonly label: (sessionId: string) => string;
   /** Now, epoch ms (the time left is counted from it). */
   readonly now: number;
+  /** Codes in one series ("code N of M"); default WhatsApp's six as WAHA serves them. */
+  readonly seriesLength?: number;
 }
 
 let defaultCatalogue: Catalogue | undefined;
@@ -63,7 +67,7 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
   const i18n = options.i18n ?? loadCatalogue();
   const textsFor = async (chatId: number): Promise<CaptionTexts> => {
     const locale = (await options.localeOf?.(chatId)) ?? DEFAULT_LOCALE;
-    return { t: i18n.in(locale), locale, label: options.label ?? ((id) => id), now: Date.now() };
+    return { t: i18n.in(locale), locale, label: options.label ?? ((id) => id), now: Date.now(), seriesLength: options.seriesLength ?? SERIES_LENGTH };
   };
   const fileIds = new Map<PlaceholderKind, string>();
   const shownImage = new Map<string, string>();
@@ -199,7 +203,7 @@ function imageKey(view: QrView): string {
   return `placeholder:${placeholderKind(view)}`;
 }
 
-/** WhatsApp's series: a QR code is one of six. */
+/** WAHA's series: a QR code is one of six (a gateway may say otherwise: `seriesLength`). */
 const SERIES_LENGTH = 6;
 
 const EXPIRED_REASONS: Record<Extract<QrView, { kind: 'expired' }>['reason'], string> = {
@@ -264,7 +268,7 @@ export function captionOf(view: QrView, texts: CaptionTexts = englishTexts()): {
   if (view.kind !== 'code') return { caption: captionFor(view, texts), entities: [] };
   const { face } = view;
   if (face === undefined) {
-    const series = view.seriesIndex !== undefined ? `: ${t('caption-qr-series', { index: view.seriesIndex, total: SERIES_LENGTH })}` : '';
+    const series = view.seriesIndex !== undefined ? `: ${t('caption-qr-series', { index: view.seriesIndex, total: texts.seriesLength ?? SERIES_LENGTH })}` : '';
     builder.add(`${t('caption-qr-head', { session })}${series}\n${t('caption-qr-steps')}`);
     validity(builder, texts, view.expiresAt, view.estimated === true);
     return builder.add(`\n${t('caption-updates')}`).build();

@@ -1,3 +1,4 @@
+import { createEvolutionWebhookHandler } from './evolution-webhook.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LogSink } from '../logger.js';
@@ -144,8 +145,12 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     const hook = options.wasendWebhook;
     const base = `/webhooks/${hook.gateway ?? 'wasend'}`;
     // Signed (X-Webhook-Hmac), and the same secret in the path for senders that cannot sign (Wasend itself, old WAHA).
-    routes.set(base, webhookRoute(WASEND_BODY_LIMIT_BYTES, createWasendWebhookHandler({ ...hook, logger }), wasendPrecheck, 'gateway'));
-    routes.set(`${base}/${encodeURIComponent(hook.secret)}`, webhookRoute(WASEND_BODY_LIMIT_BYTES, createWasendWebhookHandler({ ...hook, signed: false, logger }), () => undefined, 'gateway (path secret)'));
+    // Evolution signs with a JWT in Authorization; Wasend and WAHA with an HMAC of the body.
+    const evolution = hook.gateway === 'evolution';
+    const handler = (signed: boolean) => (evolution ? createEvolutionWebhookHandler({ ...hook, signed, logger }) : createWasendWebhookHandler({ ...hook, signed, logger }));
+    const precheck = evolution ? bearerPrecheck : wasendPrecheck;
+    routes.set(base, webhookRoute(evolution ? TELEGRAM_BODY_LIMIT_BYTES : WASEND_BODY_LIMIT_BYTES, handler(true), precheck, 'gateway'));
+    routes.set(`${base}/${encodeURIComponent(hook.secret)}`, webhookRoute(evolution ? TELEGRAM_BODY_LIMIT_BYTES : WASEND_BODY_LIMIT_BYTES, handler(false), () => undefined, 'gateway (path secret)'));
   }
   if (options.telegramWebhook !== undefined) {
     const { path } = options.telegramWebhook;
@@ -244,6 +249,11 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 }
 
 /** Wasend's route: an `X-Webhook-Hmac` that is 128 hex digits, or 401 before the body is read. */
+/** Evolution's JWT: a Bearer token of three parts, checked before the body is read. */
+function bearerPrecheck(headers: IncomingMessage['headers']): WebhookOutcome | undefined {
+  return /^Bearer [\w-]+\.[\w-]+\.[\w-]+$/.test(singleHeader(headers, 'authorization') ?? '') ? undefined : UNAUTHORIZED;
+}
+
 function wasendPrecheck(headers: IncomingMessage['headers']): WebhookOutcome | undefined {
   const signature = singleHeader(headers, 'x-webhook-hmac')?.trim();
   return signature !== undefined && /^[0-9a-f]{128}$/i.test(signature) ? undefined : UNAUTHORIZED;

@@ -103,9 +103,9 @@ export interface AppHarnessOptions {
   /** Whether the simulator offers pairing codes (default true). */
   readonly pairingCodes?: boolean;
   /** Which gateway the simulator plays and the bot speaks to. Default `wasend`. */
-  readonly gateway?: 'wasend' | 'waha';
+  readonly gateway?: 'wasend' | 'waha' | 'evolution';
   /** The simulator's webhook flavour (default the gateway's own): `old-waha` sends no id, no timestamp, no signature. */
-  readonly webhookFlavour?: 'wasend' | 'waha' | 'old-waha';
+  readonly webhookFlavour?: 'wasend' | 'waha' | 'old-waha' | 'evolution';
   /** With `listener`: the simulator posts to `/webhooks/<gateway>/<secret>` (a sender that cannot sign). */
   readonly webhookByPath?: boolean;
   /** How the fake Bot API behaves (a server written by others). */
@@ -151,7 +151,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     startingMs: options.startingMs ?? 1_000,
     sessions: options.sessions ?? [],
     ...(options.pairingCodes === false ? { pairingCodes: false } : {}),
-    ...(options.gateway === 'waha' ? { gateway: 'waha' as const } : {}),
+    ...(options.gateway !== undefined ? { gateway: options.gateway } : {}),
     ...(listener
       ? {
           webhook: {
@@ -186,7 +186,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       ...(listener ? { webhookSecret: listener.wasendSecret } : {}),
       ...options.wasend,
     },
-    ...(options.gateway === 'waha' ? { gateway: 'waha' as const } : {}),
+    ...(options.gateway !== undefined ? { gateway: options.gateway } : {}),
     adminIds: new Set([ADMIN, ...(options.moreAdmins ?? [])]),
     databasePath: join(dir, 'bot.sqlite'),
     ...(options.database ? { databaseUrl: options.database.url } : {}),
@@ -235,7 +235,7 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
       // The simulator runs WhatsApp's clock `speed` times faster: so must the bot's rotation schedule.
-      codeLifetimes: { firstMs: 60_000 / speed, nextMs: 20_000 / speed },
+      codeLifetimes: options.gateway === 'evolution' ? { firstMs: 45_000 / speed, nextMs: 45_000 / speed } : { firstMs: 60_000 / speed, nextMs: 20_000 / speed },
       ...options.timings,
       ...(options.openStore ? { openStore: options.openStore } : {}),
     });
