@@ -26,7 +26,7 @@ export interface BenchAppOptions {
   readonly webhook?: { readonly port: number; readonly secret: string };
   readonly adminIds?: readonly number[];
   /** GATEWAY; default wasend. */
-  readonly gateway?: 'wasend' | 'waha';
+  readonly gateway?: 'wasend' | 'waha' | 'evolution';
   /** Granted before the app starts. */
   readonly grants?: ReadonlyArray<{ userId: number; sessionId: string }>;
 }

@@ -61,7 +61,7 @@ export interface RemoteFakesOptions {
   /** Where the simulator sends signed `session.status` webhooks, when given. */
   readonly webhook?: { readonly url: string; readonly secret: string };
   /** Which gateway the simulator plays; default wasend. */
-  readonly gateway?: 'wasend' | 'waha';
+  readonly gateway?: 'wasend' | 'waha' | 'evolution';
 }
 
 type Op =
@@ -224,8 +224,8 @@ function countRequests(requests: ReadonlyArray<{ method: string; path: string; s
       failedBy[String(r.status)] = (failedBy[String(r.status)] ?? 0) + 1;
     }
     if (r.method === 'POST') post += 1;
-    else if (r.path === '/sessions' || r.path === '/api/sessions') list += 1;
-    else if (r.path.endsWith('/qr')) qr += 1;
+    else if (r.path === '/sessions' || r.path === '/api/sessions' || r.path === '/instance/fetchInstances') list += 1;
+    else if (r.path.endsWith('/qr') || r.path.startsWith('/instance/connect/')) qr += 1;
     else if (/^(\/api)?\/sessions\/[^/]+$/.test(r.path)) session += 1;
   }
   return { total: requests.length, list, session, qr, post, failed, failedBy };

@@ -22,7 +22,7 @@ export interface LiveRigOptions {
   /** Signed Wasend webhooks from the simulator to the bot's listener. */
   readonly webhooks?: boolean;
   /** Which gateway the simulator plays and the bot speaks to; default wasend. */
-  readonly gateway?: 'wasend' | 'waha';
+  readonly gateway?: 'wasend' | 'waha' | 'evolution';
 }
 
 async function freePort(): Promise<number> {
@@ -78,13 +78,19 @@ const CODES_PER_SERIES = 6;
  * of its series (after the sixth code the session fails: no rotation to show). A session that shows no code any
  * more (its series ended) has none.
  */
-export async function rotationsBetween(fakes: RemoteFakes, ids: readonly string[], from: number, to: number): Promise<number[][]> {
+export async function rotationsBetween(
+  fakes: RemoteFakes,
+  ids: readonly string[],
+  from: number,
+  to: number,
+  series: { readonly nextCodeMs: number; readonly codes: number } = { nextCodeMs: NEXT_CODE_MS, codes: CODES_PER_SERIES },
+): Promise<number[][]> {
   const states = await fakes.states(ids);
   return states.map((state) => {
     if (state.expiresAt === null || state.codeIndex < 1) return [];
-    const lastRotation = state.expiresAt + (CODES_PER_SERIES - 1 - state.codeIndex) * NEXT_CODE_MS;
+    const lastRotation = state.expiresAt + (series.codes - 1 - state.codeIndex) * series.nextCodeMs;
     const times: number[] = [];
-    for (let at = state.expiresAt; at < to && at <= lastRotation; at += NEXT_CODE_MS) if (at >= from) times.push(at);
+    for (let at = state.expiresAt; at < to && at <= lastRotation; at += series.nextCodeMs) if (at >= from) times.push(at);
     return times;
   });
 }
