@@ -46,14 +46,15 @@ export function readCode(answer: { json: unknown; status: number }, method: Meth
   throw new WasendInvalidResponseError({ method, path, status, reason: 'schema', detail: 'expected { "code": "..." } in a known form' });
 }
 
-/** First message string of an error body (`message` string or array, `error` string, `error.message`), else its text. */
+/** First message string of an error body (`message` or `response.message`, string or array; `error` string, `error.message`), else its text. */
 export function extractServerMessage(body: Buffer, scrub: (text: string) => string): string | undefined {
   const text = body.toString('utf8');
   let found: string | undefined;
   try {
     const json: unknown = JSON.parse(text);
     if (isRecord(json)) {
-      const { message, error } = json;
+      // Evolution puts it one level down: `{status, error, response: {message}}`.
+      const { message, error } = isRecord(json.response) && json.response.message !== undefined ? { message: json.response.message, error: json.error } : json;
       if (typeof message === 'string') found = message;
       else if (Array.isArray(message) && message.some((part) => typeof part === 'string')) {
         found = message.filter((part): part is string => typeof part === 'string').join('; ');

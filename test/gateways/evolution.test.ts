@@ -1,4 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createHealthMonitor } from '../../src/health/monitor.js';
+import { createStore } from '../../src/store/sqlite.js';
+import { createRequestBudget } from '../../src/wasend/budget.js';
+import { createMemoryNotifier } from '../health/fakes.js';
 import { createWasendSimulator } from '../../src/simulator/server.js';
 import { checkWasend } from '../../src/startup.js';
 import { GATEWAYS } from '../../src/wasend/gateways.js';
@@ -26,6 +30,7 @@ async function evolution(options: Partial<AppHarnessOptions> = {}): Promise<AppH
   return h;
 }
 
+const KEY = 'evolution-sim-key-0123456789';
 const codeIn = (message: FakeMessage) => {
   const entity = message.captionEntities?.find((e) => e.type === 'code');
   return entity === undefined ? undefined : message.caption?.slice(entity.offset, entity.offset + entity.length);
@@ -110,6 +115,43 @@ describe('GATEWAY=evolution', () => {
         /Evolution API at .* is not activated \(503 LICENSE_REQUIRED\): .*register it at https:\/\/license\.evolution-api\.example\/register\?instance=sim/,
       );
     } finally {
+      await sim.close();
+    }
+  });
+});
+
+describe('Evolution in words', () => {
+  it('an unknown instance is "not found" (its 404 with a message array); /watch says where a linked one stands', async () => {
+    const harness = await evolution();
+    const unknown = await harness.say(ADMIN, '/qr nosuch');
+    expect(unknown.text).toMatch(/not found on Evolution API/);
+    expect(unknown.text).not.toMatch(/Wasend/);
+    expect((await harness.say(ADMIN, '/watch linked')).text).toMatch(/Its phone is linked now/);
+  });
+
+  it('/watch: one GET /instance/fetchInstances checks every watched instance, and a logout is alerted', async () => {
+    const sim = await createWasendSimulator({ apiKey: KEY, gateway: 'evolution', sessions: ['a', 'b'].map((id) => ({ id, status: 'WORKING' as const })) });
+    const store = await createStore(':memory:');
+    const notifier = createMemoryNotifier();
+    const monitor = createHealthMonitor({
+      wasend: GATEWAYS.evolution.create({ baseUrl: sim.url, apiKey: KEY, maxRetries: 0, budget: createRequestBudget({ maxRps: 10 }) }),
+      watches: store.watches,
+      state: store.health,
+      notifier,
+      logger: createMemoryLogger(),
+      intervalMs: 60_000,
+      confirmDelayMs: 20,
+    });
+    try {
+      for (const id of ['a', 'b']) await store.watches.add({ userId: 1, chatId: 1, sessionId: id });
+      await monitor.checkNow();
+      expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /instance/fetchInstances']);
+      sim.logout('b');
+      await monitor.checkNow();
+      await vi.waitFor(() => expect(notifier.of('down')).toEqual([{ kind: 'down', userId: 1, chatId: 1, sessionId: 'b', raw: 'close' }]), { timeout: 5_000 });
+    } finally {
+      await monitor.stop();
+      await store.close();
       await sim.close();
     }
   });
