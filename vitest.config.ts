@@ -11,6 +11,7 @@ const PROCESS_TESTS = [
   'test/faults/startup.test.ts',
   'test/simulator/cli.test.ts',
   'test/store/crash.test.ts',
+  'test/tools/try.test.ts',
 ];
 
 const shared = {

@@ -42,15 +42,18 @@ describe('GATEWAY=waha', () => {
     const reply = await harness.say(ADMIN, '/qr default');
     const first = await untilShowsCurrentCode(harness, reply, 'default');
     expect(reply.caption).toContain('default');
+    const shown = reply.caption ?? '';
     harness.rotate('default');
     expect(await untilShowsCurrentCode(harness, reply, 'default')).not.toBe(first);
+    await harness.until(() => /code 2 of 6/.test(reply.caption ?? ''), 'the caption to count 2 of 6');
+    const rotated = reply.caption ?? '';
     harness.sim.scan('default');
     await harness.until(() => reply.caption?.includes('Connected'), 'Connected');
     expect(await scanPhoto(reply)).toBeNull();
     expect(harness.photos(ADMIN)).toHaveLength(1);
     expect(harness.sim.requests.every((r) => r.path.startsWith('/api/'))).toBe(true);
     expect(harness.sim.requests.some((r) => r.path === '/api/default/auth/qr')).toBe(true);
-    console.log(`waha /qr: caption "${reply.caption?.split('\n')[0]}"`);
+    console.log(`waha /qr: ${JSON.stringify(shown)}\nrotated: ${JSON.stringify(rotated)}\nthen: ${JSON.stringify(reply.caption)}`);
   });
 
   it('expired after the sixth code, with New QR that starts a fresh series in the same message', async () => {
