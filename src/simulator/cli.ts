@@ -3,14 +3,19 @@ import { QR_SHAPES, createWasendSimulator } from './server.js';
 import type { SimSessionSpec, WasendSimulator } from './server.js';
 
 /**
- * Sessions seeded by `npm run simulator`: one to pair, one already linked, one with a phone number Wasend holds (for
- * **Phone number instead**), one per QR shape and image style.
+ * Sessions seeded by `npm run simulator`: three plainly named ones, one to pair, one already linked and one with a
+ * phone number Wasend holds (for **Phone number instead**). `fixtures` adds one per QR shape and image style and one
+ * speaking Wasend's status words, for testing the bot against every shape (`SIM_FIXTURES=1`).
  */
-export function demoSessions(): SimSessionSpec[] {
-  return [
-    { id: 'demo', name: 'Demo (stopped, needs a QR)', status: 'STOPPED' },
-    { id: 'linked', name: 'Linked phone', status: 'WORKING' },
+export function demoSessions(fixtures = false): SimSessionSpec[] {
+  const plain: SimSessionSpec[] = [
+    { id: 'demo', name: 'Demo phone', status: 'STOPPED' },
+    { id: 'linked', name: 'Office phone', status: 'WORKING' },
     { id: 'shop', name: 'Shop front desk', status: 'STOPPED', phoneNumber: '+5511987654321' },
+  ];
+  if (!fixtures) return plain;
+  return [
+    ...plain,
     ...QR_SHAPES.map((qrShape): SimSessionSpec => ({ id: `shape-${qrShape}`, name: `QR shape ${qrShape}`, qrShape })),
     { id: 'style-small', name: 'Small 200 px image', imageStyle: 'small' },
     { id: 'style-transparent', name: 'Transparent background', imageStyle: 'transparent' },
@@ -29,7 +34,8 @@ function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, isVa
 
 /**
  * Starts the simulator from environment variables: SIM_PORT (default 3100), SIM_API_KEY (default `sim-key`),
- * SIM_SPEED (default 1), SIM_GATEWAY (`wasend`, the default, `waha` or `evolution`). Returns the simulator and the lines telling how to point the bot at it.
+ * SIM_SPEED (default 1), SIM_GATEWAY (`wasend`, the default, `waha` or `evolution`), SIM_FIXTURES (`1`: the
+ * sessions of every QR shape and image style too). Returns the simulator and the lines telling how to point the bot at it.
  */
 export async function startSimulatorFromEnv(env: NodeJS.ProcessEnv): Promise<{ simulator: WasendSimulator; banner: string[] }> {
   const port = readNumber(env, 'SIM_PORT', 3100, (value) => Number.isInteger(value) && value >= 0 && value <= 65535);
@@ -41,7 +47,8 @@ export async function startSimulatorFromEnv(env: NodeJS.ProcessEnv): Promise<{ s
     throw new Error(`SIM_GATEWAY="${env.SIM_GATEWAY ?? ''}" is not valid: set it to wasend, waha or evolution, or leave it unset`);
   }
   // WAHA and Evolution name sessions by their id, and have one QR shape of their own.
-  const sessions = gatewayName === 'wasend' ? demoSessions() : demoSessions().filter((session) => session.vocabulary === undefined && session.listShape === undefined && session.qrShape === undefined);
+  const fixtures = ['1', 'true', 'yes'].includes(env.SIM_FIXTURES?.trim().toLowerCase() ?? '');
+  const sessions = gatewayName === 'wasend' ? demoSessions(fixtures) : demoSessions(fixtures).filter((session) => session.vocabulary === undefined && session.listShape === undefined && session.qrShape === undefined);
   const simulator = await createWasendSimulator({ apiKey, port, speed, sessions, gateway: gatewayName });
   const shownKey = customKey ? '<the value of SIM_API_KEY>' : apiKey;
   const banner = [

@@ -14,9 +14,22 @@ describe('npm run simulator', () => {
       const ids = sessions.map((item) => item.uniqueSessionId ?? item.session?.uniqueSessionId);
       // One session has a number on file, for the "Phone number instead" flow of the README.
       expect(sessions.find((item) => item.session?.uniqueSessionId === 'shop')?.session?.phoneNumber).toBe('+5511987654321');
-      expect(ids).toEqual(expect.arrayContaining(['demo', 'linked', ...QR_SHAPES.map((shape) => `shape-${shape}`)]));
+      // Three plainly named sessions: a newcomer's /sessions fits one page, and no name describes a state.
+      expect(ids).toEqual(['demo', 'linked', 'shop']);
       expect(simulator.state('demo')?.status).toBe('STOPPED');
       expect(simulator.state('linked')?.status).toBe('WORKING');
+    } finally {
+      await simulator.close();
+    }
+  });
+
+  it('SIM_FIXTURES=1 adds a session per QR shape and image style', async () => {
+    const { simulator } = await startSimulatorFromEnv({ SIM_PORT: '0', SIM_FIXTURES: '1' });
+    try {
+      const response = await fetch(`${simulator.url}/sessions`, { headers: { authorization: 'Bearer sim-key' } });
+      const { sessions } = (await response.json()) as { sessions: Array<{ uniqueSessionId?: string; session?: { uniqueSessionId: string } }> };
+      const ids = sessions.map((item) => item.uniqueSessionId ?? item.session?.uniqueSessionId);
+      expect(ids).toEqual(expect.arrayContaining(['demo', 'linked', 'shop', ...QR_SHAPES.map((shape) => `shape-${shape}`), 'style-jpeg']));
     } finally {
       await simulator.close();
     }
