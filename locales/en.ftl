@@ -110,9 +110,10 @@ caption-expired-pairing = ⌛ This pairing code for { $session } expired. { $rea
     Press New code for another one, or Show QR to scan instead.
 caption-cancelled = ✖ Cancelled: { $session }. Send /qr { $id } for a new code.
 caption-retired = This QR code for { $session } was replaced by a newer QR message.
-expired-codes-ran-out = WhatsApp stopped issuing codes for this attempt.
-expired-failed = The session failed on { -gateway }.
+expired-codes-ran-out = No one scanned it in time: WhatsApp ends a series after its last code.
+expired-failed = No one scanned it in time: WhatsApp ends a series after its last code.
 expired-timed-out = Nobody scanned it in time.
+expired-pairing-timed-out = Nobody typed it on the phone in time.
 expired-stopped = The session was stopped.
 caption-pairing-head = 🔢 { $session }: pairing code for { $phone }
 caption-pairing-steps = On the phone: WhatsApp > Linked devices > Link a device > Link with phone number instead, then type this code.
@@ -149,6 +150,8 @@ press-not-yours = This confirmation belongs to the admin who asked for it.
 ## Pairing codes
 
 pair-offer = Send a pairing code for { $session } to { $phone }, the number { -gateway } holds for it?
+pair-offer-sent = Sending a pairing code for { $session } to { $phone }: it shows in the QR message.
+pair-offer-other = Another number for { $session }: reply to the next message with it.
 pair-button-send = ✅ Send the code
 pair-button-other = ✏️ Another number
 pair-ask = Reply to this message with the phone number of the WhatsApp account to link to { $session }, in international format (e.g. +55 11 98765-4321).
@@ -308,7 +311,7 @@ language-unknown = I do not speak "{ $value }" yet. { $usage }
 
 help-intro = I send WhatsApp pairing QR codes for { -gateway } sessions and keep the code up to date until your phone is linked.
 help-user =
-    /qr <session> - a live QR code (scan it in WhatsApp: Settings -> Linked devices -> Link a device)
+    /qr <session> - a live QR code (scan it in WhatsApp > Settings > Linked devices > Link a device)
     /pair <session> <phone number> - a pairing code to type on the phone instead of scanning (also the "Phone number instead" button)
     /status [session] - the state of your sessions
     /sessions - the sessions you can use

@@ -110,9 +110,10 @@ caption-expired-pairing = ⌛ Este código de vinculación de { $session } caduc
     Pulsa Nuevo código para otro, o Mostrar QR para escanear.
 caption-cancelled = ✖ Cancelado: { $session }. Envía /qr { $id } para un código nuevo.
 caption-retired = Este código QR de { $session } fue reemplazado por un mensaje de QR más nuevo.
-expired-codes-ran-out = WhatsApp dejó de generar códigos para este intento.
-expired-failed = La sesión falló en { -gateway }.
+expired-codes-ran-out = Nadie lo escaneó a tiempo: WhatsApp termina una serie tras su último código.
+expired-failed = Nadie lo escaneó a tiempo: WhatsApp termina una serie tras su último código.
 expired-timed-out = Nadie lo escaneó a tiempo.
+expired-pairing-timed-out = Nadie lo escribió en el teléfono a tiempo.
 expired-stopped = La sesión se detuvo.
 caption-pairing-head = 🔢 { $session }: código de vinculación para { $phone }
 caption-pairing-steps = En el teléfono: WhatsApp > Dispositivos vinculados > Vincular un dispositivo > Vincular con el número de teléfono, y escribe este código.
@@ -149,6 +150,8 @@ press-not-yours = Esta confirmación pertenece al administrador que la pidió.
 ## Códigos de vinculación
 
 pair-offer = ¿Envío un código de vinculación de { $session } a { $phone }, el número que { -gateway } tiene para ella?
+pair-offer-sent = Enviando un código de vinculación de { $session } a { $phone }: aparece en el mensaje del QR.
+pair-offer-other = Otro número para { $session }: responde al siguiente mensaje con él.
 pair-button-send = ✅ Enviar el código
 pair-button-other = ✏️ Otro número
 pair-ask = Responde a este mensaje con el número de teléfono de la cuenta de WhatsApp que se vinculará a { $session }, en formato internacional (por ejemplo +52 55 1234 5678).
@@ -308,7 +311,7 @@ language-unknown = Todavía no hablo "{ $value }". { $usage }
 
 help-intro = Envío los códigos QR de vinculación de WhatsApp de las sesiones de { -gateway } y mantengo el código al día hasta que tu teléfono se vincule.
 help-user =
-    /qr <sesión> - un código QR en vivo (escanéalo en WhatsApp: Ajustes -> Dispositivos vinculados -> Vincular un dispositivo)
+    /qr <sesión> - un código QR en vivo (escanéalo en WhatsApp > Ajustes > Dispositivos vinculados > Vincular un dispositivo)
     /pair <sesión> <número de teléfono> - un código de vinculación para escribir en el teléfono en lugar de escanear (también el botón "Usar número de teléfono")
     /status [sesión] - el estado de tus sesiones
     /sessions - las sesiones que puedes usar

@@ -110,9 +110,10 @@ caption-expired-pairing = ⌛ Kode penautan untuk { $session } ini kedaluwarsa. 
     Tekan Kode baru untuk kode lain, atau Tampilkan QR untuk memindai.
 caption-cancelled = ✖ Dibatalkan: { $session }. Kirim /qr { $id } untuk kode baru.
 caption-retired = Kode QR untuk { $session } ini telah diganti dengan pesan QR yang lebih baru.
-expired-codes-ran-out = WhatsApp berhenti memberi kode untuk percobaan ini.
-expired-failed = Sesi gagal di { -gateway }.
+expired-codes-ran-out = Tidak ada yang memindainya tepat waktu: WhatsApp mengakhiri satu seri setelah kode terakhirnya.
+expired-failed = Tidak ada yang memindainya tepat waktu: WhatsApp mengakhiri satu seri setelah kode terakhirnya.
 expired-timed-out = Tidak ada yang memindainya tepat waktu.
+expired-pairing-timed-out = Tidak ada yang mengetikkannya di ponsel tepat waktu.
 expired-stopped = Sesi dihentikan.
 caption-pairing-head = 🔢 { $session }: kode penautan untuk { $phone }
 caption-pairing-steps = Di ponsel: WhatsApp > Perangkat tertaut > Tautkan perangkat > Tautkan dengan nomor telepon saja, lalu ketik kode ini.
@@ -149,6 +150,8 @@ press-not-yours = Konfirmasi ini milik admin yang memintanya.
 ## Kode penautan
 
 pair-offer = Kirim kode penautan { $session } ke { $phone }, nomor yang dicatat { -gateway } untuk sesi ini?
+pair-offer-sent = Mengirim kode penautan untuk { $session } ke { $phone }: kode muncul di pesan QR.
+pair-offer-other = Nomor lain untuk { $session }: balas pesan berikutnya dengan nomor itu.
 pair-button-send = ✅ Kirim kodenya
 pair-button-other = ✏️ Nomor lain
 pair-ask = Balas pesan ini dengan nomor telepon akun WhatsApp yang akan ditautkan ke { $session }, dalam format internasional (misalnya +62 812 3456 7890).
@@ -305,7 +308,7 @@ language-unknown = Saya belum bisa berbahasa "{ $value }". { $usage }
 
 help-intro = Saya mengirim kode QR penautan WhatsApp untuk sesi { -gateway } dan menjaga kodenya tetap terbaru sampai ponsel Anda tertaut.
 help-user =
-    /qr <sesi> - kode QR langsung (pindai di WhatsApp: Setelan -> Perangkat tertaut -> Tautkan perangkat)
+    /qr <sesi> - kode QR langsung (pindai di WhatsApp > Setelan > Perangkat tertaut > Tautkan perangkat)
     /pair <sesi> <nomor telepon> - kode penautan untuk diketik di ponsel sebagai ganti memindai (juga tombol "Pakai nomor telepon")
     /status [sesi] - status sesi Anda
     /sessions - sesi yang bisa Anda pakai

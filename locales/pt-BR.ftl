@@ -110,9 +110,10 @@ caption-expired-pairing = ⌛ Este código de pareamento de { $session } expirou
     Toque em Novo código para outro, ou em Mostrar QR para ler o QR.
 caption-cancelled = ✖ Cancelado: { $session }. Envie /qr { $id } para um código novo.
 caption-retired = Este QR code de { $session } foi substituído por uma mensagem de QR mais nova.
-expired-codes-ran-out = O WhatsApp parou de gerar códigos para esta tentativa.
-expired-failed = A sessão falhou no { -gateway }.
+expired-codes-ran-out = Ninguém escaneou a tempo: o WhatsApp encerra uma série depois do último código.
+expired-failed = Ninguém escaneou a tempo: o WhatsApp encerra uma série depois do último código.
 expired-timed-out = Ninguém leu o código a tempo.
+expired-pairing-timed-out = Ninguém digitou no celular a tempo.
 expired-stopped = A sessão foi parada.
 caption-pairing-head = 🔢 { $session }: código de pareamento para { $phone }
 caption-pairing-steps = No celular: WhatsApp > Dispositivos conectados > Conectar um dispositivo > Conectar com número de telefone, e digite este código.
@@ -149,6 +150,8 @@ press-not-yours = Esta confirmação pertence ao administrador que a pediu.
 ## Códigos de pareamento
 
 pair-offer = Enviar um código de pareamento de { $session } para { $phone }, o número que o { -gateway } tem para ela?
+pair-offer-sent = Enviando um código de conexão de { $session } para { $phone }: ele aparece na mensagem do QR.
+pair-offer-other = Outro número para { $session }: responda à próxima mensagem com ele.
 pair-button-send = ✅ Enviar o código
 pair-button-other = ✏️ Outro número
 pair-ask = Responda a esta mensagem com o número de telefone da conta de WhatsApp a conectar em { $session }, no formato internacional (por exemplo +55 11 98765-4321).
@@ -308,7 +311,7 @@ language-unknown = Ainda não falo "{ $value }". { $usage }
 
 help-intro = Eu envio os QR codes de pareamento do WhatsApp das sessões do { -gateway } e mantenho o código atualizado até o seu celular se conectar.
 help-user =
-    /qr <sessão> - um QR code ao vivo (leia no WhatsApp: Configurações -> Dispositivos conectados -> Conectar um dispositivo)
+    /qr <sessão> - um QR code ao vivo (leia no WhatsApp > Configurações > Dispositivos conectados > Conectar um dispositivo)
     /pair <sessão> <número de telefone> - um código de pareamento para digitar no celular em vez de ler o QR (também o botão "Usar número de telefone")
     /status [sessão] - o estado das suas sessões
     /sessions - as sessões que você pode usar

@@ -38,3 +38,15 @@ export function clipGraphemes(text: string, max: number): string {
   }
   return graphemes.length > max ? `${graphemes.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…` : text;
 }
+
+/**
+ * A label for a button: at most `max` graphemes, cut at the last word boundary that keeps most of it (else at a
+ * grapheme), ending with "…" when it was cut. Never mid-word when a space is near, never mid-emoji.
+ */
+export function clipLabel(text: string, max: number): string {
+  const clipped = clipGraphemes(text, max);
+  if (!clipped.endsWith('…') || clipped === text) return clipped;
+  const body = clipped.slice(0, -1);
+  const space = body.lastIndexOf(' ');
+  return space >= body.length / 2 ? `${body.slice(0, space).replace(/[\s,;:(-]+$/u, '')}…` : clipped;
+}

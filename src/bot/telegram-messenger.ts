@@ -294,7 +294,9 @@ export function captionFor(view: QrView, texts: CaptionTexts = englishTexts()): 
     case 'connected':
       return t('caption-connected', { session });
     case 'expired':
-      return t(view.pairing ? 'caption-expired-pairing' : 'caption-expired', { session, reason: t(EXPIRED_REASONS[view.reason]) });
+      // A pairing code is typed, not scanned: its own words when nobody used it in time.
+      const reason = view.pairing && view.reason === 'timed_out' ? 'expired-pairing-timed-out' : EXPIRED_REASONS[view.reason];
+      return t(view.pairing ? 'caption-expired-pairing' : 'caption-expired', { session, reason: t(reason) });
     case 'cancelled':
       return t('caption-cancelled', { session, id: view.sessionId });
     case 'retired':

@@ -75,10 +75,11 @@ export function statusText(t: Translate, status: SessionStatus): string {
 }
 
 /** `/help`: what this person may do, the same split as the README's command table. */
-export function helpText(t: Translate, access: Access): string {
+export function helpText(t: Translate, access: Access, label: (sessionId: string) => string = (id) => id): string {
   const parts = [t('help-intro'), '', t('help-user')];
   if (access.isAdmin) parts.push('', t('help-admin'));
-  else if (access.granted.length > 0) parts.push('', t('help-your-sessions', { sessions: access.granted.join(', ') }));
+  // Named as captions name them: "Shop front desk (shop)".
+  else if (access.granted.length > 0) parts.push('', t('help-your-sessions', { sessions: access.granted.map(label).join(', ') }));
   return parts.join('\n');
 }
 

@@ -114,7 +114,7 @@ describe('messages that say what to do', () => {
     await h.say(STRANGER, '/grant 1 demo', { firstName: 'Eve' });
     const users = await h.say(ADMIN, '/users');
     expect(users.text).toContain('Admins (every session): Bob (1001)');
-    expect(users.text).toMatch(/demo: Ana \(@ana_shop, 2002\) \(by Bob \(1001\), /);
+    expect(users.text).toMatch(/Front desk \(demo\): Ana \(@ana_shop, 2002\) \(by Bob \(1001\), /);
     expect((await h.say(ADMIN, `/users ${USER}`)).text).toBe('Ana (@ana_shop, 2002) can use: Front desk (demo)');
 
     await h.say(USER, '/qr demo').then((qr) => untilShowsCurrentCode(h, qr, 'demo'));

@@ -117,7 +117,7 @@ admin.command('users', async (ctx) => {
   const people = await peopleLabels(ctx, [...config.adminIds, ...grants.flatMap((g) => [g.userId, g.grantedBy])]);
   const admins = [...config.adminIds].map((id) => people.get(id)).join(', ');
   const lines = grants.map((g) =>
-    ctx.t('users-grant-line', { id: g.sessionId, person: people.get(g.userId) ?? '', by: people.get(g.grantedBy) ?? '', at: formatDateTime(ctx.locale, g.grantedAt) }),
+    ctx.t('users-grant-line', { id: ctx.deps.names.label(g.sessionId), person: people.get(g.userId) ?? '', by: people.get(g.grantedBy) ?? '', at: formatDateTime(ctx.locale, g.grantedAt) }),
   );
   const heading = sessionId === undefined ? ctx.t('users-grants', { count: grants.length }) : ctx.t('users-grants-of', { id: sessionId, count: grants.length });
   await ctx.reply(joinLimited([ctx.t('users-admins', { admins }), heading, ...lines], ctx.t));

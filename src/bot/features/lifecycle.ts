@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Composer, InlineKeyboard } from 'grammy';
-import { hasInvisibleCharacters } from '../../display-name.js';
+import { clipLabel, hasInvisibleCharacters } from '../../display-name.js';
 import { parsePhone } from '../../phone.js';
 import { WasendNotFoundError } from '../../wasend/errors.js';
 import { GATEWAYS } from '../../wasend/gateways.js';
@@ -93,7 +93,7 @@ export function createLifecycleFeature(): Composer<BotContext> {
     const token = randomBytes(9).toString('base64url');
     // In the store: the press may reach another instance, or this one after a restart.
     await ctx.deps.store.pendingActions.put({ key: deleteKey(token), userId: ctx.access.userId, payload: JSON.stringify({ sessionId }), expiresAt: Date.now() + windowMs });
-    const keyboard = new InlineKeyboard().text(ctx.t('delete-button', { id: sessionId }).slice(0, 60), `del:yes:${token}`).text(ctx.t('delete-keep-button'), `del:no:${token}`);
+    const keyboard = new InlineKeyboard().text(clipLabel(ctx.t('delete-button', { id: sessionId }), 60), `del:yes:${token}`).text(ctx.t('delete-keep-button'), `del:no:${token}`);
     await ctx.reply(ctx.t('delete-ask', { session: name, seconds: Math.round(windowMs / 1000) }), { reply_markup: keyboard });
   });
 

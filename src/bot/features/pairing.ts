@@ -88,12 +88,21 @@ export function createPairingFeature(): Composer<BotContext> {
     if (live === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('pair-message-gone') }));
     if (!(await ctx.access.canUse(live.sessionId))) return deny(ctx, `button pn:${ctx.match[1] ?? ''}`, ctx.t('refused-session'), live.sessionId);
     await ctx.answerCallbackQuery();
-    await ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-    if (ctx.match[1] === 'ask') return askForNumber(ctx, live.sessionId, messageId);
+    const session = ctx.deps.names.label(live.sessionId);
+    // The question turns into what was done (its buttons go with it).
+    const settle = (text: string) => ctx.editMessageText(text).catch(() => ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined));
+    if (ctx.match[1] === 'ask') {
+      await settle(ctx.t('pair-offer-other', { session }));
+      return askForNumber(ctx, live.sessionId, messageId);
+    }
     if (!(await ctx.allowRequest())) return;
     // The number is read again now: it may have changed since the question was asked.
     const phone = await storedNumber(ctx, live.sessionId);
-    if (phone === undefined) return askForNumber(ctx, live.sessionId, messageId);
+    if (phone === undefined) {
+      await settle(ctx.t('pair-offer-other', { session }));
+      return askForNumber(ctx, live.sessionId, messageId);
+    }
+    await settle(ctx.t('pair-offer-sent', { session, phone: maskPhone(phone) }));
     await pair(ctx, live.sessionId, { phone }, messageId);
   });
 

@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import { clipLabel } from '../../display-name.js';
 import type { OpenOutcome } from '../../live/types.js';
 import { audit, deny } from '../access.js';
 import { fitsCallbackData, parseSessionId, splitArgs } from '../args.js';
@@ -43,7 +44,7 @@ dm.command('qr', async (ctx) => {
   for (const sessionId of sessions) {
     const data = PICK_PREFIX + sessionId;
     if (!fitsCallbackData(data) || shown >= MAX_PICK_BUTTONS) continue;
-    keyboard.text(ctx.deps.names.nameOf(sessionId) ?? sessionId, data);
+    keyboard.text(clipLabel(ctx.deps.names.nameOf(sessionId) ?? sessionId, 32), data);
     if (++shown % 2 === 0) keyboard.row();
   }
   const hidden = sessions.length - shown;

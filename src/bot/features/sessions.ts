@@ -1,4 +1,4 @@
-import { displayName } from '../../display-name.js';
+import { clipLabel, displayName } from '../../display-name.js';
 import { Composer, InlineKeyboard } from 'grammy';
 import { maskPhone } from '../../phone.js';
 import type { SessionInfo } from '../../wasend/types.js';
@@ -103,7 +103,7 @@ async function renderPage(ctx: BotContext, index: number): Promise<Page> {
   for (const { id, name } of lines) {
     if (!fitsCallbackData(PICK_PREFIX + id) || !fitsCallbackData(STATUS_PREFIX + id)) continue;
     if (keyboard.inline_keyboard.at(-1)?.length) keyboard.row();
-    keyboard.text(`📷 ${name.slice(0, 24)}`, PICK_PREFIX + id).text(ctx.t('sessions-button-status'), STATUS_PREFIX + id);
+    keyboard.text(`📷 ${clipLabel(name, 24)}`, PICK_PREFIX + id).text(ctx.t('sessions-button-status'), STATUS_PREFIX + id);
   }
   if (pages > 1) {
     if (keyboard.inline_keyboard.at(-1)?.length) keyboard.row();

@@ -11,7 +11,7 @@ const dm = startHelpFeature.chatType('private');
 dm.command('start', async (ctx) => {
   const token = ctx.match.trim();
   if (token === '') {
-    await ctx.reply(helpText(ctx.t, ctx.access));
+    await ctx.reply(helpText(ctx.t, ctx.access, ctx.deps.names.label));
     return;
   }
   if (!isPlausibleInviteToken(token)) {
@@ -30,7 +30,7 @@ dm.command('start', async (ctx) => {
   await ctx.reply(ctx.t(result.alreadyGranted ? 'invite-already' : 'invite-welcome', { session, id: result.sessionId }));
 });
 
-dm.command('help', (ctx) => ctx.reply(helpText(ctx.t, ctx.access)));
+dm.command('help', (ctx) => ctx.reply(helpText(ctx.t, ctx.access, ctx.deps.names.label)));
 
 /**
  * Strangers only reach this with `/start <token>`, handled above; everyone else gets a hint: an unknown command is
