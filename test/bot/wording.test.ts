@@ -64,3 +64,19 @@ it('a long session name on a button is cut at a word, with an ellipsis', async (
   expect(labels).toContain('📷 Shop front desk at…');
   expect(labels).toContain('📷 Front desk');
 });
+
+describe.each([
+  ['en', 'opened an invite link (the link was already used)'],
+  ['pt-br', 'abriu um link de convite (o link já tinha sido usado)'],
+] as const)('/audit in %s', (languageCode, sentence) => {
+  it('tells outcomes in words, not codes', async () => {
+    const harness = await app(languageCode);
+    const invite = await harness.say(ADMIN, '/invite demo', { languageCode });
+    const token = /start=([A-Za-z0-9_-]+)/.exec(invite.text ?? '')?.[1] ?? '';
+    await harness.say(USER, `/start ${token}`);
+    await harness.say(3003, `/start ${token}`);
+    const audit = (await harness.say(ADMIN, '/audit', { languageCode })).text ?? '';
+    expect(audit).toContain(sentence);
+    expect(audit).not.toMatch(/\((used|ok|not_found)\)/);
+  });
+});

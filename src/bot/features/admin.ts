@@ -199,7 +199,7 @@ export function auditSentence(ctx: BotContext, entry: AuditEntry, people: Readon
   const session = entry.sessionId === null ? '' : ctx.deps.names.label(entry.sessionId);
   const detail = (entry.detail ?? '').slice(0, 120);
   const target = targetOf(entry);
-  const args = { at, who, session, outcome: entry.outcome, detail: target === undefined ? detail : label(target), what: detail, action: entry.action };
+  const args = { at, who, session, outcome: outcomeInWords(ctx, entry.outcome), detail: target === undefined ? detail : label(target), what: detail, action: entry.action };
   switch (entry.action) {
     case 'qr':
       return ctx.t(entry.outcome === 'sent' ? 'audit-qr-ok' : 'audit-qr-other', args);
@@ -218,6 +218,13 @@ export function auditSentence(ctx: BotContext, entry: AuditEntry, people: Readon
   // One sentence per action that went through; anything else in the general form.
   const id = entry.outcome === 'ok' ? OK_SENTENCES[entry.action] : undefined;
   return ctx.t(id ?? 'audit-other', args);
+}
+
+/** An outcome code of the audit log (`not_found`, `unavailable:down`) in the reader's words; an unknown one as it is. */
+function outcomeInWords(ctx: BotContext, outcome: string): string {
+  const id = `audit-outcome-${outcome.replace(':', '-')}`;
+  const words = /^[a-z_:-]{1,40}$/.test(outcome) ? ctx.t(id) : id;
+  return words === id ? outcome.slice(0, 40) : words;
 }
 
 const OK_SENTENCES: Readonly<Record<string, string>> = {
