@@ -19,9 +19,9 @@ const start = async () => {
 it('shows admins every Wasend session with its status, and users only theirs', async () => {
   await start();
   const sessions = (await h.say(ADMIN, '/sessions')).text ?? '';
-  expect(sessions).toMatch(/⏹ stopped.* · demo\n/);
-  expect(sessions).toMatch(/✅ connected · linked\n/);
-  expect(sessions).toMatch(/⏹ stopped.* · other\n/);
+  expect(sessions).toMatch(/⏹ stopped[^\n]*:\n(• [^\n]*\n)*• demo\n/);
+  expect(sessions).toMatch(/✅ connected:\n• linked\n/);
+  expect(sessions).toMatch(/⏹ stopped[^\n]*:\n(• [^\n]*\n)*• other\n/);
   expect((await h.say(ADMIN, '/status linked')).text).toBe('linked: ✅ connected');
   expect((await h.say(ADMIN, '/status ghost')).text).toBe('ghost: not found on Wasend.');
   expect((await h.say(ADMIN, '/help')).text).toContain('/grant <user id> <session>');

@@ -128,8 +128,10 @@ describe('/sessions', () => {
     }
     const list = await h.say(ADMIN, '/sessions');
     expect(list.text).toContain('Sessions on Wasend (12), page 1 of 2:');
-    expect(list.text).toContain('⏹ stopped (send /qr to link it) · Demo phone (demo)');
-    expect(list.text).toContain('✅ connected · linked');
+    // Each status is said once, above its sessions.
+    expect(list.text).toContain('⏹ stopped (send /qr to link it):\n• Demo phone (demo)');
+    expect(list.text).toContain('✅ connected:\n• linked');
+    expect(list.text?.split('⏹ stopped (send /qr to link it)')).toHaveLength(2);
     expect(list.text).toContain('+55 •• ••••-0001');
     expect(list.text).not.toContain('5511987650001');
     const buttons = buttonData(list);

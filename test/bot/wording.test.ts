@@ -49,6 +49,14 @@ describe.each([
     await harness.until(() => qr.caption?.includes(words.typed), `the lapsed code to say: ${words.typed}`, 10_000);
   });
 
+  it('/sessions says each status once, above its sessions', async () => {
+    const harness = await app(languageCode);
+    const text = (await harness.say(ADMIN, '/sessions', { languageCode })).text ?? '';
+    const stopped = text.split('\n').filter((line) => line.startsWith('⏹'));
+    expect(stopped).toHaveLength(1);
+    expect(text).toMatch(/⏹[^\n]*:\n• Front desk \(demo\)\n• Shop front desk at the corner[^\n]* \(shop\)/);
+  });
+
   it('/help names the steps in the captions\' own form, and /start names the sessions as captions do', async () => {
     const harness = await app(languageCode);
     await harness.store().grants.grant(USER, 'demo', ADMIN);

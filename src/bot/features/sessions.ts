@@ -51,18 +51,25 @@ dm.callbackQuery(new RegExp(`^${STATUS_PREFIX}(.+)$`), async (ctx) => {
   await ctx.answerCallbackQuery();
   try {
     const info = await ctx.deps.wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) });
-    await ctx.reply(sessionLine(ctx, info, ctx.deps.liveQr.liveSessions().includes(sessionId)));
+    await ctx.reply(`${statusText(ctx.t, info.status)}\n${sessionLine(ctx, info, ctx.deps.liveQr.liveSessions().includes(sessionId))}`);
   } catch (error) {
     await ctx.reply(`${sessionId}: ${describeWasendFailure(error, ctx.t)}.`);
   }
 });
 
-/** `✅ connected · Shop phone (shop-1) · +55 •• ••••-4321` */
+/** `• Shop phone (shop-1) · +55 •• ••••-4321`, under the heading of its status. */
 function sessionLine(ctx: BotContext, info: SessionInfo, live: boolean): string {
   const shown = displayName(info.name ?? '', MAX_NAME_CHARS);
   const name = shown === '' ? info.id : `${shown} (${info.id})`;
   const phone = info.phone === undefined || info.phone === '' ? '' : ` · ${maskPhone(info.phone)}`;
-  return `${statusText(ctx.t, info.status)} · ${name}${phone}${live ? ` · ${ctx.t('sessions-live')}` : ''}`;
+  return `• ${name}${phone}${live ? ` · ${ctx.t('sessions-live')}` : ''}`;
+}
+
+/** Lines grouped under their status, each status said once, in the order the statuses first appear. */
+function grouped(lines: ReadonlyArray<{ readonly status: string; readonly line: string }>): string[] {
+  const groups = new Map<string, string[]>();
+  for (const { status, line } of lines) groups.set(status, [...(groups.get(status) ?? []), line]);
+  return [...groups].flatMap(([status, members]) => (status === '' ? members : [`${status}:`, ...members]));
 }
 
 interface Page {
@@ -95,8 +102,8 @@ async function renderPage(ctx: BotContext, index: number): Promise<Page> {
   const lines = await Promise.all(
     shown.map(async (id) => {
       const info = known.get(id) ?? (await ctx.deps.wasend.getSession(id, options).catch((error: unknown) => describeWasendFailure(error, ctx.t)));
-      if (typeof info === 'string') return { id, name: id, line: `❔ ${id}: ${info}` };
-      return { id, name: info.name ?? id, line: sessionLine(ctx, info, live.has(id)) };
+      if (typeof info === 'string') return { id, name: id, status: '', line: `❔ ${id}: ${info}` };
+      return { id, name: info.name ?? id, status: statusText(ctx.t, info.status), line: sessionLine(ctx, info, live.has(id)) };
     }),
   );
   const keyboard = new InlineKeyboard();
@@ -112,6 +119,6 @@ async function renderPage(ctx: BotContext, index: number): Promise<Page> {
   }
   const heading = ctx.t(ctx.access.isAdmin ? 'sessions-title-admin' : 'sessions-title-user', { count: ids.length });
   const pageNote = pages > 1 ? ctx.t('sessions-page', { page: page + 1, pages }) : '';
-  const text = [`${heading}${pageNote}:`, ...lines.map((l) => l.line), '', ctx.t('sessions-footer')].join('\n');
+  const text = [`${heading}${pageNote}:`, ...grouped(lines), '', ctx.t('sessions-footer')].join('\n');
   return { text, keyboard };
 }
