@@ -361,7 +361,16 @@ export function createCluster(options: ClusterOptions): Cluster {
       await listen();
       await heartbeat();
       if (!stopped) timer = setTimeout(tick, heartbeatMs);
-      logger.info({ instanceId: me }, 'joined the other instances');
+      // Which roles this instance runs, and which it stands by for (another instance holds them).
+      const holds = [...roles].filter(([, entry]) => entry.active).map(([name]) => name);
+      const waitsFor = [...roles].filter(([, entry]) => !entry.active).map(([name]) => name);
+      logger.info({ instanceId: me, holds, waitsFor }, 'joined the other instances');
+      logger.info(
+        { instanceId: me },
+        holds.length === 0
+          ? `standing by: ${waitsFor.join(' and ')} run on another instance; this one takes a role when its holder stops or dies, and keeps the live QR messages it is asked for`
+          : `running ${holds.join(' and ')}${waitsFor.length > 0 ? `; ${waitsFor.join(' and ')} run on another instance` : ''}`,
+      );
     },
     async stop() {
       stopped = true;
