@@ -170,6 +170,10 @@ describePostgres('three instances on one PostgreSQL database', () => {
     const { schema } = await startCluster('polling');
     const poller = await pollerOf(schema);
     expect(instances.filter((i) => i.logs().some((line) => line['msg'] === 'bot started (long polling)')).map((i) => i.id)).toEqual([poller.id]);
+    // Each says what it runs: two roles on three instances leave at least one standing by, and saying so.
+    await waitUntil(() => (instances.some((i) => i.logs().some((line) => String(line['msg']).startsWith('standing by: '))) ? true : undefined), 10_000, 'a standby to say so');
+    const joined = instances.map((i) => i.logs().find((line) => line['msg'] === 'joined the other instances'));
+    expect(joined.every((line) => Array.isArray(line?.['holds']) && Array.isArray(line?.['waitsFor']))).toBe(true);
     for (let i = 0; i < 3; i++) tg.sendText({ userId: ADMIN, text: '/help' });
     await tg.waitFor(() => replies(ADMIN, HELP).length === 3, { timeoutMs: 20_000, description: 'three answers' });
     await killHard(poller);
