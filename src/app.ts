@@ -72,7 +72,7 @@ export interface App {
 
 /** Stop budget of each step, so the whole stop stays within 5 s even when a handler hangs. */
 const RUNNER_STOP_MS = 1_500;
-const LIVE_STOP_MS = 3_000;
+const LIVE_STOP_MS = 4_500;
 const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 /** How often updates that a stopped instance took but never finished are looked for, ms. */
 const RECOVER_EVERY_MS = 2_000;
@@ -150,6 +150,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       ...(options.pairingLifetimeMs !== undefined ? { pairingLifetimeMs: options.pairingLifetimeMs } : {}),
       ownership: cluster.ownership,
       instanceId: cluster.instanceId,
+      pauseOnStop: cluster.solo,
     });
     cluster.bindEngine(liveQr);
     const healthLogger = logger.child({ module: 'health' });
@@ -338,6 +339,11 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         await checkWasend(wasend, config.wasend.baseUrl, logger, gateway, config.wasend.apiKey, options.fetch);
         menus = await keepCommandMenus(() => registerCommands(bot.api, config.adminIds, logger, i18n, (userId) => localeOfUser(store.users, userId)), logger);
         await liveQr.resume();
+        // A database without a single audit entry is new (a first start, or a move from SQLite to PostgreSQL): QR
+        // messages sent from another database are not known here, and stay as they were.
+        if ((await store.audit.latest(1).catch(() => [undefined])).length === 0) {
+          logger.info({ database: store.dialect }, 'this database is new: QR messages sent from another database are left as they are; /qr sends new ones');
+        }
         await startHttp();
         const hook = config.telegram.webhook;
         if (hook) await startWebhook(hook);

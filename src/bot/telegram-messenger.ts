@@ -186,6 +186,7 @@ function placeholderKind(view: QrView): PlaceholderKind {
     case 'code':
       return 'passkey';
     case 'waiting':
+    case 'paused':
       return 'waiting';
     case 'connected':
       return 'connected';
@@ -291,6 +292,8 @@ export function captionFor(view: QrView, texts: CaptionTexts = englishTexts()): 
       return captionOf(view, texts).caption;
     case 'waiting':
       return t('caption-waiting', { session });
+    case 'paused':
+      return t('caption-paused', { session });
     case 'connected':
       return t('caption-connected', { session });
     case 'expired':

@@ -27,6 +27,8 @@ export const DEFAULT_FINAL_EDIT_GIVE_UP_MS = 600_000;
 const MAX_FEED_TICK_MS = 1_000;
 /** Longest wait of `stop()` for work in flight. */
 const STOP_GRACE_MS = 3_000;
+/** Longest time `stop()` spends marking live messages as paused. */
+const PAUSE_BUDGET_MS = 1_500;
 /** Gap between two `getQr` calls while `open` waits for the first code. */
 const CODE_WAIT_STEP_MAX_MS = 1_000;
 
@@ -285,6 +287,23 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     });
     await Promise.race([Promise.allSettled([...inFlight, ...runner.inFlight(), feedStopped]), grace]);
     clock.clearTimeout(graceTimer);
+    if (deps.pauseOnStop) await pauseShowing();
+  }
+
+  /**
+   * Messages still showing a code say "paused" until the bot is back (their rows stay live: the next start shows the
+   * current code in the same message). One after the other through the outgoing queue, for at most PAUSE_BUDGET_MS.
+   */
+  async function pauseShowing(): Promise<void> {
+    const showing = [...records.values()].filter((record) => record.state.kind === 'showing');
+    const deadline = clock.now() + PAUSE_BUDGET_MS;
+    let paused = 0;
+    for (const record of showing) {
+      if (clock.now() > deadline) break;
+      const result = await messenger.edit(record.chatId, record.messageId, { kind: 'paused', sessionId: record.sessionId }).catch(() => 'failed' as const);
+      if (result === 'ok' || result === 'not_modified') paused += 1;
+    }
+    if (showing.length > 0) logger.info({ paused, live: showing.length }, 'live QR messages paused until the bot is back');
   }
 
   const guarded =

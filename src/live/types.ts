@@ -43,6 +43,8 @@ export type QrView =
       readonly face?: CodeFace;
     }
   | { readonly kind: 'waiting'; readonly sessionId: string }
+  /** The bot is stopping: the code shown may go out of date until it is back (then the message carries on). */
+  | { readonly kind: 'paused'; readonly sessionId: string }
   | { readonly kind: 'connected'; readonly sessionId: string }
   /** `pairing`: the message showed a pairing code (its buttons offer a new code or the QR). */
   | { readonly kind: 'expired'; readonly sessionId: string; readonly reason: ExpiredReason; readonly pairing?: boolean }
@@ -169,6 +171,11 @@ export interface LiveQrDeps {
   readonly clock?: Clock;
   /** Which sessions this instance keeps (several instances on PostgreSQL). Default: every session (one instance). */
   readonly ownership?: LiveOwnership;
+  /**
+   * On `stop`, turn the messages still showing a code into "paused" (one instance alone: nobody edits them until it
+   * is back, and a code left on screen would go stale). Several instances hand them over instead. Default false.
+   */
+  readonly pauseOnStop?: boolean;
   /** This instance's id (several instances): recorded with each photo being sent. */
   readonly instanceId?: string;
 }
