@@ -24,6 +24,8 @@ export interface LiveRecord {
    * the code as shown (memory only: after a restart the message keeps what Telegram shows until it lapses).
    */
   pairing?: { readonly phone: string; readonly expiresAt: number; readonly show?: CodeShow };
+  /** From the store, for a message adopted after a restart or a takeover: the code it showed and its place in the series. */
+  readonly stored?: { readonly fingerprint: string; readonly seriesIndex: number };
 }
 
 export interface EffectRunnerDeps {

@@ -71,7 +71,7 @@ export type MessageEvent =
   /** "New QR": show this fresh code as code 1 of a new series, whatever the message shows now. */
   | { readonly type: 'renew'; readonly code: CodeShow };
 
-type StorePatch = Partial<Pick<LiveMessage, 'state' | 'fingerprint' | 'expiresAt' | 'expiredReason' | 'finalEditSince'>>;
+type StorePatch = Partial<Pick<LiveMessage, 'state' | 'fingerprint' | 'expiresAt' | 'expiredReason' | 'finalEditSince' | 'seriesIndex'>>;
 
 export type MessageEffect =
   | { readonly type: 'edit'; readonly seq: number; readonly view: QrView }
@@ -230,7 +230,12 @@ function codeEdited(state: Showing, seq: number, result: EditResult, ctx: Reduce
   const shown: Showing = { ...state, editing: null, failures: 0, shown: editing.code.fingerprint, codeNumber: state.codeNumber + 1 };
   const persist: MessageEffect = {
     type: 'persist',
-    patch: { state: 'showing', fingerprint: editing.code.fingerprint, expiresAt: editing.code.estimated ? null : editing.code.expiresAt },
+    patch: {
+      state: 'showing',
+      fingerprint: editing.code.fingerprint,
+      expiresAt: editing.code.estimated ? null : editing.code.expiresAt,
+      seriesIndex: editing.code.seriesIndex ?? null,
+    },
   };
   const next = drive(shown);
   return { state: next.state, effects: [persist, ...next.effects] };

@@ -164,6 +164,7 @@ export function createOpener(ctx: OpenerContext): Opener {
       createdAt: now,
       updatedAt: now,
       ...(pending.pairing !== undefined && code.expiresAt !== null ? { pairing: { phone: pending.pairing.phone, expiresAt: code.expiresAt } } : {}),
+      seriesIndex: code.face === undefined ? (code.seriesIndex ?? null) : null,
     };
     try {
       await store.save(row);
@@ -390,6 +391,7 @@ export function createOpener(ctx: OpenerContext): Opener {
         expiredReason: null,
         finalEditSince: null,
         pairing: record.pairing ? { phone: record.pairing.phone, expiresAt: record.pairing.expiresAt } : null,
+        seriesIndex: code.face === undefined ? (code.seriesIndex ?? null) : null,
       }, now);
     } catch (error) {
       logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the renewed live QR message');

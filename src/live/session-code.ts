@@ -50,6 +50,13 @@ export class SessionCode {
   /** A due look failed or was turned away: it is retried at `retryAt`, whatever the schedule says. */
   private owed = false;
   private failures = 0;
+  /** A code shown before this instance looked (a stored message): its place in the series, once it is seen again. */
+  private known: { readonly fingerprint: string; readonly seriesIndex: number } | null = null;
+
+  /** Remembers where a code stood in its series, from the store, for when the session is looked at again. */
+  remember(known: { readonly fingerprint: string; readonly seriesIndex: number }): void {
+    if (this.code === null) this.known = known;
+  }
 
   current(): CurrentCode | null {
     return this.code;
@@ -96,7 +103,7 @@ export class SessionCode {
         bornAfter,
         seenAt,
         firstOfSeries,
-        seriesIndex: firstOfSeries ? 1 : previousIndex === null ? null : previousIndex + 1,
+        seriesIndex: firstOfSeries ? 1 : previousIndex !== null ? previousIndex + 1 : this.known?.fingerprint === qr.fingerprint ? this.known.seriesIndex : null,
         ...(this.lifetimes ? { lifetimes: this.lifetimes } : {}),
       };
       this.staleLooks = 0;

@@ -378,6 +378,7 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       const first = entry.records.size === 0;
       entry.records.set(key, record);
       entry.since.set(key, fetched?.at ?? clock.now());
+      if (record.stored !== undefined) entry.code.remember(record.stored);
       if (fetched !== undefined) entry.code.see(fetched.qr, fetched.at, fetched.seenAt, timing);
       const poked = pokedEarly.get(record.sessionId);
       pokedEarly.delete(record.sessionId);

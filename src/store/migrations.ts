@@ -230,6 +230,13 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.createIndex('pending_actions_by_expiry').on('pending_actions').column('expires_at').execute();
     },
   },
+  {
+    version: 10,
+    name: "a live message's place in WhatsApp's series of codes (code N of 6), kept across a takeover",
+    async up(db) {
+      await db.schema.alterTable('live_messages').addColumn('series_index', 'integer').execute();
+    },
+  },
 ];
 
 /** PostgreSQL: the advisory lock key every instance takes before reading or changing the schema version. */

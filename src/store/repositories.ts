@@ -201,6 +201,7 @@ const toLiveMessage = (row: LiveMessageRow): LiveMessage => ({
   ...(row.expired_reason !== null ? { expiredReason: row.expired_reason } : {}),
   ...(row.final_edit_since !== null ? { finalEditSince: row.final_edit_since } : {}),
   ...(row.pairing_phone !== null && row.pairing_expires_at !== null ? { pairing: { phone: row.pairing_phone, expiresAt: row.pairing_expires_at } } : {}),
+  ...(row.series_index !== null ? { seriesIndex: row.series_index } : {}),
 });
 
 const toLiveRow = (message: LiveMessage): LiveMessageRow => ({
@@ -218,6 +219,7 @@ const toLiveRow = (message: LiveMessage): LiveMessageRow => ({
   final_edit_since: message.finalEditSince ?? null,
   pairing_phone: message.pairing?.phone ?? null,
   pairing_expires_at: message.pairing?.expiresAt ?? null,
+  series_index: message.seriesIndex ?? null,
 });
 
 function createLiveMessageStore(db: Db, now: () => number): LiveMessageStore {
@@ -245,6 +247,7 @@ function createLiveMessageStore(db: Db, now: () => number): LiveMessageStore {
       if (patch.userId !== undefined) set.user_id = patch.userId;
       if (patch.expiredReason !== undefined) set.expired_reason = patch.expiredReason;
       if (patch.finalEditSince !== undefined) set.final_edit_since = patch.finalEditSince;
+      if (patch.seriesIndex !== undefined) set.series_index = patch.seriesIndex;
       if (patch.pairing !== undefined) {
         set.pairing_phone = patch.pairing?.phone ?? null;
         set.pairing_expires_at = patch.pairing?.expiresAt ?? null;

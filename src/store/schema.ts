@@ -31,6 +31,7 @@ export interface Tables {
     final_edit_since: number | null;
     pairing_phone: string | null;
     pairing_expires_at: number | null;
+    series_index: number | null;
   };
   audit_log: {
     id: Generated<number>;

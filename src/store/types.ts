@@ -83,6 +83,8 @@ export interface LiveMessage {
    * asked for (digits, for "New code") and when the code lapses. The code itself is never stored.
    */
   readonly pairing?: LivePairing | null;
+  /** Where the shown code stands in WhatsApp's series ("code N of 6"), when known: a takeover keeps saying it. */
+  readonly seriesIndex?: number | null;
 }
 
 export interface LivePairing {
@@ -98,7 +100,7 @@ export interface LiveMessageStore {
   update(
     chatId: number,
     messageId: number,
-    patch: Partial<Pick<LiveMessage, 'state' | 'fingerprint' | 'expiresAt' | 'deadlineAt' | 'userId' | 'expiredReason' | 'finalEditSince' | 'pairing'>>,
+    patch: Partial<Pick<LiveMessage, 'state' | 'fingerprint' | 'expiresAt' | 'deadlineAt' | 'userId' | 'expiredReason' | 'finalEditSince' | 'pairing' | 'seriesIndex'>>,
     now?: number,
   ): Promise<LiveMessage | undefined>;
   /** Every message in state `showing`. */

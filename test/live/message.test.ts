@@ -103,7 +103,7 @@ describe('a live message as a state machine', () => {
       const { effects } = run(showingState('fp1'), [{ type: 'code', code: code(2, true) }]);
       const persisted = reduce(run(showingState('fp1'), [{ type: 'code', code: code(2, true) }]).state, { type: 'edited', seq: 1, result: 'ok' }, ctx);
       expect(effects).toEqual(['edit#1:fp2(2)']);
-      expect(persisted.effects[0]).toEqual({ type: 'persist', patch: { state: 'showing', fingerprint: 'fp2', expiresAt: null } });
+      expect(persisted.effects[0]).toEqual({ type: 'persist', patch: { state: 'showing', fingerprint: 'fp2', expiresAt: null, seriesIndex: null } });
     });
   });
 

@@ -35,3 +35,18 @@ it('a new database says so in the log: messages sent from another database are l
   await h.restart();
   expect(h.logs.slice(before).some((line) => line.includes('this database is new'))).toBe(false);
 });
+
+it('after a restart (or a takeover) the caption still says where the code stands in the series, and counts on', async () => {
+  h = await startApp({ sessions: [{ id: 'demo', status: 'STOPPED' }], speed: 1 });
+  const harness = h;
+  const reply = await harness.say(ADMIN, '/qr demo');
+  await untilShowsCurrentCode(harness, reply, 'demo');
+  harness.rotate('demo');
+  await harness.until(() => /code 2 of 6/.test(reply.caption ?? ''), 'code 2 of 6');
+  await harness.until(async () => (await harness.store().liveMessages.get(ADMIN, reply.messageId))?.seriesIndex === 2, 'the place in the series stored');
+  await harness.restart();
+  // The new process knows nothing but the store: the same code is shown again, still "code 2 of 6".
+  await harness.until(() => /code 2 of 6/.test(reply.caption ?? ''), 'code 2 of 6 after the restart', 10_000);
+  harness.rotate('demo');
+  await harness.until(() => /code 3 of 6/.test(reply.caption ?? ''), 'code 3 of 6');
+});
