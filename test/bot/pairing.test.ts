@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, STRANGER, USER, buttonData, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
+import { ADMIN, codeIn, STRANGER, USER, buttonData, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
 import type { FakeMessage } from '../support/fake-telegram.js';
 import { decodeQrPng } from '../support/decode-qr.js';
 
@@ -22,11 +22,6 @@ const start = async (options: { pairingCodes?: boolean; lifetimeMs?: number; coo
   h.sim.addSession({ id: 'held', status: 'STOPPED' });
 };
 
-/** The code in the caption (the text under its `code` entity). */
-function codeIn(message: FakeMessage): string | undefined {
-  const entity = message.captionEntities?.find((e) => e.type === 'code');
-  return entity === undefined ? undefined : message.caption?.slice(entity.offset, entity.offset + entity.length);
-}
 
 async function untilShowsPairingCode(message: FakeMessage, sessionId: string): Promise<string> {
   return h.until(() => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, USER, buttonData, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
+import { ADMIN, codeIn, USER, buttonData, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
 import type { FakeMessage } from '../support/fake-telegram.js';
 
 let h: AppHarness;
@@ -17,10 +17,6 @@ const start = async (webhooks = false) => {
   });
 };
 
-function codeIn(message: FakeMessage): string | undefined {
-  const entity = message.captionEntities?.find((e) => e.type === 'code');
-  return entity === undefined ? undefined : message.caption?.slice(entity.offset, entity.offset + entity.length);
-}
 
 async function liveQr(userId: number): Promise<FakeMessage> {
   const qr = await h.say(userId, '/qr demo');

@@ -1,13 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createHealthMonitor } from '../../src/health/monitor.js';
-import { createStore } from '../../src/store/sqlite.js';
 import { createRequestBudget } from '../../src/wasend/budget.js';
-import { createMemoryNotifier } from '../health/fakes.js';
+import { monitorAgainst } from '../health/fakes.js';
 import { createWasendSimulator } from '../../src/simulator/server.js';
 import { checkWasend } from '../../src/startup.js';
 import { GATEWAYS } from '../../src/wasend/gateways.js';
-import { ADMIN, buttonData, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness, type AppHarnessOptions } from '../support/app-harness.js';
-import type { FakeMessage } from '../support/fake-telegram.js';
+import { ADMIN, codeIn, buttonData, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness, type AppHarnessOptions } from '../support/app-harness.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
 
 /* Every flow against the simulator playing Evolution API (`GATEWAY=evolution`), through the fake Bot API. */
@@ -31,10 +28,6 @@ async function evolution(options: Partial<AppHarnessOptions> = {}): Promise<AppH
 }
 
 const KEY = 'evolution-sim-key-0123456789';
-const codeIn = (message: FakeMessage) => {
-  const entity = message.captionEntities?.find((e) => e.type === 'code');
-  return entity === undefined ? undefined : message.caption?.slice(entity.offset, entity.offset + entity.length);
-};
 
 describe('GATEWAY=evolution', () => {
   it('/qr: connect, then the QR it returns; rotations edited in place, "code N of 30"; Connected on open', async () => {
@@ -131,17 +124,7 @@ describe('Evolution in words', () => {
 
   it('/watch: one GET /instance/fetchInstances checks every watched instance, and a logout is alerted', async () => {
     const sim = await createWasendSimulator({ apiKey: KEY, gateway: 'evolution', sessions: ['a', 'b'].map((id) => ({ id, status: 'WORKING' as const })) });
-    const store = await createStore(':memory:');
-    const notifier = createMemoryNotifier();
-    const monitor = createHealthMonitor({
-      wasend: GATEWAYS.evolution.create({ baseUrl: sim.url, apiKey: KEY, maxRetries: 0, budget: createRequestBudget({ maxRps: 10 }) }),
-      watches: store.watches,
-      state: store.health,
-      notifier,
-      logger: createMemoryLogger(),
-      intervalMs: 60_000,
-      confirmDelayMs: 20,
-    });
+    const { monitor, store, notifier, close } = await monitorAgainst(GATEWAYS.evolution.create({ baseUrl: sim.url, apiKey: KEY, maxRetries: 0, budget: createRequestBudget({ maxRps: 10 }) }));
     try {
       for (const id of ['a', 'b']) await store.watches.add({ userId: 1, chatId: 1, sessionId: id });
       await monitor.checkNow();
@@ -150,8 +133,7 @@ describe('Evolution in words', () => {
       await monitor.checkNow();
       await vi.waitFor(() => expect(notifier.of('down')).toEqual([{ kind: 'down', userId: 1, chatId: 1, sessionId: 'b', raw: 'close' }]), { timeout: 5_000 });
     } finally {
-      await monitor.stop();
-      await store.close();
+      await close();
       await sim.close();
     }
   });

@@ -1,13 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createHealthMonitor } from '../../src/health/monitor.js';
 import { createWasendSimulator } from '../../src/simulator/server.js';
-import { createStore } from '../../src/store/sqlite.js';
 import { createRequestBudget } from '../../src/wasend/budget.js';
 import { createWahaClient } from '../../src/wasend/waha.js';
-import { createMemoryNotifier } from '../health/fakes.js';
-import { createMemoryLogger } from '../support/memory-logger.js';
-import { ADMIN, USER, buttonData, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness, type AppHarnessOptions } from '../support/app-harness.js';
-import type { FakeMessage } from '../support/fake-telegram.js';
+import { monitorAgainst } from '../health/fakes.js';
+import { ADMIN, codeIn, USER, buttonData, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness, type AppHarnessOptions } from '../support/app-harness.js';
 
 /* Every flow of the bot against the simulator playing self-hosted WAHA (`GATEWAY=waha`), through the fake Bot API. */
 
@@ -31,10 +27,6 @@ async function waha(options: Partial<AppHarnessOptions> = {}): Promise<AppHarnes
 }
 
 const KEY = 'waha-sim-key-0123456789';
-const codeIn = (message: FakeMessage) => {
-  const entity = message.captionEntities?.find((e) => e.type === 'code');
-  return entity === undefined ? undefined : message.caption?.slice(entity.offset, entity.offset + entity.length);
-};
 
 describe('GATEWAY=waha', () => {
   it('/qr: the current code, edited in place at each rotation, then Connected; every call used /api and X-Api-Key', async () => {
@@ -83,17 +75,7 @@ describe('GATEWAY=waha', () => {
 
   it('/watch: one GET /api/sessions?all=true checks every watched session, and a logout is alerted once per watcher', async () => {
     const sim = await createWasendSimulator({ apiKey: KEY, gateway: 'waha', sessions: ['a', 'b', 'c'].map((id) => ({ id, status: 'WORKING' as const })) });
-    const store = await createStore(':memory:');
-    const notifier = createMemoryNotifier();
-    const monitor = createHealthMonitor({
-      wasend: createWahaClient({ baseUrl: sim.url, apiKey: KEY, maxRetries: 0, budget: createRequestBudget({ maxRps: 10 }) }),
-      watches: store.watches,
-      state: store.health,
-      notifier,
-      logger: createMemoryLogger(),
-      intervalMs: 60_000,
-      confirmDelayMs: 20,
-    });
+    const { monitor, store, notifier, close } = await monitorAgainst(createWahaClient({ baseUrl: sim.url, apiKey: KEY, maxRetries: 0, budget: createRequestBudget({ maxRps: 10 }) }));
     try {
       for (const id of ['a', 'b', 'c']) await store.watches.add({ userId: 1, chatId: 1, sessionId: id });
       await monitor.checkNow();
@@ -102,8 +84,7 @@ describe('GATEWAY=waha', () => {
       await monitor.checkNow();
       await vi.waitFor(() => expect(notifier.of('down')).toEqual([{ kind: 'down', userId: 1, chatId: 1, sessionId: 'b', raw: 'STOPPED' }]), { timeout: 5_000 });
     } finally {
-      await monitor.stop();
-      await store.close();
+      await close();
       await sim.close();
     }
   });

@@ -1,3 +1,7 @@
+import { createHealthMonitor } from '../../src/health/monitor.js';
+import { createStore } from '../../src/store/sqlite.js';
+import type { Store } from '../../src/store/types.js';
+import { createMemoryLogger } from '../support/memory-logger.js';
 import type { HealthAlertInfo, HealthNotifier } from '../../src/health/types.js';
 import type { Watch } from '../../src/store/types.js';
 import { createWasendApiError } from '../../src/wasend/errors.js';
@@ -102,4 +106,25 @@ export function createMemoryNotifier(): HealthNotifier & { sent: SentAlert[]; fa
 
 function unsupported(method: string): () => Promise<never> {
   return () => Promise.reject(new Error(`${method} is not part of this fake Wasend`));
+}
+
+/** A health monitor against `wasend` with an in-memory store and notifier (confirming a drop after 20 ms). */
+export async function monitorAgainst(wasend: WasendApi): Promise<{
+  monitor: ReturnType<typeof createHealthMonitor>;
+  store: Store;
+  notifier: ReturnType<typeof createMemoryNotifier>;
+  close(): Promise<void>;
+}> {
+  const store = await createStore(':memory:');
+  const notifier = createMemoryNotifier();
+  const monitor = createHealthMonitor({ wasend, watches: store.watches, state: store.health, notifier, logger: createMemoryLogger(), intervalMs: 60_000, confirmDelayMs: 20 });
+  return {
+    monitor,
+    store,
+    notifier,
+    async close() {
+      await monitor.stop();
+      await store.close();
+    },
+  };
 }

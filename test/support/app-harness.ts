@@ -366,3 +366,9 @@ export function isPlainText(text: string | undefined): boolean {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The code a caption carries as a `code` entity (a pairing or passkey code), if any. */
+export function codeIn(message: FakeMessage): string | undefined {
+  const entity = message.captionEntities?.find((e) => e.type === 'code');
+  return entity === undefined ? undefined : message.caption?.slice(entity.offset, entity.offset + entity.length);
+}
