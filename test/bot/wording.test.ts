@@ -9,8 +9,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-const PT = { languageCode: 'pt-br' } as const;
-
 async function app(languageCode: 'en' | 'pt-br', extra: Parameters<typeof startApp>[0] = {}): Promise<AppHarness> {
   h = await startApp({
     sessions: [

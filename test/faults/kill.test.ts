@@ -6,7 +6,7 @@ import { createWasendSimulator, type WasendSimulator } from '../../src/simulator
 import { createStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/types.js';
 import { decodeQrPng } from '../support/decode-qr.js';
-import { createFakeTelegram, type FakeMessage, type FakeTelegram } from '../support/fake-telegram.js';
+import { createFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { createRandom, exitWithin, spawnBot, type BotProcess } from './process.js';
 
 const KILLS = 20;

@@ -96,7 +96,7 @@ describe('POST /webhooks/wasend', () => {
   });
 
   it.each([
-    ['no signature', (body: string): Record<string, string> => ({})],
+    ['no signature', (_body: string): Record<string, string> => ({})],
     ['a signature made with another key', (body: string) => ({ 'x-webhook-hmac': sign(body, 'another-secret-key-123456') })],
     ['a signature of a different body', (body: string) => ({ 'x-webhook-hmac': sign(`${body} `, SECRET) })],
     ['a signature that is not hex', (body: string) => ({ 'x-webhook-hmac': `zz${sign(body, SECRET).slice(2)}` })],

@@ -301,7 +301,7 @@ describe('the API key stays secret', () => {
       sendJson(res, 401, { message: `Invalid key: ${req.headers.authorization}` }),
     );
     server.route('GET', '/sessions/echo-500', (req, res) => res.writeHead(500).end(`upstream saw ${req.headers.authorization}`));
-    server.route('GET', '/sessions/echo-429', (req, res) =>
+    server.route('GET', '/sessions/echo-429', (_req, res) =>
       sendJson(res, 429, { error: { message: `key ${API_KEY} over quota` } }),
     );
     server.route('GET', '/sessions/echo-reset', (req) => req.socket.destroy());

@@ -82,7 +82,6 @@ export function createPairingFeature(): Composer<BotContext> {
 
   // The confirm buttons under "Send a pairing code to +55 •• ••••-4321?".
   dm.callbackQuery(/^pn:(ok|ask):(\d{1,12})$/, async (ctx) => {
-    const chatId = ctx.chat.id;
     const messageId = Number(ctx.match[2]);
     const live = await liveMessageOfPress(ctx, messageId);
     if (live === undefined) return void (await ctx.answerCallbackQuery({ text: ctx.t('pair-message-gone') }));
