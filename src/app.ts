@@ -166,6 +166,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           logger: healthLogger,
           intervalMs: config.healthCheckIntervalMs,
           isAllowed: (watch) => accessRule.mayUse(watch.userId, watch.sessionId),
+          mayAct: () => cluster.holds('health'),
         });
         checks.start();
       },

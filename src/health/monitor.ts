@@ -145,6 +145,12 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   };
 
   const goDown = (sessionId: string, status: SessionStatus) => {
+    if (deps.mayAct?.() === false) {
+      // The role moved: the instance that runs the checks now records the drop and alerts (a drop recorded here
+      // would read as already alerted to it, and nobody would hear).
+      logger.info({ sessionId }, 'session seen dropped, but another instance runs the checks now; leaving it to that one');
+      return;
+    }
     const now = clock.now();
     const last = recordOf(sessionId)?.lastAlertAt ?? null;
     const coolingDown = last !== null && now - last < cooldownMs;

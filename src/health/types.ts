@@ -36,6 +36,12 @@ export interface HealthMonitorDeps {
    * alert. Default: everyone.
    */
   readonly isAllowed?: (watch: Watch) => boolean | Promise<boolean>;
+  /**
+   * Whether this instance still runs the checks (holds the `health` lease), asked right before a drop is recorded
+   * and alerted: an instance that lost the role meanwhile records nothing, so its successor, which looks again at
+   * once, still sees the session up and alerts. Default: always.
+   */
+  readonly mayAct?: () => boolean;
 }
 
 export interface HealthMonitor {

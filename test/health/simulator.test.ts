@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHealthMonitor } from '../../src/health/monitor.js';
 import { createWasendSimulator } from '../../src/simulator/server.js';
 import { createStore } from '../../src/store/sqlite.js';
@@ -61,5 +61,38 @@ describe('health monitor against the Wasend simulator', () => {
     await monitor.checkNow();
     await until(() => notifier.of('up').length >= 2, 'the back-online messages');
     expect(notifier.sent).toHaveLength(4);
+  });
+});
+
+describe('a checker that lost the role meanwhile', () => {
+  it('records no drop (its successor, looking again, still sees the session up and alerts)', async () => {
+    const sim = await createWasendSimulator({ apiKey: API_KEY, sessions: [{ id: 'phone', status: 'WORKING' }] });
+    cleanups.push(() => sim.close());
+    const wasend = createWasendClient({ baseUrl: sim.url, apiKey: API_KEY, maxRetries: 0 });
+    const store = await createStore(':memory:');
+    cleanups.push(() => store.close());
+    await store.watches.add({ userId: 1, chatId: 1, sessionId: 'phone' });
+    let holds = true;
+    const logger = createMemoryLogger();
+    const make = (notifier: ReturnType<typeof createMemoryNotifier>) =>
+      createHealthMonitor({ wasend, watches: store.watches, state: store.health, notifier, logger, intervalMs: 60_000, confirmDelayMs: 20, mayAct: () => holds });
+    const old = createMemoryNotifier();
+    const first = make(old);
+    cleanups.push(() => first.stop());
+    await first.checkNow();
+    sim.logout('phone');
+    holds = false;
+    await first.checkNow();
+    // The confirmation ran, saw the drop, and left it to the instance that runs the checks now: still "up".
+    await vi.waitFor(() => expect(logger.text()).toContain('another instance runs the checks now; leaving it to that one'), { timeout: 5_000 });
+    expect((await store.health.get('phone'))?.state).toBe('up');
+    expect(old.sent).toEqual([]);
+    // The successor looks at once and alerts.
+    holds = true;
+    const successor = createMemoryNotifier();
+    const second = make(successor);
+    cleanups.push(() => second.stop());
+    await second.checkNow();
+    await vi.waitFor(() => expect(successor.of('down')).toHaveLength(1), { timeout: 5_000 });
   });
 });
