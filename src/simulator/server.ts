@@ -618,6 +618,17 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     sendJson(exchange, 201, sessionBody(session));
   };
 
+  /** A new pairing code for `phone`, good for the session's current series (WAHA's request-code, Evolution's connect?number=). */
+  const askPairingCode = (session: SessionRecord, phone: string): string => {
+    session.pairingRequests += 1;
+    const raw = createHash('sha256').update(`${session.id}:${session.series}:${session.pairingRequests}:${phone}`).digest();
+    const alphabet = '123456789ABCDEFGHJKLMNPQRSTVWXYZ';
+    const chars = [...raw.subarray(0, 8)].map((byte) => alphabet[byte % alphabet.length]).join('');
+    const code = `${chars.slice(0, 4)}-${chars.slice(4)}`;
+    session.pairing = { code, phone, series: session.series };
+    return code;
+  };
+
   /** WAHA's `request-code`: only while the session shows QR codes; the code is good for this series. */
   const requestCode = async (exchange: Exchange, session: SessionRecord): Promise<void> => {
     const body = parseJson(await readBody(exchange.req)) as Record<string, unknown> | undefined;
@@ -628,13 +639,7 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     if (status !== 'SCAN_QR_CODE') {
       return sendJson(exchange, 422, { error: 'Session status is not as expected', session: session.id, status, expected: ['SCAN_QR_CODE'] });
     }
-    session.pairingRequests += 1;
-    const raw = createHash('sha256').update(`${session.id}:${session.series}:${session.pairingRequests}:${phone}`).digest();
-    const alphabet = '123456789ABCDEFGHJKLMNPQRSTVWXYZ';
-    const chars = [...raw.subarray(0, 8)].map((byte) => alphabet[byte % alphabet.length]).join('');
-    const code = `${chars.slice(0, 4)}-${chars.slice(4)}`;
-    session.pairing = { code, phone, series: session.series };
-    sendJson(exchange, 201, { code });
+    sendJson(exchange, 201, { code: askPairingCode(session, phone) });
   };
 
   /** WAHA 2026.7.1's passkey endpoints: 422 unless the session waits for that step. */
@@ -760,11 +765,7 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
           actions.start(session);
           // From close a number asks for a pairing code; while connecting Evolution ignores it (#2197).
           if (route.number !== undefined && /^\d{8,15}$/.test(route.number) && pairingCodes) {
-            session.pairingRequests += 1;
-            const raw = createHash('sha256').update(`${session.id}:${session.series}:${route.number}`).digest();
-            const alphabet = '123456789ABCDEFGHJKLMNPQRSTVWXYZ';
-            const chars = [...raw.subarray(0, 8)].map((byte) => alphabet[byte % alphabet.length]).join('');
-            session.pairing = { code: `${chars.slice(0, 4)}-${chars.slice(4)}`, phone: route.number, series: session.series };
+            askPairingCode(session, route.number);
           }
         }
         return sendJson(exchange, 200, await connectAnswer(session));
