@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, type App } from '../src/app.js';
 import { DEFAULT_MAX_RPS, DEFAULT_POLL_INTERVAL_MS, type Config } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/shared/logger.js';
 import { createWasendSimulator, type SimSessionSpec, type WasendSimulator } from '../src/simulator/server.js';
 import { createStore } from '../src/store/sqlite.js';
 import { createFakeTelegram, type FakeTelegram } from '../test/support/fake-telegram.js';

@@ -1,6 +1,6 @@
 import { createEventHints } from './http/event-hints.js';
 import { createAccessUnknownTeller } from './bot/access-unknown.js';
-import { createAccessRule } from './access-rule.js';
+import { createAccessRule } from './access/access-rule.js';
 import { Api, BotError, type Bot } from 'grammy';
 import type { Update } from 'grammy/types';
 import { configureApi, createBot } from './bot/bot.js';
@@ -18,7 +18,7 @@ import type { WasendStatusEvent } from './http/wasend-webhook.js';
 import { createLiveQr } from './live/live-qr.js';
 import type { CodeLifetimes } from './live/schedule.js';
 import type { LiveQr } from './live/types.js';
-import type { Logger } from './logger.js';
+import type { Logger } from './shared/logger.js';
 import { renderQrPng } from './qr/render.js';
 import { createRenderPool } from './qr/render-pool.js';
 import { openStore } from './store/open.js';
@@ -210,7 +210,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         } catch (error) {
           // What grammY's own polling does: a handler's error goes to the bot's error handler (the apology, a log line).
           if (!(error instanceof BotError)) throw error;
-          await bot.errorHandler(error);
+          await bot.errorHandler(error as BotError<BotContext>);
         }
       },
       logger: logger.child({ module: 'updates' }),

@@ -116,7 +116,7 @@ const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
     .trim()
     .toLowerCase()
     .refine((v): v is T[number] => (values as readonly string[]).includes(v), `must be one of ${values.join(', ')}`)
-    .transform((v) => v as T[number]);
+    .transform((v) => v);
 /** Kernel filesystems: Node's recursive mkdir spins on them, and nothing there keeps a database. */
 const SPECIAL_FILESYSTEMS = ['/proc', '/sys', '/dev'];
 const httpUrl = z

@@ -4,7 +4,7 @@ import { createApp, type App } from './app.js';
 import { ConfigError, createConfig, type Config } from './config.js';
 import { inspectEnvFile, type EnvFileReport } from './env-file.js';
 import { StartupError } from './startup.js';
-import { createLogger, createSecretScrubber } from './logger.js';
+import { createLogger, createSecretScrubber } from './shared/logger.js';
 import { StoreOpenError } from './store/sqlite.js';
 import { PostgresOpenError } from './store/postgres.js';
 

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 /**
  * Start-up checks that fail loudly: reaching Telegram (a bounded wait with progress lines, where grammY's own
  * `bot.init()` retries `getMe` without end and says nothing), and the Wasend key and address (one list call).
@@ -5,7 +6,7 @@
 import { GATEWAYS, type Gateway } from './wasend/gateways.js';
 import { GrammyError, type Api } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import type { LogSink } from './logger.js';
+import type { LogSink } from './shared/logger.js';
 import { describeCause, WasendApiError, WasendAuthError, WasendError, WasendInvalidResponseError, WasendNotFoundError } from './wasend/errors.js';
 import type { WasendApi } from './wasend/types.js';
 
@@ -53,7 +54,8 @@ export async function connectTelegram(options: ConnectOptions): Promise<UserFrom
       logger.warn({ apiRoot, attempt, reason: lastReason }, `still trying to reach Telegram at ${apiRoot} (${waited} s so far: ${lastReason})`);
     }
     const pause = Math.min(1_000 * attempt, 5_000, limitMs - (Date.now() - startedAt));
-    if (pause > 0) await sleep(pause, options.signal);
+    // An abort ends the pause early; the loop then sees the signal and stops.
+    if (pause > 0) await delay(pause, undefined, { signal: options.signal }).catch(() => undefined);
   }
   throw new StartupError(
     `Could not reach the Telegram Bot API at ${apiRoot} within ${Math.round(limitMs / 1000)} s (${lastReason}). ` +
@@ -117,14 +119,4 @@ async function looksLike(baseUrl: string, apiKey: string, configured: Gateway, f
     }
   }
   return undefined;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

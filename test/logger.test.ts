@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, createSecretScrubber } from '../src/logger.js';
+import { createLogger, createSecretScrubber } from '../src/shared/logger.js';
 
 const TOKEN = '123456789:AAHsecretsecretsecretsecretsecret';
 const KEY = 'k3y"with\\odd/chars+=';
@@ -21,7 +21,7 @@ describe('logger', () => {
     expect(line).not.toContain(encodeURIComponent(TOKEN));
     expect(line).not.toContain(JSON.stringify(KEY).slice(1, -1));
     expect(line).toContain('***');
-    expect(JSON.parse(line).msg).toBe('token ***');
+    expect((JSON.parse(line) as { msg: string }).msg).toBe('token ***');
   });
 
   it('respects the level', () => {
@@ -29,7 +29,7 @@ describe('logger', () => {
     const logger = createLogger({ level: 'warn', secrets: [], destination });
     logger.info('hidden');
     logger.warn('shown');
-    expect(lines.map((l) => JSON.parse(l).msg)).toEqual(['shown']);
+    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['shown']);
   });
 
   it('leaves text without secrets alone and ignores very short secrets', () => {

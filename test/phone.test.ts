@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskPhone, parsePhone } from '../src/phone.js';
+import { maskPhone, parsePhone } from '../src/shared/phone.js';
 
 describe('parsePhone', () => {
   it.each([

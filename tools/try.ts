@@ -11,7 +11,7 @@ import { Writable } from 'node:stream';
 import QRCode from 'qrcode';
 import { createApp } from '../src/app.js';
 import type { Config } from '../src/config.js';
-import { createLogger } from '../src/logger.js';
+import { createLogger } from '../src/shared/logger.js';
 import { createWasendSimulator } from '../src/simulator/server.js';
 import { decodeQrPng } from '../test/support/decode-qr.js';
 import { createFakeTelegram, type FakeMessage } from '../test/support/fake-telegram.js';

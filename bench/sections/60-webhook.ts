@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.js';
 import type { Config } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/shared/logger.js';
 import { createWasendSimulator } from '../../src/simulator/server.js';
 import { createFakeTelegram } from '../../test/support/fake-telegram.js';
 import { formatRow, verdict } from '../lib.js';

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { createHttpServer } from '../../src/http/server.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger } from '../../src/shared/logger.js';
 import { mib, sampleRss, sleep } from '../app-fixture.js';
 import { verdict } from '../lib.js';
 

@@ -1,7 +1,7 @@
 import type { MiddlewareFn } from 'grammy';
 import { LRUCache } from 'lru-cache';
 import type { Store } from '../store/types.js';
-import { AccessUnknownError, createAccessRule } from '../access-rule.js';
+import { AccessUnknownError, createAccessRule } from '../access/access-rule.js';
 import type { Access, BotContext } from './context.js';
 
 /** What `userId` may do, by the one access rule; throws {@link AccessUnknownError} when the store cannot say. */

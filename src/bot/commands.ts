@@ -1,7 +1,7 @@
 import type { Api } from 'grammy';
 import type { BotCommand } from 'grammy/types';
 import { DEFAULT_LOCALE, LOCALES, type Catalogue, type Locale } from '../i18n/catalogue.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 import { describeError } from './describe-error.js';
 
 /** The menu every user sees, in order. */

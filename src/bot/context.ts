@@ -5,7 +5,7 @@ import type { HealthMonitor } from '../health/types.js';
 import type { Catalogue, Locale, Translate } from '../i18n/catalogue.js';
 import type { SessionNames } from '../wasend/names.js';
 import type { LiveQr } from '../live/types.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import type { WasendApi } from '../wasend/types.js';
 

@@ -1,8 +1,8 @@
 import { GrammyError, HttpError, InlineKeyboard, InputFile, type Api } from 'grammy';
 import type { InlineKeyboardMarkup, InputMediaPhoto, Message, MessageEntity } from 'grammy/types';
 import { DeliveryUnknownError, PhotoRefusedError, type CodeFace, type QrMessenger, type QrView } from '../live/types.js';
-import { displayName } from '../display-name.js';
-import type { Logger } from '../logger.js';
+import { displayName } from '../shared/display-name.js';
+import type { Logger } from '../shared/logger.js';
 import { DEFAULT_LOCALE, formatTime, loadCatalogue, type Catalogue, type Locale, type Translate } from '../i18n/catalogue.js';
 import { renderCodeTextPng } from '../qr/code-text.js';
 import { renderPlaceholderPng, type PlaceholderKind } from '../qr/placeholder.js';
@@ -239,7 +239,7 @@ class CaptionBuilder {
 
   /** `part` as a `date_time` entity: clients that know it show `at` in the reader's own time zone instead. */
   time(part: string, at: number): this {
-    this.entities.push({ type: 'date_time', offset: this.text.length, length: part.length, unix_time: Math.floor(at / 1000), date_time_format: 'T' } as MessageEntity);
+    this.entities.push({ type: 'date_time', offset: this.text.length, length: part.length, unix_time: Math.floor(at / 1000), date_time_format: 'T' });
     return this.add(part);
   }
 
@@ -296,10 +296,11 @@ export function captionFor(view: QrView, texts: CaptionTexts = englishTexts()): 
       return t('caption-paused', { session });
     case 'connected':
       return t('caption-connected', { session });
-    case 'expired':
+    case 'expired': {
       // A pairing code is typed, not scanned: its own words when nobody used it in time.
       const reason = view.pairing && view.reason === 'timed_out' ? 'expired-pairing-timed-out' : EXPIRED_REASONS[view.reason];
       return t(view.pairing ? 'caption-expired-pairing' : 'caption-expired', { session, reason: t(reason) });
+    }
     case 'cancelled':
       return t('caption-cancelled', { session, id: view.sessionId });
     case 'retired':

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import type { LiveOwnership } from '../live/types.js';
-import type { LogSink } from '../logger.js';
+import type { LogSink } from '../shared/logger.js';
 import type { LeaseStore, LiveMessageStore } from '../store/types.js';
 
 /** Something exactly one instance runs at a time (polling Telegram, the health checks). */

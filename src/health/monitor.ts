@@ -1,4 +1,4 @@
-import { systemClock, type TimerHandle } from '../live/clock.js';
+import { systemClock, type TimerHandle } from '../shared/clock.js';
 import type { HealthRecord } from '../store/types.js';
 import { InvalidSessionIdError, WasendApiError, WasendNotFoundError } from '../wasend/errors.js';
 import type { RequestOptions, SessionStatus } from '../wasend/types.js';

@@ -1,5 +1,5 @@
-import type { Clock } from '../live/clock.js';
-import type { LogSink } from '../logger.js';
+import type { Clock } from '../shared/clock.js';
+import type { LogSink } from '../shared/logger.js';
 import type { HealthStateStore, Watch, WatchStore } from '../store/types.js';
 import type { SessionStatus, WasendApi } from '../wasend/types.js';
 

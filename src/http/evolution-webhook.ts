@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isRecord } from '../is-record.js';
-import type { LogSink } from '../logger.js';
+import { isRecord } from '../shared/is-record.js';
+import type { LogSink } from '../shared/logger.js';
 import { isValidSessionId } from '../wasend/session-id.js';
 import type { SessionStatus } from '../wasend/types.js';
 import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } from './types.js';

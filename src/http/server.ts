@@ -1,10 +1,10 @@
 import { createEvolutionWebhookHandler } from './evolution-webhook.js';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LogSink } from '../logger.js';
+import type { LogSink } from '../shared/logger.js';
 import { BodyReadError, BodyTooLargeError, readBody } from './body.js';
 import type { WebhookEventStore } from '../store/types.js';
-import type { PushResult } from './update-queue.js';
+import type { PushResult } from '../telegram/update-queue.js';
 import type { HealthReport } from './health.js';
 import { createTelegramWebhookHandler, secretsMatch } from './telegram-webhook.js';
 import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } from './types.js';

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { isRecord } from '../is-record.js';
-import type { LogSink } from '../logger.js';
+import { isRecord } from '../shared/is-record.js';
+import type { LogSink } from '../shared/logger.js';
 import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } from './types.js';
-import type { PushResult } from './update-queue.js';
+import type { PushResult } from '../telegram/update-queue.js';
 
 /** Options of {@link createTelegramWebhookHandler}. */
 export interface TelegramWebhookOptions {

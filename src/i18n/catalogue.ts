@@ -5,7 +5,7 @@
  * `language_code` to a shipped locale.
  */
 import { readFileSync } from 'node:fs';
-import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
+import { FluentBundle, FluentResource } from '@fluent/bundle';
 import { negotiateLanguages } from '@fluent/langneg';
 
 /** The shipped locales, English first (the fallback of every missing or broken message). */
@@ -55,7 +55,7 @@ export function loadCatalogue(dir: URL = DEFAULT_DIR, options: { readonly gatewa
     const message = bundle?.getMessage(id);
     if (bundle === undefined || message?.value == null) return undefined;
     const errors: Error[] = [];
-    const text = bundle.formatPattern(message.value, args as Record<string, FluentVariable> | undefined, errors);
+    const text = bundle.formatPattern(message.value, args, errors);
     return errors.length === 0 ? text : undefined;
   };
   const t = (locale: Locale, id: string, args?: TextArgs): string =>

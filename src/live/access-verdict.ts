@@ -1,4 +1,4 @@
-import type { LogSink } from '../logger.js';
+import type { LogSink } from '../shared/logger.js';
 
 /** An access check's answer: `unknown` when the store could not say (never read as yes, nor as no). */
 export type AccessVerdict = 'yes' | 'no' | 'unknown';

@@ -3,9 +3,9 @@
  * shows one), else read the session, (re)start it when needed, then wait for a code. Every call goes on the
  * `person` lane of the request budget.
  */
-import type { LogSink } from '../logger.js';
+import type { LogSink } from '../shared/logger.js';
 import type { NormalizedQr, RequestOptions, WasendApi } from '../wasend/types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import { classifyWasendError, describeError } from './failures.js';
 import type { ObservedTiming } from './session-code.js';
 import type { OpenOutcome } from './types.js';

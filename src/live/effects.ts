@@ -4,9 +4,9 @@
  * The reducer allows at most one code edit in flight per message, so edits of one message never cross.
  */
 import { accessVerdict } from './access-verdict.js';
-import type { LogSink } from '../logger.js';
+import type { LogSink } from '../shared/logger.js';
 import type { LiveMessageStore } from '../store/types.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '../shared/clock.js';
 import { describeError } from './failures.js';
 import { reduce, type CodeShow, type EditResult, type MessageEffect, type MessageEvent, type MessageState } from './message.js';
 import type { QrMessenger } from './types.js';

@@ -3,10 +3,10 @@
  * tick tells whether each live session linked, failed or stopped, however many there are. Per-session
  * `GET /sessions/{id}` only when a single session is live or the server has no list. Nothing while idle.
  */
-import type { LogSink } from '../logger.js';
+import type { LogSink } from '../shared/logger.js';
 import { BudgetSkippedError, WasendApiError, WasendNotFoundError } from '../wasend/errors.js';
 import type { RequestLane, SessionInfo, SessionStatus, WasendApi } from '../wasend/types.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '../shared/clock.js';
 import { describeError, retryAfterOf } from './failures.js';
 import { errorBackoffMs } from './schedule.js';
 

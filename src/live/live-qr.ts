@@ -1,7 +1,7 @@
 import { accessVerdict } from './access-verdict.js';
 import type { LiveMessage } from '../store/types.js';
 import type { AcquireDeps } from './acquire.js';
-import { systemClock } from './clock.js';
+import { systemClock, type TimerHandle } from '../shared/clock.js';
 import { createEffectRunner, type LiveRecord } from './effects.js';
 import { describeError } from './failures.js';
 import { createStatusFeed } from './feed.js';
@@ -281,12 +281,12 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     runner.stop();
     const feedStopped = feed.stop();
     for (const wakeUp of [...sleepers]) wakeUp();
-    let graceTimer: unknown;
+    let graceTimer: TimerHandle | undefined;
     const grace = new Promise<void>((resolve) => {
       graceTimer = clock.setTimeout(resolve, STOP_GRACE_MS);
     });
     await Promise.race([Promise.allSettled([...inFlight, ...runner.inFlight(), feedStopped]), grace]);
-    clock.clearTimeout(graceTimer);
+    if (graceTimer !== undefined) clock.clearTimeout(graceTimer);
     if (deps.pauseOnStop) await pauseShowing();
   }
 

@@ -1,8 +1,8 @@
-import type { LogSink } from '../logger.js';
+import type { LogSink } from '../shared/logger.js';
 import type { LiveMessage, LiveMessageStore, PhotoIntent, PhotoIntentStore } from '../store/types.js';
 import { acquireCode, type AcquireDeps, type Acquired } from './acquire.js';
 import { accessVerdict, type AccessVerdict } from './access-verdict.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { EffectRunner, LiveRecord } from './effects.js';
 import { describeError } from './failures.js';
 import { codeView, finalViewOf, showingState, type CodeShow, type FinalView } from './message.js';
@@ -375,7 +375,7 @@ export function createOpener(ctx: OpenerContext): Opener {
     setPairing(record, pairing, code);
     records.set(record);
     await runner.dispatch(record, { type: 'renew', code });
-    const state = record.state as LiveRecord['state'];
+    const state = record.state;
     if (state.kind === 'gone') return { kind: 'not_found' };
     if (state.kind !== 'showing' || state.shown !== code.fingerprint) {
       await end(record, previous ?? { kind: 'expired', sessionId, reason: 'timed_out' });

@@ -2,12 +2,12 @@
  * Pairing codes (link with a phone number instead of the QR): asking Wasend for one, at most once per session per
  * cooldown, since WhatsApp locks a number out after repeated requests.
  */
-import type { LogSink } from '../logger.js';
-import { maskPhone } from '../phone.js';
+import type { LogSink } from '../shared/logger.js';
+import { maskPhone } from '../shared/phone.js';
 import { WasendApiError, WasendNotOfferedError } from '../wasend/errors.js';
 import type { WasendApi } from '../wasend/types.js';
 import { failureOutcome } from './acquire.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { CodeShow } from './message.js';
 import { secretFingerprint } from './session-looks.js';
 import type { OpenOutcome } from './types.js';

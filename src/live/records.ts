@@ -1,4 +1,4 @@
-import type { LogSink } from '../logger.js';
+import type { LogSink } from '../shared/logger.js';
 import type { LiveMessage, LiveMessageStore } from '../store/types.js';
 import { recordKey, type LiveRecord } from './effects.js';
 import { describeError } from './failures.js';

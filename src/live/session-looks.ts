@@ -5,12 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { LogSink } from '../logger.js';
-import { cachedPromise } from '../promise-cache.js';
+import type { LogSink } from '../shared/logger.js';
+import { cachedPromise } from '../shared/promise-cache.js';
 import { BudgetSkippedError } from '../wasend/errors.js';
 import type { QrPayload, RequestLane, RequestOptions, SessionState, WasendApi } from '../wasend/types.js';
 import type { QrFetch } from './acquire.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '../shared/clock.js';
 import type { EffectRunner, LiveRecord } from './effects.js';
 import { recordKey } from './effects.js';
 import { classifyWasendError, describeError, retryAfterOf } from './failures.js';
@@ -67,23 +67,23 @@ export function secretFingerprint(kind: string, secret: string): string {
 }
 
 export interface SessionLooks {
-  attach(record: LiveRecord, fetched?: QrFetch, timing?: ObservedTiming): void;
-  detach(record: LiveRecord): void;
+  attach: (record: LiveRecord, fetched?: QrFetch, timing?: ObservedTiming) => void;
+  detach: (record: LiveRecord) => void;
   /** `getQr` shared by every caller while one is in flight for the session. */
-  fetchQr(sessionId: string, options: RequestOptions): Promise<QrFetch>;
-  newerCode(sessionId: string, after: number): QrFetch | undefined;
+  fetchQr: (sessionId: string, options: RequestOptions) => Promise<QrFetch>;
+  newerCode: (sessionId: string, after: number) => QrFetch | undefined;
   /** The code of `fetched` as a message shows it (rendered once per fingerprint). */
-  codeShow(sessionId: string, fetched: QrFetch, timing?: ObservedTiming): Promise<CodeShow>;
+  codeShow: (sessionId: string, fetched: QrFetch, timing?: ObservedTiming) => Promise<CodeShow>;
   /** Look at the session's code now; resolves when the look and the edits it started are done. */
-  lookNow(sessionId: string, lane: RequestLane): Promise<void>;
-  onStatus(sessionId: string, status: FeedStatus, at: number): void;
+  lookNow: (sessionId: string, lane: RequestLane) => Promise<void>;
+  onStatus: (sessionId: string, status: FeedStatus, at: number) => void;
   /** A webhook carried the passkey confirmation code of the session. */
-  notePasskeyCode(sessionId: string, code: string): void;
+  notePasskeyCode: (sessionId: string, code: string) => void;
   /** Puts in front of the message what it should show now (after its pairing code came or went). */
-  showNow(record: LiveRecord): Promise<void>;
-  liveSessions(): string[];
-  isLive(sessionId: string): boolean;
-  halt(): void;
+  showNow: (record: LiveRecord) => Promise<void>;
+  liveSessions: () => string[];
+  isLive: (sessionId: string) => boolean;
+  halt: () => void;
 }
 
 function showOf(sessionId: string, fingerprint: string, png: Buffer, expiry: { at: number; estimated: boolean } | null, seriesIndex: number | null = null): CodeShow {

@@ -1,7 +1,7 @@
-import type { LogSink } from '../logger.js';
+import type { LogSink } from '../shared/logger.js';
 import type { LiveExpiredReason, LiveMessageStore, PhotoIntentStore } from '../store/types.js';
 import type { QrPayload, SessionState, WasendApi } from '../wasend/types.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../shared/clock.js';
 import type { CodeLifetimes } from './schedule.js';
 
 /** Why a live QR message stopped showing a code. */

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { LRUCache } from 'lru-cache';
-import { cachedPromise } from '../promise-cache.js';
+import { cachedPromise } from '../shared/promise-cache.js';
 
 /**
  * A short code (a pairing code, a passkey confirmation code) drawn large on a white PNG, for the live message's

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { cachedPromise } from '../promise-cache.js';
+import { cachedPromise } from '../shared/promise-cache.js';
 
 /** Which state a placeholder image stands for (shown in the live message instead of a code). */
 export type PlaceholderKind = 'connected' | 'expired' | 'cancelled' | 'waiting' | 'passkey';

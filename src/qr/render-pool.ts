@@ -14,8 +14,8 @@ export interface RenderPoolOptions {
 
 export interface RenderPool {
   /** Same contract as `renderQrPng`: PNG bytes, or a {@link QrRenderError} for an unusable payload. */
-  render(payload: QrPayload): Promise<Buffer>;
-  close(): Promise<void>;
+  render: (payload: QrPayload) => Promise<Buffer>;
+  close: () => Promise<void>;
 }
 
 /**

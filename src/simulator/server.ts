@@ -1003,7 +1003,7 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
       return drawing.length;
     },
     injectFaults(fault, count = 1) {
-      faults.push({ fault: faultSchema.parse(fault) as SimFault, remaining: count });
+      faults.push({ fault: faultSchema.parse(fault), remaining: count });
     },
     pauseClock() {
       clock.pause();

@@ -24,9 +24,10 @@ export class PostgresOpenError extends Error {
 
 /** PostgreSQL's `int8` (our times and Telegram ids) as JavaScript numbers: every value we store is below 2^53. */
 const INT8_OID = 20;
+const builtInParser = pg.types.getTypeParser as (oid: number, format?: 'text' | 'binary') => (value: string) => unknown;
 const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === INT8_OID ? (value: string) => Number(value) : builtInParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely';
-import { clipGraphemes } from '../display-name.js';
+import { clipGraphemes } from '../shared/display-name.js';
 import { createPendingActionStore } from './pending-actions.js';
 import type { Dialect, Tables } from './schema.js';
 import type {

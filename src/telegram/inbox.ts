@@ -1,5 +1,5 @@
-import type { LogSink } from '../logger.js';
-import { createUpdateQueue, updateIdOf, type PushResult } from '../http/update-queue.js';
+import type { LogSink } from '../shared/logger.js';
+import { createUpdateQueue, updateIdOf, type PushResult } from './update-queue.js';
 import type { TelegramUpdateStore } from '../store/types.js';
 
 /** Options of {@link createUpdateInbox}. */

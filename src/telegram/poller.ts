@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { GrammyError, type Api } from 'grammy';
 import type { Update } from 'grammy/types';
-import type { LogSink } from '../logger.js';
+import type { LogSink } from '../shared/logger.js';
 import type { UpdateInbox } from './inbox.js';
 
 /** The least time between two polls after an empty answer that came back sooner than this. */

@@ -1,3 +1,4 @@
+import { abortError } from '../shared/abort.js';
 import { BudgetSkippedError } from './errors.js';
 import type { RequestBudget, RequestLane } from './types.js';
 
@@ -178,7 +179,7 @@ export function createRequestBudget(options: RequestBudgetOptions): ManagedReque
         if (signal) {
           waiter.onAbort = () => {
             remove(waiter, lane);
-            reject(signal.reason);
+            reject(abortError(signal));
           };
           signal.addEventListener('abort', waiter.onAbort, { once: true });
         }

@@ -6,7 +6,7 @@ import {
   WasendNotFoundError,
   WasendNotReadyError,
 } from './errors.js';
-import { isRecord } from '../is-record.js';
+import { isRecord } from '../shared/is-record.js';
 import { createGatewayHttp, isRouteMissing, PASSKEY_CODE, readCode, type GatewayHttpOptions, type GatewayLogger } from './http.js';
 import type { NormalizedQr, RequestOptions, SessionInfo, WasendApi } from './types.js';
 

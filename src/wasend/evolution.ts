@@ -1,4 +1,4 @@
-import { isRecord } from '../is-record.js';
+import { isRecord } from '../shared/is-record.js';
 import { WasendConflictError, WasendInvalidResponseError, WasendNotFoundError, WasendNotOfferedError, WasendNotReadyError } from './errors.js';
 import { createGatewayHttp, type GatewayHttpOptions } from './http.js';
 import { fingerprintQr, MAX_RAW_QR_BYTES } from './qr-response.js';

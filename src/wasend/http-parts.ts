@@ -1,4 +1,4 @@
-import { isRecord } from '../is-record.js';
+import { isRecord } from '../shared/is-record.js';
 import { WasendApiError, WasendInvalidResponseError, WasendNotFoundError, WasendNotOfferedError } from './errors.js';
 
 /** Small pieces of the gateway HTTP: how answers and options are read, the same for every gateway. */
@@ -23,7 +23,7 @@ export function isRouteMissing(error: unknown): error is WasendNotFoundError {
 export function notOffered(error: unknown): WasendNotOfferedError | undefined {
   const routeMissing = isRouteMissing(error);
   if (!routeMissing && !(error instanceof WasendApiError && (error.status === 405 || error.status === 501))) return undefined;
-  const { method, path, status } = error as WasendApiError;
+  const { method, path, status } = error;
   return new WasendNotOfferedError({ method, path, status });
 }
 
@@ -83,24 +83,6 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 export async function discardBody(response: Response): Promise<Buffer> {
   await response.body?.cancel().catch(() => undefined);
   return Buffer.alloc(0);
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export function checkBaseUrl(baseUrl: string, client = 'createWasendClient', example = 'https://api.wasend.dev'): string {

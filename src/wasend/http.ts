@@ -1,15 +1,16 @@
+import type { ReadableStreamReadResult } from 'node:stream/web';
+import { setTimeout as delay } from 'node:timers/promises';
 /**
  * What every gateway client shares: HTTP with retries, timeouts and a size cap, the request budget and its lanes,
  * errors classified once, QR payload decoding and the status vocabulary. What differs (paths, the auth header,
  * answer shapes, capabilities) lives in each gateway's own module (`client.ts` for Wasend, `waha.ts` for WAHA).
  */
-import type { LogSink } from '../logger.js';
+import type { LogSink } from '../shared/logger.js';
 import {
   WasendApiError,
   WasendError,
   WasendInvalidResponseError,
   WasendNetworkError,
-  WasendNotOfferedError,
   WasendRateLimitError,
   WasendServerError,
   WasendTimeoutError,
@@ -54,7 +55,7 @@ export interface GatewayHttpOptions {
   readonly onContact?: (event: { ok: boolean; at: number }) => void;
 }
 
-import { checkBaseUrl, checkNumber, discardBody, extractServerMessage, notOffered, parseRetryAfter, readCode, sleep, type Method } from './http-parts.js';
+import { checkBaseUrl, checkNumber, discardBody, extractServerMessage, notOffered, parseRetryAfter, readCode, type Method } from './http-parts.js';
 
 export { asCode, isRouteMissing, notOffered, PASSKEY_CODE, parseRetryAfter, readCode } from './http-parts.js';
 export type { Method } from './http-parts.js';
@@ -96,17 +97,17 @@ export interface GatewayAuth {
 
 /** The HTTP side of a gateway client. */
 export interface GatewayHttp {
-  send(method: Method, path: string, options: RequestOptions, outgoing: Outgoing | string): Promise<Exchange>;
-  getJson(path: string, options: RequestOptions, method?: Method, body?: unknown): Promise<{ json: unknown; status: number }>;
+  send: (method: Method, path: string, options: RequestOptions, outgoing: Outgoing | string) => Promise<Exchange>;
+  getJson: (path: string, options: RequestOptions, method?: Method, body?: unknown) => Promise<{ json: unknown; status: number }>;
   /** A QR at `path` in any shape the server answers (`accept` default: JSON, else an image). */
-  fetchQr(path: string, options: RequestOptions, accept?: string): Promise<NormalizedQr>;
+  fetchQr: (path: string, options: RequestOptions, accept?: string) => Promise<NormalizedQr>;
   /** Logs a status word never seen before (once each, bounded). */
-  noteStatus(status: SessionStatus): SessionStatus;
+  noteStatus: (status: SessionStatus) => SessionStatus;
   /**
    * WAHA's `POST .../auth/request-code { phoneNumber }` at `path`: the code to type on the phone. A server without
-   * the endpoint throws {@link WasendNotOfferedError}.
+   * the endpoint throws `WasendNotOfferedError` (errors.ts).
    */
-  requestCode(path: string, phoneDigits: string, options: RequestOptions): Promise<string>;
+  requestCode: (path: string, phoneDigits: string, options: RequestOptions) => Promise<string>;
 }
 
 export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth): GatewayHttp {
@@ -145,7 +146,8 @@ export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth
           { method, path, attempt: attempt + 1, delayMs, error: (error as Error).message },
           'gateway call failed; retrying',
         );
-        await sleep(delayMs, signal);
+        // An abort while waiting ends the call with the abort's own reason.
+        await delay(delayMs, undefined, { signal }).catch(() => signal?.throwIfAborted());
       }
     }
   }
@@ -187,7 +189,7 @@ export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth
       });
     } catch (error) {
       if (error instanceof WasendError) throw error;
-      if (signal?.aborted) throw signal.reason;
+      signal?.throwIfAborted();
       onContact?.({ ok: false, at: Date.now() });
       if (timedOut) throw new WasendTimeoutError({ method, path, timeoutMs });
       throw new WasendNetworkError({ method, path, cause: error });
@@ -215,7 +217,7 @@ export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = (await reader.read()) as ReadableStreamReadResult<Uint8Array>;
       if (done) break;
       if (size + value.byteLength > limit) {
         await reader.cancel().catch(() => undefined);

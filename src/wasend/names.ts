@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { displayName } from '../display-name.js';
+import { displayName } from '../shared/display-name.js';
 import type { SessionInfo, WasendApi } from './types.js';
 
 /**
@@ -7,11 +7,11 @@ import type { SessionInfo, WasendApi } from './types.js';
  * message can name a session ("Shop front desk (shop-1)") without asking Wasend again.
  */
 export interface SessionNames {
-  nameOf(sessionId: string): string | undefined;
+  nameOf: (sessionId: string) => string | undefined;
   /** `Name (id)` when the session has a name of its own, else the id. */
-  label(sessionId: string): string;
+  label: (sessionId: string) => string;
   /** Every session id and name known, for "did you mean". */
-  known(): Array<{ id: string; name?: string }>;
+  known: () => Array<{ id: string; name?: string }>;
 }
 
 /** Sessions remembered; far above what one Wasend account holds. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isRecord } from '../is-record.js';
+import { isRecord } from '../shared/is-record.js';
 import type { NormalizedQr, QrPayload } from './types.js';
 
 /** Longest pairing string a QR code can hold (version 40, level L, byte mode), in bytes. */

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type pg from 'pg';
 import { RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import type { LogSink } from '../logger.js';
+import type { LogSink } from '../shared/logger.js';
 import type { ManagedRequestBudget } from './budget.js';
 import { BudgetSkippedError } from './errors.js';
 import type { RequestLane } from './types.js';

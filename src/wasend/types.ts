@@ -102,25 +102,25 @@ export interface RequestBudget {
 }
 
 export interface WasendApi {
-  getQr(sessionId: string, options?: RequestOptions): Promise<NormalizedQr>;
-  getSession(sessionId: string, options?: RequestOptions): Promise<SessionInfo>;
-  listSessions(options?: RequestOptions): Promise<SessionInfo[]>;
-  startSession(sessionId: string, options?: RequestOptions): Promise<void>;
-  stopSession(sessionId: string, options?: RequestOptions): Promise<void>;
-  restartSession(sessionId: string, options?: RequestOptions): Promise<void>;
+  getQr: (sessionId: string, options?: RequestOptions) => Promise<NormalizedQr>;
+  getSession: (sessionId: string, options?: RequestOptions) => Promise<SessionInfo>;
+  listSessions: (options?: RequestOptions) => Promise<SessionInfo[]>;
+  startSession: (sessionId: string, options?: RequestOptions) => Promise<void>;
+  stopSession: (sessionId: string, options?: RequestOptions) => Promise<void>;
+  restartSession: (sessionId: string, options?: RequestOptions) => Promise<void>;
   /** `POST /sessions`; resolves with the new session (its id is what the other calls take). */
-  createSession(input: NewSession, options?: RequestOptions): Promise<SessionInfo>;
+  createSession: (input: NewSession, options?: RequestOptions) => Promise<SessionInfo>;
   /** `DELETE /sessions/{id}`. */
-  deleteSession(sessionId: string, options?: RequestOptions): Promise<void>;
+  deleteSession: (sessionId: string, options?: RequestOptions) => Promise<void>;
   /**
    * `POST /sessions/{id}/auth/request-code` with the phone number (digits only); resolves with the code to type
    * on the phone. Throws {@link WasendNotOfferedError} (from `errors.ts`) when the server has no such endpoint.
    */
-  requestPairingCode(sessionId: string, phoneDigits: string, options?: RequestOptions): Promise<string>;
+  requestPairingCode: (sessionId: string, phoneDigits: string, options?: RequestOptions) => Promise<string>;
   /** `GET /sessions/{id}/auth/passkey/confirmation`: the code WhatsApp shows on the phone. */
-  getPasskeyConfirmation(sessionId: string, options?: RequestOptions): Promise<string>;
+  getPasskeyConfirmation: (sessionId: string, options?: RequestOptions) => Promise<string>;
   /** `POST /sessions/{id}/auth/passkey/confirm`: the person saw the same code on the phone. */
-  confirmPasskey(sessionId: string, options?: RequestOptions): Promise<void>;
+  confirmPasskey: (sessionId: string, options?: RequestOptions) => Promise<void>;
   /** `GET /account`. */
-  getAccount(options?: RequestOptions): Promise<AccountInfo>;
+  getAccount: (options?: RequestOptions) => Promise<AccountInfo>;
 }

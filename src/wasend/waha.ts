@@ -1,4 +1,4 @@
-import { isRecord } from '../is-record.js';
+import { isRecord } from '../shared/is-record.js';
 import { GatewaySessionLimitError, WasendApiError, WasendInvalidResponseError } from './errors.js';
 import { createGatewayHttp, PASSKEY_CODE, readCode, type GatewayHttpOptions } from './http.js';
 import { assertValidSessionId } from './session-id.js';

@@ -228,7 +228,7 @@ describePostgres('three instances on one PostgreSQL database', () => {
     const { schema } = await startCluster('polling');
     tg.sendText({ userId: ADMIN, text: '/qr demo' });
     const photo = await tg.waitFor(() => tg.messages(ADMIN).find((m) => m.photo !== undefined), { timeoutMs: 30_000, description: 'the QR photo' });
-    const owner = (await waitUntil(() => leaseHolder(schema, 'session:demo'), 10_000, 'the owner'))!;
+    const owner = (await waitUntil(() => leaseHolder(schema, 'session:demo'), 10_000, 'the owner'));
     // Paused during its rotations (a message kept and edited, not one still being sent).
     const first = tg.message(ADMIN, photo.messageId)!.edits;
     sim.resumeClock();
@@ -273,7 +273,7 @@ describePostgres('three instances on one PostgreSQL database', () => {
     sim = await createWasendSimulator({ apiKey: API_KEY, speed: 10, sessions: [{ id: 'demo', status: 'WORKING' }], webhook: { url: `${balancer.url}/webhooks/wasend`, secret } });
     // Checks every ten minutes: only the webhook can explain an alert within the test's time.
     const { schema } = await startCluster('polling', { ports, env: { WASEND_WEBHOOK_SECRET: secret, HEALTH_CHECK_INTERVAL_MS: '600000' } });
-    const checker = (await waitUntil(() => leaseHolder(schema, 'health'), 10_000, 'the instance running the checks'))!;
+    const checker = (await waitUntil(() => leaseHolder(schema, 'health'), 10_000, 'the instance running the checks'));
     tg.sendText({ userId: ADMIN, text: '/watch demo' });
     await tg.waitFor(() => tg.messages(ADMIN).find((m) => /Its phone is linked now/.test(m.text ?? '')), { timeoutMs: 20_000, description: 'the watch' });
     // The poller handled /watch; when it is not the checker, the first status reached the checker by LISTEN/NOTIFY.

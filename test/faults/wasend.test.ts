@@ -109,7 +109,7 @@ describe('Wasend faults', () => {
     let looks = 0;
     const flipFetch: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
-      const path = new URL(String(input)).pathname;
+      const path = new URL(input instanceof Request ? input.url : input).pathname;
       if (!flipping || (init?.method ?? 'GET') !== 'GET' || !path.startsWith('/sessions/flip')) return response;
       looks++;
       const json = { 'content-type': 'application/json' };

@@ -113,7 +113,7 @@ export async function monitorAgainst(wasend: WasendApi): Promise<{
   monitor: ReturnType<typeof createHealthMonitor>;
   store: Store;
   notifier: ReturnType<typeof createMemoryNotifier>;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }> {
   const store = await createStore(':memory:');
   const notifier = createMemoryNotifier();

@@ -336,7 +336,7 @@ describe('health monitor', () => {
   it('a drop reported by a webhook right after /watch is alerted: /watch sets the baseline, no cycle needed', async () => {
     const s = await setup();
     await s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'fresh' });
-    s.monitor.baseline('fresh', { state: 'connected', raw: 'WORKING' });
+    await s.monitor.baseline('fresh', { state: 'connected', raw: 'WORKING' });
     s.wasend.set('STOPPED', 'fresh');
     s.monitor.poke('fresh', { state: 'stopped', raw: 'STOPPED' });
     await s.clock.advance(CONFIRM_MS);
@@ -346,7 +346,7 @@ describe('health monitor', () => {
   it('a session not linked when watching began is reported once it was linked and then drops', async () => {
     const s = await setup();
     await s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'later' });
-    s.monitor.baseline('later', { state: 'awaiting_scan', raw: 'SCAN_QR_CODE' });
+    await s.monitor.baseline('later', { state: 'awaiting_scan', raw: 'SCAN_QR_CODE' });
     s.wasend.set('WORKING', 'later');
     s.monitor.poke('later', { state: 'connected', raw: 'WORKING' });
     await s.clock.advance(10);

@@ -1,5 +1,5 @@
 import { Bot } from 'grammy';
-import type { Update, UserFromGetMe } from 'grammy/types';
+import type { UserFromGetMe } from 'grammy/types';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAccessGate } from '../../src/bot/access.js';
@@ -70,7 +70,7 @@ async function createTestBot() {
         text,
         entities: [{ type: 'bot_command', offset: 0, length: command.length }],
       },
-    } as Update);
+    });
     return replies.slice(before).map((r) => r.text);
   };
   return { bot, store, say };

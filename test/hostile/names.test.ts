@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { clipGraphemes, displayName } from '../../src/display-name.js';
+import { clipGraphemes, displayName } from '../../src/shared/display-name.js';
 import { ADMIN, USER, startApp, type AppHarness } from '../support/app-harness.js';
 
 let h: AppHarness | undefined;
@@ -9,6 +9,7 @@ afterEach(async () => {
 });
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// eslint-disable-next-line no-control-regex -- the control characters are what this test looks for
 const UNSAFE = /[\u0000-\u0008\u000B-\u001F\u007F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFFFD]/;
 
 describe('names people chose, where the bot shows them', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, telegramWebhookPath, type HttpServer } from '../../src/http/server.js';
-import { createUpdateQueue } from '../../src/http/update-queue.js';
+import { createUpdateQueue } from '../../src/telegram/update-queue.js';
 import { createFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { okHealth, request, settle } from './helpers.js';
 import { createMemoryLogger } from '../support/memory-logger.js';

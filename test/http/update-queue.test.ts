@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createUpdateQueue, updateChatId } from '../../src/http/update-queue.js';
+import { createUpdateQueue, updateChatId } from '../../src/telegram/update-queue.js';
 import { settle } from './helpers.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
 

@@ -1,5 +1,5 @@
 import { createLiveQr } from '../../src/live/live-qr.js';
-import type { Clock, TimerHandle } from '../../src/live/clock.js';
+import type { Clock, TimerHandle } from '../../src/shared/clock.js';
 import type { QrMessenger, QrView } from '../../src/live/types.js';
 import type { LiveMessage, LiveMessageStore } from '../../src/store/types.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
@@ -30,11 +30,11 @@ export class FakeClock implements Clock {
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
     const id = ++this.seq;
     this.timers.set(id, { at: this.t + Math.max(0, delayMs), seq: id, callback });
-    return id;
+    return id as unknown as TimerHandle;
   }
 
   clearTimeout(handle: TimerHandle): void {
-    this.timers.delete(handle as number);
+    this.timers.delete(handle as unknown as number);
   }
 
   get pendingTimers(): number {

@@ -464,8 +464,8 @@ describe('webhooks, restart and stop', () => {
     wasend.addSession('old', { status: 'SCAN_QR_CODE' });
     const now = clock.now();
     const row = { userId: ALICE, state: 'showing' as const, expiresAt: null, createdAt: now - 70_000, updatedAt: now - 70_000 };
-    store.save({ ...row, chatId: ALICE, messageId: 1, sessionId: 'demo', fingerprint: 'demo#1.0', deadlineAt: now + 100_000 });
-    store.save({ ...row, chatId: ALICE, messageId: 2, sessionId: 'old', fingerprint: 'old#1.0', deadlineAt: now - 1 });
+    await store.save({ ...row, chatId: ALICE, messageId: 1, sessionId: 'demo', fingerprint: 'demo#1.0', deadlineAt: now + 100_000 });
+    await store.save({ ...row, chatId: ALICE, messageId: 2, sessionId: 'old', fingerprint: 'old#1.0', deadlineAt: now - 1 });
     messenger.seed(ALICE, 1, { kind: 'code', sessionId: 'demo', png: Buffer.from('png:2@demo-1-0'), fingerprint: 'demo#1.0', expiresAt: null, codeNumber: 1 });
     messenger.seed(ALICE, 2, { kind: 'code', sessionId: 'old', png: Buffer.from('png:2@old-1-0'), fingerprint: 'old#1.0', expiresAt: null, codeNumber: 1 });
 

@@ -28,7 +28,7 @@ it('keeps every committed grant, exactly once, after the writing process is kill
     child.once('exit', (code) => reject(new Error(`writer exited early (${code}): ${stderr}`)));
   });
   child.kill('SIGKILL');
-  const [, signal] = await exited;
+  const [, signal] = (await exited) as [number | null, NodeJS.Signals | null];
   expect(signal).toBe('SIGKILL');
 
   const reported = stdout

@@ -59,7 +59,7 @@ describe('createStore open errors', () => {
       expect(error.message).toContain(path);
       expect(error.message).toMatch(/another copy of the bot may be running/i);
     } finally {
-      await other.close();
+      other.close();
     }
   });
 
@@ -76,7 +76,7 @@ describe('createStore open errors', () => {
       expect(await store.ping()).toBe(true);
       await store.close();
     } finally {
-      await other.close();
+      other.close();
     }
   });
 
@@ -105,7 +105,7 @@ describe('createStore open errors', () => {
     const newer = MIGRATIONS.at(-1)!.version + 1;
     const raw = new Database(path);
     raw.pragma(`user_version = ${newer}`);
-    await raw.close();
+    raw.close();
 
     const error = await openError(path);
     expect(error.reason).toBe('newer_schema');
@@ -114,6 +114,6 @@ describe('createStore open errors', () => {
 
     const check = new Database(path, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).toBe(newer);
-    await check.close();
+    check.close();
   });
 });

@@ -105,8 +105,8 @@ describe.each(engines)('repositories on %s', (engine) => {
     expect(await b!.telegramUpdates.reclaim('i2', ['i1', 'i2'], 5_000)).toEqual({ updates: [], cutShort: [] });
     // i1 died with update 2 waiting and update 3 being handled: 2 is taken over, once; 3 is not run again.
     const [taken, again] = await Promise.all([b!.telegramUpdates.reclaim('i2', ['i2', 'i3'], 5_000), a!.telegramUpdates.reclaim('i3', ['i2', 'i3'], 5_000)]);
-    expect([...taken!.updates, ...again!.updates]).toEqual([{ updateId: 2, payload: '{"update_id":2}' }]);
-    expect([...taken!.cutShort, ...again!.cutShort]).toEqual([3]);
+    expect([...taken.updates, ...again.updates]).toEqual([{ updateId: 2, payload: '{"update_id":2}' }]);
+    expect([...taken.cutShort, ...again.cutShort]).toEqual([3]);
   });
 
   it('the ids of Wasend webhook events: a replay through another instance is refused', async () => {

@@ -39,7 +39,9 @@ export async function createBalancer(targets: () => readonly string[]): Promise<
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', async () => {
+    // Whatever goes wrong in relaying ends this one exchange (a reset the bot sees), never the test process.
+    req.on('end', () => void relay().catch(() => res.destroy()));
+    const relay = async () => {
       const body = Buffer.concat(chunks);
       const all = targets();
       let updateId: number | undefined;
@@ -66,7 +68,7 @@ export async function createBalancer(targets: () => readonly string[]): Promise<
         }
       }
       res.writeHead(502).end('{"error":"no instance"}');
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

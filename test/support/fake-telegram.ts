@@ -129,8 +129,8 @@ interface ChatState {
 }
 
 interface Poll {
-  wake(): void;
-  terminate(description: string): void;
+  wake: () => void;
+  terminate: (description: string) => void;
 }
 
 interface Webhook {
@@ -218,7 +218,7 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
   let allowedUpdates: string[] | undefined;
   let poll: Poll | undefined;
   let webhook: Webhook | undefined;
-  let delivery: { abort(): void; done: Promise<void> } | undefined;
+  let delivery: { abort: () => void; done: Promise<void> } | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
   let retryDelayMs = 0;
   let closed = false;
@@ -376,7 +376,7 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
 
   const captionOf = (params: Record<string, unknown>): string | undefined => {
     if (params.caption === undefined || params.caption === null) return undefined;
-    const caption = parseText(String(params.caption), params.parse_mode);
+    const caption = parseText(typeof params.caption === 'string' ? params.caption : JSON.stringify(params.caption), params.parse_mode);
     if (caption.length > 1024) throw badRequest('message caption is too long');
     return caption === '' ? undefined : caption;
   };
@@ -433,7 +433,7 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
       }, retryDelayMs);
       notify();
     });
-    delivery = { abort: exchange.abort, done };
+    delivery = { abort: () => exchange.abort(), done };
   };
 
   const runWebhookReply = async (body: string): Promise<void> => {
@@ -557,7 +557,7 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
       }
       const key = commandsKey(params);
       if (list.length === 0) commands.delete(key);
-      else commands.set(key, list.map((entry) => ({ command: String(entry.command), description: String(entry.description) })));
+      else commands.set(key, (list as { command: string; description: string }[]).map(({ command, description }) => ({ command, description })));
       return true;
     },
     getMyCommands: (params) => commands.get(commandsKey(params)) ?? [],
@@ -776,7 +776,7 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
         update_id: nextUpdateId++,
         callback_query: { id: callbackQueryId, from: userFor(input.userId), message, chat_instance: String(-input.chatId), data: input.data },
       };
-      return { updateId: enqueue(update as Update), callbackQueryId };
+      return { updateId: enqueue(update), callbackQueryId };
     },
 
     pushUpdate(update) {
@@ -820,7 +820,7 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
         };
         const timer = setTimeout(() => {
           settle();
-          const cause = lastError === undefined ? '' : `\nlast check error: ${lastError instanceof Error ? lastError.message : String(lastError)}`;
+          const cause = lastError === undefined ? '' : `\nlast check error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}`;
           reject(new Error(`timed out after ${timeoutMs} ms waiting for: ${description}${cause}\nrecent Bot API calls:\n${recentCalls()}`));
         }, timeoutMs);
         const interval = setInterval(attempt, 20);
@@ -975,7 +975,7 @@ function commandEntities(text: string): Array<{ type: 'bot_command'; offset: num
 
 function commandsKey(params: Record<string, unknown>): string {
   const scope = isRecord(params.scope) ? params.scope : { type: 'default' };
-  return `${String(scope.type)}|${String(scope.chat_id ?? '')}|${String(scope.user_id ?? '')}|${String(params.language_code ?? '')}`;
+  return JSON.stringify([scope.type, scope.chat_id ?? '', scope.user_id ?? '', params.language_code ?? '']);
 }
 
 function summarizeFiles(params: Record<string, unknown>, uploads: Map<string, Buffer>): Record<string, unknown> {

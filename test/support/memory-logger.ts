@@ -1,4 +1,4 @@
-import type { LogSink } from '../../src/logger.js';
+import type { LogSink } from '../../src/shared/logger.js';
 
 export interface LogEntry {
   readonly level: 'debug' | 'info' | 'warn' | 'error';

@@ -1,4 +1,4 @@
-import { displayName } from '../../display-name.js';
+import { displayName } from '../../shared/display-name.js';
 import { Composer } from 'grammy';
 import type { AuditEntry } from '../../store/types.js';
 import { WasendNotFoundError } from '../../wasend/errors.js';

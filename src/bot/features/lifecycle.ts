@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Composer, InlineKeyboard } from 'grammy';
-import { clipLabel, hasInvisibleCharacters } from '../../display-name.js';
-import { parsePhone } from '../../phone.js';
+import { clipLabel, hasInvisibleCharacters } from '../../shared/display-name.js';
+import { parsePhone } from '../../shared/phone.js';
 import { WasendNotFoundError } from '../../wasend/errors.js';
 import { GATEWAYS } from '../../wasend/gateways.js';
 import { audit, deny } from '../access.js';
@@ -82,7 +82,7 @@ export function createLifecycleFeature(): Composer<BotContext> {
     const args = splitArgs(ctx.match);
     const sessionId = args?.length === 1 ? parseSessionId(args[0]) : undefined;
     if (sessionId === undefined) return void (await ctx.reply(ctx.t('usage-delete')));
-    let name = sessionId;
+    let name: string;
     try {
       const info = await ctx.deps.wasend.getSession(sessionId, options(ctx));
       name = info.name === undefined ? sessionId : `${info.name} (${sessionId})`;

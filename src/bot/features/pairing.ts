@@ -1,6 +1,6 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { OpenOutcome, PairingRequest } from '../../live/types.js';
-import { maskPhone, parsePhone } from '../../phone.js';
+import { maskPhone, parsePhone } from '../../shared/phone.js';
 import { audit, deny } from '../access.js';
 import { fitsCallbackData, MAX_ARGS_LENGTH, parseSessionId } from '../args.js';
 import { keepChatAction } from '../chat-action.js';

@@ -1,5 +1,5 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { clipLabel } from '../../display-name.js';
+import { clipLabel } from '../../shared/display-name.js';
 import type { OpenOutcome } from '../../live/types.js';
 import { audit, deny } from '../access.js';
 import { fitsCallbackData, parseSessionId, splitArgs } from '../args.js';

@@ -1,6 +1,6 @@
-import { clipLabel, displayName } from '../../display-name.js';
+import { clipLabel, displayName } from '../../shared/display-name.js';
 import { Composer, InlineKeyboard } from 'grammy';
-import { maskPhone } from '../../phone.js';
+import { maskPhone } from '../../shared/phone.js';
 import type { SessionInfo } from '../../wasend/types.js';
 import { deny } from '../access.js';
 import { fitsCallbackData, parseSessionId, splitArgs } from '../args.js';

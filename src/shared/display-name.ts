@@ -8,7 +8,7 @@
 
 /** Cc (controls) and Cf (format: bidi marks, overrides, isolates, invisible operators), but the joiners kept below. */
 const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
-const KEPT_FORMAT = /^[\u200C\u200D\u{E0020}-\u{E007F}]$/u;
+const KEPT_FORMAT = /^(?:\u200C|\u200D|[\u{E0020}-\u{E007F}])$/u;
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /** Whether `text` holds a character {@link displayName} would drop (a control or an invisible format character). */

@@ -18,11 +18,11 @@ export interface GrantReader {
 }
 
 export interface AccessRule {
-  isAdmin(userId: number): boolean;
+  isAdmin: (userId: number) => boolean;
   /** Whether `userId` may use `sessionId` now; throws {@link AccessUnknownError} when the store cannot say. */
-  mayUse(userId: number, sessionId: string): Promise<boolean>;
+  mayUse: (userId: number, sessionId: string) => Promise<boolean>;
   /** The sessions granted to `userId` (empty for an admin, who may use every one); throws {@link AccessUnknownError}. */
-  grantedTo(userId: number): Promise<string[]>;
+  grantedTo: (userId: number) => Promise<string[]>;
 }
 
 export function createAccessRule(adminIds: ReadonlySet<number>, grants: GrantReader): AccessRule {

@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { isRecord } from '../is-record.js';
-import type { LogSink } from '../logger.js';
+import { isRecord } from '../shared/is-record.js';
+import type { LogSink } from '../shared/logger.js';
 
 /** The part of a {@link LogSink} the queue uses. */
 export type UpdateQueueLogger = Pick<LogSink, 'error' | 'warn'>;
