@@ -177,7 +177,12 @@ async function runChild(options: RemoteFakesOptions): Promise<void> {
         case 'states':
           return request.ids.map((id) => {
             const state = sim.state(id);
-            return { code: state?.code ?? null, expiresAt: state?.expiresAt ?? null, codeIndex: state?.codeIndex ?? 0, status: state?.status ?? 'MISSING' };
+            return {
+              code: state?.code ?? null,
+              expiresAt: state?.expiresAt ?? null,
+              codeIndex: state?.codeIndex ?? 0,
+              status: state?.status ?? 'MISSING',
+            };
           });
         case 'scan': {
           const at = Date.now();
@@ -189,22 +194,26 @@ async function runChild(options: RemoteFakesOptions): Promise<void> {
         case 'photoCounts':
           return request.userIds.map((id) => index.of('sendPhoto', id).length);
         case 'edits':
-          return request.userIds.map((id) => [
-            ...index.of('editMessageMedia', id).map((c) => ({ at: c.at, media: true })),
-            ...index.of('editMessageCaption', id).map((c) => ({ at: c.at, media: false })),
-          ].sort((a, b) => a.at - b.at));
+          return request.userIds.map((id) =>
+            [
+              ...index.of('editMessageMedia', id).map((c) => ({ at: c.at, media: true })),
+              ...index.of('editMessageCaption', id).map((c) => ({ at: c.at, media: false })),
+            ].sort((a, b) => a.at - b.at),
+          );
         case 'close':
           await tg.close();
           await sim.close();
           return true;
       }
     };
-    work().then(
-      (result) => answer({ id: request.id, result }),
-      (error: unknown) => answer({ id: request.id, error: error instanceof Error ? error.message : String(error) }),
-    ).finally(() => {
-      if (request.op === 'close') process.disconnect();
-    });
+    work()
+      .then(
+        (result) => answer({ id: request.id, result }),
+        (error: unknown) => answer({ id: request.id, error: error instanceof Error ? error.message : String(error) }),
+      )
+      .finally(() => {
+        if (request.op === 'close') process.disconnect();
+      });
   });
   // The parent died without closing us: do not linger.
   process.once('disconnect', () => setTimeout(() => process.exit(0), 100).unref());

@@ -60,7 +60,9 @@ async function main(): Promise<void> {
     .filter((name) => name.endsWith('.ts') && !name.endsWith('.d.ts'))
     .filter((name) => filter === undefined || name.includes(filter))
     .sort();
-  const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+  const load = loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
   const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
   console.log(
     `node ${process.version}, ${process.platform}/${process.arch}, ${availableParallelism()} CPUs (${cpu}), ` +

@@ -99,18 +99,25 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   const gateway = GATEWAYS[config.gateway ?? 'wasend'];
   const i18n = loadCatalogue(undefined, { gateway: gateway.label });
   const ownBudget = createRequestBudget({ maxRps: config.wasend.maxRps, burst: Math.max(50, 2 * config.wasend.maxRps) });
-  const { wasend, names } = withSessionNames(gateway.create({
-    baseUrl: config.wasend.baseUrl,
-    apiKey: config.wasend.apiKey,
-    timeoutMs: config.wasend.timeoutMs,
-    maxRetries: config.wasend.maxRetries,
-    budget: shared
-      ? withSharedBudget(ownBudget, { pool: shared.pool, ...(shared.schema ? { schema: shared.schema } : {}), maxRps: config.wasend.maxRps, logger })
-      : ownBudget,
-    logger: logger.child({ module: 'wasend' }),
-    onContact: healthReport.recordWasendContact,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  }));
+  const { wasend, names } = withSessionNames(
+    gateway.create({
+      baseUrl: config.wasend.baseUrl,
+      apiKey: config.wasend.apiKey,
+      timeoutMs: config.wasend.timeoutMs,
+      maxRetries: config.wasend.maxRetries,
+      budget: shared
+        ? withSharedBudget(ownBudget, {
+            pool: shared.pool,
+            ...(shared.schema ? { schema: shared.schema } : {}),
+            maxRps: config.wasend.maxRps,
+            logger,
+          })
+        : ownBudget,
+      logger: logger.child({ module: 'wasend' }),
+      onContact: healthReport.recordWasendContact,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
+  );
   /** The language of a chat's reader: a private chat's id is its user's; groups read English. */
   const localeOf = (chatId: number) => (chatId > 0 ? localeOfUser(store.users, chatId) : DEFAULT_LOCALE);
   const label = (sessionId: string) => names.label(sessionId);
@@ -246,7 +253,11 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     // At most one look a second per session from events, whatever a sender (or a replay) does.
     const hints = createEventHints<WasendStatusEvent>((_, event) => {
       applyWasendEvent(event.sessionId, event.status, event.passkeyCode);
-      cluster.broadcast({ kind: 'wasend-event', sessionId: event.sessionId, status: { state: event.status.state, raw: event.status.raw.slice(0, 64) } });
+      cluster.broadcast({
+        kind: 'wasend-event',
+        sessionId: event.sessionId,
+        status: { state: event.status.state, raw: event.status.raw.slice(0, 64) },
+      });
     });
     const onWasendEvent = (event: WasendStatusEvent) => hints.hint(event.sessionId, event);
     cluster.onBroadcast((message) => {
@@ -273,9 +284,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         ...(config.wasend.webhookSecret
           ? { wasendWebhook: { secret: config.wasend.webhookSecret, gateway: gateway.name, onEvent: onWasendEvent, seenIds: store.webhookEvents } }
           : {}),
-        ...(hook
-          ? { telegramWebhook: { path: telegramWebhookPath(hook.url), secret: hook.secret, onUpdate: (u) => updates.accept(u) } }
-          : {}),
+        ...(hook ? { telegramWebhook: { path: telegramWebhookPath(hook.url), secret: hook.secret, onUpdate: (u) => updates.accept(u) } } : {}),
       });
       logger.info({ url: http.url, wasendWebhooks: Boolean(config.wasend.webhookSecret) }, 'HTTP listener started');
     };
@@ -338,12 +347,18 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           logger,
         });
         await checkWasend(wasend, config.wasend.baseUrl, logger, gateway, config.wasend.apiKey, options.fetch);
-        menus = await keepCommandMenus(() => registerCommands(bot.api, config.adminIds, logger, i18n, (userId) => localeOfUser(store.users, userId)), logger);
+        menus = await keepCommandMenus(
+          () => registerCommands(bot.api, config.adminIds, logger, i18n, (userId) => localeOfUser(store.users, userId)),
+          logger,
+        );
         await liveQr.resume();
         // A database without a single audit entry is new (a first start, or a move from SQLite to PostgreSQL): QR
         // messages sent from another database are not known here, and stay as they were.
         if ((await store.audit.latest(1).catch(() => [undefined])).length === 0) {
-          logger.info({ database: store.dialect }, 'this database is new: QR messages sent from another database are left as they are; /qr sends new ones');
+          logger.info(
+            { database: store.dialect },
+            'this database is new: QR messages sent from another database are left as they are; /qr sends new ones',
+          );
         }
         await startHttp();
         const hook = config.telegram.webhook;

@@ -138,7 +138,10 @@ const boolean = z
   .refine((v) => ['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'].includes(v), 'must be true or false')
   .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
 
-const apiKey = z.string().trim().regex(/^[\x21-\x7e]+$/, 'must be one word of printable characters');
+const apiKey = z
+  .string()
+  .trim()
+  .regex(/^[\x21-\x7e]+$/, 'must be one word of printable characters');
 
 const schema = z.object({
   TELEGRAM_BOT_TOKEN: z.preprocess(
@@ -154,22 +157,23 @@ const schema = z.object({
   GATEWAY_URL: optional(httpUrl),
   ADMIN_IDS: z.preprocess(
     blankToUndefined,
-    z
-      .string({ error: 'is missing: comma-separated numeric Telegram user ids, like 123456789,987654321' })
-      .transform((value, ctx) => {
-        const parts = value.split(',').map((p) => p.trim()).filter((p) => p !== '');
-        const bad = parts.filter((p) => !/^[1-9]\d{0,15}$/.test(p));
-        if (parts.length === 0 || bad.length > 0) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `must be comma-separated numeric Telegram user ids, like 123456789,987654321${
-              bad.length > 0 ? ` (not a user id: ${bad.map((b) => JSON.stringify(b.slice(0, 20))).join(', ')})` : ''
-            }`,
-          });
-          return z.NEVER;
-        }
-        return new Set(parts.map(Number));
-      }),
+    z.string({ error: 'is missing: comma-separated numeric Telegram user ids, like 123456789,987654321' }).transform((value, ctx) => {
+      const parts = value
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== '');
+      const bad = parts.filter((p) => !/^[1-9]\d{0,15}$/.test(p));
+      if (parts.length === 0 || bad.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be comma-separated numeric Telegram user ids, like 123456789,987654321${
+            bad.length > 0 ? ` (not a user id: ${bad.map((b) => JSON.stringify(b.slice(0, 20))).join(', ')})` : ''
+          }`,
+        });
+        return z.NEVER;
+      }
+      return new Set(parts.map(Number));
+    }),
   ),
   WASEND_BASE_URL: optional(httpUrl),
   TELEGRAM_API_ROOT: optional(httpUrl),
@@ -188,7 +192,12 @@ const schema = z.object({
       .trim()
       .refine((value) => /^postgres(ql)?:\/\/\S+$/.test(value), 'must be a PostgreSQL URL, like postgres://user:password@host:5432/database'),
   ),
-  INSTANCE_ID: optional(z.string().trim().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, ., _ and -')),
+  INSTANCE_ID: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 characters of A-Z, a-z, 0-9, ., _ and -'),
+  ),
   WASEND_POLL_INTERVAL_MS: optional(integer(200, 600_000)),
   WASEND_TIMEOUT_MS: optional(integer(100, 120_000)),
   WASEND_MAX_RETRIES: optional(integer(0, 10)),
@@ -207,9 +216,7 @@ const schema = z.object({
   HTTP_PORT: optional(integer(0, 65_535)),
   HTTP_HOST: optional(z.string().trim()),
   TELEGRAM_WEBHOOK_URL: optional(httpUrl),
-  TELEGRAM_WEBHOOK_SECRET: optional(
-    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -'),
-  ),
+  TELEGRAM_WEBHOOK_SECRET: optional(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -')),
 });
 
 /**
@@ -223,7 +230,8 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? 'environment');
-      const message = issue.message.startsWith('is ') || issue.message.startsWith('must ') || issue.message.startsWith('does ') ? issue.message : 'is not valid';
+      const message =
+        issue.message.startsWith('is ') || issue.message.startsWith('must ') || issue.message.startsWith('does ') ? issue.message : 'is not valid';
       problems.push(`${name} ${message}`);
     }
   }
@@ -233,7 +241,9 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
   }
   // Telegram calls only https webhooks; a self-hosted Bot API server (TELEGRAM_API_ROOT) also calls http ones.
   if (values?.TELEGRAM_WEBHOOK_URL && !values.TELEGRAM_WEBHOOK_URL.startsWith('https://') && values.TELEGRAM_API_ROOT === undefined) {
-    problems.push('TELEGRAM_WEBHOOK_URL must be an https URL (Telegram only calls https webhooks; http needs your own Bot API server in TELEGRAM_API_ROOT)');
+    problems.push(
+      'TELEGRAM_WEBHOOK_URL must be an https URL (Telegram only calls https webhooks; http needs your own Bot API server in TELEGRAM_API_ROOT)',
+    );
   }
   if (values?.TELEGRAM_WEBHOOK_URL && values.HTTP_PORT === undefined) {
     problems.push('HTTP_PORT is missing: webhook mode needs the HTTP listener (set HTTP_PORT, e.g. 8080)');

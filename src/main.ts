@@ -36,7 +36,8 @@ function passwordOf(url: string | undefined): string | undefined {
 
 /** Turns a start-up failure into one line a person can act on. */
 function describeStartFailure(error: unknown): string {
-  if (error instanceof ConfigError || error instanceof StoreOpenError || error instanceof PostgresOpenError || error instanceof StartupError) return error.message;
+  if (error instanceof ConfigError || error instanceof StoreOpenError || error instanceof PostgresOpenError || error instanceof StartupError)
+    return error.message;
   if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
     return 'Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token from BotFather into .env again.';
   }

@@ -46,7 +46,7 @@ export async function connectTelegram(options: ConnectOptions): Promise<UserFrom
     const timeout = AbortSignal.timeout(Math.min(ATTEMPT_MS, left));
     const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
     try {
-      return await api.getMe(signal as Parameters<Api["getMe"]>[0]);
+      return await api.getMe(signal as Parameters<Api['getMe']>[0]);
     } catch (error) {
       if (error instanceof GrammyError) throw error;
       lastReason = timeout.aborted ? `no answer within ${Math.round(Math.min(ATTEMPT_MS, left) / 1000)} s` : describeCause(error).slice(0, 120);
@@ -110,7 +110,10 @@ async function looksLike(baseUrl: string, apiKey: string, configured: Gateway, f
   for (const other of Object.values(GATEWAYS)) {
     if (other.name === configured.name) continue;
     try {
-      const response = await fetchImpl(baseUrl + other.probe.path, { headers: { accept: 'application/json', ...other.probe.headers(apiKey) }, signal: AbortSignal.timeout(3_000) });
+      const response = await fetchImpl(baseUrl + other.probe.path, {
+        headers: { accept: 'application/json', ...other.probe.headers(apiKey) },
+        signal: AbortSignal.timeout(3_000),
+      });
       const body: unknown = await response.json().catch(() => undefined);
       const isList = Array.isArray(body) || (typeof body === 'object' && body !== null && Array.isArray((body as { sessions?: unknown }).sessions));
       if (response.ok && isList) return other;

@@ -146,7 +146,13 @@ describe('createConfig', () => {
 describe('the gateway', () => {
   const base = { TELEGRAM_BOT_TOKEN: '123456:ABCDEFGHIJKLMNOP', ADMIN_IDS: '1' };
   it('GATEWAY=waha takes GATEWAY_URL and GATEWAY_API_KEY, and names them when missing', () => {
-    const config = createConfig({ ...base, GATEWAY: 'waha', GATEWAY_URL: 'http://localhost:3000/', GATEWAY_API_KEY: 'waha-key', GATEWAY_WEBHOOK_SECRET: 'a-webhook-secret-0123' });
+    const config = createConfig({
+      ...base,
+      GATEWAY: 'waha',
+      GATEWAY_URL: 'http://localhost:3000/',
+      GATEWAY_API_KEY: 'waha-key',
+      GATEWAY_WEBHOOK_SECRET: 'a-webhook-secret-0123',
+    });
     expect(config.gateway).toBe('waha');
     expect(config.wasend).toMatchObject({ baseUrl: 'http://localhost:3000', apiKey: 'waha-key', webhookSecret: 'a-webhook-secret-0123' });
     let error: unknown;
@@ -160,7 +166,12 @@ describe('the gateway', () => {
   });
 
   it('an .env of the Wasend days works unchanged, and GATEWAY_* names work for Wasend too', () => {
-    const old = createConfig({ ...base, WASEND_API_KEY: 'k1', WASEND_BASE_URL: 'https://wasend.example', WASEND_WEBHOOK_SECRET: 'old-webhook-secret-0123' });
+    const old = createConfig({
+      ...base,
+      WASEND_API_KEY: 'k1',
+      WASEND_BASE_URL: 'https://wasend.example',
+      WASEND_WEBHOOK_SECRET: 'old-webhook-secret-0123',
+    });
     expect(old.gateway).toBe('wasend');
     expect(old.wasend).toMatchObject({ baseUrl: 'https://wasend.example', apiKey: 'k1', webhookSecret: 'old-webhook-secret-0123' });
     const renamed = createConfig({ ...base, GATEWAY_API_KEY: 'k2' });

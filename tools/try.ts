@@ -45,7 +45,11 @@ async function main(): Promise<void> {
     qrWatchTimeoutMs: 600_000,
     healthCheckIntervalMs: 60_000,
   };
-  const logger = createLogger({ level: 'warn', secrets: [tg.token, KEY], destination: new Writable({ write: (chunk: Buffer, _e, done) => (logs.push(chunk.toString()), done()) }) });
+  const logger = createLogger({
+    level: 'warn',
+    secrets: [tg.token, KEY],
+    destination: new Writable({ write: (chunk: Buffer, _e, done) => (logs.push(chunk.toString()), done()) }),
+  });
   const app = await createApp(config, { logger, codeLifetimes: { firstMs: 60_000 / speed, nextMs: 20_000 / speed } });
   await app.start();
 

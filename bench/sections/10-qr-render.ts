@@ -26,19 +26,11 @@ const PAIRING = `2@${base64Of('ref', 66)},${base64Of('noise', 32)},${base64Of('i
 
 async function naiveRaw(value: string): Promise<Buffer> {
   const png = await QRCode.toBuffer(value);
-  return sharp(png)
-    .resize(MIN_OUTPUT_WIDTH_PX, MIN_OUTPUT_WIDTH_PX, { kernel: 'nearest' })
-    .flatten({ background: '#ffffff' })
-    .png()
-    .toBuffer();
+  return sharp(png).resize(MIN_OUTPUT_WIDTH_PX, MIN_OUTPUT_WIDTH_PX, { kernel: 'nearest' }).flatten({ background: '#ffffff' }).png().toBuffer();
 }
 
 async function naiveImage(bytes: Buffer): Promise<Buffer> {
-  return sharp(bytes)
-    .flatten({ background: '#ffffff' })
-    .resize(MIN_OUTPUT_WIDTH_PX, MIN_OUTPUT_WIDTH_PX, { kernel: 'nearest' })
-    .png()
-    .toBuffer();
+  return sharp(bytes).flatten({ background: '#ffffff' }).resize(MIN_OUTPUT_WIDTH_PX, MIN_OUTPUT_WIDTH_PX, { kernel: 'nearest' }).png().toBuffer();
 }
 
 export async function run(): Promise<void> {
@@ -46,9 +38,9 @@ export async function run(): Promise<void> {
   const images = {
     'base64 PNG': plain.toString('base64'),
     'small PNG (200 px)': (await sharp(plain).resize(200).png().toBuffer()).toString('base64'),
-    'transparent PNG': (
-      await QRCode.toBuffer(PAIRING, { errorCorrectionLevel: 'M', color: { dark: '#000000ff', light: '#00000000' } })
-    ).toString('base64'),
+    'transparent PNG': (await QRCode.toBuffer(PAIRING, { errorCorrectionLevel: 'M', color: { dark: '#000000ff', light: '#00000000' } })).toString(
+      'base64',
+    ),
     'JPEG (q60)': (await sharp(plain).jpeg({ quality: 60 }).toBuffer()).toString('base64'),
   };
   console.log(`  raw pairing string: ${PAIRING.length} chars; ${ITERATIONS} runs each; images arrive as base64 (decode is timed)`);
@@ -100,7 +92,9 @@ export async function run(): Promise<void> {
     console.log(formatRow(`1-bit Up-filtered rows + deflate ${level}`, stats, `${size} B`));
   }
   const sharpGrey = (options: PngOptions) => () =>
-    sharp(grey, { raw: { width: side, height: side, channels: 1 } }).png(options).toBuffer();
+    sharp(grey, { raw: { width: side, height: side, channels: 1 } })
+      .png(options)
+      .toBuffer();
   for (const [label, options] of [
     ['sharp raw grey -> png (default)', {}],
     ['sharp raw grey -> png (1-bit palette)', { palette: true, colours: 2, compressionLevel: 6 }],
@@ -117,7 +111,10 @@ export async function run(): Promise<void> {
 async function fiftyAtOnce(): Promise<void> {
   const ROUNDS = 10;
   const images: QrPayload[] = await Promise.all(
-    Array.from({ length: 50 }, async (_, i) => ({ kind: 'image' as const, bytes: await QRCode.toBuffer(`${PAIRING}${i}`, { errorCorrectionLevel: 'M' }) })),
+    Array.from({ length: 50 }, async (_, i) => ({
+      kind: 'image' as const,
+      bytes: await QRCode.toBuffer(`${PAIRING}${i}`, { errorCorrectionLevel: 'M' }),
+    })),
   );
   const raws: QrPayload[] = Array.from({ length: 50 }, (_, i) => ({ kind: 'raw' as const, value: `${PAIRING}${i}` }));
   const pools = { 'pool of 1': createRenderPool({ threads: 1 }), 'pool of 2': createRenderPool({ threads: 2 }) };
@@ -127,7 +124,10 @@ async function fiftyAtOnce(): Promise<void> {
       ['main thread', renderQrPng],
       ...Object.entries(pools).map(([label, pool]) => [label, pool.render] as [string, (payload: QrPayload) => Promise<Buffer>]),
     ];
-    for (const [kind, payloads] of [['base64 PNG', images], ['raw string', raws]] as const) {
+    for (const [kind, payloads] of [
+      ['base64 PNG', images],
+      ['raw string', raws],
+    ] as const) {
       for (const [label, render] of renderers) {
         const samples: number[] = [];
         let busyMs = 0;

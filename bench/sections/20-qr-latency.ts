@@ -26,7 +26,11 @@ async function scenario(renderThreads: number) {
   });
   try {
     await rig.fakes.send(liveChats);
-    await rig.fakes.waitPhotos(liveChats.map((c) => c.userId), 1, 30_000);
+    await rig.fakes.waitPhotos(
+      liveChats.map((c) => c.userId),
+      1,
+      30_000,
+    );
     await sleep(2_000);
     const cpu = process.cpuUsage();
     const first = statsOf(await rig.fakes.qrBurst(burstChats));
@@ -50,8 +54,16 @@ export async function run(): Promise<void> {
   for (const threads of [0, 1, 2]) rows.push([threads === 0 ? 'main thread' : `pool of ${threads}`, await scenario(threads)]);
   for (const [label, result] of rows) {
     const ok = result.first.medianMs <= MEDIAN_TARGET_MS && result.first.p99Ms <= P99_TARGET_MS;
-    console.log(formatRow(`${BURST} new at once, render ${label}`, result.first, `${verdict(ok, TARGET)}; bot CPU ${result.cpuPerQrMs.toFixed(1)} ms/qr`));
-    console.log(formatRow(`  the same ${BURST} again (cached codes)`, result.again, `informative${result.warnings > 0 ? `; ${result.warnings} warning(s)` : ''}`));
+    console.log(
+      formatRow(`${BURST} new at once, render ${label}`, result.first, `${verdict(ok, TARGET)}; bot CPU ${result.cpuPerQrMs.toFixed(1)} ms/qr`),
+    );
+    console.log(
+      formatRow(
+        `  the same ${BURST} again (cached codes)`,
+        result.again,
+        `informative${result.warnings > 0 ? `; ${result.warnings} warning(s)` : ''}`,
+      ),
+    );
   }
   const best = [...rows].sort((a, b) => a[1].first.p99Ms - b[1].first.p99Ms)[0]!;
   console.log(`  lowest p99 of the first burst: render ${best[0]} (the app's default is QR_RENDER_THREADS=1)`);

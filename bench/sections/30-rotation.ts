@@ -24,7 +24,11 @@ export async function run(): Promise<void> {
   );
   try {
     const askedAt = await fakes.send(chats);
-    await fakes.waitPhotos(chats.map((c) => c.userId), 1, 60_000);
+    await fakes.waitPhotos(
+      chats.map((c) => c.userId),
+      1,
+      60_000,
+    );
     console.log(`  every photo sent ${Date.now() - askedAt} ms after the ${SESSIONS} /qr (each waits out STARTING, about 2 s)`);
     const first = await fakes.states(ids);
     const firstRotation = Math.min(...first.map((s) => s.expiresAt ?? Number.POSITIVE_INFINITY));
@@ -37,12 +41,21 @@ export async function run(): Promise<void> {
 
     const lags = rotationLags(rotations, await fakes.edits(chats.map((c) => c.userId)));
     const ok = lags.medianMs <= MEDIAN_TARGET_MS && lags.p99Ms <= P99_TARGET_MS && lags.missed === 0;
-    console.log(formatRow(`rotation -> edit (${lags.count}, WAHA schedule)`, lags, `${lags.missed} missed  ${verdict(ok, `median <= ${MEDIAN_TARGET_MS} ms, p99 <= ${P99_TARGET_MS} ms, none missed`)}`));
+    console.log(
+      formatRow(
+        `rotation -> edit (${lags.count}, WAHA schedule)`,
+        lags,
+        `${lags.missed} missed  ${verdict(ok, `median <= ${MEDIAN_TARGET_MS} ms, p99 <= ${P99_TARGET_MS} ms, none missed`)}`,
+      ),
+    );
     // Each window holds exactly one rotation of every session (they all began within a few seconds).
     const firstEnd = Math.max(...first.map((s) => s.expiresAt ?? 0));
     const windowOf = (k: number) => [firstEnd + (k - 1) * NEXT_CODE_MS + 1_500, firstEnd + k * NEXT_CODE_MS + 1_500] as const;
     const bound = 1.1 + SESSIONS / 20;
-    for (const [label, k] of [['the first rotation (learning its time)', 0], [`rotation ${ROTATIONS} (learnt)`, ROTATIONS - 1]] as const) {
+    for (const [label, k] of [
+      ['the first rotation (learning its time)', 0],
+      [`rotation ${ROTATIONS} (learnt)`, ROTATIONS - 1],
+    ] as const) {
       const [from, to] = windowOf(k);
       const rate = await requestRate(fakes, from, to);
       console.log(
@@ -51,13 +64,21 @@ export async function run(): Promise<void> {
           (k === 0 ? '  informative' : `  ${verdict(rate.perSecond <= bound, `<= 1.1 + N/20 = ${bound.toFixed(2)}`)}`),
       );
     }
-    console.log(`  Wasend requests before the first rotation (status feed only): ${quiet.perSecond.toFixed(2)}/s over ${quiet.seconds.toFixed(0)} s (list ${quiet.list}, per-session ${quiet.session}, QR ${quiet.qr}, POST ${quiet.post})`);
+    console.log(
+      `  Wasend requests before the first rotation (status feed only): ${quiet.perSecond.toFixed(2)}/s over ${quiet.seconds.toFixed(0)} s (list ${quiet.list}, per-session ${quiet.session}, QR ${quiet.qr}, POST ${quiet.post})`,
+    );
 
     await sleep(2_000);
     const scannedAt = await fakes.scan(ids);
     await sleep(5_000);
     const links = linkLags(scannedAt, await fakes.edits(chats.map((c) => c.userId)));
-    console.log(formatRow(`${SESSIONS} phones link at once -> Connected`, links, `${links.missed} missed  ${verdict(links.missed === 0 && links.p99Ms <= LINK_P99_TARGET_MS, `p99 <= ${LINK_P99_TARGET_MS} ms, polling`)}`));
+    console.log(
+      formatRow(
+        `${SESSIONS} phones link at once -> Connected`,
+        links,
+        `${links.missed} missed  ${verdict(links.missed === 0 && links.p99Ms <= LINK_P99_TARGET_MS, `p99 <= ${LINK_P99_TARGET_MS} ms, polling`)}`,
+      ),
+    );
     const idleFrom = Date.now();
     await sleep(5_000);
     const idle = await requestRate(fakes, idleFrom, Date.now());

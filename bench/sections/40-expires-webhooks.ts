@@ -26,7 +26,11 @@ async function live(n: number, webhooks: boolean) {
   const { fakes } = rig;
   try {
     await fakes.send(chats);
-    await fakes.waitPhotos(chats.map((c) => c.userId), 1, 30_000);
+    await fakes.waitPhotos(
+      chats.map((c) => c.userId),
+      1,
+      30_000,
+    );
     const from = Date.now() + 500;
     const rotations = await rotationsBetween(fakes, ids, from, from + WINDOW_MS);
     await sleep(WINDOW_MS + 2_000);
@@ -65,10 +69,20 @@ export async function run(): Promise<void> {
       verdict(rate.perSecond <= bound, `<= 1.1 + N/20 = ${bound.toFixed(2)}`),
   );
   const ok = lags.medianMs <= MEDIAN_TARGET_MS && lags.p99Ms <= P99_TARGET_MS && lags.missed === 0;
-  console.log(formatRow(`rotation -> edit (${lags.count}, expiresAt)`, lags, `${lags.missed} missed  ${verdict(ok, `median <= ${MEDIAN_TARGET_MS} ms, p99 <= ${P99_TARGET_MS} ms, none missed`)}`));
+  console.log(
+    formatRow(
+      `rotation -> edit (${lags.count}, expiresAt)`,
+      lags,
+      `${lags.missed} missed  ${verdict(ok, `median <= ${MEDIAN_TARGET_MS} ms, p99 <= ${P99_TARGET_MS} ms, none missed`)}`,
+    ),
+  );
   if (links) {
     console.log(
-      formatRow(`${n} phones link at once -> Connected`, links, `${links.missed} missed  ${verdict(links.missed === 0 && links.p99Ms <= WEBHOOK_LINK_P99_MS, `p99 <= ${WEBHOOK_LINK_P99_MS} ms, webhooks`)}`),
+      formatRow(
+        `${n} phones link at once -> Connected`,
+        links,
+        `${links.missed} missed  ${verdict(links.missed === 0 && links.p99Ms <= WEBHOOK_LINK_P99_MS, `p99 <= ${WEBHOOK_LINK_P99_MS} ms, webhooks`)}`,
+      ),
     );
   }
   if (warnings.length > 0) console.log(`  ${warnings.length} warning log line(s), first: ${warnings[0]!.slice(0, 200)}`);

@@ -26,7 +26,11 @@ async function measure(gateway: Gateway, webhooks: boolean) {
   const rig = await startLiveRig({ sessions: specs, chats, webhooks, gateway });
   try {
     await rig.fakes.send(chats);
-    await rig.fakes.waitPhotos(chats.map((c) => c.userId), 1, 30_000);
+    await rig.fakes.waitPhotos(
+      chats.map((c) => c.userId),
+      1,
+      30_000,
+    );
     const from = Date.now() + 500;
     const rotations = await rotationsBetween(rig.fakes, ids, from, from + WINDOW_MS, SERIES[gateway]);
     await sleep(WINDOW_MS + 2_000);
@@ -40,9 +44,17 @@ async function measure(gateway: Gateway, webhooks: boolean) {
 
 export async function run(): Promise<void> {
   for (const gateway of ['waha', 'evolution'] as const) {
-    console.log(`  ${gateway}: ${N} sessions at different points of their series, simulator speed 1, the app's defaults; a ${WINDOW_MS / 1000} s window.`);
+    console.log(
+      `  ${gateway}: ${N} sessions at different points of their series, simulator speed 1, the app's defaults; a ${WINDOW_MS / 1000} s window.`,
+    );
     const polled = await measure(gateway, false);
-    console.log(formatRow(`${gateway} rotation -> edit, no events (${polled.lags.count})`, polled.lags, `${polled.lags.missed} missed, ${polled.looksPerRotation.toFixed(2)} QR looks per rotation`));
+    console.log(
+      formatRow(
+        `${gateway} rotation -> edit, no events (${polled.lags.count})`,
+        polled.lags,
+        `${polled.lags.missed} missed, ${polled.looksPerRotation.toFixed(2)} QR looks per rotation`,
+      ),
+    );
     const evented = await measure(gateway, true);
     const ok = evented.lags.missed === 0 && evented.lags.medianMs <= EVENT_MEDIAN_TARGET_MS;
     console.log(

@@ -51,15 +51,25 @@ export async function run(): Promise<void> {
       return photoAt === null || photoAt === undefined ? [] : times.filter((at) => at > photoAt);
     });
     const edits = await fakes.edits(chats.map((c) => c.userId));
-    const during = rotationLags(owed.map((times) => times.filter((at) => at < photosDoneAt)), edits);
-    const after = rotationLags(owed.map((times) => times.filter((at) => at >= photosDoneAt)), edits);
+    const during = rotationLags(
+      owed.map((times) => times.filter((at) => at < photosDoneAt)),
+      edits,
+    );
+    const after = rotationLags(
+      owed.map((times) => times.filter((at) => at >= photosDoneAt)),
+      edits,
+    );
     const all = rotationLags(owed, edits);
     const rate = await requestRate(fakes, askedAt, lastRotation);
     console.log(formatRow(`  while photos still trickle out (${during.count})`, during, `${during.missed} missed  informative`));
     if (after.count > 0) console.log(formatRow(`  once every photo is out (${after.count})`, after, `${after.missed} missed  informative`));
     else console.log('    once every photo is out: no rotation left (every series had ended)');
     console.log(
-      formatRow(`rotation -> edit, every rotation after its chat's photo (${all.count})`, all, `${all.missed} missed  ${verdict(all.missed === 0 && all.p99Ms <= P99_TARGET_MS, `every rotation shown, p99 <= ${P99_TARGET_MS} ms`)}`),
+      formatRow(
+        `rotation -> edit, every rotation after its chat's photo (${all.count})`,
+        all,
+        `${all.missed} missed  ${verdict(all.missed === 0 && all.p99Ms <= P99_TARGET_MS, `every rotation shown, p99 <= ${P99_TARGET_MS} ms`)}`,
+      ),
     );
     const peak = rss.stop();
     const bound = 1.1 + SESSIONS / 20;

@@ -59,7 +59,9 @@ export async function run(): Promise<void> {
     for (const [i, id] of ids.entries()) {
       const chatId = admins[i]!;
       tg.sendText({ userId: chatId, text: `/qr ${id}` });
-      messages.push(await tg.waitFor(() => tg.messages(chatId).find((m) => m.photo !== undefined), { description: `photo for ${id}`, timeoutMs: 15_000 }));
+      messages.push(
+        await tg.waitFor(() => tg.messages(chatId).find((m) => m.photo !== undefined), { description: `photo for ${id}`, timeoutMs: 15_000 }),
+      );
     }
     const samples: number[] = [];
     for (const [i, id] of ids.entries()) {

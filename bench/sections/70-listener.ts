@@ -63,7 +63,10 @@ export async function run(): Promise<void> {
     await sleep(300);
     const peak = rss.stop();
     const growth = peak - rss.baseline;
-    const summary = [...answers].sort().map(([status, count]) => `${count} x ${status}`).join(', ');
+    const summary = [...answers]
+      .sort()
+      .map(([status, count]) => `${count} x ${status}`)
+      .join(', ');
     console.log(`  answered: ${summary}; ${sockets.filter((s) => !s.destroyed).length} connections still open (the rest closed by the listener)`);
     console.log(
       `  listener RSS: baseline ${mib(rss.baseline)}, peak ${mib(peak)}, growth ${mib(growth)}  ${verdict(growth <= RSS_GROWTH_TARGET, `growth <= ${mib(RSS_GROWTH_TARGET)}`)}`,

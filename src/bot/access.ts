@@ -14,12 +14,7 @@ export async function createAccess(userId: number, adminIds: ReadonlySet<number>
 }
 
 /** Writes one audit row; a failing audit write is logged, never shown to the user. */
-export async function audit(
-  ctx: BotContext,
-  action: string,
-  outcome: string,
-  extra: { sessionId?: string; detail?: string } = {},
-): Promise<void> {
+export async function audit(ctx: BotContext, action: string, outcome: string, extra: { sessionId?: string; detail?: string } = {}): Promise<void> {
   try {
     await ctx.deps.store.audit.record({
       userId: ctx.from?.id ?? null,
@@ -103,7 +98,12 @@ interface StrangerState {
  * refusal with their own numeric id (to send to an admin), one audit row counting what was ignored since, and one
  * log line. Everything in between is dropped without a reply, a write or a log line, so that a flood costs nothing.
  */
-async function refuseStranger(ctx: BotContext, strangers: LRUCache<number, StrangerState>, noted: LRUCache<number, string>, what: string): Promise<void> {
+async function refuseStranger(
+  ctx: BotContext,
+  strangers: LRUCache<number, StrangerState>,
+  noted: LRUCache<number, string>,
+  what: string,
+): Promise<void> {
   const userId = ctx.access.userId;
   const now = Date.now();
   const seen = strangers.get(userId);

@@ -41,14 +41,17 @@ export interface CreateBotOptions {
 export function configureApi(api: Api, logger: Logger): void {
   const sends = autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5, rethrowHttpErrors: true, rethrowInternalServerErrors: true });
   const repeatable = autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5, rethrowHttpErrors: true });
-  api.config.use((prev, method, payload, signal) =>
-    (SENDS_A_MESSAGE.test(method) ? sends : repeatable)(prev, method, payload, signal),
-  );
+  api.config.use((prev, method, payload, signal) => (SENDS_A_MESSAGE.test(method) ? sends : repeatable)(prev, method, payload, signal));
   // Answering a button press only stops its spinner. A press older than about 15 s (slow handling, or one
   // redelivered after a restart) cannot be answered any more, and that must not stop what the press asked for.
   api.config.use(async (prev, method, payload, signal) => {
     const response = await prev(method, payload, signal);
-    if (method === 'answerCallbackQuery' && !response.ok && response.error_code === 400 && /query is too old|query id is invalid/i.test(response.description)) {
+    if (
+      method === 'answerCallbackQuery' &&
+      !response.ok &&
+      response.error_code === 400 &&
+      /query is too old|query id is invalid/i.test(response.description)
+    ) {
       logger.debug({ method, description: response.description }, 'button press could not be answered any more');
       return { ok: true, result: true } as unknown as typeof response;
     }
@@ -86,7 +89,16 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
   bot.use(localeMiddleware);
   bot.use(groupMembershipFeature);
   bot.use(createAccessGate());
-  bot.use(startHelpFeature, languageFeature, qrFeature, createPairingFeature(), statusFeature, sessionsFeature, adminFeature, createLifecycleFeature());
+  bot.use(
+    startHelpFeature,
+    languageFeature,
+    qrFeature,
+    createPairingFeature(),
+    statusFeature,
+    sessionsFeature,
+    adminFeature,
+    createLifecycleFeature(),
+  );
   bot.use(cancelFeature, watchFeature, callbacksFeature, groupFeature, privateFallback);
 
   bot.catch((error) => handleError(error, logger));

@@ -8,7 +8,19 @@ import { describeError } from './describe-error.js';
 export const USER_COMMANDS = ['qr', 'pair', 'status', 'sessions', 'cancel', 'watch', 'unwatch', 'language', 'help'] as const;
 
 /** Added to the menu in each admin's private chat. */
-export const ADMIN_ONLY_COMMANDS = ['grant', 'revoke', 'users', 'invite', 'invites', 'uninvite', 'audit', 'new', 'restart', 'stop', 'delete'] as const;
+export const ADMIN_ONLY_COMMANDS = [
+  'grant',
+  'revoke',
+  'users',
+  'invite',
+  'invites',
+  'uninvite',
+  'audit',
+  'new',
+  'restart',
+  'stop',
+  'delete',
+] as const;
 
 /** A menu in one language. */
 export function commandMenu(i18n: Catalogue, locale: Locale, names: readonly string[]): BotCommand[] {
@@ -23,7 +35,13 @@ const menuLanguage = (locale: Locale) => (locale.split('-')[0] ?? locale) as Non
  * commands for all, user and admin commands in each admin's chat, in that admin's language. An admin who never
  * opened a chat with the bot makes Telegram answer "chat not found": that is logged and skipped, not fatal.
  */
-export async function registerCommands(api: Api, adminIds: ReadonlySet<number>, logger: Logger, i18n: Catalogue, localeOf: (userId: number) => Locale | Promise<Locale>): Promise<void> {
+export async function registerCommands(
+  api: Api,
+  adminIds: ReadonlySet<number>,
+  logger: Logger,
+  i18n: Catalogue,
+  localeOf: (userId: number) => Locale | Promise<Locale>,
+): Promise<void> {
   await api.setMyCommands(commandMenu(i18n, DEFAULT_LOCALE, USER_COMMANDS));
   for (const locale of LOCALES) {
     if (locale === DEFAULT_LOCALE) continue;
@@ -60,7 +78,10 @@ export async function keepCommandMenus(
       if (tries > 0) logger.info({ tries }, 'command menus set');
     } catch (error) {
       const again = tries < MENU_RETRIES && !stopped;
-      logger.warn({ err: describeError(error), tries }, again ? 'could not set the command menus; the bot runs without them and tries again' : 'could not set the command menus; giving up');
+      logger.warn(
+        { err: describeError(error), tries },
+        again ? 'could not set the command menus; the bot runs without them and tries again' : 'could not set the command menus; giving up',
+      );
       if (!again) return;
       timer = setTimeout(() => void attempt(tries + 1), retryMs * (tries + 1));
       timer.unref();

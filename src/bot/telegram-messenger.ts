@@ -116,7 +116,10 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
       if (kind === undefined || typeof file !== 'string' || !isBadFileId(error)) throw error;
       fileIds.delete(kind);
       const upload = new InputFile(await placeholder(kind), `${kind}.png`);
-      learnFileId(kind, await api.editMessageMedia(chatId, messageId, { type: 'photo', media: upload, caption, ...captionEntities }, { reply_markup }));
+      learnFileId(
+        kind,
+        await api.editMessageMedia(chatId, messageId, { type: 'photo', media: upload, caption, ...captionEntities }, { reply_markup }),
+      );
     }
   };
 
@@ -269,16 +272,24 @@ export function captionOf(view: QrView, texts: CaptionTexts = englishTexts()): {
   if (view.kind !== 'code') return { caption: captionFor(view, texts), entities: [] };
   const { face } = view;
   if (face === undefined) {
-    const series = view.seriesIndex !== undefined ? `: ${t('caption-qr-series', { index: view.seriesIndex, total: texts.seriesLength ?? SERIES_LENGTH })}` : '';
+    const series =
+      view.seriesIndex !== undefined ? `: ${t('caption-qr-series', { index: view.seriesIndex, total: texts.seriesLength ?? SERIES_LENGTH })}` : '';
     builder.add(`${t('caption-qr-head', { session })}${series}\n${t('caption-qr-steps')}`);
     validity(builder, texts, view.expiresAt, view.estimated === true);
     return builder.add(`\n${t('caption-updates')}`).build();
   }
   if (face.kind === 'passkey_required') return builder.add(t('caption-passkey-required', { session })).build();
   if (face.kind === 'passkey_confirm') {
-    return builder.add(`${t('caption-passkey-confirm-head', { session })}\n`).code(face.code).add(`\n${t('caption-passkey-confirm-tail')}`).build();
+    return builder
+      .add(`${t('caption-passkey-confirm-head', { session })}\n`)
+      .code(face.code)
+      .add(`\n${t('caption-passkey-confirm-tail')}`)
+      .build();
   }
-  builder.add(`${t('caption-pairing-head', { session, phone: face.phone })}\n`).code(face.code).add(`\n${t('caption-pairing-steps')}`);
+  builder
+    .add(`${t('caption-pairing-head', { session, phone: face.phone })}\n`)
+    .code(face.code)
+    .add(`\n${t('caption-pairing-steps')}`);
   validity(builder, texts, view.expiresAt, false);
   return builder.add(`\n${t('caption-updates')}`).build();
 }
@@ -314,7 +325,11 @@ export function keyboardFor(view: QrView, t: Translate = englishTexts().t): Inli
     case 'code':
       switch (view.face?.kind) {
         case undefined:
-          return new InlineKeyboard().text(t('button-refresh'), 'qr:refresh').text(t('button-cancel'), 'qr:cancel').row().text(t('button-phone-instead'), 'qr:phone');
+          return new InlineKeyboard()
+            .text(t('button-refresh'), 'qr:refresh')
+            .text(t('button-cancel'), 'qr:cancel')
+            .row()
+            .text(t('button-phone-instead'), 'qr:phone');
         case 'pairing':
           return new InlineKeyboard().text(t('button-show-qr'), 'qr:showqr').text(t('button-cancel'), 'qr:cancel');
         case 'passkey_required':

@@ -29,7 +29,9 @@ export function outcomeText(t: Translate, outcome: OpenOutcome, sessionId: strin
       return t('outcome-pairing-not-offered');
     case 'photo_refused':
       // Telegram said no for good: nothing was sent, and its reason says why.
-      return outcome.reason === '' ? t('outcome-photo-refused-plain', { id: sessionId }) : t('outcome-photo-refused', { id: sessionId, reason: outcome.reason });
+      return outcome.reason === ''
+        ? t('outcome-photo-refused-plain', { id: sessionId })
+        : t('outcome-photo-refused', { id: sessionId, reason: outcome.reason });
     case 'unavailable':
       switch (outcome.reason) {
         case 'rate_limited':

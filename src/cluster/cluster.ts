@@ -220,7 +220,10 @@ export function createCluster(options: ClusterOptions): Cluster {
       await client.query(`LISTEN "${target.channel.replaceAll('"', '""')}"`);
       listener = client;
     } catch (error) {
-      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not listen for hand-over requests; sessions move when leases run out');
+      logger.warn(
+        { err: error instanceof Error ? error.message : String(error) },
+        'could not listen for hand-over requests; sessions move when leases run out',
+      );
       await client.end().catch(() => undefined);
     }
   };

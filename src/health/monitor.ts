@@ -239,10 +239,13 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     if (stopped || confirmTimer !== undefined) return;
     const first = suspects.values().next();
     if (first.done) return;
-    confirmTimer = clock.setTimeout(() => {
-      confirmTimer = undefined;
-      track(guard(confirmDue(), 'health check: confirming drops failed'));
-    }, Math.max(0, first.value - clock.now()));
+    confirmTimer = clock.setTimeout(
+      () => {
+        confirmTimer = undefined;
+        track(guard(confirmDue(), 'health check: confirming drops failed'));
+      },
+      Math.max(0, first.value - clock.now()),
+    );
   }
 
   const guard = async (work: Promise<void>, msg: string) => {

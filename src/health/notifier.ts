@@ -34,7 +34,10 @@ export function createTelegramHealthNotifier(api: HealthMessageApi, logger: LogS
       await api.sendMessage(watch.chatId, text, replyMarkup ? { reply_markup: replyMarkup } : {});
     } catch (error) {
       if (!isForbidden(error)) throw error;
-      logger.info({ userId: watch.userId, chatId: watch.chatId, sessionId: watch.sessionId }, 'health alert not sent: the bot is blocked in that chat');
+      logger.info(
+        { userId: watch.userId, chatId: watch.chatId, sessionId: watch.sessionId },
+        'health alert not sent: the bot is blocked in that chat',
+      );
     }
   };
   return {

@@ -83,7 +83,8 @@ export function createEvolutionWebhookHandler(options: EvolutionWebhookOptions):
     const sessionId = typeof event['instance'] === 'string' ? event['instance'] : data['instance'];
     const status = statusOf(event['event'].toLowerCase().replace('_', '.'), data);
     if (status === undefined) return { status: 202, body: { ok: true, ignored: true } };
-    if (typeof sessionId !== 'string' || !isValidSessionId(sessionId)) return refuse({ status: 400, body: { error: 'bad_request' } }, 'invalid instance');
+    if (typeof sessionId !== 'string' || !isValidSessionId(sessionId))
+      return refuse({ status: 400, body: { error: 'bad_request' } }, 'invalid instance');
     logger.debug({ sessionId, status: status.raw }, 'evolution webhook accepted');
     return { status: 200, body: { ok: true }, after: () => onEvent({ sessionId, status }) };
   };

@@ -26,7 +26,11 @@ export interface HttpServerOptions {
     readonly seenIds?: WebhookEventStore;
   };
   /** Telegram webhook at `path` (see {@link telegramWebhookPath}); without it that path answers 404. */
-  readonly telegramWebhook?: { readonly path: string; readonly secret: string; readonly onUpdate: (update: unknown) => PushResult | Promise<PushResult> };
+  readonly telegramWebhook?: {
+    readonly path: string;
+    readonly secret: string;
+    readonly onUpdate: (update: unknown) => PushResult | Promise<PushResult>;
+  };
   /** Builds the `GET /healthz` answer: 200 when `status` is `ok`, 503 otherwise. */
   readonly health: () => Promise<HealthReport>;
   /** Longest time to receive a request body, ms. Default 10000. */
@@ -147,15 +151,21 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
     // Signed (X-Webhook-Hmac), and the same secret in the path for senders that cannot sign (Wasend itself, old WAHA).
     // Evolution signs with a JWT in Authorization; Wasend and WAHA with an HMAC of the body.
     const evolution = hook.gateway === 'evolution';
-    const handler = (signed: boolean) => (evolution ? createEvolutionWebhookHandler({ ...hook, signed, logger }) : createWasendWebhookHandler({ ...hook, signed, logger }));
+    const handler = (signed: boolean) =>
+      evolution ? createEvolutionWebhookHandler({ ...hook, signed, logger }) : createWasendWebhookHandler({ ...hook, signed, logger });
     const precheck = evolution ? bearerPrecheck : wasendPrecheck;
     routes.set(base, webhookRoute(evolution ? TELEGRAM_BODY_LIMIT_BYTES : WASEND_BODY_LIMIT_BYTES, handler(true), precheck, 'gateway'));
-    routes.set(`${base}/${encodeURIComponent(hook.secret)}`, webhookRoute(evolution ? TELEGRAM_BODY_LIMIT_BYTES : WASEND_BODY_LIMIT_BYTES, handler(false), () => undefined, 'gateway (path secret)'));
+    routes.set(
+      `${base}/${encodeURIComponent(hook.secret)}`,
+      webhookRoute(evolution ? TELEGRAM_BODY_LIMIT_BYTES : WASEND_BODY_LIMIT_BYTES, handler(false), () => undefined, 'gateway (path secret)'),
+    );
   }
   if (options.telegramWebhook !== undefined) {
     const { path } = options.telegramWebhook;
     if (!path.startsWith('/') || routes.has(path) || path === HEALTH_PATH) {
-      throw new Error(`The Telegram webhook path ${JSON.stringify(path)} must start with "/" and differ from ${WASEND_WEBHOOK_PATH} and ${HEALTH_PATH}: change the path of TELEGRAM_WEBHOOK_URL.`);
+      throw new Error(
+        `The Telegram webhook path ${JSON.stringify(path)} must start with "/" and differ from ${WASEND_WEBHOOK_PATH} and ${HEALTH_PATH}: change the path of TELEGRAM_WEBHOOK_URL.`,
+      );
     }
     const handle = createTelegramWebhookHandler({ ...options.telegramWebhook, logger });
     const { secret } = options.telegramWebhook;
@@ -220,7 +230,10 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
 
   const { port } = server.address() as AddressInfo;
   const url = `http://${displayHost(options.host)}:${port}`;
-  logger.info({ host: options.host, port, wasendWebhook: options.wasendWebhook !== undefined, telegramWebhook: options.telegramWebhook !== undefined }, 'http listener started');
+  logger.info(
+    { host: options.host, port, wasendWebhook: options.wasendWebhook !== undefined, telegramWebhook: options.telegramWebhook !== undefined },
+    'http listener started',
+  );
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {

@@ -134,9 +134,11 @@ export function createWasendWebhookHandler(options: WasendWebhookOptions): (requ
     const status = toSessionStatus(payload['status']);
 
     const rawId = event['id'] ?? singleHeader(headers, 'x-webhook-request-id');
-    if (rawId !== undefined && (typeof rawId !== 'string' || rawId === '' || rawId.length > MAX_EVENT_ID_LENGTH)) return badRequest('invalid event id');
+    if (rawId !== undefined && (typeof rawId !== 'string' || rawId === '' || rawId.length > MAX_EVENT_ID_LENGTH))
+      return badRequest('invalid event id');
     const rawTimestamp = event['timestamp'];
-    if (rawTimestamp !== undefined && (typeof rawTimestamp !== 'number' || !Number.isFinite(rawTimestamp) || rawTimestamp <= 0)) return badRequest('invalid timestamp');
+    if (rawTimestamp !== undefined && (typeof rawTimestamp !== 'number' || !Number.isFinite(rawTimestamp) || rawTimestamp <= 0))
+      return badRequest('invalid timestamp');
     const timestamp = rawTimestamp === undefined ? undefined : rawTimestamp < SECONDS_THRESHOLD ? rawTimestamp * 1000 : rawTimestamp;
 
     const at = now();

@@ -58,8 +58,7 @@ export function loadCatalogue(dir: URL = DEFAULT_DIR, options: { readonly gatewa
     const text = bundle.formatPattern(message.value, args, errors);
     return errors.length === 0 ? text : undefined;
   };
-  const t = (locale: Locale, id: string, args?: TextArgs): string =>
-    format(locale, id, args) ?? format(DEFAULT_LOCALE, id, args) ?? id;
+  const t = (locale: Locale, id: string, args?: TextArgs): string => format(locale, id, args) ?? format(DEFAULT_LOCALE, id, args) ?? id;
   return {
     t,
     in: (locale) => (id, args) => t(locale, id, args),

@@ -175,10 +175,13 @@ export function createEffectRunner(deps: EffectRunnerDeps): EffectRunner {
     const key = recordKey(record.chatId, record.messageId);
     const earlier = retryTimers.get(key);
     if (earlier !== undefined) clock.clearTimeout(earlier);
-    const handle = clock.setTimeout(() => {
-      retryTimers.delete(key);
-      void dispatch(record, { type: 'retry' });
-    }, Math.max(0, at - clock.now()));
+    const handle = clock.setTimeout(
+      () => {
+        retryTimers.delete(key);
+        void dispatch(record, { type: 'retry' });
+      },
+      Math.max(0, at - clock.now()),
+    );
     retryTimers.set(key, handle);
   }
 

@@ -17,15 +17,7 @@ import {
  * `auth` (401/403), `down` (network, timeout, 5xx), `invalid_response` (an answer we cannot use),
  * `other` (any other status or an unexpected error).
  */
-export type WasendFailure =
-  | 'connected'
-  | 'not_ready'
-  | 'not_found'
-  | 'rate_limited'
-  | 'auth'
-  | 'down'
-  | 'invalid_response'
-  | 'other';
+export type WasendFailure = 'connected' | 'not_ready' | 'not_found' | 'rate_limited' | 'auth' | 'down' | 'invalid_response' | 'other';
 
 export function classifyWasendError(error: unknown): WasendFailure {
   if (error instanceof WasendConflictError) return 'connected';

@@ -73,7 +73,16 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     sessions: () => looks.liveSessions(),
     onStatus: (sessionId, status, at) => looks.onStatus(sessionId, status, at),
   });
-  const looks = createSessionLooks({ wasend, clock, logger, runner, pollIntervalMs, render: deps.render, ...(deps.codeLifetimes ? { lifetimes: deps.codeLifetimes } : {}), onSessionsChanged: () => feed.wake() });
+  const looks = createSessionLooks({
+    wasend,
+    clock,
+    logger,
+    runner,
+    pollIntervalMs,
+    render: deps.render,
+    ...(deps.codeLifetimes ? { lifetimes: deps.codeLifetimes } : {}),
+    onSessionsChanged: () => feed.wake(),
+  });
 
   function track<T>(work: Promise<T>): Promise<T> {
     inFlight.add(work);
@@ -300,7 +309,9 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     let paused = 0;
     for (const record of showing) {
       if (clock.now() > deadline) break;
-      const result = await messenger.edit(record.chatId, record.messageId, { kind: 'paused', sessionId: record.sessionId }).catch(() => 'failed' as const);
+      const result = await messenger
+        .edit(record.chatId, record.messageId, { kind: 'paused', sessionId: record.sessionId })
+        .catch(() => 'failed' as const);
       if (result === 'ok' || result === 'not_modified') paused += 1;
     }
     if (showing.length > 0) logger.info({ paused, live: showing.length }, 'live QR messages paused until the bot is back');
@@ -328,20 +339,38 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
         asOwnerOf(chatId, messageId, () => opener.renew(chatId, messageId, userId, pairingRequest), unavailable),
       ),
     ),
-    refresh: guarded((chatId: number, messageId: number) => asOwnerOf(chatId, messageId, () => refresh(chatId, messageId), () => false)),
-    cancel: guarded((chatId: number, messageId: number) => asOwnerOf(chatId, messageId, () => cancel(chatId, messageId), () => false)),
+    refresh: guarded((chatId: number, messageId: number) =>
+      asOwnerOf(
+        chatId,
+        messageId,
+        () => refresh(chatId, messageId),
+        () => false,
+      ),
+    ),
+    cancel: guarded((chatId: number, messageId: number) =>
+      asOwnerOf(
+        chatId,
+        messageId,
+        () => cancel(chatId, messageId),
+        () => false,
+      ),
+    ),
     cancelChat: guarded(async (chatId: number, userId: number) =>
       cancelWhere(await records.rows((rows) => rows.listLiveByChat(chatId)), (m) => m.chatId === chatId && m.userId === userId),
     ),
     enforceAccess: guarded(async (userId: number) =>
-      cancelWhere(await records.rows((rows) => rows.listLive()), async (m) => m.userId === userId && (await accessVerdict(() => mayShow(m.userId, m.sessionId), m.sessionId, logger)) === 'no'),
+      cancelWhere(
+        await records.rows((rows) => rows.listLive()),
+        async (m) => m.userId === userId && (await accessVerdict(() => mayShow(m.userId, m.sessionId), m.sessionId, logger)) === 'no',
+      ),
     ),
     poke(sessionId, state, passkeyCode) {
       if (stopped) return;
       if (state === 'passkey_confirmation' && passkeyCode !== undefined) looks.notePasskeyCode(sessionId, passkeyCode);
       if (looks.isLive(sessionId)) feed.poke();
       // Also remembered for a session whose first message is being stored right now.
-      const noCode = state === 'connected' || state === 'stopped' || state === 'failed' || state === 'passkey_required' || state === 'passkey_confirmation';
+      const noCode =
+        state === 'connected' || state === 'stopped' || state === 'failed' || state === 'passkey_required' || state === 'passkey_confirmation';
       if (!noCode) void track(looks.lookNow(sessionId, 'rotation'));
     },
     noteWebhookEvent: (sessionId) => feed.noteWebhookEvent(sessionId),

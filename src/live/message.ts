@@ -280,7 +280,10 @@ function refused(state: Pending, ctx: ReduceContext): Reduced {
   if (ctx.now - since >= ctx.giveUpMs) {
     return {
       state: { kind: 'final', seq: state.seq, view: state.view },
-      effects: [{ type: 'persist', patch: finalPatch(state.view, null) }, { type: 'gave_up', tries, sinceMs: ctx.now - since }],
+      effects: [
+        { type: 'persist', patch: finalPatch(state.view, null) },
+        { type: 'gave_up', tries, sinceMs: ctx.now - since },
+      ],
     };
   }
   const effects: MessageEffect[] = [{ type: 'retry_at', at: ctx.now + retryDelayMs(tries, ctx.retryBaseMs) }];

@@ -10,7 +10,15 @@ import type { LiveRecords } from './records.js';
 import { expiresAtMs } from './session-code.js';
 import { isShow, type Pairing } from './pairing.js';
 import type { SessionLooks } from './session-looks.js';
-import { DeliveryUnknownError, PhotoRefusedError, type OpenOutcome, type OpenRequest, type PairingRequest, type QrMessenger, type QrView } from './types.js';
+import {
+  DeliveryUnknownError,
+  PhotoRefusedError,
+  type OpenOutcome,
+  type OpenRequest,
+  type PairingRequest,
+  type QrMessenger,
+  type QrView,
+} from './types.js';
 
 /** A `/qr` waiting for its code, so that `/cancel` and a revoke can reach it. */
 export interface PendingOpen {
@@ -62,9 +70,11 @@ export interface Opener {
 export function createOpener(ctx: OpenerContext): Opener {
   const { store, messenger, logger, clock, runner, looks, records, watchTimeoutMs } = ctx;
   /** Access, read at the moment of action; `unknown` when the store cannot say (then nothing new is shown, nothing ended). */
-  const mayShow = (userId: number, sessionId: string): Promise<AccessVerdict> => accessVerdict(() => ctx.mayShow(userId, sessionId), sessionId, logger);
+  const mayShow = (userId: number, sessionId: string): Promise<AccessVerdict> =>
+    accessVerdict(() => ctx.mayShow(userId, sessionId), sessionId, logger);
   /** What a person is answered when access is not `yes`. */
-  const notAllowed = (verdict: AccessVerdict): OpenOutcome => (verdict === 'no' ? { kind: 'refused' } : { kind: 'unavailable', reason: 'access_unknown' });
+  const notAllowed = (verdict: AccessVerdict): OpenOutcome =>
+    verdict === 'no' ? { kind: 'refused' } : { kind: 'unavailable', reason: 'access_unknown' };
   const acquireDeps = ctx.acquire;
   const openChains = new Map<string, Promise<unknown>>();
 
@@ -212,7 +222,13 @@ export function createOpener(ctx: OpenerContext): Opener {
   }
 
   /** What the new message shows: the acquired QR, or with `pairing`, a pairing code asked for now. */
-  async function showFor(sessionId: string, acquired: Acquired, userId: number, pairing: PairingRequest | undefined, signal?: AbortSignal): Promise<CodeShow | OpenOutcome> {
+  async function showFor(
+    sessionId: string,
+    acquired: Acquired,
+    userId: number,
+    pairing: PairingRequest | undefined,
+    signal?: AbortSignal,
+  ): Promise<CodeShow | OpenOutcome> {
     if (pairing !== undefined) {
       const asked = await ctx.pairing.request(sessionId, pairing.phone, userId, signal);
       if (isShow(asked)) await pairing.beforeShow?.();
@@ -296,7 +312,8 @@ export function createOpener(ctx: OpenerContext): Opener {
       if (record !== undefined) earlier.add(record);
     }
     for (const record of records.values()) {
-      if (record.chatId === chatId && record.sessionId === sessionId && record.messageId !== messageId && record.state.kind === 'showing') earlier.add(record);
+      if (record.chatId === chatId && record.sessionId === sessionId && record.messageId !== messageId && record.state.kind === 'showing')
+        earlier.add(record);
     }
     await Promise.all([...earlier].map((record) => end(record, { kind: 'retired', sessionId })));
   }
@@ -356,7 +373,12 @@ export function createOpener(ctx: OpenerContext): Opener {
     if (show !== undefined) setPairing(record, pairing, show);
     else delete record.pairing;
     try {
-      await store.update(chatId, messageId, { pairing: record.pairing ? { phone: record.pairing.phone, expiresAt: record.pairing.expiresAt } : null }, clock.now());
+      await store.update(
+        chatId,
+        messageId,
+        { pairing: record.pairing ? { phone: record.pairing.phone, expiresAt: record.pairing.expiresAt } : null },
+        clock.now(),
+      );
     } catch (error) {
       logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the live QR message');
     }
@@ -365,10 +387,24 @@ export function createOpener(ctx: OpenerContext): Opener {
     return { kind: 'sent', messageId };
   }
 
-  async function putRenewed(row: LiveMessage, live: LiveRecord | undefined, userId: number, acquired: Acquired, code: CodeShow, pairing?: PairingRequest): Promise<OpenOutcome> {
+  async function putRenewed(
+    row: LiveMessage,
+    live: LiveRecord | undefined,
+    userId: number,
+    acquired: Acquired,
+    code: CodeShow,
+    pairing?: PairingRequest,
+  ): Promise<OpenOutcome> {
     const { chatId, messageId, sessionId } = row;
     const now = clock.now();
-    const record: LiveRecord = live ?? { chatId, messageId, userId, sessionId, deadlineAt: row.deadlineAt, state: { kind: 'final', seq: 0, view: finalViewOf(row) ?? { kind: 'cancelled', sessionId } } };
+    const record: LiveRecord = live ?? {
+      chatId,
+      messageId,
+      userId,
+      sessionId,
+      deadlineAt: row.deadlineAt,
+      state: { kind: 'final', seq: 0, view: finalViewOf(row) ?? { kind: 'cancelled', sessionId } },
+    };
     const previous = record.state.kind === 'final_pending' || record.state.kind === 'final' ? record.state.view : undefined;
     record.userId = userId;
     record.deadlineAt = now + watchTimeoutMs;
@@ -382,24 +418,28 @@ export function createOpener(ctx: OpenerContext): Opener {
       return { kind: 'unavailable', reason: 'down' };
     }
     try {
-      await store.update(chatId, messageId, {
-        state: 'showing',
-        fingerprint: code.fingerprint,
-        expiresAt: code.face === undefined ? expiresAtMs(acquired.fetched.qr) : code.expiresAt,
-        deadlineAt: record.deadlineAt,
-        userId,
-        expiredReason: null,
-        finalEditSince: null,
-        pairing: record.pairing ? { phone: record.pairing.phone, expiresAt: record.pairing.expiresAt } : null,
-        seriesIndex: code.face === undefined ? (code.seriesIndex ?? null) : null,
-      }, now);
+      await store.update(
+        chatId,
+        messageId,
+        {
+          state: 'showing',
+          fingerprint: code.fingerprint,
+          expiresAt: code.face === undefined ? expiresAtMs(acquired.fetched.qr) : code.expiresAt,
+          deadlineAt: record.deadlineAt,
+          userId,
+          expiredReason: null,
+          finalEditSince: null,
+          pairing: record.pairing ? { phone: record.pairing.phone, expiresAt: record.pairing.expiresAt } : null,
+          seriesIndex: code.face === undefined ? (code.seriesIndex ?? null) : null,
+        },
+        now,
+      );
     } catch (error) {
       logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the renewed live QR message');
     }
     looks.attach(record, acquired.fetched, acquired.timing);
     return { kind: 'sent', messageId };
   }
-
 
   return { open, renew, sweepIntents };
 }

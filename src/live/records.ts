@@ -73,10 +73,20 @@ export class LiveRecords {
     // What a stored message shows is not known for sure (a stop may have paused it, a crash left an older code):
     // adopted as showing nothing, so the first look puts the current code in it once.
     if (row.state === 'showing') state = showingState(null);
-    else if (pending !== undefined && row.finalEditSince !== undefined && row.finalEditSince !== null) state = pendingFinalState(pending, row.finalEditSince);
+    else if (pending !== undefined && row.finalEditSince !== undefined && row.finalEditSince !== null)
+      state = pendingFinalState(pending, row.finalEditSince);
     else return undefined;
-    const stored = row.fingerprint !== null && row.seriesIndex != null ? { stored: { fingerprint: row.fingerprint, seriesIndex: row.seriesIndex } } : {};
-    const record: LiveRecord = { chatId: row.chatId, messageId: row.messageId, userId: row.userId, sessionId: row.sessionId, deadlineAt: row.deadlineAt, state, ...stored };
+    const stored =
+      row.fingerprint !== null && row.seriesIndex != null ? { stored: { fingerprint: row.fingerprint, seriesIndex: row.seriesIndex } } : {};
+    const record: LiveRecord = {
+      chatId: row.chatId,
+      messageId: row.messageId,
+      userId: row.userId,
+      sessionId: row.sessionId,
+      deadlineAt: row.deadlineAt,
+      state,
+      ...stored,
+    };
     if (row.state === 'showing' && row.pairing) record.pairing = { phone: row.pairing.phone, expiresAt: row.pairing.expiresAt };
     this.set(record);
     return record;

@@ -103,7 +103,13 @@ export class SessionCode {
         bornAfter,
         seenAt,
         firstOfSeries,
-        seriesIndex: firstOfSeries ? 1 : previousIndex !== null ? previousIndex + 1 : this.known?.fingerprint === qr.fingerprint ? this.known.seriesIndex : null,
+        seriesIndex: firstOfSeries
+          ? 1
+          : previousIndex !== null
+            ? previousIndex + 1
+            : this.known?.fingerprint === qr.fingerprint
+              ? this.known.seriesIndex
+              : null,
         ...(this.lifetimes ? { lifetimes: this.lifetimes } : {}),
       };
       this.staleLooks = 0;

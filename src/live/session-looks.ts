@@ -86,7 +86,13 @@ export interface SessionLooks {
   halt: () => void;
 }
 
-function showOf(sessionId: string, fingerprint: string, png: Buffer, expiry: { at: number; estimated: boolean } | null, seriesIndex: number | null = null): CodeShow {
+function showOf(
+  sessionId: string,
+  fingerprint: string,
+  png: Buffer,
+  expiry: { at: number; estimated: boolean } | null,
+  seriesIndex: number | null = null,
+): CodeShow {
   return { sessionId, fingerprint, png, expiresAt: expiry?.at ?? null, estimated: expiry?.estimated ?? false, seriesIndex };
 }
 
@@ -137,7 +143,18 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
   function entryOf(sessionId: string): SessionEntry {
     let entry = entries.get(sessionId);
     if (entry === undefined) {
-      entry = { id: sessionId, code: new SessionCode(deps.lifetimes), records: new Map(), since: new Map(), timer: null, looking: false, owedLook: null, lastState: null, lastNoScanAt: null, passkey: null };
+      entry = {
+        id: sessionId,
+        code: new SessionCode(deps.lifetimes),
+        records: new Map(),
+        since: new Map(),
+        timer: null,
+        looking: false,
+        owedLook: null,
+        lastState: null,
+        lastNoScanAt: null,
+        passkey: null,
+      };
       entries.set(sessionId, entry);
     }
     return entry;
@@ -318,7 +335,8 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       if (entry.passkey === step && step.code === null) step.code = code;
     } catch (error) {
       // The next status tick asks again while the session stays in this step.
-      if (!(error instanceof BudgetSkippedError)) logger.warn({ sessionId: entry.id, err: describeError(error) }, 'could not read the passkey confirmation code');
+      if (!(error instanceof BudgetSkippedError))
+        logger.warn({ sessionId: entry.id, err: describeError(error) }, 'could not read the passkey confirmation code');
     } finally {
       step.fetching = false;
     }
@@ -405,7 +423,9 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
     fetchQr,
     newerCode(sessionId, after) {
       const known = latest.get(sessionId);
-      return known !== undefined && known.at > after && entries.get(sessionId)?.code.current()?.fingerprint === known.qr.fingerprint ? known : undefined;
+      return known !== undefined && known.at > after && entries.get(sessionId)?.code.current()?.fingerprint === known.qr.fingerprint
+        ? known
+        : undefined;
     },
     codeShow,
     async lookNow(sessionId, lane) {
@@ -432,7 +452,11 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       await broadcast(entry, record);
     },
     isLive: (sessionId) => (entries.get(sessionId)?.records.size ?? 0) > 0,
-    liveSessions: () => [...entries.values()].filter((e) => e.records.size > 0).map((e) => e.id).sort(),
+    liveSessions: () =>
+      [...entries.values()]
+        .filter((e) => e.records.size > 0)
+        .map((e) => e.id)
+        .sort(),
     halt() {
       halted = true;
       for (const entry of entries.values()) if (entry.timer !== null) clock.clearTimeout(entry.timer);

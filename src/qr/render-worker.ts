@@ -7,6 +7,8 @@ export type WirePayload = { readonly kind: 'image'; readonly bytes: Uint8Array }
 
 export default async function render(payload: WirePayload): Promise<Uint8Array> {
   const local: QrPayload =
-    payload.kind === 'raw' ? payload : { kind: 'image', bytes: Buffer.from(payload.bytes.buffer, payload.bytes.byteOffset, payload.bytes.byteLength) };
+    payload.kind === 'raw'
+      ? payload
+      : { kind: 'image', bytes: Buffer.from(payload.bytes.buffer, payload.bytes.byteOffset, payload.bytes.byteLength) };
   return renderQrPng(local);
 }

@@ -64,10 +64,7 @@ function renderRawQr(value: string): Buffer {
     throw new QrRenderError('invalid_raw', 'QR pairing string is empty');
   }
   if (value.length > MAX_RAW_LENGTH) {
-    throw new QrRenderError(
-      'invalid_raw',
-      `QR pairing string is ${value.length} characters long (at most ${MAX_RAW_LENGTH})`,
-    );
+    throw new QrRenderError('invalid_raw', `QR pairing string is ${value.length} characters long (at most ${MAX_RAW_LENGTH})`);
   }
   let modules: BitMatrix;
   try {
@@ -151,10 +148,7 @@ async function renderImageQr(bytes: Buffer): Promise<Buffer> {
   }
   const grey = await decodeGreyscale(bytes);
   if (grey.width > MAX_INPUT_SIDE_PX || grey.height > MAX_INPUT_SIDE_PX) {
-    throw new QrRenderError(
-      'too_large',
-      `QR image is ${grey.width}x${grey.height} px (at most ${MAX_INPUT_SIDE_PX} px a side)`,
-    );
+    throw new QrRenderError('too_large', `QR image is ${grey.width}x${grey.height} px (at most ${MAX_INPUT_SIDE_PX} px a side)`);
   }
   const threshold = otsuThreshold(grey.pixels);
   if (threshold === undefined) {

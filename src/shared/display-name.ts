@@ -36,7 +36,12 @@ export function clipGraphemes(text: string, max: number): string {
     graphemes.push(segment);
     if (graphemes.length > max) break;
   }
-  return graphemes.length > max ? `${graphemes.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…` : text;
+  return graphemes.length > max
+    ? `${graphemes
+        .slice(0, Math.max(0, max - 1))
+        .join('')
+        .trimEnd()}…`
+    : text;
 }
 
 /**

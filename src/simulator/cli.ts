@@ -28,7 +28,8 @@ function readNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, isVa
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
-  if (!isValid(value)) throw new Error(`${name}="${raw}" is not valid: set it to a ${name === 'SIM_PORT' ? 'port 0-65535' : 'positive number'} or leave it unset`);
+  if (!isValid(value))
+    throw new Error(`${name}="${raw}" is not valid: set it to a ${name === 'SIM_PORT' ? 'port 0-65535' : 'positive number'} or leave it unset`);
   return value;
 }
 
@@ -48,7 +49,12 @@ export async function startSimulatorFromEnv(env: NodeJS.ProcessEnv): Promise<{ s
   }
   // WAHA and Evolution name sessions by their id, and have one QR shape of their own.
   const fixtures = ['1', 'true', 'yes'].includes(env.SIM_FIXTURES?.trim().toLowerCase() ?? '');
-  const sessions = gatewayName === 'wasend' ? demoSessions(fixtures) : demoSessions(fixtures).filter((session) => session.vocabulary === undefined && session.listShape === undefined && session.qrShape === undefined);
+  const sessions =
+    gatewayName === 'wasend'
+      ? demoSessions(fixtures)
+      : demoSessions(fixtures).filter(
+          (session) => session.vocabulary === undefined && session.listShape === undefined && session.qrShape === undefined,
+        );
   const simulator = await createWasendSimulator({ apiKey, port, speed, sessions, gateway: gatewayName });
   const shownKey = customKey ? '<the value of SIM_API_KEY>' : apiKey;
   const banner = [

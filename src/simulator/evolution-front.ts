@@ -27,7 +27,12 @@ export function evolutionState(status: WahaStatus): EvolutionState {
 export type EvolutionRoute =
   | { readonly kind: 'list'; readonly name?: string }
   | { readonly kind: 'create' }
-  | { readonly kind: 'instance'; readonly call: 'state' | 'connect' | 'restart' | 'logout' | 'delete'; readonly name: string; readonly number?: string }
+  | {
+      readonly kind: 'instance';
+      readonly call: 'state' | 'connect' | 'restart' | 'logout' | 'delete';
+      readonly name: string;
+      readonly number?: string;
+    }
   | { readonly kind: 'not_found' };
 
 /** `GET /instance/fetchInstances`, `POST /instance/create`, `/instance/{connectionState|connect|restart|logout|delete}/{i}`. */

@@ -5,14 +5,7 @@
  */
 
 /** WAHA status vocabulary (the simulator's internal truth). */
-export type WahaStatus =
-  | 'STOPPED'
-  | 'STARTING'
-  | 'SCAN_QR_CODE'
-  | 'WORKING'
-  | 'FAILED'
-  | 'PASSKEY_REQUIRED'
-  | 'PASSKEY_CONFIRMATION_REQUIRED';
+export type WahaStatus = 'STOPPED' | 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' | 'FAILED' | 'PASSKEY_REQUIRED' | 'PASSKEY_CONFIRMATION_REQUIRED';
 
 /** Wasend SDK README vocabulary. */
 export type WasendStatus = 'STOPPED' | 'STARTING' | 'CONNECTED' | 'ERROR';
@@ -105,9 +98,7 @@ export function viewAt(phase: Phase, timing: LifecycleTiming, now: number): Phas
 
 /** A fresh series: STARTING now, codes after `startingMs` (or WORKING again when the phone is still linked). */
 export function startPhase(timing: LifecycleTiming, now: number, linked: boolean): Phase {
-  return linked
-    ? { kind: 'booting', readyAt: now + timing.startingMs }
-    : { kind: 'pairing', codesFrom: now + timing.startingMs, firstIndex: 1 };
+  return linked ? { kind: 'booting', readyAt: now + timing.startingMs } : { kind: 'pairing', codesFrom: now + timing.startingMs, firstIndex: 1 };
 }
 
 /** The phase an initial status from a spec puts a session in. */

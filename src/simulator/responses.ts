@@ -23,8 +23,7 @@ export type ListShape = (typeof LIST_SHAPES)[number];
 
 /** What goes on the wire for one QR response. */
 export type QrReply =
-  | { readonly kind: 'json'; readonly body: Record<string, unknown> }
-  | { readonly kind: 'binary'; readonly mimetype: string; readonly bytes: Buffer };
+  { readonly kind: 'json'; readonly body: Record<string, unknown> } | { readonly kind: 'binary'; readonly mimetype: string; readonly bytes: Buffer };
 
 export function isRawShape(shape: QrShape): boolean {
   return shape === 'value-raw' || shape === 'data-raw' || shape === 'qrCode-raw';
@@ -60,12 +59,7 @@ export function rawQrReply(shape: QrShape, code: string): QrReply {
 }
 
 /** The image shapes. Raw shapes get the data-base64 form (used for bad-image faults). */
-export function imageQrReply(
-  shape: QrShape,
-  image: RenderedImage,
-  expiresAt: number,
-  expiresAtFormat: ExpiresAtFormat,
-): QrReply {
+export function imageQrReply(shape: QrShape, image: RenderedImage, expiresAt: number, expiresAtFormat: ExpiresAtFormat): QrReply {
   const base64 = image.bytes.toString('base64');
   switch (shape) {
     case 'data-url':
@@ -115,7 +109,13 @@ function downstream(session: SessionFacts, status: string): Record<string, unkno
   return {
     name: session.id,
     status,
-    config: { metadata: { userId: 'user_sim', userEmail: 'sim@example.invalid' }, proxy: null, debug: false, noweb: { markOnline: true, store: { enabled: false, fullSync: false } }, webhooks: [] },
+    config: {
+      metadata: { userId: 'user_sim', userEmail: 'sim@example.invalid' },
+      proxy: null,
+      debug: false,
+      noweb: { markOnline: true, store: { enabled: false, fullSync: false } },
+      webhooks: [],
+    },
     engine: { grpc: { client: 'READY', stream: 'READY' }, gows: { found: true, connected: status === 'WORKING' } },
   };
 }

@@ -4,16 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { createImageCache, pairingCode } from './codes.js';
 import type { ImageStyle } from './codes.js';
-import {
-  createTiming,
-  EVOLUTION_SERIES,
-  WAHA_SERIES,
-  initialPhase,
-  rotatePhase,
-  startPhase,
-  toVocabulary,
-  viewAt,
-} from './lifecycle.js';
+import { createTiming, EVOLUTION_SERIES, WAHA_SERIES, initialPhase, rotatePhase, startPhase, toVocabulary, viewAt } from './lifecycle.js';
 import type { Phase, Vocabulary, WahaStatus } from './lifecycle.js';
 import {
   EXPIRES_AT_FORMATS,
@@ -204,7 +195,10 @@ const specSchema = z.strictObject({
   expiresAtFormat: z.enum(EXPIRES_AT_FORMATS).optional(),
   listShape: z.enum(LIST_SHAPES).optional(),
   seriesAgeMs: z.number().min(0).optional(),
-  phoneNumber: z.string().regex(/^\+?\d{8,15}$/).optional(),
+  phoneNumber: z
+    .string()
+    .regex(/^\+?\d{8,15}$/)
+    .optional(),
 });
 
 const faultSchema = z.intersection(
@@ -301,7 +295,13 @@ function parseJson(text: string): unknown {
 }
 
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48) || 'session';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 48) || 'session'
+  );
 }
 
 /**
@@ -319,7 +319,10 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
   const requests: SimRequestRecord[] = [];
   const pendingDelays = new Set<NodeJS.Timeout>();
   const webhook: WebhookSender | undefined = options.webhook
-    ? createWebhookSender({ flavour: options.gateway === 'waha' ? 'waha' : options.gateway === 'evolution' ? 'evolution' : 'wasend', ...options.webhook })
+    ? createWebhookSender({
+        flavour: options.gateway === 'waha' ? 'waha' : options.gateway === 'evolution' ? 'evolution' : 'wasend',
+        ...options.webhook,
+      })
     : undefined;
   const qrWaitMs = options.qrWaitMs ?? 1_000;
   let pairingCodes = options.pairingCodes ?? true;
@@ -676,7 +679,8 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     if (route.kind === 'create') {
       const body = parseJson(await readBody(exchange.req)) as Record<string, unknown> | undefined;
       const name = body?.['name'];
-      if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,54}$/.test(name)) return badRequest(exchange, 'name must be 1-54 characters of A-Z, a-z, 0-9, _ and -');
+      if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,54}$/.test(name))
+        return badRequest(exchange, 'name must be 1-54 characters of A-Z, a-z, 0-9, _ and -');
       if (sessions.has(name)) return sendJson(exchange, 422, { message: `Session '${name}' already exists. Use PUT to update it.`, statusCode: 422 });
       const session = addSession({ id: name });
       if (body?.['start'] !== false) actions.start(session);
@@ -685,7 +689,18 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     if (route.kind !== 'session') return routeNotFound(exchange, method, path);
     const session = sessions.get(route.id);
     const call = `${method} ${route.rest}`;
-    const known = ['GET ', 'DELETE ', 'POST start', 'POST stop', 'POST restart', 'POST logout', 'GET auth/qr', 'GET auth/passkey/challenge', 'GET auth/passkey/confirmation', 'POST auth/passkey/confirm'];
+    const known = [
+      'GET ',
+      'DELETE ',
+      'POST start',
+      'POST stop',
+      'POST restart',
+      'POST logout',
+      'GET auth/qr',
+      'GET auth/passkey/challenge',
+      'GET auth/passkey/confirmation',
+      'POST auth/passkey/confirm',
+    ];
     if (!known.includes(call) && !(call === 'POST auth/request-code' && pairingCodes)) return routeNotFound(exchange, method, path);
     if (!session) return sendJson(exchange, 404, { message: 'Session not found', statusCode: 404 });
     switch (call) {
@@ -734,24 +749,33 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
   /** The simulator as Evolution API answers (`gateway: 'evolution'`). */
   const handleEvolution = async (exchange: Exchange, method: string, path: string): Promise<void> => {
     const url = new URL(exchange.req.url ?? '/', 'http://simulator');
-    if (!sameSecret(String(exchange.req.headers['apikey'] ?? ''), options.apiKey)) return sendJson(exchange, 401, evolutionError(401, 'Unauthorized', 'Unauthorized'));
+    if (!sameSecret(String(exchange.req.headers['apikey'] ?? ''), options.apiKey))
+      return sendJson(exchange, 401, evolutionError(401, 'Unauthorized', 'Unauthorized'));
     if (options.licenseRequired) return sendJson(exchange, 503, LICENSE_REQUIRED);
     const route = evolutionRoute(method, url);
     const stateOfSession = (session: SessionRecord) => evolutionState(viewOf(session).status);
     if (route.kind === 'not_found') return sendJson(exchange, 404, evolutionError(404, 'Not Found', [`Cannot ${method} ${path}`]));
     if (route.kind === 'list') {
       const listed = [...sessions.values()].filter((session) => route.name === undefined || session.id === route.name);
-      return sendJson(exchange, 200, listed.map((session) => evolutionInstance(session, stateOfSession(session))));
+      return sendJson(
+        exchange,
+        200,
+        listed.map((session) => evolutionInstance(session, stateOfSession(session))),
+      );
     }
     if (route.kind === 'create') {
       const body = parseJson(await readBody(exchange.req)) as Record<string, unknown> | undefined;
       const name = body?.['instanceName'];
       if (body?.['integration'] !== 'WHATSAPP-BAILEYS') return sendJson(exchange, 400, evolutionError(400, 'Bad Request', ['Invalid integration']));
-      if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(name)) return sendJson(exchange, 400, evolutionError(400, 'Bad Request', ['instanceName is required']));
+      if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(name))
+        return sendJson(exchange, 400, evolutionError(400, 'Bad Request', ['instanceName is required']));
       if (sessions.has(name)) return sendJson(exchange, 403, evolutionError(403, 'Forbidden', [`This name "${name}" is already in use.`]));
       const number = typeof body['number'] === 'string' && /^\d{8,15}$/.test(body['number']) ? `+${body['number']}` : undefined;
       const session = addSession({ id: name, ...(number !== undefined ? { phoneNumber: number } : {}) });
-      return sendJson(exchange, 201, { instance: { instanceName: name, instanceId: evolutionInstance(session, 'close')['id'], integration: 'WHATSAPP-BAILEYS', status: 'close' }, hash: evolutionInstance(session, 'close')['token'] });
+      return sendJson(exchange, 201, {
+        instance: { instanceName: name, instanceId: evolutionInstance(session, 'close')['id'], integration: 'WHATSAPP-BAILEYS', status: 'close' },
+        hash: evolutionInstance(session, 'close')['token'],
+      });
     }
     const session = sessions.get(route.name);
     if (!session) return sendJson(exchange, 404, evolutionError(404, 'Not Found', [`The "${route.name}" instance does not exist`]));
@@ -865,7 +889,10 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
     if (!isLoopback(exchange.req.socket.remoteAddress)) {
       return sendJson(exchange, 403, { message: 'Simulator controls answer loopback clients only' });
     }
-    const segments = path.split('/').slice(2).map((segment) => decodeURIComponent(segment));
+    const segments = path
+      .split('/')
+      .slice(2)
+      .map((segment) => decodeURIComponent(segment));
     const [first, id, action] = segments;
     const readJson = async (): Promise<unknown> => parseJson(await readBody(exchange.req));
 
@@ -909,7 +936,8 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
         }
         if (action === 'passkey') {
           const body = (await readJson()) as { step?: unknown } | undefined;
-          if (body?.step !== 'required' && body?.step !== 'confirmation') return sendJson(exchange, 400, { message: 'step must be "required" or "confirmation"' });
+          if (body?.step !== 'required' && body?.step !== 'confirmation')
+            return sendJson(exchange, 400, { message: 'step must be "required" or "confirmation"' });
           actions.passkey(session, body.step);
           return sendJson(exchange, 200, { id: session.id, ...stateOf(session) });
         }
@@ -954,7 +982,13 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
   });
   const address = server.address() as AddressInfo;
   const urlHost =
-    address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '[::1]' : address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    address.address === '0.0.0.0'
+      ? '127.0.0.1'
+      : address.address === '::'
+        ? '[::1]'
+        : address.family === 'IPv6'
+          ? `[${address.address}]`
+          : address.address;
 
   for (const spec of options.sessions ?? []) addSession(spec);
 

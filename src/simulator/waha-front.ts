@@ -45,7 +45,11 @@ export function wahaRoute(method: string, url: URL, accept: string | undefined):
 }
 
 /** WAHA's SessionInfo: `name` is the id; `me` once a phone is linked. */
-export function wahaSessionInfo(session: { readonly id: string; readonly name: string; readonly phoneNumber?: string }, status: string, linked: boolean): Record<string, unknown> {
+export function wahaSessionInfo(
+  session: { readonly id: string; readonly name: string; readonly phoneNumber?: string },
+  status: string,
+  linked: boolean,
+): Record<string, unknown> {
   const digits = (session.phoneNumber ?? '').replace(/\D/g, '') || '5511999990000';
   return {
     name: session.id,

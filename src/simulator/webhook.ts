@@ -92,11 +92,32 @@ export function createWebhookSender(options: SimWebhookOptions): WebhookSender {
       if (flavour === 'evolution') {
         // QRCODE_UPDATED at every code (it carries the QR itself), CONNECTION_UPDATE at every change of state.
         const qr = data !== null && typeof data['qr'] === 'string' ? data['qr'] : undefined;
-        const state = status === 'WORKING' ? 'open' : status === 'STARTING' || status === 'SCAN_QR_CODE' ? 'connecting' : status === 'FAILED' ? 'refused' : 'close';
+        const state =
+          status === 'WORKING'
+            ? 'open'
+            : status === 'STARTING' || status === 'SCAN_QR_CODE'
+              ? 'connecting'
+              : status === 'FAILED'
+                ? 'refused'
+                : 'close';
         envelope =
           qr !== undefined
-            ? { event: 'qrcode.updated', instance: sessionId, data: { qrcode: { instance: sessionId, pairingCode: null, code: qr, base64: null } }, date_time: new Date(timestamp).toISOString(), sender: null, apikey: null }
-            : { event: 'connection.update', instance: sessionId, data: { instance: sessionId, state, statusReason: state === 'refused' ? 428 : 200 }, date_time: new Date(timestamp).toISOString(), sender: null, apikey: null };
+            ? {
+                event: 'qrcode.updated',
+                instance: sessionId,
+                data: { qrcode: { instance: sessionId, pairingCode: null, code: qr, base64: null } },
+                date_time: new Date(timestamp).toISOString(),
+                sender: null,
+                apikey: null,
+              }
+            : {
+                event: 'connection.update',
+                instance: sessionId,
+                data: { instance: sessionId, state, statusReason: state === 'refused' ? 428 : 200 },
+                date_time: new Date(timestamp).toISOString(),
+                sender: null,
+                apikey: null,
+              };
       } else if (flavour === 'old-waha') {
         envelope = { event: 'session.status', session: sessionId, payload: { name: sessionId, status } };
       } else if (flavour === 'waha') {

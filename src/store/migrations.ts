@@ -69,9 +69,7 @@ export const MIGRATIONS: readonly Migration[] = [
         .addColumn('message_id', int(d), (c) => c.notNull())
         .addColumn('user_id', int(d), (c) => c.notNull())
         .addColumn('session_id', 'text', (c) => c.notNull())
-        .addColumn('state', 'text', (c) =>
-          c.notNull().check(sql`state IN ('showing', 'connected', 'expired', 'cancelled', 'retired', 'gone')`),
-        )
+        .addColumn('state', 'text', (c) => c.notNull().check(sql`state IN ('showing', 'connected', 'expired', 'cancelled', 'retired', 'gone')`))
         .addColumn('fingerprint', 'text')
         .addColumn('expires_at', int(d))
         .addColumn('deadline_at', int(d), (c) => c.notNull())

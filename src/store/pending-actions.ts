@@ -5,7 +5,12 @@ import type { PendingAction, PendingActionStore } from './types.js';
 /** Expired questions are swept at every this many puts. */
 const PRUNE_EVERY = 100;
 
-const fromRow = (row: Selectable<Tables['pending_actions']>): PendingAction => ({ key: row.key, userId: row.user_id, payload: row.payload, expiresAt: row.expires_at });
+const fromRow = (row: Selectable<Tables['pending_actions']>): PendingAction => ({
+  key: row.key,
+  userId: row.user_id,
+  payload: row.payload,
+  expiresAt: row.expires_at,
+});
 
 /**
  * Questions waiting for an answer, one row a key (a new question replaces the old one of the same key), so the

@@ -37,7 +37,8 @@ const types = {
 export async function createPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const where = describeUrl(url);
   const schema = options.schema;
-  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new PostgresOpenError(`Schema name ${JSON.stringify(schema)} is not a plain identifier.`);
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema))
+    throw new PostgresOpenError(`Schema name ${JSON.stringify(schema)} is not a plain identifier.`);
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? 10,
@@ -69,9 +70,12 @@ export async function createPostgresStore(url: string, options: PostgresStoreOpt
         { cause: error },
       );
     }
-    throw new PostgresOpenError(`Could not open the PostgreSQL database ${where} (${reasonOf(error)}). Check DATABASE_URL and that the server runs.`, {
-      cause: error,
-    });
+    throw new PostgresOpenError(
+      `Could not open the PostgreSQL database ${where} (${reasonOf(error)}). Check DATABASE_URL and that the server runs.`,
+      {
+        cause: error,
+      },
+    );
   }
   // The schema every table lives in: it also names this database's LISTEN/NOTIFY channel and budget table.
   const current = schema ?? (await pool.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0]?.schema ?? 'public';

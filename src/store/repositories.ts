@@ -88,7 +88,7 @@ function createGrantStore(db: Db, now: () => number): GrantStore {
     grantedAt: row.granted_at,
   });
   return {
-    grant: async (userId, sessionId, grantedBy, at = now()) => (await insertGrant(db, userId, sessionId, grantedBy, at)),
+    grant: async (userId, sessionId, grantedBy, at = now()) => await insertGrant(db, userId, sessionId, grantedBy, at),
     revoke: async (userId, sessionId) =>
       changed(await db.deleteFrom('grants').where('user_id', '=', userId).where('session_id', '=', sessionId).executeTakeFirst()) === 1,
     has: async (userId, sessionId) =>
@@ -133,7 +133,15 @@ function createInviteStore(db: Db, now: () => number): InviteStore {
       const expiresAt = at + ttlMs;
       await db
         .insertInto('invites')
-        .values({ token_hash: hashToken(token), session_id: sessionId, created_by: createdBy, created_at: at, expires_at: expiresAt, used_at: null, used_by: null })
+        .values({
+          token_hash: hashToken(token),
+          session_id: sessionId,
+          created_by: createdBy,
+          created_at: at,
+          expires_at: expiresAt,
+          used_at: null,
+          used_by: null,
+        })
         .execute();
       return { token, expiresAt };
     },
@@ -154,7 +162,14 @@ function createInviteStore(db: Db, now: () => number): InviteStore {
       return changed(result) === 1;
     },
     voidSession: async (sessionId, at = now()) =>
-      changed(await db.deleteFrom('invites').where('session_id', '=', sessionId).where('used_at', 'is', null).where('expires_at', '>', at).executeTakeFirst()),
+      changed(
+        await db
+          .deleteFrom('invites')
+          .where('session_id', '=', sessionId)
+          .where('used_at', 'is', null)
+          .where('expires_at', '>', at)
+          .executeTakeFirst(),
+      ),
     purge: async (olderThanMs, at = now()) =>
       changed(
         await db
@@ -200,7 +215,9 @@ const toLiveMessage = (row: LiveMessageRow): LiveMessage => ({
   updatedAt: row.updated_at,
   ...(row.expired_reason !== null ? { expiredReason: row.expired_reason } : {}),
   ...(row.final_edit_since !== null ? { finalEditSince: row.final_edit_since } : {}),
-  ...(row.pairing_phone !== null && row.pairing_expires_at !== null ? { pairing: { phone: row.pairing_phone, expiresAt: row.pairing_expires_at } } : {}),
+  ...(row.pairing_phone !== null && row.pairing_expires_at !== null
+    ? { pairing: { phone: row.pairing_phone, expiresAt: row.pairing_expires_at } }
+    : {}),
   ...(row.series_index !== null ? { seriesIndex: row.series_index } : {}),
 });
 
@@ -235,7 +252,12 @@ function createLiveMessageStore(db: Db, now: () => number): LiveMessageStore {
         .execute();
     },
     async get(chatId, messageId) {
-      const row = await db.selectFrom('live_messages').selectAll().where('chat_id', '=', chatId).where('message_id', '=', messageId).executeTakeFirst();
+      const row = await db
+        .selectFrom('live_messages')
+        .selectAll()
+        .where('chat_id', '=', chatId)
+        .where('message_id', '=', messageId)
+        .executeTakeFirst();
       return row === undefined ? undefined : toLiveMessage(row);
     },
     async update(chatId, messageId, patch, at = now()) {
@@ -296,7 +318,13 @@ function createPhotoIntentStore(db: Db): PhotoIntentStore {
       (
         await db
           .insertInto('photo_intents')
-          .values({ chat_id: i.chatId, after_message_id: i.afterMessageId, session_id: i.sessionId, created_at: i.createdAt, holder: i.holder ?? null })
+          .values({
+            chat_id: i.chatId,
+            after_message_id: i.afterMessageId,
+            session_id: i.sessionId,
+            created_at: i.createdAt,
+            holder: i.holder ?? null,
+          })
           .returning('id')
           .executeTakeFirstOrThrow()
       ).id,
@@ -332,7 +360,11 @@ function createWebhookEventStore(db: Db): WebhookEventStore {
         )
         .returning('id')
         .executeTakeFirst();
-      if (taken !== undefined && ++inserts % PRUNE_EVERY === 0) await db.deleteFrom('webhook_events').where('seen_at', '<', at - ttlMs).execute();
+      if (taken !== undefined && ++inserts % PRUNE_EVERY === 0)
+        await db
+          .deleteFrom('webhook_events')
+          .where('seen_at', '<', at - ttlMs)
+          .execute();
       return taken !== undefined;
     },
   };
@@ -355,9 +387,15 @@ function createTelegramUpdateStore(db: Db, now: () => number): TelegramUpdateSto
         .returning('update_id')
         .executeTakeFirst();
       if (taken !== undefined && ++inserts % PRUNE_EVERY === 0) {
-        await db.deleteFrom('telegram_updates').where('received_at', '<', at - keepMs).where('done_at', 'is not', null).execute();
+        await db
+          .deleteFrom('telegram_updates')
+          .where('received_at', '<', at - keepMs)
+          .where('done_at', 'is not', null)
+          .execute();
         // And by count: a flood (of strangers, say) is kept to the newest handled updates, however many come.
-        await sql`DELETE FROM telegram_updates WHERE done_at IS NOT NULL AND update_id < (SELECT update_id FROM telegram_updates WHERE done_at IS NOT NULL ORDER BY update_id DESC LIMIT 1 OFFSET ${MAX_HANDLED_UPDATES_KEPT - 1})`.execute(db);
+        await sql`DELETE FROM telegram_updates WHERE done_at IS NOT NULL AND update_id < (SELECT update_id FROM telegram_updates WHERE done_at IS NOT NULL ORDER BY update_id DESC LIMIT 1 OFFSET ${MAX_HANDLED_UPDATES_KEPT - 1})`.execute(
+          db,
+        );
       }
       return taken !== undefined;
     },
@@ -459,8 +497,12 @@ function createAuditStore(db: Db, now: () => number, maxRows: number, maxRefusal
   // Refusals and everything else are kept apart, each pruned back to its own cap of newest rows: a flood of
   // refused strangers can never push grants, revokes, invites and QR entries out of the log.
   const prune = async () => {
-    await sql`DELETE FROM audit_log WHERE action = 'denied' AND id < (SELECT id FROM audit_log WHERE action = 'denied' ORDER BY id DESC LIMIT 1 OFFSET ${maxRefusals - 1})`.execute(db);
-    await sql`DELETE FROM audit_log WHERE action <> 'denied' AND id < (SELECT id FROM audit_log WHERE action <> 'denied' ORDER BY id DESC LIMIT 1 OFFSET ${maxRows - 1})`.execute(db);
+    await sql`DELETE FROM audit_log WHERE action = 'denied' AND id < (SELECT id FROM audit_log WHERE action = 'denied' ORDER BY id DESC LIMIT 1 OFFSET ${maxRefusals - 1})`.execute(
+      db,
+    );
+    await sql`DELETE FROM audit_log WHERE action <> 'denied' AND id < (SELECT id FROM audit_log WHERE action <> 'denied' ORDER BY id DESC LIMIT 1 OFFSET ${maxRows - 1})`.execute(
+      db,
+    );
   };
   const pruneEvery = Math.max(1, Math.floor(Math.min(maxRows, maxRefusals) / 10));
   let sincePrune = 0;
@@ -488,7 +530,10 @@ function createAuditStore(db: Db, now: () => number, maxRows: number, maxRefusal
       let query = db.selectFrom('audit_log').selectAll();
       if (filter.sessionId !== undefined) query = query.where('session_id', '=', filter.sessionId);
       else if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
-      const rows = await query.orderBy('id', 'desc').limit(Math.max(0, Math.floor(limit))).execute();
+      const rows = await query
+        .orderBy('id', 'desc')
+        .limit(Math.max(0, Math.floor(limit)))
+        .execute();
       return rows.map((row) => ({
         id: row.id,
         at: row.at,
@@ -518,7 +563,9 @@ function createUserStore(db: Db, now: () => number): UserStore {
   let notes = 0;
   const prune = () =>
     sql`DELETE FROM users WHERE language IS NULL AND user_id NOT IN (SELECT user_id FROM grants) AND user_id NOT IN (
-          SELECT user_id FROM users WHERE language IS NULL AND user_id NOT IN (SELECT user_id FROM grants) ORDER BY seen_at DESC LIMIT ${MAX_UNGRANTED_USERS_KEPT})`.execute(db);
+          SELECT user_id FROM users WHERE language IS NULL AND user_id NOT IN (SELECT user_id FROM grants) ORDER BY seen_at DESC LIMIT ${MAX_UNGRANTED_USERS_KEPT})`.execute(
+      db,
+    );
   return {
     async note(user, at = now()) {
       if (++notes % PRUNE_EVERY === 0) await prune();
@@ -575,7 +622,8 @@ function createWatchStore(db: Db, now: () => number): WatchStore {
       changed(await db.deleteFrom('watches').where('user_id', '=', userId).where('session_id', '=', sessionId).executeTakeFirst()) === 1,
     listBySession: async (sessionId) =>
       (await db.selectFrom('watches').selectAll().where('session_id', '=', sessionId).orderBy('user_id').execute()).map(toWatch),
-    listByUser: async (userId) => (await db.selectFrom('watches').selectAll().where('user_id', '=', userId).orderBy('session_id').execute()).map(toWatch),
+    listByUser: async (userId) =>
+      (await db.selectFrom('watches').selectAll().where('user_id', '=', userId).orderBy('session_id').execute()).map(toWatch),
     sessions: async () => (await db.selectFrom('watches').select('session_id').distinct().orderBy('session_id').execute()).map((r) => r.session_id),
   };
 }

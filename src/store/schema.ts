@@ -55,7 +55,14 @@ export interface Tables {
     language: string | null;
     seen_at: number;
   };
-  telegram_updates: { update_id: number; received_at: number; holder: string | null; payload: string | null; started_at: number | null; done_at: number | null };
+  telegram_updates: {
+    update_id: number;
+    received_at: number;
+    holder: string | null;
+    payload: string | null;
+    started_at: number | null;
+    done_at: number | null;
+  };
   leases: { name: string; holder: string; fence: number; expires_at: number };
   pending_actions: { key: string; user_id: number; payload: string; expires_at: number };
 }

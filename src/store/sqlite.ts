@@ -133,8 +133,7 @@ function restrictToOwner(path: string): void {
 
 function corruptMessage(path: string): string {
   return (
-    `Database file ${path} is not a valid SQLite database (corrupt or another kind of file). ` +
-    'Move it away to start fresh, or restore a backup.'
+    `Database file ${path} is not a valid SQLite database (corrupt or another kind of file). ` + 'Move it away to start fresh, or restore a backup.'
   );
 }
 
@@ -180,4 +179,3 @@ function toOpenError(error: unknown, path: string): unknown {
   }
   return error;
 }
-

@@ -100,7 +100,12 @@ export interface LiveMessageStore {
   update(
     chatId: number,
     messageId: number,
-    patch: Partial<Pick<LiveMessage, 'state' | 'fingerprint' | 'expiresAt' | 'deadlineAt' | 'userId' | 'expiredReason' | 'finalEditSince' | 'pairing' | 'seriesIndex'>>,
+    patch: Partial<
+      Pick<
+        LiveMessage,
+        'state' | 'fingerprint' | 'expiresAt' | 'deadlineAt' | 'userId' | 'expiredReason' | 'finalEditSince' | 'pairing' | 'seriesIndex'
+      >
+    >,
     now?: number,
   ): Promise<LiveMessage | undefined>;
   /** Every message in state `showing`. */

@@ -97,7 +97,9 @@ export function createUpdateInbox(options: UpdateInboxOptions): UpdateInbox {
         } catch (error) {
           if (options.unrecorded === undefined) throw error;
           logger.warn({ err: error, updateId }, 'could not record a Telegram update: the database does not answer; the sender is told to try again');
-          await options.unrecorded(update).catch((failure: unknown) => logger.warn({ err: failure, updateId }, 'could not tell the sender that the database does not answer'));
+          await options
+            .unrecorded(update)
+            .catch((failure: unknown) => logger.warn({ err: failure, updateId }, 'could not tell the sender that the database does not answer'));
           return 'answered';
         }
         if (!taken) return 'duplicate';
@@ -111,7 +113,8 @@ export function createUpdateInbox(options: UpdateInboxOptions): UpdateInbox {
     },
     async recover(alive) {
       const { updates: orphans, cutShort } = await store.reclaim(holder, alive, graceMs);
-      if (cutShort.length > 0) logger.warn({ updates: cutShort.length }, 'a stopped instance was handling Telegram updates when it died; they are not run again');
+      if (cutShort.length > 0)
+        logger.warn({ updates: cutShort.length }, 'a stopped instance was handling Telegram updates when it died; they are not run again');
       for (const orphan of orphans) {
         let update: unknown;
         try {

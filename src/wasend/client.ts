@@ -1,11 +1,6 @@
 import { assertValidSessionId } from './session-id.js';
 import { toSessionStatus } from './status.js';
-import {
-  WasendConflictError,
-  WasendInvalidResponseError,
-  WasendNotFoundError,
-  WasendNotReadyError,
-} from './errors.js';
+import { WasendConflictError, WasendInvalidResponseError, WasendNotFoundError, WasendNotReadyError } from './errors.js';
 import { isRecord } from '../shared/is-record.js';
 import { createGatewayHttp, isRouteMissing, PASSKEY_CODE, readCode, type GatewayHttpOptions, type GatewayLogger } from './http.js';
 import type { NormalizedQr, RequestOptions, SessionInfo, WasendApi } from './types.js';
@@ -134,7 +129,13 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
       const { json, status } = await getJson('/sessions', options, 'POST', { sessionName: input.name, phoneNumber: input.phone });
       const item = readSessionItem(json);
       if (!item?.id) {
-        throw new WasendInvalidResponseError({ method: 'POST', path: '/sessions', status, reason: 'schema', detail: 'the new session has no "uniqueSessionId" or "id"' });
+        throw new WasendInvalidResponseError({
+          method: 'POST',
+          path: '/sessions',
+          status,
+          reason: 'schema',
+          detail: 'the new session has no "uniqueSessionId" or "id"',
+        });
       }
       return sessionInfoOf({ ...item, id: item.id });
     },
@@ -162,7 +163,8 @@ export function createWasendClient(options: WasendClientOptions): WasendApi {
 
     async getAccount(options = {}) {
       const { json, status } = await getJson('/account', options);
-      if (!isRecord(json)) throw new WasendInvalidResponseError({ method: 'GET', path: '/account', status, reason: 'schema', detail: 'expected an object' });
+      if (!isRecord(json))
+        throw new WasendInvalidResponseError({ method: 'GET', path: '/account', status, reason: 'schema', detail: 'expected an object' });
       const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
       const source = isRecord(json.data) ? json.data : json;
       const [id, name, plan] = [text(source.id), text(source.name), text(source.plan)];
@@ -192,11 +194,7 @@ function sessionPath(sessionId: string): string {
 
 /** A 2xx, 409 or 422 on a QR path shows the server has that route, even if this answer was unusable. */
 function provesPathExists(error: unknown): boolean {
-  return (
-    error instanceof WasendInvalidResponseError ||
-    error instanceof WasendConflictError ||
-    error instanceof WasendNotReadyError
-  );
+  return error instanceof WasendInvalidResponseError || error instanceof WasendConflictError || error instanceof WasendNotReadyError;
 }
 
 /**

@@ -25,7 +25,8 @@ export function createEvolutionClient(options: GatewayHttpOptions): WasendApi {
   /** Evolution's states in the bot's words: `connecting` is a session showing codes (or about to). */
   const statusOf = (state: unknown): SessionStatus => {
     const raw = typeof state === 'string' ? state : 'unknown';
-    const mapped = raw === 'open' ? 'WORKING' : raw === 'connecting' ? 'SCAN_QR_CODE' : raw === 'close' ? 'STOPPED' : raw === 'refused' ? 'FAILED' : raw;
+    const mapped =
+      raw === 'open' ? 'WORKING' : raw === 'connecting' ? 'SCAN_QR_CODE' : raw === 'close' ? 'STOPPED' : raw === 'refused' ? 'FAILED' : raw;
     const status = noteStatus({ ...toStatus(mapped), raw });
     return status;
   };
@@ -42,14 +43,20 @@ export function createEvolutionClient(options: GatewayHttpOptions): WasendApi {
     if (!isRecord(row) || typeof row['name'] !== 'string') return undefined;
     const profile = typeof row['profileName'] === 'string' ? row['profileName'].trim() : '';
     const number = typeof row['number'] === 'string' && /^\d{8,15}$/.test(row['number']) ? row['number'] : undefined;
-    return { id: row['name'], status: statusOf(row['connectionStatus']), ...(profile !== '' ? { name: profile } : {}), ...(number !== undefined ? { phone: number } : {}) };
+    return {
+      id: row['name'],
+      status: statusOf(row['connectionStatus']),
+      ...(profile !== '' ? { name: profile } : {}),
+      ...(number !== undefined ? { phone: number } : {}),
+    };
   };
 
   const stateOf = async (id: string, options: RequestOptions): Promise<string> => {
     const path = instance('connectionState', id);
     const { json, status } = await getJson(path, options);
     const state = isRecord(json) && isRecord(json['instance']) ? json['instance']['state'] : undefined;
-    if (typeof state !== 'string') throw new WasendInvalidResponseError({ method: 'GET', path, status, reason: 'schema', detail: 'expected { instance: { state } }' });
+    if (typeof state !== 'string')
+      throw new WasendInvalidResponseError({ method: 'GET', path, status, reason: 'schema', detail: 'expected { instance: { state } }' });
     return state;
   };
 
@@ -82,7 +89,8 @@ export function createEvolutionClient(options: GatewayHttpOptions): WasendApi {
       const { json, status } = await getJson(path, options);
       const info = Array.isArray(json) ? json.map(infoOf).find((found) => found?.id === id) : undefined;
       if (info === undefined) {
-        if (Array.isArray(json)) throw new WasendNotFoundError({ method: 'GET', path, status: 404, serverMessage: `The "${id}" instance does not exist` });
+        if (Array.isArray(json))
+          throw new WasendNotFoundError({ method: 'GET', path, status: 404, serverMessage: `The "${id}" instance does not exist` });
         throw new WasendInvalidResponseError({ method: 'GET', path, status, reason: 'schema', detail: 'expected an array of instances' });
       }
       return info;
@@ -91,7 +99,8 @@ export function createEvolutionClient(options: GatewayHttpOptions): WasendApi {
     async listSessions(options = {}) {
       const path = '/instance/fetchInstances';
       const { json, status } = await getJson(path, options);
-      if (!Array.isArray(json)) throw new WasendInvalidResponseError({ method: 'GET', path, status, reason: 'schema', detail: 'expected an array of instances' });
+      if (!Array.isArray(json))
+        throw new WasendInvalidResponseError({ method: 'GET', path, status, reason: 'schema', detail: 'expected an array of instances' });
       return json.map(infoOf).filter((info): info is SessionInfo => info !== undefined);
     },
 
@@ -116,10 +125,16 @@ export function createEvolutionClient(options: GatewayHttpOptions): WasendApi {
     async createSession(input, options = {}) {
       assertValidSessionId(input.name);
       const path = '/instance/create';
-      const body = { instanceName: input.name, integration: 'WHATSAPP-BAILEYS', qrcode: false, ...(input.phone !== undefined ? { number: input.phone } : {}) };
+      const body = {
+        instanceName: input.name,
+        integration: 'WHATSAPP-BAILEYS',
+        qrcode: false,
+        ...(input.phone !== undefined ? { number: input.phone } : {}),
+      };
       const { json, status } = await getJson(path, options, 'POST', body);
       const created = isRecord(json) && isRecord(json['instance']) ? json['instance']['instanceName'] : undefined;
-      if (typeof created !== 'string') throw new WasendInvalidResponseError({ method: 'POST', path, status, reason: 'schema', detail: 'expected { instance: { instanceName } }' });
+      if (typeof created !== 'string')
+        throw new WasendInvalidResponseError({ method: 'POST', path, status, reason: 'schema', detail: 'expected { instance: { instanceName } }' });
       return { id: created, status: statusOf('close') };
     },
 
@@ -134,12 +149,19 @@ export function createEvolutionClient(options: GatewayHttpOptions): WasendApi {
     async requestPairingCode(id, phoneDigits, options = {}) {
       if (!/^\d{8,15}$/.test(phoneDigits)) throw new TypeError('requestPairingCode: phoneDigits must be 8 to 15 digits');
       const state = await stateOf(id, options);
-      if (state === 'open') throw new WasendConflictError({ method: 'GET', path: instance('connect', id), status: 409, serverMessage: 'Instance is connected' });
+      if (state === 'open')
+        throw new WasendConflictError({ method: 'GET', path: instance('connect', id), status: 409, serverMessage: 'Instance is connected' });
       if (state === 'connecting') await send('DELETE', instance('logout', id), options, 'application/json');
       const { json, status, path } = await connect(id, options, phoneDigits);
       const code = isRecord(json) && typeof json['pairingCode'] === 'string' ? json['pairingCode'].trim().toUpperCase() : undefined;
       if (code === undefined || !/^[A-Z0-9]{4}-?[A-Z0-9]{4}$/.test(code)) {
-        throw new WasendInvalidResponseError({ method: 'GET', path: path.split('?')[0] ?? path, status, reason: 'schema', detail: 'expected a "pairingCode"' });
+        throw new WasendInvalidResponseError({
+          method: 'GET',
+          path: path.split('?')[0] ?? path,
+          status,
+          reason: 'schema',
+          detail: 'expected a "pairingCode"',
+        });
       }
       return code;
     },
@@ -156,6 +178,11 @@ export function createEvolutionClient(options: GatewayHttpOptions): WasendApi {
 }
 
 function toStatus(word: string): SessionStatus {
-  const states: Record<string, SessionStatus['state']> = { WORKING: 'connected', SCAN_QR_CODE: 'awaiting_scan', STOPPED: 'stopped', FAILED: 'failed' };
+  const states: Record<string, SessionStatus['state']> = {
+    WORKING: 'connected',
+    SCAN_QR_CODE: 'awaiting_scan',
+    STOPPED: 'stopped',
+    FAILED: 'failed',
+  };
   return { state: states[word] ?? 'unknown', raw: word };
 }

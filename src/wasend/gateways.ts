@@ -35,7 +35,8 @@ export const GATEWAYS: Readonly<Record<GatewayName, Gateway>> = {
     lifetimes: { firstMs: 60_000, nextMs: 20_000 },
     seriesLength: 6,
     probe: { path: '/sessions', headers: (apiKey) => ({ authorization: `Bearer ${apiKey}` }) },
-    refusedKey: (baseUrl, status) => `Wasend at ${baseUrl} refused WASEND_API_KEY (${status}): copy the API key from the Wasend dashboard into .env again.`,
+    refusedKey: (baseUrl, status) =>
+      `Wasend at ${baseUrl} refused WASEND_API_KEY (${status}): copy the API key from the Wasend dashboard into .env again.`,
   },
   waha: {
     name: 'waha',

@@ -54,7 +54,8 @@ export function extractServerMessage(body: Buffer, scrub: (text: string) => stri
     const json: unknown = JSON.parse(text);
     if (isRecord(json)) {
       // Evolution puts it one level down: `{status, error, response: {message}}`.
-      const { message, error } = isRecord(json.response) && json.response.message !== undefined ? { message: json.response.message, error: json.error } : json;
+      const { message, error } =
+        isRecord(json.response) && json.response.message !== undefined ? { message: json.response.message, error: json.error } : json;
       if (typeof message === 'string') found = message;
       else if (Array.isArray(message) && message.some((part) => typeof part === 'string')) {
         found = message.filter((part): part is string => typeof part === 'string').join('; ');

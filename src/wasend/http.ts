@@ -17,13 +17,7 @@ import {
   createWasendApiError,
 } from './errors.js';
 import { parseQrResponse } from './qr-response.js';
-import type {
-  NormalizedQr,
-  RequestBudget,
-  RequestOptions,
-  RequestLane,
-  SessionStatus,
-} from './types.js';
+import type { NormalizedQr, RequestBudget, RequestOptions, RequestLane, SessionStatus } from './types.js';
 
 /** The part of a {@link LogSink} the client uses. Logged objects never hold the API key or headers. */
 export type GatewayLogger = Pick<LogSink, 'warn' | 'debug'>;
@@ -142,10 +136,7 @@ export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth
       } catch (error) {
         if (attempt >= retries || !isRetryable(error)) throw error;
         const delayMs = retryDelayMs(error, attempt);
-        logger?.debug(
-          { method, path, attempt: attempt + 1, delayMs, error: (error as Error).message },
-          'gateway call failed; retrying',
-        );
+        logger?.debug({ method, path, attempt: attempt + 1, delayMs, error: (error as Error).message }, 'gateway call failed; retrying');
         // An abort while waiting ends the call with the abort's own reason.
         await delay(delayMs, undefined, { signal }).catch(() => signal?.throwIfAborted());
       }
@@ -205,8 +196,7 @@ export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth
    */
   async function readBody(response: Response, method: Method, path: string, truncateAt?: number): Promise<Buffer> {
     const limit = truncateAt ?? maxBodyBytes;
-    const tooLarge = (detail: string) =>
-      new WasendInvalidResponseError({ method, path, status: response.status, reason: 'too_large', detail });
+    const tooLarge = (detail: string) => new WasendInvalidResponseError({ method, path, status: response.status, reason: 'too_large', detail });
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
     if (truncateAt === undefined && declared > limit) {
       await response.body?.cancel().catch(() => undefined);

@@ -9,8 +9,7 @@ export const MAX_RAW_QR_BYTES = 2953;
 const EPOCH_SECONDS_BELOW = 1e11;
 
 export type QrParseResult =
-  | { readonly ok: true; readonly qr: NormalizedQr }
-  | { readonly ok: false; readonly reason: 'not_json' | 'unusable_qr'; readonly detail: string };
+  { readonly ok: true; readonly qr: NormalizedQr } | { readonly ok: false; readonly reason: 'not_json' | 'unusable_qr'; readonly detail: string };
 
 type Interpretation = { readonly payload: QrPayload } | { readonly problem: string };
 
@@ -101,9 +100,7 @@ function interpretJson(json: unknown): Interpretation {
   if (typeof json.mimetype === 'string' && typeof json.data === 'string') {
     if (!json.mimetype.toLowerCase().startsWith('image/')) return interpretString(json.data);
     const bytes = decodeBase64Image(json.data);
-    return bytes
-      ? { payload: { kind: 'image', bytes } }
-      : { problem: `"data" is not base64 of a ${json.mimetype} image` };
+    return bytes ? { payload: { kind: 'image', bytes } } : { problem: `"data" is not base64 of a ${json.mimetype} image` };
   }
   for (const field of ['qrCode', 'data', 'value'] as const) {
     const candidate = json[field];

@@ -59,7 +59,11 @@ export function withSharedBudget(local: ManagedRequestBudget, options: SharedBud
           return;
         } catch (rejection) {
           if (!(rejection instanceof RateLimiterRes)) {
-            if (!warned) options.logger.warn({ err: rejection instanceof Error ? rejection.message : String(rejection) }, 'shared Wasend budget unavailable; this instance keeps to its own');
+            if (!warned)
+              options.logger.warn(
+                { err: rejection instanceof Error ? rejection.message : String(rejection) },
+                'shared Wasend budget unavailable; this instance keeps to its own',
+              );
             warned = true;
             return;
           }

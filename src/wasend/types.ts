@@ -15,16 +15,18 @@
  * - `unknown`: anything else; `raw` keeps the server's value for display
  */
 export type SessionState =
-  | 'starting'
-  | 'awaiting_scan'
-  | 'connected'
-  | 'stopped'
-  | 'failed'
-  | 'passkey_required'
-  | 'passkey_confirmation'
-  | 'unknown';
+  'starting' | 'awaiting_scan' | 'connected' | 'stopped' | 'failed' | 'passkey_required' | 'passkey_confirmation' | 'unknown';
 
-const SESSION_STATES: ReadonlySet<string> = new Set<SessionState>(['starting', 'awaiting_scan', 'connected', 'stopped', 'failed', 'passkey_required', 'passkey_confirmation', 'unknown']);
+const SESSION_STATES: ReadonlySet<string> = new Set<SessionState>([
+  'starting',
+  'awaiting_scan',
+  'connected',
+  'stopped',
+  'failed',
+  'passkey_required',
+  'passkey_confirmation',
+  'unknown',
+]);
 
 export function isSessionState(value: string): value is SessionState {
   return SESSION_STATES.has(value);
@@ -62,9 +64,7 @@ export interface AccountInfo {
 }
 
 /** The QR payload: image bytes (PNG, JPEG, ... as received) or a raw pairing string (`2@...`). */
-export type QrPayload =
-  | { readonly kind: 'image'; readonly bytes: Buffer }
-  | { readonly kind: 'raw'; readonly value: string };
+export type QrPayload = { readonly kind: 'image'; readonly bytes: Buffer } | { readonly kind: 'raw'; readonly value: string };
 
 export interface NormalizedQr {
   readonly payload: QrPayload;

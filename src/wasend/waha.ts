@@ -62,7 +62,8 @@ export function createWahaClient(options: GatewayHttpOptions): WasendApi {
     async listSessions(options = {}) {
       const path = '/api/sessions?all=true';
       const { json, status } = await getJson(path, options);
-      if (!Array.isArray(json)) throw new WasendInvalidResponseError({ method: 'GET', path, status, reason: 'schema', detail: 'expected a bare array of sessions' });
+      if (!Array.isArray(json))
+        throw new WasendInvalidResponseError({ method: 'GET', path, status, reason: 'schema', detail: 'expected a bare array of sessions' });
       const sessions: SessionInfo[] = [];
       for (const item of json) {
         try {

@@ -7,7 +7,12 @@ afterEach(async () => {
 });
 
 const start = async () => {
-  h = await startApp({ sessions: [{ id: 'demo', status: 'STOPPED' }, { id: 'other', status: 'STOPPED' }] });
+  h = await startApp({
+    sessions: [
+      { id: 'demo', status: 'STOPPED' },
+      { id: 'other', status: 'STOPPED' },
+    ],
+  });
 };
 
 /** The audit log as an admin sees it through /audit. */
@@ -31,7 +36,9 @@ describe('access', () => {
     await start();
     const reply = await h.say(ADMIN, '/qr demo', { chatId: -500, chatType: 'group' });
     expect(reply.text).toMatch(/only sent in a private chat/);
-    expect((await h.say(ADMIN, `/qr@${h.tg.botInfo.username} demo`, { chatId: -500, chatType: 'group' })).text).toMatch(/only sent in a private chat/);
+    expect((await h.say(ADMIN, `/qr@${h.tg.botInfo.username} demo`, { chatId: -500, chatType: 'group' })).text).toMatch(
+      /only sent in a private chat/,
+    );
     h.tg.sendText({ userId: STRANGER, chatId: -500, chatType: 'group', text: '/qr@some_other_bot demo' });
     expect((await h.say(STRANGER, `/qr@${h.tg.botInfo.username} demo`, { chatId: -500, chatType: 'group' })).text).toMatch(/don't have access/);
     expect(h.tg.messages(-500)).toHaveLength(3);
@@ -85,7 +92,11 @@ describe('access', () => {
     const answersBefore = h.tg.callsTo('answerCallbackQuery').length;
     const press = h.tg.pressButton({ userId: USER, chatId: USER, messageId: photo.messageId, data: 'qr:new' });
     const answer = await h.until(
-      () => h.tg.callsTo('answerCallbackQuery').slice(answersBefore).find((c) => c.params.callback_query_id === press.callbackQueryId),
+      () =>
+        h.tg
+          .callsTo('answerCallbackQuery')
+          .slice(answersBefore)
+          .find((c) => c.params.callback_query_id === press.callbackQueryId),
       'the press to be answered',
     );
     expect(String(answer.params.text)).toMatch(/don't have access/);

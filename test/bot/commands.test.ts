@@ -65,9 +65,22 @@ it('answers every button press, also stale, foreign and garbage ones, without to
     h.tg.pressButton({ userId: ADMIN, chatId: ADMIN, messageId: text.messageId, data: 'something-else' }),
     h.tg.pressButton({ userId: ADMIN, chatId: ADMIN, messageId: text.messageId, data: 'qr:pick:a/b' }),
     // The buttons of pairing codes, passkeys, /delete, /sessions and /language, stale or forged.
-    ...['qr:phone', 'qr:showqr', 'qr:newcode', 'pk:yes', 'pk:no', 'pn:ok:999999', 'pn:ask:12', 'pn:s:a/b', 'del:yes:AAAAAAAAAAAA', 'del:no:zz', 'ss:x', 'st:../x', 'lang:xx', 'lang:pt-BR'].map(
-      (data) => h.tg.pressButton({ userId: ADMIN, chatId: ADMIN, messageId: text.messageId, data }),
-    ),
+    ...[
+      'qr:phone',
+      'qr:showqr',
+      'qr:newcode',
+      'pk:yes',
+      'pk:no',
+      'pn:ok:999999',
+      'pn:ask:12',
+      'pn:s:a/b',
+      'del:yes:AAAAAAAAAAAA',
+      'del:no:zz',
+      'ss:x',
+      'st:../x',
+      'lang:xx',
+      'lang:pt-BR',
+    ].map((data) => h.tg.pressButton({ userId: ADMIN, chatId: ADMIN, messageId: text.messageId, data })),
   ];
   await h.until(
     () => presses.every((p) => h.tg.callsTo('answerCallbackQuery').some((c) => c.ok && c.params.callback_query_id === p.callbackQueryId)),

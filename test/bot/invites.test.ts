@@ -17,7 +17,12 @@ describe('invite links', () => {
   });
 
   it('/invites lists the open ones without their tokens, /uninvite voids one: its link then grants nothing', async () => {
-    h = await startApp({ sessions: [{ id: 'demo', status: 'STOPPED' }, { id: 'shop', status: 'STOPPED' }] });
+    h = await startApp({
+      sessions: [
+        { id: 'demo', status: 'STOPPED' },
+        { id: 'shop', status: 'STOPPED' },
+      ],
+    });
     const first = tokenOf((await h.say(ADMIN, '/invite demo')).text);
     const second = tokenOf((await h.say(ADMIN, '/invite shop')).text);
     const listed = (await h.say(ADMIN, '/invites')).text ?? '';

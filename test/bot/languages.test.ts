@@ -16,7 +16,7 @@ const start = async () => {
   await h.store().grants.grant(USER, 'demo', ADMIN);
 };
 
-describe('the user\'s language', () => {
+describe("the user's language", () => {
   it("answers in the Telegram client's language, and /language switches it for good (restart included)", async () => {
     await start();
     const help = await h.say(USER, '/help', { languageCode: 'pt-br' });
@@ -26,7 +26,10 @@ describe('the user\'s language', () => {
     const pick = await h.say(USER, '/language');
     expect(buttonData(pick)).toEqual(['lang:en', 'lang:pt-BR', 'lang:es', 'lang:id']);
     h.tg.pressButton({ userId: USER, chatId: USER, messageId: pick.messageId, data: 'lang:id' });
-    await h.until(() => h.tg.messages(USER).find((m) => m.text === 'Mulai sekarang saya menulis kepada Anda dalam bahasa Indonesia.'), 'the Indonesian confirmation');
+    await h.until(
+      () => h.tg.messages(USER).find((m) => m.text === 'Mulai sekarang saya menulis kepada Anda dalam bahasa Indonesia.'),
+      'the Indonesian confirmation',
+    );
     await h.restart();
     // Telegram still says Spanish: the choice wins, and survives the restart.
     expect((await h.say(USER, '/cancel', { languageCode: 'es' })).text).toBe('Tidak ada kode QR langsung yang bisa dihentikan di sini.');
@@ -34,7 +37,7 @@ describe('the user\'s language', () => {
     expect((await h.say(USER, '/language klingon')).text).toBe('I do not speak "klingon" yet. Usage: /language (or /language pt-BR, es, id, en)');
   });
 
-  it('puts the live message in the reader\'s language: caption and buttons', async () => {
+  it("puts the live message in the reader's language: caption and buttons", async () => {
     await start();
     const qr = await h.say(USER, '/qr demo', { languageCode: 'pt-BR' });
     await untilShowsCurrentCode(h, qr, 'demo');
@@ -46,10 +49,12 @@ describe('the user\'s language', () => {
     await h.until(() => qr.caption === '✅ Conectado: Front desk (demo) está conectada.', 'Connected in Portuguese');
   });
 
-  it('registers the command menu in every language, and the admin menu in the admin\'s own', async () => {
+  it("registers the command menu in every language, and the admin menu in the admin's own", async () => {
     await start();
     const calls = h.tg.callsTo('setMyCommands');
-    const menu = (language?: string) => calls.find((c) => c.params.language_code === language && c.params.scope === undefined)?.params.commands as Array<{ command: string; description: string }> | undefined;
+    const menu = (language?: string) =>
+      calls.find((c) => c.params.language_code === language && c.params.scope === undefined)?.params.commands as
+        Array<{ command: string; description: string }> | undefined;
     expect(menu(undefined)?.find((c) => c.command === 'qr')?.description).toBe('Live WhatsApp QR code for a session');
     expect(menu('pt')?.find((c) => c.command === 'qr')?.description).toBe('QR code ao vivo do WhatsApp de uma sessão');
     expect(menu('es')?.find((c) => c.command === 'language')?.description).toBe('El idioma en el que escribo');
@@ -64,7 +69,9 @@ describe('messages that say what to do', () => {
     await start();
     const qr = await h.say(ADMIN, '/qr demo');
     await untilShowsCurrentCode(h, qr, 'demo');
-    expect(qr.caption).toMatch(/^📱 Front desk \(demo\): code 1 of 6\nOn the phone: WhatsApp > Settings > Linked devices > Link a device, then scan this code\.\nGood for (about )?(\d+ s|\d+ min), until \d\d:\d\d:\d\d UTC\.\nThis message updates itself\.$/);
+    expect(qr.caption).toMatch(
+      /^📱 Front desk \(demo\): code 1 of 6\nOn the phone: WhatsApp > Settings > Linked devices > Link a device, then scan this code\.\nGood for (about )?(\d+ s|\d+ min), until \d\d:\d\d:\d\d UTC\.\nThis message updates itself\.$/,
+    );
     expect(qr.captionEntities?.[0]).toMatchObject({ type: 'date_time' });
     h.rotate('demo');
     await untilShowsCurrentCode(h, qr, 'demo');
@@ -107,7 +114,7 @@ describe('messages that say what to do', () => {
     expect((await h.say(STRANGER, '/qr')).text).toContain(`Your Telegram id is ${STRANGER}: send it to an admin.`);
   });
 
-  it('/users shows the names and @usernames the bot has seen, and one user\'s sessions; /audit reads as sentences and filters', async () => {
+  it("/users shows the names and @usernames the bot has seen, and one user's sessions; /audit reads as sentences and filters", async () => {
     await start();
     await h.say(USER, '/help', { firstName: 'Ana', username: 'ana_shop' });
     await h.say(ADMIN, '/help', { firstName: 'Bob' });

@@ -144,7 +144,10 @@ describe('/sessions', () => {
     expect(buttonData(list).at(-1)).toBe('ss:0');
 
     h.tg.pressButton({ userId: ADMIN, chatId: ADMIN, messageId: list.messageId, data: 'st:demo' });
-    const status = await h.until(() => h.tg.messages(ADMIN).find((m) => m.messageId > list.messageId && m.text?.includes('Demo phone')), 'the status');
+    const status = await h.until(
+      () => h.tg.messages(ADMIN).find((m) => m.messageId > list.messageId && m.text?.includes('Demo phone')),
+      'the status',
+    );
     expect(status.text).toContain('stopped');
   });
 

@@ -9,7 +9,13 @@ afterEach(async () => {
 describe('no chat is ever blocked', () => {
   it('a /qr waiting for its first code does not hold /status or /cancel in the same chat, and /cancel stops it', async () => {
     // STARTING lasts 200 s of simulated time (20 s real at speed 10): the /qr waits for a code all along.
-    h = await startApp({ startingMs: 200_000, sessions: [{ id: 'slow', status: 'STOPPED' }, { id: 'linked', status: 'WORKING' }] });
+    h = await startApp({
+      startingMs: 200_000,
+      sessions: [
+        { id: 'slow', status: 'STOPPED' },
+        { id: 'linked', status: 'WORKING' },
+      ],
+    });
     h.tg.sendText({ userId: ADMIN, text: '/qr slow' });
     await h.until(() => h.sim.requests.some((r) => r.method === 'POST' && r.path === '/sessions/slow/start'), 'the /qr to start the session');
 
@@ -20,7 +26,10 @@ describe('no chat is ever blocked', () => {
 
     // The cancelled /qr ends (audited as cancelled) and never sends a photo, even once a code appears.
     h.rotate('slow');
-    await h.until(async () => (await h.store().audit.latest(20)).find((e) => e.action === 'qr' && e.outcome === 'cancelled'), 'the /qr to end as cancelled');
+    await h.until(
+      async () => (await h.store().audit.latest(20)).find((e) => e.action === 'qr' && e.outcome === 'cancelled'),
+      'the /qr to end as cancelled',
+    );
     const asked = () => h.sim.requests.filter((r) => r.path.startsWith('/sessions/slow/')).length;
     const afterEnd = asked();
     const probe = await h.say(ADMIN, '/status slow');

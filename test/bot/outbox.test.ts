@@ -48,7 +48,10 @@ describe('the outgoing Telegram queue', () => {
 
   it('lets a burst of twice the rate out at once after a quiet spell, then keeps to the rate', async () => {
     const outbox = createOutbox({ perSecond: 10 });
-    const sent = await through(outbox, Array.from({ length: 30 }, (_, i) => ({ method: 'editMessageMedia', chatId: i + 1 })));
+    const sent = await through(
+      outbox,
+      Array.from({ length: 30 }, (_, i) => ({ method: 'editMessageMedia', chatId: i + 1 })),
+    );
     // Twenty at once (a burst of one second's rate would let ten out); the last ten at the rate of ten a second.
     expect(sent.filter((c) => c.at < 150).length).toBeGreaterThanOrEqual(18);
     expect(sent.at(-1)!.at).toBeGreaterThanOrEqual(800);

@@ -22,7 +22,6 @@ const start = async (options: { pairingCodes?: boolean; lifetimeMs?: number; coo
   h.sim.addSession({ id: 'held', status: 'STOPPED' });
 };
 
-
 async function untilShowsPairingCode(message: FakeMessage, sessionId: string): Promise<string> {
   return h.until(() => {
     const code = h.sim.state(sessionId)?.pairingCode;

@@ -17,7 +17,6 @@ const start = async (webhooks = false) => {
   });
 };
 
-
 async function liveQr(userId: number): Promise<FakeMessage> {
   const qr = await h.say(userId, '/qr demo');
   await untilShowsCurrentCode(h, qr, 'demo');
@@ -53,7 +52,7 @@ describe('PASSKEY_REQUIRED', () => {
 });
 
 describe('PASSKEY_CONFIRMATION_REQUIRED', () => {
-  it('shows the code to compare with It matches / It doesn\'t match; It matches confirms and the message follows to Connected', async () => {
+  it("shows the code to compare with It matches / It doesn't match; It matches confirms and the message follows to Connected", async () => {
     await start();
     const qr = await liveQr(ADMIN);
     h.sim.passkey('demo', 'confirmation');
@@ -119,12 +118,17 @@ describe('passkey buttons outside a passkey step', () => {
     const refused = await h.until(() => h.tg.answerOf(no.callbackQueryId), 'the answer to pk:no');
     expect(refused.text).toBe('WhatsApp is no longer waiting for this code.');
     const yes = h.tg.pressButton({ userId: USER, chatId: USER, messageId: qr.messageId, data: 'pk:yes' });
-    expect((await h.until(() => h.tg.answerOf(yes.callbackQueryId), 'the answer to pk:yes')).text).toBe('WhatsApp is no longer waiting for this code.');
+    expect((await h.until(() => h.tg.answerOf(yes.callbackQueryId), 'the answer to pk:yes')).text).toBe(
+      'WhatsApp is no longer waiting for this code.',
+    );
 
     expect(h.sim.state('demo')?.wahaStatus).toBe('SCAN_QR_CODE');
     expect(h.sim.requests.filter((r) => r.method === 'POST' && (r.path.endsWith('/stop') || r.path.endsWith('/auth/passkey/confirm')))).toEqual([]);
     const audit = await h.store().audit.latest(10);
-    expect(audit.filter((e) => e.action === 'passkey.reject' || e.action === 'passkey.confirm').map((e) => e.outcome)).toEqual(['not_asked', 'not_asked']);
+    expect(audit.filter((e) => e.action === 'passkey.reject' || e.action === 'passkey.confirm').map((e) => e.outcome)).toEqual([
+      'not_asked',
+      'not_asked',
+    ]);
     // The message carries on as a live QR.
     await untilShowsCurrentCode(h, qr, 'demo');
   });

@@ -30,7 +30,7 @@ async function scenarios(options: Partial<AppHarnessOptions>): Promise<void> {
   const data = buttonData(ask)[0]!;
   await harness.restart();
   const foreign = harness.tg.pressButton({ userId: OTHER_ADMIN, chatId: ADMIN, messageId: ask.messageId, data });
-  expect((await harness.until(() => harness.tg.answerOf(foreign.callbackQueryId), 'the other admin\'s answer')).text).toBe(
+  expect((await harness.until(() => harness.tg.answerOf(foreign.callbackQueryId), "the other admin's answer")).text).toBe(
     'This confirmation belongs to the admin who asked for it.',
   );
   expect(harness.sim.state('keep')).toBeDefined();

@@ -33,7 +33,10 @@ it('a button pressed the moment the photo arrives waits for its message to be st
   const harness = h;
   slowSaves = true;
   harness.tg.sendText({ userId: ADMIN, text: '/qr demo' });
-  const photo = await harness.tg.waitFor(() => harness.tg.messages(ADMIN).find((m) => m.photo !== undefined), { timeoutMs: 10_000, description: 'the QR photo' });
+  const photo = await harness.tg.waitFor(() => harness.tg.messages(ADMIN).find((m) => m.photo !== undefined), {
+    timeoutMs: 10_000,
+    description: 'the QR photo',
+  });
   expect(await harness.store().liveMessages.get(ADMIN, photo.messageId)).toBeUndefined();
   const press = harness.tg.pressButton({ userId: ADMIN, chatId: ADMIN, messageId: photo.messageId, data: 'qr:refresh' });
   const answer = await harness.until(() => harness.tg.answerOf(press.callbackQueryId), 'the answer to the early press', 10_000);

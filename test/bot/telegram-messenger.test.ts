@@ -11,11 +11,19 @@ let tg: FakeTelegram;
 let code: Extract<QrView, { kind: 'code' }>;
 beforeAll(async () => {
   tg = await createFakeTelegram();
-  code = { kind: 'code', sessionId: 'demo', png: await renderQrPng({ kind: 'raw', value: '2@first-code' }), fingerprint: 'f1', expiresAt: Date.UTC(2030, 0, 1, 12, 34, 56), codeNumber: 2 };
+  code = {
+    kind: 'code',
+    sessionId: 'demo',
+    png: await renderQrPng({ kind: 'raw', value: '2@first-code' }),
+    fingerprint: 'f1',
+    expiresAt: Date.UTC(2030, 0, 1, 12, 34, 56),
+    codeNumber: 2,
+  };
 });
 afterAll(() => tg.close());
 
-const messenger = () => createTelegramMessenger({ api: new Api(tg.token, { apiRoot: tg.apiRoot }), protectContent: true, logger: pino({ level: 'silent' }) });
+const messenger = () =>
+  createTelegramMessenger({ api: new Api(tg.token, { apiRoot: tg.apiRoot }), protectContent: true, logger: pino({ level: 'silent' }) });
 
 it('sends a protected photo with caption and buttons, edits only the caption when the image stays', async () => {
   const m = messenger();

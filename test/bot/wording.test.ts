@@ -23,10 +23,28 @@ async function app(languageCode: 'en' | 'pt-br', extra: Parameters<typeof startA
 }
 
 describe.each([
-  ['en', { seriesEnd: 'No one scanned it in time: WhatsApp ends a series after its last code.', typed: 'Nobody typed it on the phone in time.', sent: 'Sending a pairing code for Shop front desk at the corner of the main street (shop) to +55 •• ••••-4321', help: 'WhatsApp > Settings > Linked devices > Link a device', yours: 'Your sessions: Front desk (demo)' }],
-  ['pt-br', { seriesEnd: 'Ninguém escaneou a tempo: o WhatsApp encerra uma série depois do último código.', typed: 'Ninguém digitou no celular a tempo.', sent: 'Enviando um código de conexão de Shop front desk at the corner of the main street (shop) para +55 •• ••••-4321', help: 'WhatsApp > Configurações > Dispositivos conectados > Conectar um dispositivo', yours: 'Suas sessões: Front desk (demo)' }],
+  [
+    'en',
+    {
+      seriesEnd: 'No one scanned it in time: WhatsApp ends a series after its last code.',
+      typed: 'Nobody typed it on the phone in time.',
+      sent: 'Sending a pairing code for Shop front desk at the corner of the main street (shop) to +55 •• ••••-4321',
+      help: 'WhatsApp > Settings > Linked devices > Link a device',
+      yours: 'Your sessions: Front desk (demo)',
+    },
+  ],
+  [
+    'pt-br',
+    {
+      seriesEnd: 'Ninguém escaneou a tempo: o WhatsApp encerra uma série depois do último código.',
+      typed: 'Ninguém digitou no celular a tempo.',
+      sent: 'Enviando um código de conexão de Shop front desk at the corner of the main street (shop) para +55 •• ••••-4321',
+      help: 'WhatsApp > Configurações > Dispositivos conectados > Conectar um dispositivo',
+      yours: 'Suas sessões: Front desk (demo)',
+    },
+  ],
 ] as const)('in %s', (languageCode, words) => {
-  it('the end of a series is WhatsApp\'s normal end, not a failure', async () => {
+  it("the end of a series is WhatsApp's normal end, not a failure", async () => {
     const harness = await app(languageCode);
     const reply = await harness.say(ADMIN, '/qr demo', { languageCode });
     await untilShowsCurrentCode(harness, reply, 'demo');
@@ -55,7 +73,7 @@ describe.each([
     expect(text).toMatch(/⏹[^\n]*:\n• Front desk \(demo\)\n• Shop front desk at the corner[^\n]* \(shop\)/);
   });
 
-  it('/help names the steps in the captions\' own form, and /start names the sessions as captions do', async () => {
+  it("/help names the steps in the captions' own form, and /start names the sessions as captions do", async () => {
     const harness = await app(languageCode);
     await harness.store().grants.grant(USER, 'demo', ADMIN);
     expect((await harness.say(ADMIN, '/help', { languageCode })).text).toContain(words.help);

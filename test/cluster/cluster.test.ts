@@ -69,10 +69,22 @@ async function twoInstances(options: { claimWaitMs?: number } = {}) {
 describePostgres('the cluster of instances', () => {
   it('a request on another instance takes the session over: the holder hands it over at once and forgets it', async () => {
     const [a, b] = await twoInstances();
-    expect(await a.cluster.ownership.run('demo', async () => 'on a', () => 'refused')).toBe('on a');
+    expect(
+      await a.cluster.ownership.run(
+        'demo',
+        async () => 'on a',
+        () => 'refused',
+      ),
+    ).toBe('on a');
     a.engine.sessions.add('demo');
     expect(a.cluster.ownership.holds('demo')).toBe(true);
-    expect(await b.cluster.ownership.run('demo', async () => 'on b', () => 'refused')).toBe('on b');
+    expect(
+      await b.cluster.ownership.run(
+        'demo',
+        async () => 'on b',
+        () => 'refused',
+      ),
+    ).toBe('on b');
     expect(a.engine.events).toContain('drop demo');
     expect(b.engine.events).toContain('adopt demo');
     expect(a.cluster.ownership.holds('demo')).toBe(false);
@@ -82,9 +94,19 @@ describePostgres('the cluster of instances', () => {
   it('a holder busy with the session keeps it; the other request is answered otherwise once it waited long enough', async () => {
     const [a, b] = await twoInstances({ claimWaitMs: 600 });
     let finish!: () => void;
-    const busy = a.cluster.ownership.run('demo', () => new Promise<string>((resolve) => (finish = () => resolve('done on a'))), () => 'refused');
+    const busy = a.cluster.ownership.run(
+      'demo',
+      () => new Promise<string>((resolve) => (finish = () => resolve('done on a'))),
+      () => 'refused',
+    );
     await expect.poll(() => a.cluster.ownership.holds('demo')).toBe(true);
-    expect(await b.cluster.ownership.run('demo', async () => 'on b', () => 'busy')).toBe('busy');
+    expect(
+      await b.cluster.ownership.run(
+        'demo',
+        async () => 'on b',
+        () => 'busy',
+      ),
+    ).toBe('busy');
     finish();
     expect(await busy).toBe('done on a');
     // Handed over as soon as its work ended (the request asked for it).
@@ -98,7 +120,15 @@ describePostgres('the cluster of instances', () => {
     for (const id of ['a', 'b']) {
       const store = await createPostgresStore(POSTGRES_URL, { schema });
       stores.push(store);
-      const cluster = createCluster({ leases: store.leases, messages: store.liveMessages, logger: quiet, instanceId: id, heartbeatMs: 100, leaseTtlMs: 600, safetyMarginMs: 100 });
+      const cluster = createCluster({
+        leases: store.leases,
+        messages: store.liveMessages,
+        logger: quiet,
+        instanceId: id,
+        heartbeatMs: 100,
+        leaseTtlMs: 600,
+        safetyMarginMs: 100,
+      });
       cluster.bindEngine(recorder());
       cluster.lead('poller', { gained: () => void running.push(id), lost: () => void running.splice(running.indexOf(id), 1) });
       made.push(cluster);

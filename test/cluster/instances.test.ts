@@ -27,7 +27,15 @@ let instances: Instance[] = [];
 
 beforeEach(async () => {
   tg = await createFakeTelegram({ token: '123456789:AAClusterTokenNotReal_012345678' });
-  sim = await createWasendSimulator({ apiKey: API_KEY, speed: 10, startingMs: 500, sessions: [{ id: 'demo', status: 'SCAN_QR_CODE' }, { id: 'shop', status: 'SCAN_QR_CODE' }] });
+  sim = await createWasendSimulator({
+    apiKey: API_KEY,
+    speed: 10,
+    startingMs: 500,
+    sessions: [
+      { id: 'demo', status: 'SCAN_QR_CODE' },
+      { id: 'shop', status: 'SCAN_QR_CODE' },
+    ],
+  });
   // WhatsApp's clock (codes of 6 s, then 2 s, at speed 10) runs only while a test wants rotations: however slow
   // the machine is at starting three instances or at a takeover, the series cannot run out under the test.
   sim.pauseClock();
@@ -51,7 +59,10 @@ interface Cluster {
  * Three instances on a new schema; in webhook mode behind a round-robin balancer that Telegram delivers to. With
  * `listening`, each has its HTTP listener behind the balancer in polling mode too (for Wasend's webhooks).
  */
-async function startCluster(mode: 'polling' | 'webhook', options: { listening?: boolean; env?: Record<string, string>; ports?: number[] } = {}): Promise<Cluster> {
+async function startCluster(
+  mode: 'polling' | 'webhook',
+  options: { listening?: boolean; env?: Record<string, string>; ports?: number[] } = {},
+): Promise<Cluster> {
   const schema = newSchema();
   const ids = ['i1', 'i2', 'i3'];
   const ports = options.ports ?? (mode === 'webhook' || options.listening ? await Promise.all(ids.map(() => freePort())) : []);
@@ -88,7 +99,9 @@ async function marker(userId = ADMIN, answer = HELP): Promise<void> {
 }
 
 const leaseHolder = async (schema: string, name: string) =>
-  (await query<{ holder: string; fence: string }>(schema, 'SELECT holder, fence FROM leases WHERE name = $1 AND expires_at > $2', [name, Date.now()]))[0];
+  (
+    await query<{ holder: string; fence: string }>(schema, 'SELECT holder, fence FROM leases WHERE name = $1 AND expires_at > $2', [name, Date.now()])
+  )[0];
 
 describePostgres('three instances on one PostgreSQL database', () => {
   it('webhook mode: updates are spread over the instances, and one Telegram delivers again to another instance is handled once', async () => {
@@ -100,7 +113,10 @@ describePostgres('three instances on one PostgreSQL database', () => {
     // Instance A handles /status, but its answer never reaches Telegram, which delivers it again: to instance B.
     balancer!.loseNextAnswer();
     const { updateId } = tg.sendText({ userId: ADMIN, text: '/sessions' });
-    await tg.waitFor(() => balancer!.forwarded.filter((f) => f.updateId === updateId && f.status === 200).length === 1, { timeoutMs: 20_000, description: 'the second delivery' });
+    await tg.waitFor(() => balancer!.forwarded.filter((f) => f.updateId === updateId && f.status === 200).length === 1, {
+      timeoutMs: 20_000,
+      description: 'the second delivery',
+    });
     const deliveries = balancer!.forwarded.filter((f) => f.updateId === updateId);
     expect(deliveries.map((f) => f.status)).toEqual([502, 200]);
     expect(deliveries[0]!.target).not.toBe(deliveries[1]!.target);
@@ -120,17 +136,29 @@ describePostgres('three instances on one PostgreSQL database', () => {
     await tg.waitFor(() => tg.messages(ADMIN).find((m) => /can now use demo/.test(m.text ?? '')), { timeoutMs: 20_000, description: 'the grant' });
     balancer!.sendNextTo(1);
     tg.sendText({ userId: USER, text: '/qr demo' });
-    const photo = await tg.waitFor(() => tg.messages(USER).find((m) => m.photo !== undefined), { timeoutMs: 30_000, description: 'the QR photo on another instance' });
+    const photo = await tg.waitFor(() => tg.messages(USER).find((m) => m.photo !== undefined), {
+      timeoutMs: 30_000,
+      description: 'the QR photo on another instance',
+    });
     expect(await decodeQrPng(photo.photo!)).toBe(sim.state('demo')?.code);
 
     balancer!.sendNextTo(2);
     tg.sendText({ userId: ADMIN, text: `/revoke ${USER} demo` });
-    await tg.waitFor(() => tg.messages(ADMIN).find((m) => /can no longer use demo/.test(m.text ?? '')), { timeoutMs: 20_000, description: 'the revoke' });
+    await tg.waitFor(() => tg.messages(ADMIN).find((m) => /can no longer use demo/.test(m.text ?? '')), {
+      timeoutMs: 20_000,
+      description: 'the revoke',
+    });
     // The live message ends at once, whichever instance keeps it.
-    await tg.waitFor(() => !/code \d of 6/.test(tg.message(USER, photo.messageId)?.caption ?? ''), { timeoutMs: 20_000, description: 'the live message to stop showing a code' });
+    await tg.waitFor(() => !/code \d of 6/.test(tg.message(USER, photo.messageId)?.caption ?? ''), {
+      timeoutMs: 20_000,
+      description: 'the live message to stop showing a code',
+    });
     balancer!.sendNextTo(0);
     tg.sendText({ userId: USER, text: '/qr demo' });
-    await tg.waitFor(() => tg.messages(USER).find((m) => m.from === 'bot' && /Your Telegram id is|not allowed|may not|no access/i.test(m.text ?? '')), { timeoutMs: 20_000, description: 'the refusal' });
+    await tg.waitFor(
+      () => tg.messages(USER).find((m) => m.from === 'bot' && /Your Telegram id is|not allowed|may not|no access/i.test(m.text ?? '')),
+      { timeoutMs: 20_000, description: 'the refusal' },
+    );
     expect(tg.messages(USER).filter((m) => m.photo !== undefined)).toHaveLength(1);
   }, 120_000);
 
@@ -139,7 +167,10 @@ describePostgres('three instances on one PostgreSQL database', () => {
     await marker(USER, STRANGER);
     await marker(OTHER, STRANGER);
     tg.sendText({ userId: ADMIN, text: '/invite demo' });
-    const invite = await tg.waitFor(() => tg.messages(ADMIN).find((m) => /start=/.test(m.text ?? '')), { timeoutMs: 20_000, description: 'the invite' });
+    const invite = await tg.waitFor(() => tg.messages(ADMIN).find((m) => /start=/.test(m.text ?? '')), {
+      timeoutMs: 20_000,
+      description: 'the invite',
+    });
     const token = /start=([A-Za-z0-9_-]+)/.exec(invite.text ?? '')![1]!;
     // Both at once, straight to two different instances (as two Telegram deliveries racing through the balancer).
     const start = (userId: number, updateId: number) => ({
@@ -154,7 +185,11 @@ describePostgres('three instances on one PostgreSQL database', () => {
       },
     });
     const post = (instance: Instance, body: object) =>
-      fetch(`${instance.url}${HOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': HOOK_SECRET }, body: JSON.stringify(body) });
+      fetch(`${instance.url}${HOOK_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': HOOK_SECRET },
+        body: JSON.stringify(body),
+      });
     const answers = await Promise.all([post(instances[1]!, start(USER, 880_001)), post(instances[2]!, start(OTHER, 880_002))]);
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     const outcome = (userId: number) => tg.messages(userId).find((m) => /You now have access|already used/.test(m.text ?? ''))?.text ?? '';
@@ -171,14 +206,21 @@ describePostgres('three instances on one PostgreSQL database', () => {
     const poller = await pollerOf(schema);
     expect(instances.filter((i) => i.logs().some((line) => line['msg'] === 'bot started (long polling)')).map((i) => i.id)).toEqual([poller.id]);
     // Each says what it runs: two roles on three instances leave at least one standing by, and saying so.
-    await waitUntil(() => (instances.some((i) => i.logs().some((line) => String(line['msg']).startsWith('standing by: '))) ? true : undefined), 10_000, 'a standby to say so');
+    await waitUntil(
+      () => (instances.some((i) => i.logs().some((line) => String(line['msg']).startsWith('standing by: '))) ? true : undefined),
+      10_000,
+      'a standby to say so',
+    );
     const joined = instances.map((i) => i.logs().find((line) => line['msg'] === 'joined the other instances'));
     expect(joined.every((line) => Array.isArray(line?.['holds']) && Array.isArray(line?.['waitsFor']))).toBe(true);
     for (let i = 0; i < 3; i++) tg.sendText({ userId: ADMIN, text: '/help' });
     await tg.waitFor(() => replies(ADMIN, HELP).length === 3, { timeoutMs: 20_000, description: 'three answers' });
     await killHard(poller);
     for (let i = 0; i < 5; i++) tg.sendText({ userId: ADMIN, text: '/help' });
-    await tg.waitFor(() => replies(ADMIN, HELP).length === 8, { timeoutMs: 30_000, description: 'the five sent after the kill answered by a new poller' });
+    await tg.waitFor(() => replies(ADMIN, HELP).length === 8, {
+      timeoutMs: 30_000,
+      description: 'the five sent after the kill answered by a new poller',
+    });
     const next = await pollerOf(schema);
     expect(next.id).not.toBe(poller.id);
     await marker();
@@ -201,20 +243,31 @@ describePostgres('three instances on one PostgreSQL database', () => {
     const killedAt = Date.now();
 
     // A new owner (a higher fence) edits the same message with each new code.
-    const taken = await waitUntil(async () => {
-      const now = await leaseHolder(schema, 'session:demo');
-      return now !== undefined && now.holder !== victim.id ? now : undefined;
-    }, 20_000, 'another instance to take the session');
+    const taken = await waitUntil(
+      async () => {
+        const now = await leaseHolder(schema, 'session:demo');
+        return now !== undefined && now.holder !== victim.id ? now : undefined;
+      },
+      20_000,
+      'another instance to take the session',
+    );
     expect(Number(taken.fence)).toBeGreaterThan(Number(owner!.fence));
     const editsAtTakeover = tg.message(ADMIN, photo.messageId)!.edits;
     sim.resumeClock();
-    await tg.waitFor(() => tg.message(ADMIN, photo.messageId)!.edits >= editsAtTakeover + 2, { timeoutMs: 20_000, description: 'rotation edits by the new owner' });
+    await tg.waitFor(() => tg.message(ADMIN, photo.messageId)!.edits >= editsAtTakeover + 2, {
+      timeoutMs: 20_000,
+      description: 'rotation edits by the new owner',
+    });
     sim.pauseClock();
-    const shown = await waitUntil(async () => {
-      const message = tg.message(ADMIN, photo.messageId)!;
-      const code = await decodeQrPng(message.photo!);
-      return code !== null && code === sim.state('demo')?.code ? code : undefined;
-    }, 10_000, 'the message to show the current code');
+    const shown = await waitUntil(
+      async () => {
+        const message = tg.message(ADMIN, photo.messageId)!;
+        const code = await decodeQrPng(message.photo!);
+        return code !== null && code === sim.state('demo')?.code ? code : undefined;
+      },
+      10_000,
+      'the message to show the current code',
+    );
     expect(shown).toBeTruthy();
     expect(tg.messages(ADMIN).filter((m) => m.photo !== undefined)).toHaveLength(1);
     expect(Date.now() - killedAt).toBeLessThan(60_000);
@@ -228,7 +281,7 @@ describePostgres('three instances on one PostgreSQL database', () => {
     const { schema } = await startCluster('polling');
     tg.sendText({ userId: ADMIN, text: '/qr demo' });
     const photo = await tg.waitFor(() => tg.messages(ADMIN).find((m) => m.photo !== undefined), { timeoutMs: 30_000, description: 'the QR photo' });
-    const owner = (await waitUntil(() => leaseHolder(schema, 'session:demo'), 10_000, 'the owner'));
+    const owner = await waitUntil(() => leaseHolder(schema, 'session:demo'), 10_000, 'the owner');
     // Paused during its rotations (a message kept and edited, not one still being sent).
     const first = tg.message(ADMIN, photo.messageId)!.edits;
     sim.resumeClock();
@@ -237,10 +290,14 @@ describePostgres('three instances on one PostgreSQL database', () => {
     const paused = instances.find((i) => i.id === owner.holder)!;
     paused.proc.child.kill('SIGSTOP');
     try {
-      const successor = await waitUntil(async () => {
-        const now = await leaseHolder(schema, 'session:demo');
-        return now !== undefined && now.holder !== paused.id ? now : undefined;
-      }, 20_000, 'another instance to take the session');
+      const successor = await waitUntil(
+        async () => {
+          const now = await leaseHolder(schema, 'session:demo');
+          return now !== undefined && now.holder !== paused.id ? now : undefined;
+        },
+        20_000,
+        'another instance to take the session',
+      );
       expect(Number(successor.fence)).toBeGreaterThan(Number(owner.fence));
       const edits = tg.message(ADMIN, photo.messageId)!.edits;
       sim.resumeClock();
@@ -250,13 +307,28 @@ describePostgres('three instances on one PostgreSQL database', () => {
       paused.proc.child.kill('SIGCONT');
     }
     // Awake, it finds its leases gone: it stops keeping the session and stops polling, without an edit.
-    await untilLogged(paused, (line) => line['msg'] === 'another instance keeps this session now' || line['msg'] === 'live QR edit skipped: another instance keeps this session now', 20_000, 'the woken owner to give the session up');
-    await untilLogged(paused, (line) => line['msg'] === 'lost a role to another instance' || line['msg'] === 'stopped polling: another instance polls now', 20_000, 'the woken owner to stop polling');
+    await untilLogged(
+      paused,
+      (line) =>
+        line['msg'] === 'another instance keeps this session now' || line['msg'] === 'live QR edit skipped: another instance keeps this session now',
+      20_000,
+      'the woken owner to give the session up',
+    );
+    await untilLogged(
+      paused,
+      (line) => line['msg'] === 'lost a role to another instance' || line['msg'] === 'stopped polling: another instance polls now',
+      20_000,
+      'the woken owner to stop polling',
+    );
     expect(paused.logs().some((line) => line['msg'] === 'live QR edit failed; will retry')).toBe(false);
-    const shown = await waitUntil(async () => {
-      const code = await decodeQrPng(tg.message(ADMIN, photo.messageId)!.photo!);
-      return code !== null && code === sim.state('demo')?.code ? code : undefined;
-    }, 10_000, 'the message to show the current code');
+    const shown = await waitUntil(
+      async () => {
+        const code = await decodeQrPng(tg.message(ADMIN, photo.messageId)!.photo!);
+        return code !== null && code === sim.state('demo')?.code ? code : undefined;
+      },
+      10_000,
+      'the message to show the current code',
+    );
     expect(shown).toBeTruthy();
     sim.scan('demo');
     await tg.waitFor(() => /Connected/.test(tg.message(ADMIN, photo.messageId)?.caption ?? ''), { timeoutMs: 20_000, description: 'Connected' });
@@ -265,27 +337,41 @@ describePostgres('three instances on one PostgreSQL database', () => {
     expect(tg.message(ADMIN, photo.messageId)?.caption).toMatch(/Connected/);
   }, 120_000);
 
-  it('a phone that drops is reported once, at once, though /watch and Wasend\'s webhook reached instances that do not run the checks', async () => {
+  it("a phone that drops is reported once, at once, though /watch and Wasend's webhook reached instances that do not run the checks", async () => {
     const ports = await Promise.all([0, 1, 2].map(() => freePort()));
     balancer = await createBalancer(() => ports.map((port) => `http://127.0.0.1:${port}`));
     const secret = 'cluster-wasend-webhook-secret-0123';
     await sim.close();
-    sim = await createWasendSimulator({ apiKey: API_KEY, speed: 10, sessions: [{ id: 'demo', status: 'WORKING' }], webhook: { url: `${balancer.url}/webhooks/wasend`, secret } });
+    sim = await createWasendSimulator({
+      apiKey: API_KEY,
+      speed: 10,
+      sessions: [{ id: 'demo', status: 'WORKING' }],
+      webhook: { url: `${balancer.url}/webhooks/wasend`, secret },
+    });
     // Checks every ten minutes: only the webhook can explain an alert within the test's time.
     const { schema } = await startCluster('polling', { ports, env: { WASEND_WEBHOOK_SECRET: secret, HEALTH_CHECK_INTERVAL_MS: '600000' } });
-    const checker = (await waitUntil(() => leaseHolder(schema, 'health'), 10_000, 'the instance running the checks'));
+    const checker = await waitUntil(() => leaseHolder(schema, 'health'), 10_000, 'the instance running the checks');
     tg.sendText({ userId: ADMIN, text: '/watch demo' });
-    await tg.waitFor(() => tg.messages(ADMIN).find((m) => /Its phone is linked now/.test(m.text ?? '')), { timeoutMs: 20_000, description: 'the watch' });
+    await tg.waitFor(() => tg.messages(ADMIN).find((m) => /Its phone is linked now/.test(m.text ?? '')), {
+      timeoutMs: 20_000,
+      description: 'the watch',
+    });
     // The poller handled /watch; when it is not the checker, the first status reached the checker by LISTEN/NOTIFY.
     const elsewhere = instances.findIndex((i) => i.id !== checker.holder);
     balancer.sendNextTo(elsewhere);
     sim.logout('demo');
-    const alert = await tg.waitFor(() => tg.messages(ADMIN).find((m) => /demo/.test(m.text ?? '') && (m.replyMarkup?.inline_keyboard.flat().length ?? 0) > 0 && !/linked now/.test(m.text ?? '')), {
-      // The confirming second look comes 20 s after the drop; a role that moved meanwhile (a heartbeat late on a
-      // loaded machine) starts with a fresh check and a fresh 20 s: twice that, and room to spare.
-      timeoutMs: 90_000,
-      description: 'the drop alert',
-    });
+    const alert = await tg.waitFor(
+      () =>
+        tg
+          .messages(ADMIN)
+          .find((m) => /demo/.test(m.text ?? '') && (m.replyMarkup?.inline_keyboard.flat().length ?? 0) > 0 && !/linked now/.test(m.text ?? '')),
+      {
+        // The confirming second look comes 20 s after the drop; a role that moved meanwhile (a heartbeat late on a
+        // loaded machine) starts with a fresh check and a fresh 20 s: twice that, and room to spare.
+        timeoutMs: 90_000,
+        description: 'the drop alert',
+      },
+    );
     expect(alert.text).toMatch(/demo/);
     expect(balancer.forwarded.find((f) => f.path === '/webhooks/wasend')?.target).toBe(`http://127.0.0.1:${ports[elsewhere]}`);
     await marker();
@@ -309,7 +395,8 @@ describePostgres('three instances on one PostgreSQL database', () => {
     }
     await marker();
     expect(replies(ADMIN, HELP)).toHaveLength(sent + 1);
-    for (const instance of instances) await untilLogged(instance, (line) => line['msg'] === 'joined the other instances', 1_000, 'a running instance');
+    for (const instance of instances)
+      await untilLogged(instance, (line) => line['msg'] === 'joined the other instances', 1_000, 'a running instance');
   }, 180_000);
 });
 
@@ -325,7 +412,15 @@ async function pollerOf(schema: string): Promise<Instance> {
 /** `eventually`, telling on a timeout what the instances said last (to tell a slow takeover from a stuck one). */
 async function waitUntil<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs: number, what: string): Promise<T> {
   return eventually(async () => check(), what, timeoutMs).catch((error: unknown) => {
-    const said = instances.map((i) => `${i.id}: ${JSON.stringify(i.logs().filter((line) => Number(line['level']) >= 40).slice(-5))}`);
+    const said = instances.map(
+      (i) =>
+        `${i.id}: ${JSON.stringify(
+          i
+            .logs()
+            .filter((line) => Number(line['level']) >= 40)
+            .slice(-5),
+        )}`,
+    );
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${said.join('\n')}`);
   });
 }

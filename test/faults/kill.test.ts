@@ -29,7 +29,12 @@ const onCrash = (reason: unknown) => void crashes.push(reason);
 beforeAll(async () => {
   process.on('unhandledRejection', onCrash);
   dir = await mkdtemp(join(tmpdir(), 'kill-loop-'));
-  sim = await createWasendSimulator({ apiKey: API_KEY, speed: 10, startingMs: 1_000, sessions: SESSIONS.map((id) => ({ id, status: 'STOPPED' as const })) });
+  sim = await createWasendSimulator({
+    apiKey: API_KEY,
+    speed: 10,
+    startingMs: 1_000,
+    sessions: SESSIONS.map((id) => ({ id, status: 'STOPPED' as const })),
+  });
   tg = await createFakeTelegram({ token: '123456789:AAKillLoopTokenNotReal_0123' });
 });
 
@@ -59,7 +64,10 @@ async function untilReady(bot: BotProcess, readyCalls: number): Promise<void> {
   const exited = bot.exited.then((code) => {
     throw new Error(`the bot exited (${code}) before it was ready:\n${bot.stderr.join('')}${bot.stdout.join('').slice(-2_000)}`);
   });
-  await Promise.race([tg.waitFor(() => tg.callsTo('deleteWebhook').length > readyCalls, { timeoutMs: 15_000, description: 'the bot to start polling' }), exited]);
+  await Promise.race([
+    tg.waitFor(() => tg.callsTo('deleteWebhook').length > readyCalls, { timeoutMs: 15_000, description: 'the bot to start polling' }),
+    exited,
+  ]);
   exited.catch(() => undefined);
 }
 
@@ -158,7 +166,10 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
       // then always have a live message to look at, not only when a random kill happened to leave time for one.
       const photos = tg.messages(ADMIN).filter((m) => m.photo !== undefined).length;
       tg.sendText({ userId: ADMIN, text: `/qr ${random.pick(SESSIONS)}` });
-      await tg.waitFor(() => tg.messages(ADMIN).filter((m) => m.photo !== undefined).length > photos, { timeoutMs: 20_000, description: 'a QR photo before the kill' });
+      await tg.waitFor(() => tg.messages(ADMIN).filter((m) => m.photo !== undefined).length > photos, {
+        timeoutMs: 20_000,
+        description: 'a QR photo before the kill',
+      });
     }
     await store?.close();
     await sleep(random.int(50, 400) + (duringStart ? 700 : 0));
@@ -264,6 +275,9 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
   await recorder;
   last.child.kill('SIGTERM');
   expect(await exitWithin(last, 8_000), context).toBe(0);
-  expect(stderr.filter((text) => text.trim() !== ''), context).toEqual([]);
+  expect(
+    stderr.filter((text) => text.trim() !== ''),
+    context,
+  ).toEqual([]);
   expect(crashes).toEqual([]);
 }, 120_000);

@@ -46,19 +46,27 @@ const env = (apiRoot: string) => ({
 it('kill -9 after Telegram took the photo but before the bot heard back: the restart retires that photo and says so', async () => {
   const first = spawnBot(env(proxy.apiRoot));
   bots.push(first);
-  await tg.waitFor(() => tg.callsTo('deleteWebhook').length > 0, { timeoutMs: 30_000, description: 'the bot to poll' }).catch((error: unknown) => {
-    throw new Error(`${String(error)}\n${first.stderr.join('')}${first.stdout.join('').slice(-2_000)}`);
-  });
+  await tg
+    .waitFor(() => tg.callsTo('deleteWebhook').length > 0, { timeoutMs: 30_000, description: 'the bot to poll' })
+    .catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${first.stderr.join('')}${first.stdout.join('').slice(-2_000)}`);
+    });
   proxy.holdAnswer('sendPhoto');
   tg.sendText({ userId: ADMIN, text: '/qr demo' });
-  const photo = await tg.waitFor(() => tg.messages(ADMIN).find((m) => m.photo !== undefined), { timeoutMs: 30_000, description: 'the photo delivered' });
+  const photo = await tg.waitFor(() => tg.messages(ADMIN).find((m) => m.photo !== undefined), {
+    timeoutMs: 30_000,
+    description: 'the photo delivered',
+  });
   expect(await decodeQrPng(photo.photo!)).toBe(sim.state('demo')?.code);
   first.child.kill('SIGKILL');
   await exitWithin(first, 5_000);
 
   const second = spawnBot(env(tg.apiRoot));
   bots.push(second);
-  await tg.waitFor(() => photo.caption?.includes('replaced by a newer QR message'), { timeoutMs: 30_000, description: 'the untracked photo retired' });
+  await tg.waitFor(() => photo.caption?.includes('replaced by a newer QR message'), {
+    timeoutMs: 30_000,
+    description: 'the untracked photo retired',
+  });
   expect(await decodeQrPng(photo.photo!)).toBeNull();
   await tg.waitFor(() => tg.messages(ADMIN).find((m) => m.text?.includes('send /qr demo for a fresh one')), {
     timeoutMs: 10_000,

@@ -37,7 +37,9 @@ it('a photo Telegram refuses for good is told as refused, with its reason; a los
   h = await startApp({ sessions: [{ id: 'demo', status: 'SCAN_QR_CODE' }] });
   h.tg.failNext('sendPhoto', { errorCode: 400, description: 'Bad Request: PHOTO_INVALID_DIMENSIONS' });
   const refused = await h.say(ADMIN, '/qr demo');
-  expect(refused.text).toBe('Telegram refused the QR photo (Bad Request: PHOTO_INVALID_DIMENSIONS), so nothing was sent. Send /qr demo to try again.');
+  expect(refused.text).toBe(
+    'Telegram refused the QR photo (Bad Request: PHOTO_INVALID_DIMENSIONS), so nothing was sent. Send /qr demo to try again.',
+  );
   h.tg.failNext('sendPhoto', { errorCode: 502, description: 'Bad Gateway' }, 3);
   const unknown = await h.say(ADMIN, '/qr demo');
   expect(unknown.text).toBe('Telegram did not confirm the QR photo. If no photo arrived, send /qr demo again.');

@@ -55,7 +55,10 @@ export async function createDroppingProxy(targetRoot: string): Promise<DroppingP
             req.socket.destroy();
             return;
           }
-          res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'application/json', 'content-length': bytes.length });
+          res.writeHead(answer.statusCode ?? 502, {
+            'content-type': answer.headers['content-type'] ?? 'application/json',
+            'content-length': bytes.length,
+          });
           res.end(bytes);
         });
       });

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import QRCode from 'qrcode';
 import { InputFile } from 'grammy';
-import { ADMIN, FAULT_WAIT_MS, brokenPhotos, isPlainText, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
+import {
+  ADMIN,
+  FAULT_WAIT_MS,
+  brokenPhotos,
+  isPlainText,
+  scanPhoto,
+  startApp,
+  untilShowsCurrentCode,
+  type AppHarness,
+} from '../support/app-harness.js';
 import { createDroppingProxy, type DroppingProxy } from './telegram-proxy.js';
 
 let h: AppHarness | undefined;
@@ -107,7 +116,9 @@ describe('Telegram faults', () => {
     const h = await start();
     const command = h.tg.sendText({ userId: ADMIN, text: 'hello' });
     // What a crash leaves: Telegram delivered a photo the bot never stored, and the intent recorded before sending.
-    const stray = await h.app.bot.api.sendPhoto(ADMIN, new InputFile(await QRCode.toBuffer('2@stray-code'), 'qr.png'), { caption: 'a code nobody keeps true' });
+    const stray = await h.app.bot.api.sendPhoto(ADMIN, new InputFile(await QRCode.toBuffer('2@stray-code'), 'qr.png'), {
+      caption: 'a code nobody keeps true',
+    });
     await h.store().photoIntents.add({ chatId: ADMIN, afterMessageId: command.messageId, sessionId: 'demo', createdAt: Date.now() });
     await h.restart();
     const message = h.tg.message(ADMIN, stray.message_id)!;
@@ -169,7 +180,10 @@ describe('Telegram faults', () => {
     const h = await start();
     const question = await h.say(ADMIN, '/qr');
     expect(question.text).toMatch(/^Which session\?/);
-    h.tg.failNext('answerCallbackQuery', { errorCode: 400, description: 'Bad Request: query is too old and response timeout expired or query ID is invalid' });
+    h.tg.failNext('answerCallbackQuery', {
+      errorCode: 400,
+      description: 'Bad Request: query is too old and response timeout expired or query ID is invalid',
+    });
     h.tg.pressButton({ userId: ADMIN, chatId: ADMIN, messageId: question.messageId, data: 'qr:pick:demo' });
     const photo = await h.until(() => h.photos(ADMIN)[0], 'the QR photo');
     await untilShowsCurrentCode(h, photo, 'demo');

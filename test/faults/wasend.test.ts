@@ -30,7 +30,13 @@ const rateLimited = /^Wasend is rate limiting us\. Try again in a minute\.$/;
 
 const cases: FaultCase[] = [
   { name: 'a burst of 5xx', fault: { kind: 'status', status: 503 }, openCount: 2, told: unreachable, liveCount: 4 },
-  { name: 'a 502 with an HTML body', fault: { kind: 'status', status: 502, body: '<html>bad gateway</html>' }, openCount: 2, told: unreachable, liveCount: 4 },
+  {
+    name: 'a 502 with an HTML body',
+    fault: { kind: 'status', status: 502, body: '<html>bad gateway</html>' },
+    openCount: 2,
+    told: unreachable,
+    liveCount: 4,
+  },
   { name: 'answers slower than the client timeout', fault: { kind: 'slow', delayMs: 800 }, openCount: 2, told: unreachable, liveCount: 3 },
   { name: 'connection resets', fault: { kind: 'reset' }, openCount: 2, told: unreachable, liveCount: 4 },
   // An answer that cannot be read is not retried by the client (retrying would not make it readable).
@@ -79,29 +85,29 @@ describe('Wasend faults', () => {
     expect(await brokenPhotos(h.seenPhotos)).toEqual([]);
   });
 
-  it.each([
-    { variant: 'truncated' as const },
-    { variant: 'not-image' as const },
-  ])('a $variant QR image never becomes a broken photo: the user is told, the live message keeps its code, then moves on', async ({ variant }) => {
-    const h = await start();
-    const live = await h.say(ADMIN, '/qr demo');
-    const first = await untilShowsCurrentCode(h, live, 'demo');
+  it.each([{ variant: 'truncated' as const }, { variant: 'not-image' as const }])(
+    'a $variant QR image never becomes a broken photo: the user is told, the live message keeps its code, then moves on',
+    async ({ variant }) => {
+      const h = await start();
+      const live = await h.say(ADMIN, '/qr demo');
+      const first = await untilShowsCurrentCode(h, live, 'demo');
 
-    h.sim.injectFaults({ kind: 'bad-image', variant, path: '/sessions/second' }, 1);
-    const refused = await h.say(ADMIN, '/qr second');
-    expect(refused.photo).toBeUndefined();
-    expect(refused.text).toMatch(unreadable);
+      h.sim.injectFaults({ kind: 'bad-image', variant, path: '/sessions/second' }, 1);
+      const refused = await h.say(ADMIN, '/qr second');
+      expect(refused.photo).toBeUndefined();
+      expect(refused.text).toMatch(unreadable);
 
-    h.sim.injectFaults({ kind: 'bad-image', variant, path: '/sessions/demo' }, 3);
-    h.rotate('demo');
-    const next = await untilShowsCurrentCode(h, live, 'demo', 12_000);
-    expect(next).not.toBe(first);
+      h.sim.injectFaults({ kind: 'bad-image', variant, path: '/sessions/demo' }, 3);
+      h.rotate('demo');
+      const next = await untilShowsCurrentCode(h, live, 'demo', 12_000);
+      expect(next).not.toBe(first);
 
-    const again = await h.say(ADMIN, '/qr second');
-    await untilShowsCurrentCode(h, again, 'second');
-    expect(h.photos(ADMIN)).toHaveLength(2);
-    expect(await brokenPhotos(h.seenPhotos)).toEqual([]);
-  });
+      const again = await h.say(ADMIN, '/qr second');
+      await untilShowsCurrentCode(h, again, 'second');
+      expect(h.photos(ADMIN)).toHaveLength(2);
+      expect(await brokenPhotos(h.seenPhotos)).toEqual([]);
+    },
+  );
 
   it('a session whose status flips on every look: no crash, no broken photo, plain answers, and /qr works once it settles', async () => {
     const cycle = ['STARTING', 'SCAN_QR_CODE', 'WORKING', 'SCAN_QR_CODE', 'FAILED', 'SCAN_QR_CODE', 'STOPPED'];

@@ -33,7 +33,9 @@ describe('webhooks from Evolution API', () => {
     const hook = `${h.url}/webhooks/evolution`;
     expect((await post(hook, connection('loja', 'open'))).status).toBe(401);
     expect((await post(hook, connection('loja', 'open'), { authorization: `Bearer ${evolutionJwt('another-key-0123456789')}` })).status).toBe(401);
-    expect((await post(hook, connection('loja', 'open'), { authorization: `Bearer ${evolutionJwt(SECRET, Date.now() - 11 * 60_000)}` })).status).toBe(401);
+    expect((await post(hook, connection('loja', 'open'), { authorization: `Bearer ${evolutionJwt(SECRET, Date.now() - 11 * 60_000)}` })).status).toBe(
+      401,
+    );
     expect((await post(hook, connection('loja', 'open'), { authorization: `Bearer ${evolutionJwt(SECRET)}` })).status).toBe(200);
     expect((await post(`${hook}/${SECRET}`, connection('loja', 'open'))).status).toBe(200);
     expect(h.logs.join('\n')).not.toContain(SECRET);
@@ -65,7 +67,9 @@ describe('webhooks from Evolution API', () => {
     const reply = await harness.say(ADMIN, '/qr loja');
     const first = await untilShowsCurrentCode(harness, reply, 'loja');
     const jwt = `Bearer ${evolutionJwt(SECRET)}`;
-    const answers = await Promise.all(Array.from({ length: 20 }, () => post(`${harness.url}/webhooks/evolution`, connection('loja', 'open'), { authorization: jwt })));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => post(`${harness.url}/webhooks/evolution`, connection('loja', 'open'), { authorization: jwt })),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     harness.rotate('loja');
     expect(await untilShowsCurrentCode(harness, reply, 'loja')).not.toBe(first);

@@ -4,7 +4,16 @@ import { monitorAgainst } from '../health/fakes.js';
 import { createWasendSimulator } from '../../src/simulator/server.js';
 import { checkWasend } from '../../src/startup.js';
 import { GATEWAYS } from '../../src/wasend/gateways.js';
-import { ADMIN, codeIn, buttonData, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness, type AppHarnessOptions } from '../support/app-harness.js';
+import {
+  ADMIN,
+  codeIn,
+  buttonData,
+  scanPhoto,
+  startApp,
+  untilShowsCurrentCode,
+  type AppHarness,
+  type AppHarnessOptions,
+} from '../support/app-harness.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
 
 /* Every flow against the simulator playing Evolution API (`GATEWAY=evolution`), through the fake Bot API. */
@@ -46,7 +55,9 @@ describe('GATEWAY=evolution', () => {
     expect(harness.sim.requests.every((r) => r.path.startsWith('/instance/'))).toBe(true);
     // A look calls connect only while the instance is connecting.
     expect(harness.sim.requests.some((r) => r.path === '/instance/connect/loja')).toBe(true);
-    console.log(`evolution /qr: ${JSON.stringify(shown.split('\n')[0])}, rotated: ${JSON.stringify(rotated.split('\n')[0])}, then ${JSON.stringify(reply.caption?.split('\n')[0])}`);
+    console.log(
+      `evolution /qr: ${JSON.stringify(shown.split('\n')[0])}, rotated: ${JSON.stringify(rotated.split('\n')[0])}, then ${JSON.stringify(reply.caption?.split('\n')[0])}`,
+    );
   });
 
   it('the QRCODE_LIMIT reached (the instance closes): the expired face with New QR, which connects again', async () => {
@@ -123,15 +134,23 @@ describe('Evolution in words', () => {
   });
 
   it('/watch: one GET /instance/fetchInstances checks every watched instance, and a logout is alerted', async () => {
-    const sim = await createWasendSimulator({ apiKey: KEY, gateway: 'evolution', sessions: ['a', 'b'].map((id) => ({ id, status: 'WORKING' as const })) });
-    const { monitor, store, notifier, close } = await monitorAgainst(GATEWAYS.evolution.create({ baseUrl: sim.url, apiKey: KEY, maxRetries: 0, budget: createRequestBudget({ maxRps: 10 }) }));
+    const sim = await createWasendSimulator({
+      apiKey: KEY,
+      gateway: 'evolution',
+      sessions: ['a', 'b'].map((id) => ({ id, status: 'WORKING' as const })),
+    });
+    const { monitor, store, notifier, close } = await monitorAgainst(
+      GATEWAYS.evolution.create({ baseUrl: sim.url, apiKey: KEY, maxRetries: 0, budget: createRequestBudget({ maxRps: 10 }) }),
+    );
     try {
       for (const id of ['a', 'b']) await store.watches.add({ userId: 1, chatId: 1, sessionId: id });
       await monitor.checkNow();
       expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /instance/fetchInstances']);
       sim.logout('b');
       await monitor.checkNow();
-      await vi.waitFor(() => expect(notifier.of('down')).toEqual([{ kind: 'down', userId: 1, chatId: 1, sessionId: 'b', raw: 'close' }]), { timeout: 5_000 });
+      await vi.waitFor(() => expect(notifier.of('down')).toEqual([{ kind: 'down', userId: 1, chatId: 1, sessionId: 'b', raw: 'close' }]), {
+        timeout: 5_000,
+      });
     } finally {
       await close();
       await sim.close();

@@ -83,7 +83,10 @@ describe('webhooks from WAHA', () => {
     const body = event('default', 'WORKING', { id: 'evt_forged_but_signed', timestamp: Date.now() });
     expect((await post(`${harness.url}/webhooks/waha`, body, { 'x-webhook-hmac': sign(body) })).status).toBe(200);
     // The bot looked (the event's only effect); what WAHA answered is what the message shows: a code, still.
-    await harness.until(() => harness.logs.some((line) => line.includes('wasend webhook accepted') && line.includes('WORKING')), 'the event accepted');
+    await harness.until(
+      () => harness.logs.some((line) => line.includes('wasend webhook accepted') && line.includes('WORKING')),
+      'the event accepted',
+    );
     harness.rotate('default');
     expect(await untilShowsCurrentCode(harness, reply, 'default')).not.toBe(first);
     expect(reply.caption).not.toMatch(/Connected/);

@@ -3,7 +3,17 @@ import { createWasendSimulator } from '../../src/simulator/server.js';
 import { createRequestBudget } from '../../src/wasend/budget.js';
 import { createWahaClient } from '../../src/wasend/waha.js';
 import { monitorAgainst } from '../health/fakes.js';
-import { ADMIN, codeIn, USER, buttonData, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness, type AppHarnessOptions } from '../support/app-harness.js';
+import {
+  ADMIN,
+  codeIn,
+  USER,
+  buttonData,
+  scanPhoto,
+  startApp,
+  untilShowsCurrentCode,
+  type AppHarness,
+  type AppHarnessOptions,
+} from '../support/app-harness.js';
 
 /* Every flow of the bot against the simulator playing self-hosted WAHA (`GATEWAY=waha`), through the fake Bot API. */
 
@@ -74,15 +84,23 @@ describe('GATEWAY=waha', () => {
   });
 
   it('/watch: one GET /api/sessions?all=true checks every watched session, and a logout is alerted once per watcher', async () => {
-    const sim = await createWasendSimulator({ apiKey: KEY, gateway: 'waha', sessions: ['a', 'b', 'c'].map((id) => ({ id, status: 'WORKING' as const })) });
-    const { monitor, store, notifier, close } = await monitorAgainst(createWahaClient({ baseUrl: sim.url, apiKey: KEY, maxRetries: 0, budget: createRequestBudget({ maxRps: 10 }) }));
+    const sim = await createWasendSimulator({
+      apiKey: KEY,
+      gateway: 'waha',
+      sessions: ['a', 'b', 'c'].map((id) => ({ id, status: 'WORKING' as const })),
+    });
+    const { monitor, store, notifier, close } = await monitorAgainst(
+      createWahaClient({ baseUrl: sim.url, apiKey: KEY, maxRetries: 0, budget: createRequestBudget({ maxRps: 10 }) }),
+    );
     try {
       for (const id of ['a', 'b', 'c']) await store.watches.add({ userId: 1, chatId: 1, sessionId: id });
       await monitor.checkNow();
       expect(sim.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /api/sessions']);
       sim.logout('b');
       await monitor.checkNow();
-      await vi.waitFor(() => expect(notifier.of('down')).toEqual([{ kind: 'down', userId: 1, chatId: 1, sessionId: 'b', raw: 'STOPPED' }]), { timeout: 5_000 });
+      await vi.waitFor(() => expect(notifier.of('down')).toEqual([{ kind: 'down', userId: 1, chatId: 1, sessionId: 'b', raw: 'STOPPED' }]), {
+        timeout: 5_000,
+      });
     } finally {
       await close();
       await sim.close();

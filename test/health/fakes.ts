@@ -88,7 +88,11 @@ export interface SentAlert {
 }
 
 /** Records every alert; `failFor` makes alerts to one chat reject. */
-export function createMemoryNotifier(): HealthNotifier & { sent: SentAlert[]; failFor: Set<number>; of(kind: 'down' | 'up', sessionId?: string): SentAlert[] } {
+export function createMemoryNotifier(): HealthNotifier & {
+  sent: SentAlert[];
+  failFor: Set<number>;
+  of(kind: 'down' | 'up', sessionId?: string): SentAlert[];
+} {
   const sent: SentAlert[] = [];
   const failFor = new Set<number>();
   const push = async (kind: 'down' | 'up', watch: Watch, info: HealthAlertInfo) => {
@@ -117,7 +121,15 @@ export async function monitorAgainst(wasend: WasendApi): Promise<{
 }> {
   const store = await createStore(':memory:');
   const notifier = createMemoryNotifier();
-  const monitor = createHealthMonitor({ wasend, watches: store.watches, state: store.health, notifier, logger: createMemoryLogger(), intervalMs: 60_000, confirmDelayMs: 20 });
+  const monitor = createHealthMonitor({
+    wasend,
+    watches: store.watches,
+    state: store.health,
+    notifier,
+    logger: createMemoryLogger(),
+    intervalMs: 60_000,
+    confirmDelayMs: 20,
+  });
   return {
     monitor,
     store,

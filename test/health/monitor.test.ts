@@ -307,11 +307,7 @@ describe('health monitor', () => {
     s.wasend.calls.length = 0;
     s.wasend.set('STOPPED', 'beta');
     await s.monitor.checkNow();
-    expect(s.wasend.calls.map((c) => `${c.method} ${c.sessionId ?? ''}`).sort()).toEqual([
-      'getSession alpha',
-      'getSession beta',
-      'listSessions ',
-    ]);
+    expect(s.wasend.calls.map((c) => `${c.method} ${c.sessionId ?? ''}`).sort()).toEqual(['getSession alpha', 'getSession beta', 'listSessions ']);
     await s.clock.advance(CONFIRM_MS);
     expect(s.notifier.of('down', 'beta')).toHaveLength(1);
   });

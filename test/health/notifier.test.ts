@@ -46,7 +46,11 @@ describe('Telegram health notifier', () => {
 
   it("names the session and speaks the watcher's language", async () => {
     const api = fakeApi();
-    const texts = { i18n, localeOf: (chatId: number) => (chatId === 700 ? ('pt-BR' as const) : ('en' as const)), label: (id: string) => `Vendas (${id})` };
+    const texts = {
+      i18n,
+      localeOf: (chatId: number) => (chatId === 700 ? ('pt-BR' as const) : ('en' as const)),
+      label: (id: string) => `Vendas (${id})`,
+    };
     await createTelegramHealthNotifier(api, createMemoryLogger(), texts).alertDown(watch, dropped);
     expect(api.sent[0]?.text).toBe(
       '⚠️ A sessão de WhatsApp Vendas (sales-phone) não está mais conectada (estado no Wasend: STOPPED).\nLeia um novo QR code para conectar o celular de novo.',

@@ -75,7 +75,16 @@ describe('a checker that lost the role meanwhile', () => {
     let holds = true;
     const logger = createMemoryLogger();
     const make = (notifier: ReturnType<typeof createMemoryNotifier>) =>
-      createHealthMonitor({ wasend, watches: store.watches, state: store.health, notifier, logger, intervalMs: 60_000, confirmDelayMs: 20, mayAct: () => holds });
+      createHealthMonitor({
+        wasend,
+        watches: store.watches,
+        state: store.health,
+        notifier,
+        logger,
+        intervalMs: 60_000,
+        confirmDelayMs: 20,
+        mayAct: () => holds,
+      });
     const old = createMemoryNotifier();
     const first = make(old);
     cleanups.push(() => first.stop());

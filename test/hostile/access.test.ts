@@ -24,7 +24,8 @@ const start = async () => {
   return h;
 };
 
-const auditOf = async (h: AppHarness, userId: number): Promise<AuditEntry[]> => (await h.store().audit.latest(500)).filter((e) => e.userId === userId);
+const auditOf = async (h: AppHarness, userId: number): Promise<AuditEntry[]> =>
+  (await h.store().audit.latest(500)).filter((e) => e.userId === userId);
 const answerTo = (h: AppHarness, callbackQueryId: string) =>
   h.until(() => h.tg.callsTo('answerCallbackQuery').find((c) => c.params.callback_query_id === callbackQueryId), `the answer to ${callbackQueryId}`);
 

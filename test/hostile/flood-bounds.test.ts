@@ -17,7 +17,14 @@ afterEach(async () => {
 });
 
 async function databaseBytes(path: string): Promise<number> {
-  const sizes = await Promise.all([path, `${path}-wal`].map((file) => stat(file).then((s) => s.size, () => 0)));
+  const sizes = await Promise.all(
+    [path, `${path}-wal`].map((file) =>
+      stat(file).then(
+        (s) => s.size,
+        () => 0,
+      ),
+    ),
+  );
   return sizes.reduce((a, b) => a + b, 0);
 }
 
@@ -30,7 +37,15 @@ it('20,000 distinct strangers, each written as the bot writes one (the update, t
     const before = await databaseBytes(path);
     for (let i = 0; i < 20_000; i++) {
       const userId = 50_000_000 + i;
-      const update = { update_id: 1_000 + i, message: { message_id: i, text: '/qr demo', chat: { id: userId, type: 'private' }, from: { id: userId, first_name: `Stranger number ${i} with a longish name` } } };
+      const update = {
+        update_id: 1_000 + i,
+        message: {
+          message_id: i,
+          text: '/qr demo',
+          chat: { id: userId, type: 'private' },
+          from: { id: userId, first_name: `Stranger number ${i} with a longish name` },
+        },
+      };
       await store.telegramUpdates.take({ updateId: update.update_id, payload: JSON.stringify(update), started: true }, 'instance-1', 24 * 3_600_000);
       await store.users.note({ userId, firstName: update.message.from.first_name, languageCode: 'en' });
       await store.audit.record({ userId, chatId: userId, action: 'denied', sessionId: 'demo', outcome: 'denied', detail: '/qr' });

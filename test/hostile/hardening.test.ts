@@ -70,9 +70,14 @@ describe('small things that matter', () => {
     h = await startApp({ sessions: [{ id: 'demo', status: 'STOPPED' }] });
     const first = await h.say(STRANGER, '/qr demo');
     expect(first.text).toContain(`Your Telegram id is ${STRANGER}`);
-    const presses = Array.from({ length: 200 }, () => h!.tg.pressButton({ userId: STRANGER, chatId: STRANGER, messageId: first.messageId, data: 'qr:new' }));
+    const presses = Array.from({ length: 200 }, () =>
+      h!.tg.pressButton({ userId: STRANGER, chatId: STRANGER, messageId: first.messageId, data: 'qr:new' }),
+    );
     const ids = new Set(presses.map((p) => p.callbackQueryId));
-    await h.until(() => h!.tg.callsTo('answerCallbackQuery').filter((c) => ids.has(String(c.params.callback_query_id))).length === 200, 'every press answered');
+    await h.until(
+      () => h!.tg.callsTo('answerCallbackQuery').filter((c) => ids.has(String(c.params.callback_query_id))).length === 200,
+      'every press answered',
+    );
     expect(h.tg.callsTo('answerCallbackQuery').filter((c) => ids.has(String(c.params.callback_query_id)) && c.params.text !== undefined)).toEqual([]);
     expect(h.tg.messages(STRANGER)).toHaveLength(1);
     expect((await h.store().audit.latest(500)).filter((e) => e.userId === STRANGER)).toHaveLength(1);
@@ -84,20 +89,33 @@ describe('small things that matter', () => {
     try {
       await store.audit.record({ userId: ADMIN, chatId: ADMIN, action: 'grant', sessionId: 'demo', outcome: 'ok', detail: 'user 5' });
       await store.audit.record({ userId: 5, chatId: 5, action: 'qr', sessionId: 'demo', outcome: 'sent', detail: null });
-      for (let i = 0; i < 1_100; i += 1) await store.audit.record({ userId: 9_000 + i, chatId: 9_000 + i, action: 'denied', sessionId: null, outcome: 'denied', detail: '/qr' });
+      for (let i = 0; i < 1_100; i += 1)
+        await store.audit.record({ userId: 9_000 + i, chatId: 9_000 + i, action: 'denied', sessionId: null, outcome: 'denied', detail: '/qr' });
       const kept = await store.audit.latest(10_000);
       // Pruned every tenth of the cap: at most the cap and that tenth.
       expect(kept.filter((e) => e.action === 'denied').length).toBeLessThanOrEqual(110);
-      expect(kept.filter((e) => e.action !== 'denied').map((e) => e.action).sort()).toEqual(['grant', 'qr']);
+      expect(
+        kept
+          .filter((e) => e.action !== 'denied')
+          .map((e) => e.action)
+          .sort(),
+      ).toEqual(['grant', 'qr']);
     } finally {
       await store.close();
     }
   });
 
   it('/watch looks at the session at once and says where it stands', async () => {
-    h = await startApp({ sessions: [{ id: 'linked', status: 'WORKING' }, { id: 'idle', status: 'STOPPED' }] });
+    h = await startApp({
+      sessions: [
+        { id: 'linked', status: 'WORKING' },
+        { id: 'idle', status: 'STOPPED' },
+      ],
+    });
     expect((await h.say(ADMIN, '/watch linked')).text).toMatch(/Watching linked: .* Its phone is linked now\./);
-    expect((await h.say(ADMIN, '/watch idle')).text).toMatch(/Its phone is not linked now \(STOPPED\): I will tell you once it is linked and if it drops after that\./);
+    expect((await h.say(ADMIN, '/watch idle')).text).toMatch(
+      /Its phone is not linked now \(STOPPED\): I will tell you once it is linked and if it drops after that\./,
+    );
     expect(h.sim.requests.filter((r) => r.path === '/sessions/linked' || r.path === '/sessions/idle').length).toBeGreaterThanOrEqual(2);
   });
 });

@@ -73,7 +73,7 @@ const photosToTheWrongPeople = () =>
     .callsTo('sendPhoto')
     .filter((c) => {
       const chatId = Number(c.params.chat_id);
-      const caption = (typeof c.params.caption === 'string' ? c.params.caption : '');
+      const caption = typeof c.params.caption === 'string' ? c.params.caption : '';
       if (chatId === ADMIN) return false;
       return !(chatId === USER && caption.includes('demo') && !caption.includes('other'));
     })
@@ -82,15 +82,57 @@ const photosToTheWrongPeople = () =>
 const nasty = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ unit: 'binary', maxLength: 40 }),
-  fc.constantFrom('..', '../..', '/', '//', 'demo/../other', 'demo\u202e', '\u200fdemo', 'de\u0000mo', 'demo\n', '%2e%2e', 'demo%2F..', 'a'.repeat(129), '\u202eomed', ' demo ', 'demo?x=1', 'demo#x', 'other', 'demo'),
+  fc.constantFrom(
+    '..',
+    '../..',
+    '/',
+    '//',
+    'demo/../other',
+    'demo\u202e',
+    '\u200fdemo',
+    'de\u0000mo',
+    'demo\n',
+    '%2e%2e',
+    'demo%2F..',
+    'a'.repeat(129),
+    '\u202eomed',
+    ' demo ',
+    'demo?x=1',
+    'demo#x',
+    'other',
+    'demo',
+  ),
   fc.string({ unit: fc.constantFrom('a', '/', '.', '\\', ' ', '\t', '\u0007', '\u202e', '@', '%', '?', '#'), maxLength: 30 }),
 );
-const commands = fc.constantFrom('/qr', '/status', '/sessions', '/cancel', '/help', '/start', '/grant', '/revoke', '/users', '/invite', '/audit', '/watch', '/unwatch', '/qr@fake_qr_bot', '/QR', '/', '//qr');
+const commands = fc.constantFrom(
+  '/qr',
+  '/status',
+  '/sessions',
+  '/cancel',
+  '/help',
+  '/start',
+  '/grant',
+  '/revoke',
+  '/users',
+  '/invite',
+  '/audit',
+  '/watch',
+  '/unwatch',
+  '/qr@fake_qr_bot',
+  '/QR',
+  '/',
+  '//qr',
+);
 
 it('command texts and arguments of any kind: no crash, no invalid session id to Wasend, no photo to the wrong person', async () => {
   // The checks below must be able to see photos: the two people allowed one get theirs.
   for (const userId of [ADMIN, USER]) await feed({ message: message(userId, 'private', '/qr demo') });
-  expect(h.tg.callsTo('sendPhoto').filter((c) => c.ok).map((c) => c.params.chat_id)).toEqual([ADMIN, USER]);
+  expect(
+    h.tg
+      .callsTo('sendPhoto')
+      .filter((c) => c.ok)
+      .map((c) => c.params.chat_id),
+  ).toEqual([ADMIN, USER]);
   await fc.assert(
     fc.asyncProperty(
       fc.constantFrom(ADMIN, USER, STRANGER),
@@ -116,12 +158,26 @@ it('command texts and arguments of any kind: no crash, no invalid session id to 
 it('callback data of any kind (up to 64 bytes): every press answered, nothing for the wrong person', async () => {
   const answeredBefore = h.tg.callsTo('answerCallbackQuery').length;
   let presses = 0;
-  const data = fc.oneof(
-    fc.string({ unit: 'grapheme', maxLength: 64 }),
-    fc.string({ unit: 'binary', maxLength: 64 }),
-    fc.constantFrom('qr:refresh', 'qr:cancel', 'qr:new', 'qr:pick:', 'qr:pick:other', 'qr:pick:demo', 'qr:pick:..', 'qr:pick:a/b', 'qr:pick:\u202e', 'qr:', 'watch:demo'),
-    fc.string({ maxLength: 50 }).map((s) => `qr:pick:${s}`),
-  ).filter((d) => Buffer.byteLength(d) <= 64);
+  const data = fc
+    .oneof(
+      fc.string({ unit: 'grapheme', maxLength: 64 }),
+      fc.string({ unit: 'binary', maxLength: 64 }),
+      fc.constantFrom(
+        'qr:refresh',
+        'qr:cancel',
+        'qr:new',
+        'qr:pick:',
+        'qr:pick:other',
+        'qr:pick:demo',
+        'qr:pick:..',
+        'qr:pick:a/b',
+        'qr:pick:\u202e',
+        'qr:',
+        'watch:demo',
+      ),
+      fc.string({ maxLength: 50 }).map((s) => `qr:pick:${s}`),
+    )
+    .filter((d) => Buffer.byteLength(d) <= 64);
   await fc.assert(
     fc.asyncProperty(
       fc.constantFrom(ADMIN, USER, STRANGER),
@@ -155,16 +211,63 @@ it('odd update shapes (no sender, channel posts, edits, unknown kinds, huge text
   h.sim.resetRequests();
   const photos = h.tg.callsTo('sendPhoto').length;
   const shapes = fc.oneof(
-    fc.record({ message: fc.constant({ message_id: 1, date: 1, chat: { id: ADMIN, type: 'private', first_name: 'a' }, text: '/qr demo', entities: [{ type: 'bot_command', offset: 0, length: 3 }] }) }),
-    fc.record({ channel_post: fc.constant({ message_id: 2, date: 1, chat: { id: CHANNEL, type: 'channel', title: 'c' }, text: '/qr demo', entities: [{ type: 'bot_command', offset: 0, length: 3 }] }) }),
+    fc.record({
+      message: fc.constant({
+        message_id: 1,
+        date: 1,
+        chat: { id: ADMIN, type: 'private', first_name: 'a' },
+        text: '/qr demo',
+        entities: [{ type: 'bot_command', offset: 0, length: 3 }],
+      }),
+    }),
+    fc.record({
+      channel_post: fc.constant({
+        message_id: 2,
+        date: 1,
+        chat: { id: CHANNEL, type: 'channel', title: 'c' },
+        text: '/qr demo',
+        entities: [{ type: 'bot_command', offset: 0, length: 3 }],
+      }),
+    }),
     fc.string({ maxLength: 3_000 }).map((text) => ({ edited_message: { ...message(ADMIN, 'private', `/qr ${text}`), edit_date: 2 } })),
-    fc.record({ message: fc.constant({ message_id: 3, date: 1, chat: { id: ADMIN, type: 'private', first_name: 'a' }, from: { id: ADMIN, is_bot: false, first_name: 'a' } }) }),
-    fc.record({ message: fc.constant({ message_id: 4, date: 1, chat: { id: STRANGER, type: 'private', first_name: 'a' }, from: { id: STRANGER, is_bot: true, first_name: 'bot' }, text: '/qr demo', entities: [{ type: 'bot_command', offset: 0, length: 3 }] }) }),
-    fc.record({ my_chat_member: fc.constant({ chat: { id: GROUP, type: 'group', title: 'g' }, from: { id: USER, is_bot: false, first_name: 'u' }, date: 1, old_chat_member: { status: 'left', user: { ...h.tg.botInfo } }, new_chat_member: { status: 'member', user: { ...h.tg.botInfo } } }) }),
-    fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== 'update_id' && k !== '__proto__'), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 2 }),
+    fc.record({
+      message: fc.constant({
+        message_id: 3,
+        date: 1,
+        chat: { id: ADMIN, type: 'private', first_name: 'a' },
+        from: { id: ADMIN, is_bot: false, first_name: 'a' },
+      }),
+    }),
+    fc.record({
+      message: fc.constant({
+        message_id: 4,
+        date: 1,
+        chat: { id: STRANGER, type: 'private', first_name: 'a' },
+        from: { id: STRANGER, is_bot: true, first_name: 'bot' },
+        text: '/qr demo',
+        entities: [{ type: 'bot_command', offset: 0, length: 3 }],
+      }),
+    }),
+    fc.record({
+      my_chat_member: fc.constant({
+        chat: { id: GROUP, type: 'group', title: 'g' },
+        from: { id: USER, is_bot: false, first_name: 'u' },
+        date: 1,
+        old_chat_member: { status: 'left', user: { ...h.tg.botInfo } },
+        new_chat_member: { status: 'member', user: { ...h.tg.botInfo } },
+      }),
+    }),
+    fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 12 }).filter((k) => k !== 'update_id' && k !== '__proto__'),
+      fc.jsonValue({ maxDepth: 2 }),
+      { maxKeys: 2 },
+    ),
     fc.string({ maxLength: 20_000 }).map((text) => ({ message: { ...message(STRANGER, 'private', text), entities: [] } })),
   );
-  await fc.assert(fc.asyncProperty(shapes, (update) => feed(update)), { numRuns: 200 });
+  await fc.assert(
+    fc.asyncProperty(shapes, (update) => feed(update)),
+    { numRuns: 200 },
+  );
   expect(handlerErrors).toEqual([]);
   expect(h.tg.callsTo('sendPhoto')).toHaveLength(photos);
   expect(h.sim.requests).toEqual([]);

@@ -23,7 +23,11 @@ afterEach(async () => {
   proxy = undefined;
 });
 
-const texts = (harness: AppHarness, chatId: number) => harness.tg.messages(chatId).filter((m) => m.from === 'bot' && m.text !== undefined).map((m) => m.text!);
+const texts = (harness: AppHarness, chatId: number) =>
+  harness.tg
+    .messages(chatId)
+    .filter((m) => m.from === 'bot' && m.text !== undefined)
+    .map((m) => m.text!);
 
 async function healthz(harness: AppHarness): Promise<{ status: number; database: boolean }> {
   const response = await fetch(`${harness.url}/healthz`);
@@ -50,7 +54,11 @@ async function outageScenario(harness: AppHarness, cut: () => Promise<void>, res
   expect((await healthz(harness)).status).toBe(503);
   // A code rotating meanwhile: WhatsApp carries on whatever our database does.
   harness.rotate('demo');
-  await harness.until(() => harness.logs.some((line) => line.includes('nothing new is shown, nothing ended')), 'the new code held back while access is unknown', 15_000);
+  await harness.until(
+    () => harness.logs.some((line) => line.includes('nothing new is shown, nothing ended')),
+    'the new code held back while access is unknown',
+    15_000,
+  );
   expect(await scanPhoto(qr)).not.toBe(harness.sim.state('demo')?.code);
 
   await restore();
@@ -82,14 +90,27 @@ describePostgres('a PostgreSQL outage (a proxy in front of the shared server, cu
       listener: { wasendSecret: 'outage-wasend-secret-0123456789', telegramSecret: 'outage_telegram_secret_0123456789' },
     });
     const p = proxy;
-    await outageScenario(h, () => p.cut(), () => p.restore());
+    await outageScenario(
+      h,
+      () => p.cut(),
+      () => p.restore(),
+    );
   }, 90_000);
 });
 
 describe('a SQLite file that cannot be read (disk I/O errors)', () => {
   it('is not read as a revoke either, and the bot carries on once the file reads again', async () => {
     const disk = failingDisk();
-    h = await startApp({ sessions: [{ id: 'demo', status: 'SCAN_QR_CODE' }], speed: 1, openStore: disk.open, listener: { wasendSecret: 'outage-wasend-secret-0123456789' } });
-    await outageScenario(h, async () => disk.fail(), async () => disk.heal());
+    h = await startApp({
+      sessions: [{ id: 'demo', status: 'SCAN_QR_CODE' }],
+      speed: 1,
+      openStore: disk.open,
+      listener: { wasendSecret: 'outage-wasend-secret-0123456789' },
+    });
+    await outageScenario(
+      h,
+      async () => disk.fail(),
+      async () => disk.heal(),
+    );
   }, 90_000);
 });

@@ -40,8 +40,22 @@ describe('Telegram webhook mode', () => {
 
   it('refuses updates without the secret header and handles none of them', async () => {
     const { tg, url } = await start({ telegramWebhook: true, pollIntervalMs: 100 });
-    const forged = { update_id: 999, message: { message_id: 1, date: 0, chat: { id: ADMIN, type: 'private' }, from: { id: ADMIN, is_bot: false, first_name: 'x' }, text: '/help', entities: [{ type: 'bot_command', offset: 0, length: 5 }] } };
-    const missing = await fetch(`${url}${TELEGRAM_HOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(forged) });
+    const forged = {
+      update_id: 999,
+      message: {
+        message_id: 1,
+        date: 0,
+        chat: { id: ADMIN, type: 'private' },
+        from: { id: ADMIN, is_bot: false, first_name: 'x' },
+        text: '/help',
+        entities: [{ type: 'bot_command', offset: 0, length: 5 }],
+      },
+    };
+    const missing = await fetch(`${url}${TELEGRAM_HOOK_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(forged),
+    });
     const wrong = await fetch(`${url}${TELEGRAM_HOOK_PATH}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'not_the_secret_0123456789' },

@@ -21,7 +21,7 @@ describe('createHealthReporter', () => {
     const time = clock();
     const health = createHealthReporter({ store: { ping: async () => true }, now: time.now });
     time.advance(61_500);
-    expect((await health.report())).toEqual({
+    expect(await health.report()).toEqual({
       status: 'ok',
       database: { ok: true },
       wasend: { ok: true, lastContactAt: null },
@@ -35,12 +35,20 @@ describe('createHealthReporter', () => {
     const { recordWasendContact, recordTelegram, report } = createHealthReporter({ store: { ping: async () => true }, now: time.now });
     recordWasendContact({ ok: true, at: time.now() });
     recordTelegram({ ok: false, at: time.now() });
-    expect((await report())).toMatchObject({ status: 'degraded', wasend: { ok: true }, telegram: { ok: false, lastContactAt: '2025-03-01T10:00:00.000Z' } });
+    expect(await report()).toMatchObject({
+      status: 'degraded',
+      wasend: { ok: true },
+      telegram: { ok: false, lastContactAt: '2025-03-01T10:00:00.000Z' },
+    });
 
     time.advance(1_000);
     recordTelegram({ ok: true, at: time.now() });
     recordWasendContact({ ok: false, at: time.now() });
-    expect((await report())).toMatchObject({ status: 'degraded', wasend: { ok: false, lastContactAt: '2025-03-01T10:00:01.000Z' }, telegram: { ok: true } });
+    expect(await report()).toMatchObject({
+      status: 'degraded',
+      wasend: { ok: false, lastContactAt: '2025-03-01T10:00:01.000Z' },
+      telegram: { ok: true },
+    });
 
     recordWasendContact({ ok: true, at: time.now() + 1 });
     expect((await report()).status).toBe('ok');
@@ -61,11 +69,14 @@ describe('createHealthReporter', () => {
     time.advance(60_000);
     expect((await health.report()).status).toBe('degraded');
     time.advance(1);
-    expect((await health.report())).toMatchObject({ status: 'ok', wasend: { ok: true, lastContactAt: '2025-03-01T10:00:00.000Z' } });
+    expect(await health.report()).toMatchObject({ status: 'ok', wasend: { ok: true, lastContactAt: '2025-03-01T10:00:00.000Z' } });
   });
 
   it('is degraded when the database does not answer or throws', async () => {
-    expect(await createHealthReporter({ store: { ping: async () => false } }).report()).toMatchObject({ status: 'degraded', database: { ok: false } });
+    expect(await createHealthReporter({ store: { ping: async () => false } }).report()).toMatchObject({
+      status: 'degraded',
+      database: { ok: false },
+    });
     const throwing = createHealthReporter({
       store: {
         ping: () => {
@@ -106,7 +117,7 @@ describe('GET /healthz', () => {
   it('answers 200 with the JSON report when healthy and 503 when degraded', async () => {
     let pingOk = true;
     const reporter = createHealthReporter({ store: { ping: async () => pingOk } });
-    const server = await serve(async () => (await reporter.report()));
+    const server = await serve(async () => await reporter.report());
 
     const healthy = await request(`${server.url}/healthz`, { method: 'GET' });
     expect(healthy.status).toBe(200);

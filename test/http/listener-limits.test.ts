@@ -60,7 +60,10 @@ describe('the listener faces the internet', () => {
 
   it('caps a Wasend event near its real size', async () => {
     const { server } = await start();
-    const response = await request(`${server.url}/webhooks/wasend`, { headers: { 'x-webhook-hmac': 'ab'.repeat(64) }, body: Buffer.alloc(9 * 1024, 0x20) });
+    const response = await request(`${server.url}/webhooks/wasend`, {
+      headers: { 'x-webhook-hmac': 'ab'.repeat(64) },
+      body: Buffer.alloc(9 * 1024, 0x20),
+    });
     expect(response.status).toBe(413);
   });
 
@@ -70,7 +73,9 @@ describe('the listener faces the internet', () => {
     void request(`${server.url}/tg`, { headers, body: Buffer.alloc(12 * 1024, 0x20), stall: true }).catch(() => undefined);
     // The first body holds 12 KiB of the 16 KiB: the next ones cannot fit.
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const refused = await Promise.all([1, 2, 3].map(() => request(`${server.url}/tg`, { headers, body: Buffer.alloc(12 * 1024, 0x20), stall: true })));
+    const refused = await Promise.all(
+      [1, 2, 3].map(() => request(`${server.url}/tg`, { headers, body: Buffer.alloc(12 * 1024, 0x20), stall: true })),
+    );
     expect(refused.map((r) => r.status)).toEqual([503, 503, 503]);
     expect(logger.entries.filter((e) => e.msg === 'webhook refused: too many bytes in flight')).toHaveLength(1);
   });

@@ -54,9 +54,9 @@ describe('createHttpServer routing', () => {
   });
 
   it('refuses a Telegram path that would shadow another route', async () => {
-    await expect(start({ telegramWebhook: { path: '/healthz', secret: 'telegram_secret_0123456789', onUpdate: () => 'queued' as const } })).rejects.toThrow(
-      /TELEGRAM_WEBHOOK_URL/,
-    );
+    await expect(
+      start({ telegramWebhook: { path: '/healthz', secret: 'telegram_secret_0123456789', onUpdate: () => 'queued' as const } }),
+    ).rejects.toThrow(/TELEGRAM_WEBHOOK_URL/);
   });
 
   it('close ends kept-alive connections and stops listening', async () => {

@@ -111,7 +111,8 @@ describe('Telegram webhook route', () => {
     });
     const server = await start((update) => queue.push(update));
     const headers = { 'x-telegram-bot-api-secret-token': SECRET };
-    const update = (id: number) => JSON.stringify({ update_id: id, message: { message_id: id, chat: { id: 5, type: 'private' }, date: 0, text: '/invite demo' } });
+    const update = (id: number) =>
+      JSON.stringify({ update_id: id, message: { message_id: id, chat: { id: 5, type: 'private' }, date: 0, text: '/invite demo' } });
     const statuses = [];
     for (const id of [1, 1, 2, 3, 2]) statuses.push((await request(`${server.url}${PATH}`, { body: update(id), headers })).status);
     expect(statuses).toEqual([200, 200, 200, 503, 200]);

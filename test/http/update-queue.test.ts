@@ -16,7 +16,10 @@ function gate(): Gate {
   return { promise, open };
 }
 
-const message = (updateId: number, chatId: number) => ({ update_id: updateId, message: { message_id: updateId, chat: { id: chatId }, text: `u${updateId}` } });
+const message = (updateId: number, chatId: number) => ({
+  update_id: updateId,
+  message: { message_id: updateId, chat: { id: chatId }, text: `u${updateId}` },
+});
 
 describe('createUpdateQueue', () => {
   it('starts updates in arrival order and never lets a slow one hold another, of its chat or any other', async () => {
@@ -85,7 +88,9 @@ describe('createUpdateQueue', () => {
     queue.push(message(2, 7));
     await queue.drain();
     expect(handled).toEqual([2]);
-    expect(logger.entries).toEqual([expect.objectContaining({ level: 'error', msg: 'update failed', obj: expect.objectContaining({ updateId: 1 }) })]);
+    expect(logger.entries).toEqual([
+      expect.objectContaining({ level: 'error', msg: 'update failed', obj: expect.objectContaining({ updateId: 1 }) }),
+    ]);
   });
 
   it('drain waits for updates pushed while draining', async () => {

@@ -37,8 +37,7 @@ async function start(options: { secret?: string; onEvent?: (event: WasendStatusE
   const hook = `${server.url}/webhooks/wasend`;
   const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
     request(hook, { headers: { 'content-type': 'application/json', ...headers }, body });
-  const postSigned = (body: string, secret = SECRET) =>
-    post(body, { 'x-webhook-hmac': sign(body, secret), 'x-webhook-hmac-algorithm': 'sha512' });
+  const postSigned = (body: string, secret = SECRET) => post(body, { 'x-webhook-hmac': sign(body, secret), 'x-webhook-hmac-algorithm': 'sha512' });
   return { server, hook, events, logger, post, postSigned };
 }
 
@@ -85,7 +84,12 @@ describe('POST /webhooks/wasend', () => {
 
   it('answers 200 for a signed event it computed itself, in both shapes and both vocabularies', async () => {
     const { postSigned, events } = await start({ secret: SECRET });
-    const legacy = JSON.stringify({ id: 'evt_legacy', timestamp: Date.now(), event: 'session.status', payload: { name: 'legacy-1', status: 'CONNECTED' } });
+    const legacy = JSON.stringify({
+      id: 'evt_legacy',
+      timestamp: Date.now(),
+      event: 'session.status',
+      payload: { name: 'legacy-1', status: 'CONNECTED' },
+    });
     expect((await postSigned(statusEvent({ payload: { status: 'STOPPED' } }))).status).toBe(200);
     expect((await postSigned(legacy)).status).toBe(200);
     await settle();
@@ -159,7 +163,9 @@ describe('POST /webhooks/wasend', () => {
 
   it('answers 202 to other signed events and ignores them', async () => {
     const { postSigned, events } = await start({ secret: SECRET });
-    const response = await postSigned(JSON.stringify({ id: 'evt_m', timestamp: Date.now(), event: 'message', session: 'shop-1', payload: { body: 'hi' } }));
+    const response = await postSigned(
+      JSON.stringify({ id: 'evt_m', timestamp: Date.now(), event: 'message', session: 'shop-1', payload: { body: 'hi' } }),
+    );
     expect(response.status).toBe(202);
     await settle();
     expect(events).toEqual([]);
@@ -238,7 +244,12 @@ describe('createWasendWebhookHandler', () => {
     ['with neither (WAHA before late 2024)', {}],
   ])('accepts a signed event %s: it is only a hint to look, and identical copies are real signals', async (_label, stamp) => {
     const events: unknown[] = [];
-    const handle = createWasendWebhookHandler({ secret: SECRET, onEvent: (e) => events.push(e), logger: createMemoryLogger(), now: () => 1_700_000_000_000 });
+    const handle = createWasendWebhookHandler({
+      secret: SECRET,
+      onEvent: (e) => events.push(e),
+      logger: createMemoryLogger(),
+      now: () => 1_700_000_000_000,
+    });
     const body = JSON.stringify({ ...stamp, event: 'session.status', session: 's', payload: { status: 'WORKING' } });
     const first = await handle(signed(body));
     expect(first.status).toBe(200);
@@ -252,7 +263,12 @@ describe('createWasendWebhookHandler', () => {
 
   it('dedupes by X-Webhook-Request-Id when the body has no id', async () => {
     const events: unknown[] = [];
-    const handle = createWasendWebhookHandler({ secret: SECRET, onEvent: (e) => events.push(e), logger: createMemoryLogger(), now: () => 1_700_000_000_000 });
+    const handle = createWasendWebhookHandler({
+      secret: SECRET,
+      onEvent: (e) => events.push(e),
+      logger: createMemoryLogger(),
+      now: () => 1_700_000_000_000,
+    });
     const body = JSON.stringify({ event: 'session.status', session: 's', payload: { status: 'WORKING' } });
     const withRequestId = (request: ReturnType<typeof signed>) => ({ ...request, headers: { ...request.headers, 'x-webhook-request-id': 'req_1' } });
     expect((await handle(withRequestId(signed(body)))).status).toBe(200);
@@ -263,7 +279,14 @@ describe('createWasendWebhookHandler', () => {
     const store = await createStore(':memory:');
     try {
       let now = 1_700_000_000_000;
-      const make = () => createWasendWebhookHandler({ secret: SECRET, onEvent: () => undefined, logger: createMemoryLogger(), now: () => now, seenIds: store.webhookEvents });
+      const make = () =>
+        createWasendWebhookHandler({
+          secret: SECRET,
+          onEvent: () => undefined,
+          logger: createMemoryLogger(),
+          now: () => now,
+          seenIds: store.webhookEvents,
+        });
       const body = JSON.stringify({ id: 'evt_once', timestamp: now, event: 'session.status', session: 's', payload: { status: 'WORKING' } });
       expect((await make()(signed(body))).status).toBe(200);
       expect((await make()(signed(body))).status).toBe(409);

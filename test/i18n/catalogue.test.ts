@@ -27,7 +27,11 @@ const catalogue = loadCatalogue();
 
 describe('the catalogue', () => {
   it('ships English, Brazilian Portuguese, Spanish and Indonesian, each parsing cleanly', () => {
-    expect([...LOCALES].sort()).toEqual(readdirSync(join(ROOT, 'locales')).map((f) => f.replace(/\.ftl$/, '')).sort());
+    expect([...LOCALES].sort()).toEqual(
+      readdirSync(join(ROOT, 'locales'))
+        .map((f) => f.replace(/\.ftl$/, ''))
+        .sort(),
+    );
     expect(english.size).toBeGreaterThan(200);
   });
 
@@ -41,13 +45,29 @@ describe('the catalogue', () => {
     const t = catalogue.in(locale);
     let copies = 0;
     for (const [id, variables] of english) {
-      const args = Object.fromEntries([...variables].map((name) => [name, name === 'count' || name === 'seconds' || name === 'minutes' || name === 'limit' || name === 'max' || name === 'index' || name === 'total' || name === 'page' || name === 'pages' ? 2 : `«${name}»`]));
+      const args = Object.fromEntries(
+        [...variables].map((name) => [
+          name,
+          name === 'count' ||
+          name === 'seconds' ||
+          name === 'minutes' ||
+          name === 'limit' ||
+          name === 'max' ||
+          name === 'index' ||
+          name === 'total' ||
+          name === 'page' ||
+          name === 'pages'
+            ? 2
+            : `«${name}»`,
+        ]),
+      );
       const text = t(id, args);
       expect(text, `${locale} ${id}`).not.toBe(id);
       expect(text, `${locale} ${id}`).not.toMatch(/[{}]|\$[a-z]/);
       for (const name of variables) if (typeof args[name] === 'string') expect(text, `${locale} ${id} shows $${name}`).toContain(`«${name}»`);
       for (const line of text.split('\n')) expect(line, `${locale} ${id}`).toBe(line.trimEnd());
-      if (locale !== 'en' && text === catalogue.t('en', id, args) && /[a-z]{4,}/i.test(text.replace(/«\w+»|\/\w+|Wasend|WhatsApp|QR/g, ''))) copies += 1;
+      if (locale !== 'en' && text === catalogue.t('en', id, args) && /[a-z]{4,}/i.test(text.replace(/«\w+»|\/\w+|Wasend|WhatsApp|QR/g, '')))
+        copies += 1;
     }
     // A few words are the same in both languages ("Status", "Admin"); a whole untranslated message is not.
     expect(copies, `${locale}: messages still in English`).toBeLessThanOrEqual(3);
@@ -59,7 +79,8 @@ describe('the catalogue', () => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
-        else if (entry.name.endsWith('.ts')) for (const m of readFileSync(path, 'utf8').matchAll(/\bt\(\s*'([a-z][a-z0-9-]+)'/g)) used.add(m[1] as string);
+        else if (entry.name.endsWith('.ts'))
+          for (const m of readFileSync(path, 'utf8').matchAll(/\bt\(\s*'([a-z][a-z0-9-]+)'/g)) used.add(m[1] as string);
       }
     };
     walk(join(ROOT, 'src'));

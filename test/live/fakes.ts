@@ -4,14 +4,7 @@ import type { QrMessenger, QrView } from '../../src/live/types.js';
 import type { LiveMessage, LiveMessageStore } from '../../src/store/types.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
 import { createWasendApiError, WasendInvalidResponseError, type WasendError } from '../../src/wasend/errors.js';
-import type {
-  NormalizedQr,
-  QrPayload,
-  RequestOptions,
-  SessionInfo,
-  SessionState,
-  WasendApi,
-} from '../../src/wasend/types.js';
+import type { NormalizedQr, QrPayload, RequestOptions, SessionInfo, SessionState, WasendApi } from '../../src/wasend/types.js';
 
 /** A clock that only moves when told to; `advance` fires due timers in order and lets promises settle. */
 export class FakeClock implements Clock {
@@ -202,13 +195,15 @@ export class FakeWasend implements WasendApi {
 
   async getPasskeyConfirmation(sessionId: string, options?: RequestOptions): Promise<string> {
     this.record('getPasskeyConfirmation', sessionId, options);
-    if (this.resolve(sessionId)?.status !== 'PASSKEY_CONFIRMATION_REQUIRED') throw this.apiError(422, 'GET', `/sessions/${sessionId}/auth/passkey/confirmation`);
+    if (this.resolve(sessionId)?.status !== 'PASSKEY_CONFIRMATION_REQUIRED')
+      throw this.apiError(422, 'GET', `/sessions/${sessionId}/auth/passkey/confirmation`);
     return '4321';
   }
 
   async confirmPasskey(sessionId: string, options?: RequestOptions): Promise<void> {
     this.record('confirmPasskey', sessionId, options);
-    if (this.resolve(sessionId)?.status !== 'PASSKEY_CONFIRMATION_REQUIRED') throw this.apiError(422, 'POST', `/sessions/${sessionId}/auth/passkey/confirm`);
+    if (this.resolve(sessionId)?.status !== 'PASSKEY_CONFIRMATION_REQUIRED')
+      throw this.apiError(422, 'POST', `/sessions/${sessionId}/auth/passkey/confirm`);
     this.session(sessionId).status = 'WORKING';
   }
 
@@ -447,12 +442,7 @@ export class MemoryLiveStore implements LiveMessageStore {
     return this.peek(chatId, messageId);
   }
 
-  async update(
-    chatId: number,
-    messageId: number,
-    patch: Parameters<LiveMessageStore['update']>[2],
-    now?: number,
-  ): Promise<LiveMessage | undefined> {
+  async update(chatId: number, messageId: number, patch: Parameters<LiveMessageStore['update']>[2], now?: number): Promise<LiveMessage | undefined> {
     const row = this.rows.get(`${chatId}:${messageId}`);
     if (!row) return undefined;
     const defined = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));

@@ -2,14 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createLiveQr } from '../../src/live/live-qr.js';
 import type { LiveQr } from '../../src/live/types.js';
 import { createWasendApiError, WasendNetworkError } from '../../src/wasend/errors.js';
-import {
-  createFakeRender,
-  FakeClock,
-  FakeMessenger,
-  FakeWasend,
-  invalidQrError,
-  MemoryLiveStore,
-} from './fakes.js';
+import { createFakeRender, FakeClock, FakeMessenger, FakeWasend, invalidQrError, MemoryLiveStore } from './fakes.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
 
 const POLL_MS = 2_000;
@@ -466,8 +459,22 @@ describe('webhooks, restart and stop', () => {
     const row = { userId: ALICE, state: 'showing' as const, expiresAt: null, createdAt: now - 70_000, updatedAt: now - 70_000 };
     await store.save({ ...row, chatId: ALICE, messageId: 1, sessionId: 'demo', fingerprint: 'demo#1.0', deadlineAt: now + 100_000 });
     await store.save({ ...row, chatId: ALICE, messageId: 2, sessionId: 'old', fingerprint: 'old#1.0', deadlineAt: now - 1 });
-    messenger.seed(ALICE, 1, { kind: 'code', sessionId: 'demo', png: Buffer.from('png:2@demo-1-0'), fingerprint: 'demo#1.0', expiresAt: null, codeNumber: 1 });
-    messenger.seed(ALICE, 2, { kind: 'code', sessionId: 'old', png: Buffer.from('png:2@old-1-0'), fingerprint: 'old#1.0', expiresAt: null, codeNumber: 1 });
+    messenger.seed(ALICE, 1, {
+      kind: 'code',
+      sessionId: 'demo',
+      png: Buffer.from('png:2@demo-1-0'),
+      fingerprint: 'demo#1.0',
+      expiresAt: null,
+      codeNumber: 1,
+    });
+    messenger.seed(ALICE, 2, {
+      kind: 'code',
+      sessionId: 'old',
+      png: Buffer.from('png:2@old-1-0'),
+      fingerprint: 'old#1.0',
+      expiresAt: null,
+      codeNumber: 1,
+    });
 
     const t = setup({ clock, store, messenger, wasend });
     await t.live.resume();
@@ -677,7 +684,10 @@ describe('pairing codes and passkeys in live messages', () => {
     await t.clock.run(t.live.renew(ALICE, alice, ALICE, PHONE));
     const askedAt = t.clock.now();
     expect(await t.clock.run(t.live.renew(BOB, bob, BOB, PHONE))).toEqual({ kind: 'pairing_wait', retryAt: askedAt + 60_000 });
-    expect(await t.clock.run(t.live.open({ chatId: BOB, userId: BOB, sessionId: 'demo', pairing: PHONE }))).toEqual({ kind: 'pairing_wait', retryAt: askedAt + 60_000 });
+    expect(await t.clock.run(t.live.open({ chatId: BOB, userId: BOB, sessionId: 'demo', pairing: PHONE }))).toEqual({
+      kind: 'pairing_wait',
+      retryAt: askedAt + 60_000,
+    });
     expect(t.wasend.callsOf('requestPairingCode')).toHaveLength(1);
     await t.clock.advance(askedAt + 60_000 - t.clock.now());
     expect(await t.clock.run(t.live.renew(BOB, bob, BOB, PHONE))).toEqual({ kind: 'sent', messageId: bob });

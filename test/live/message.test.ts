@@ -37,7 +37,9 @@ function run(state: MessageState, events: MessageEvent[], now = ctx.now) {
 function word(effect: MessageEffect): string {
   switch (effect.type) {
     case 'edit':
-      return effect.view.kind === 'code' ? `edit#${effect.seq}:${effect.view.fingerprint}(${effect.view.codeNumber})` : `edit#${effect.seq}:${effect.view.kind}`;
+      return effect.view.kind === 'code'
+        ? `edit#${effect.seq}:${effect.view.fingerprint}(${effect.view.codeNumber})`
+        : `edit#${effect.seq}:${effect.view.kind}`;
     case 'persist':
       return `persist:${effect.patch.state}${effect.patch.fingerprint ? `:${effect.patch.fingerprint}` : ''}${effect.patch.finalEditSince ? ':since' : ''}`;
     case 'retry_at':
@@ -50,18 +52,29 @@ function word(effect: MessageEffect): string {
 describe('a live message as a state machine', () => {
   describe('showing a code', () => {
     it('a new code is edited in, numbered, persisted once Telegram took it', () => {
-      const { state, effects } = run(showingState('fp1'), [{ type: 'code', code: code(2) }, { type: 'edited', seq: 1, result: 'ok' }]);
+      const { state, effects } = run(showingState('fp1'), [
+        { type: 'code', code: code(2) },
+        { type: 'edited', seq: 1, result: 'ok' },
+      ]);
       expect(effects).toEqual(['edit#1:fp2(2)', 'persist:showing:fp2']);
       expect(state).toMatchObject({ kind: 'showing', shown: 'fp2', codeNumber: 2, editing: null });
     });
 
     it('the code already shown, or already being edited in, starts no edit', () => {
       expect(run(showingState('fp1'), [{ type: 'code', code: code(1) }]).effects).toEqual([]);
-      expect(run(showingState('fp1'), [{ type: 'code', code: code(2) }, { type: 'code', code: code(2) }]).effects).toEqual(['edit#1:fp2(2)']);
+      expect(
+        run(showingState('fp1'), [
+          { type: 'code', code: code(2) },
+          { type: 'code', code: code(2) },
+        ]).effects,
+      ).toEqual(['edit#1:fp2(2)']);
     });
 
     it('not_modified counts as shown', () => {
-      const { state } = run(showingState('fp1'), [{ type: 'code', code: code(2) }, { type: 'edited', seq: 1, result: 'not_modified' }]);
+      const { state } = run(showingState('fp1'), [
+        { type: 'code', code: code(2) },
+        { type: 'edited', seq: 1, result: 'not_modified' },
+      ]);
       expect(state).toMatchObject({ shown: 'fp2' });
     });
 
@@ -89,7 +102,10 @@ describe('a live message as a state machine', () => {
     });
 
     it('a message Telegram says is gone is released and stored as gone', () => {
-      const { effects, state } = run(showingState('fp1'), [{ type: 'code', code: code(2) }, { type: 'edited', seq: 1, result: 'gone' }]);
+      const { effects, state } = run(showingState('fp1'), [
+        { type: 'code', code: code(2) },
+        { type: 'edited', seq: 1, result: 'gone' },
+      ]);
       expect(effects).toEqual(['edit#1:fp2(2)', 'release', 'persist:gone']);
       expect(state.kind).toBe('gone');
     });
@@ -99,9 +115,13 @@ describe('a live message as a state machine', () => {
       expect(run(start, [{ type: 'edited', seq: 7, result: 'gone' }]).state).toEqual(start);
     });
 
-    it('an estimated expiry is not stored as Wasend\'s', () => {
+    it("an estimated expiry is not stored as Wasend's", () => {
       const { effects } = run(showingState('fp1'), [{ type: 'code', code: code(2, true) }]);
-      const persisted = reduce(run(showingState('fp1'), [{ type: 'code', code: code(2, true) }]).state, { type: 'edited', seq: 1, result: 'ok' }, ctx);
+      const persisted = reduce(
+        run(showingState('fp1'), [{ type: 'code', code: code(2, true) }]).state,
+        { type: 'edited', seq: 1, result: 'ok' },
+        ctx,
+      );
       expect(effects).toEqual(['edit#1:fp2(2)']);
       expect(persisted.effects[0]).toEqual({ type: 'persist', patch: { state: 'showing', fingerprint: 'fp2', expiresAt: null, seriesIndex: null } });
     });
@@ -109,7 +129,10 @@ describe('a live message as a state machine', () => {
 
   describe('ending', () => {
     it('end releases the message and puts the final view at once; it is stored when Telegram took it', () => {
-      const { effects, state } = run(showingState('fp1'), [{ type: 'end', view: connected }, { type: 'edited', seq: 1, result: 'ok' }]);
+      const { effects, state } = run(showingState('fp1'), [
+        { type: 'end', view: connected },
+        { type: 'edited', seq: 1, result: 'ok' },
+      ]);
       expect(effects).toEqual(['release', 'edit#1:connected', 'persist:connected']);
       expect(state).toEqual({ kind: 'final', seq: 1, view: connected });
     });
@@ -178,7 +201,10 @@ describe('a live message as a state machine', () => {
     });
 
     it('gone while ending is stored as gone', () => {
-      const { state, effects } = run(showingState('fp1'), [{ type: 'end', view: connected }, { type: 'edited', seq: 1, result: 'gone' }]);
+      const { state, effects } = run(showingState('fp1'), [
+        { type: 'end', view: connected },
+        { type: 'edited', seq: 1, result: 'gone' },
+      ]);
       expect(state.kind).toBe('gone');
       expect(effects.at(-1)).toBe('persist:gone');
     });
@@ -193,7 +219,12 @@ describe('a live message as a state machine', () => {
     it('final and gone messages ignore everything but renew (and gone ignores renew too)', () => {
       const final: MessageState = { kind: 'final', seq: 4, view: connected };
       const gone: MessageState = { kind: 'gone', seq: 4 };
-      for (const event of [{ type: 'end', view: cancelled }, { type: 'code', code: code(9) }, { type: 'retry' }, { type: 'edited', seq: 4, result: 'ok' }] as MessageEvent[]) {
+      for (const event of [
+        { type: 'end', view: cancelled },
+        { type: 'code', code: code(9) },
+        { type: 'retry' },
+        { type: 'edited', seq: 4, result: 'ok' },
+      ] as MessageEvent[]) {
         expect(reduce(final, event, ctx).effects).toEqual([]);
         expect(reduce(gone, event, ctx).effects).toEqual([]);
       }
@@ -204,7 +235,10 @@ describe('a live message as a state machine', () => {
   describe('renew', () => {
     it('puts a fresh code numbered 1 into a final or pending message, and a late answer to the old final edit is ignored', () => {
       for (const start of [{ kind: 'final', seq: 3, view: connected } as MessageState, pendingFinalState(cancelled, ctx.now)]) {
-        const { effects, state } = run(start, [{ type: 'renew', code: code(1) }, { type: 'edited', seq: start.seq, result: 'ok' }]);
+        const { effects, state } = run(start, [
+          { type: 'renew', code: code(1) },
+          { type: 'edited', seq: start.seq, result: 'ok' },
+        ]);
         expect(effects).toEqual([`edit#${start.seq + 1}:fp1(1)`]);
         const done = reduce(state, { type: 'edited', seq: start.seq + 1, result: 'ok' }, ctx);
         expect(done.state).toMatchObject({ kind: 'showing', shown: 'fp1', codeNumber: 1 });

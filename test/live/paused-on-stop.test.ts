@@ -43,7 +43,10 @@ it('after a restart (or a takeover) the caption still says where the code stands
   await untilShowsCurrentCode(harness, reply, 'demo');
   harness.rotate('demo');
   await harness.until(() => /code 2 of 6/.test(reply.caption ?? ''), 'code 2 of 6');
-  await harness.until(async () => (await harness.store().liveMessages.get(ADMIN, reply.messageId))?.seriesIndex === 2, 'the place in the series stored');
+  await harness.until(
+    async () => (await harness.store().liveMessages.get(ADMIN, reply.messageId))?.seriesIndex === 2,
+    'the place in the series stored',
+  );
   await harness.restart();
   // The new process knows nothing but the store: the same code is shown again, still "code 2 of 6".
   await harness.until(() => /code 2 of 6/.test(reply.caption ?? ''), 'code 2 of 6 after the restart', 10_000);

@@ -28,9 +28,7 @@ const schedule = (patch: Partial<LookSchedule>): LookSchedule => ({
 
 describe('expectedRotationAt', () => {
   it('uses the expiry Wasend sent, plus a small margin', () => {
-    expect(expectedRotationAt({ expiresAt: T + 15_000, bornAfter: T - 5_000, firstOfSeries: true })).toBe(
-      T + 15_000 + ROTATION_MARGIN_MS,
-    );
+    expect(expectedRotationAt({ expiresAt: T + 15_000, bornAfter: T - 5_000, firstOfSeries: true })).toBe(T + 15_000 + ROTATION_MARGIN_MS);
   });
 
   it('follows WAHA: the first code of a series we started lives 60 s', () => {
@@ -84,9 +82,7 @@ describe('nextLookDelay', () => {
 
   it('re-looks quickly, backing off, while the code is late to rotate, up to the poll interval', () => {
     const rotation = T - 50; // the last look was at/after the expected rotation and still showed the old code
-    const gaps = [1, 2, 3, 4, 5, 6, 7, 8].map((stale) =>
-      nextLookDelay(schedule({ expectedRotationAt: rotation, staleLooks: stale }), T, poll),
-    );
+    const gaps = [1, 2, 3, 4, 5, 6, 7, 8].map((stale) => nextLookDelay(schedule({ expectedRotationAt: rotation, staleLooks: stale }), T, poll));
     expect(gaps[0]).toBe(250);
     for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThanOrEqual(gaps[i - 1]!);
     expect(gaps.at(-1)).toBe(2_000);

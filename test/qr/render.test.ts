@@ -222,7 +222,9 @@ describe('renderQrPng: garbage', () => {
 
   it('refuses an image with nothing on it', async () => {
     for (const background of ['#ffffff', '#000000', '#00000000']) {
-      const blank = await sharp({ create: { width: 300, height: 300, channels: 4, background } }).png().toBuffer();
+      const blank = await sharp({ create: { width: 300, height: 300, channels: 4, background } })
+        .png()
+        .toBuffer();
       await expectRejection(render(blank), 'unreadable');
     }
   });

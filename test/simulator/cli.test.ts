@@ -10,7 +10,9 @@ describe('npm run simulator', () => {
       expect(text).toContain(`WASEND_BASE_URL=${simulator.url}`);
       expect(text).toContain('WASEND_API_KEY=sim-key');
       const response = await fetch(`${simulator.url}/sessions`, { headers: { authorization: 'Bearer sim-key' } });
-      const { sessions } = (await response.json()) as { sessions: Array<{ uniqueSessionId?: string; session?: { uniqueSessionId: string; phoneNumber?: string } }> };
+      const { sessions } = (await response.json()) as {
+        sessions: Array<{ uniqueSessionId?: string; session?: { uniqueSessionId: string; phoneNumber?: string } }>;
+      };
       const ids = sessions.map((item) => item.uniqueSessionId ?? item.session?.uniqueSessionId);
       // One session has a number on file, for the "Phone number instead" flow of the README.
       expect(sessions.find((item) => item.session?.uniqueSessionId === 'shop')?.session?.phoneNumber).toBe('+5511987654321');
@@ -58,7 +60,11 @@ describe('npm run simulator', () => {
     const port = await freePort();
     const npm = spawn('npm', ['run', '--silent', 'simulator'], { cwd: ROOT, env: { ...process.env, SIM_PORT: String(port) }, stdio: 'ignore' });
     const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
-    const answers = () => fetch(`http://127.0.0.1:${port}/_sim/sessions`).then(() => true, () => false);
+    const answers = () =>
+      fetch(`http://127.0.0.1:${port}/_sim/sessions`).then(
+        () => true,
+        () => false,
+      );
     try {
       for (let i = 0; !(await answers()); i += 1) {
         if (i > 600) throw new Error('the simulator did not start');

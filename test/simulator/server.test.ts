@@ -194,7 +194,11 @@ describe('QR responses', () => {
       { id: 'dead', status: 'FAILED', vocabulary: 'wasend' },
     ]);
     expect((await client(sim)('/sessions/on/qr')).status).toBe(409);
-    for (const [id, status] of [['off', 'STOPPED'], ['boot', 'STARTING'], ['dead', 'ERROR']] as const) {
+    for (const [id, status] of [
+      ['off', 'STOPPED'],
+      ['boot', 'STARTING'],
+      ['dead', 'ERROR'],
+    ] as const) {
       const response = await client(sim)(`/sessions/${id}/qr`);
       expect(response.status).toBe(422);
       expect(await response.json()).toEqual({ error: expect.any(String), session: id, status, expected: ['SCAN_QR_CODE'] });

@@ -40,7 +40,11 @@ async function tables(db: SchemaDb, dialect: Dialect): Promise<string[]> {
   const { rows } =
     dialect === 'sqlite'
       ? await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`.execute(db)
-      : await sql<{ name: string }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name <> 'schema_version' ORDER BY table_name`.execute(db);
+      : await sql<{
+          name: string;
+        }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name <> 'schema_version' ORDER BY table_name`.execute(
+          db,
+        );
   return rows.map((row) => row.name);
 }
 
@@ -127,7 +131,21 @@ describe.each(dialects)('runMigrations on %s', (dialect) => {
   }
 });
 
-const ALL_TABLES = ['audit_log', 'grants', 'health_states', 'invites', 'leases', 'live_messages', 'pending_actions', 'photo_intents', 'rate_limits', 'telegram_updates', 'users', 'watches', 'webhook_events'];
+const ALL_TABLES = [
+  'audit_log',
+  'grants',
+  'health_states',
+  'invites',
+  'leases',
+  'live_messages',
+  'pending_actions',
+  'photo_intents',
+  'rate_limits',
+  'telegram_updates',
+  'users',
+  'watches',
+  'webhook_events',
+];
 
 describe('store schema on SQLite', () => {
   it('is created on first open and left alone on later opens', async () => {
@@ -181,7 +199,9 @@ describePostgres('store schema on PostgreSQL', () => {
     const schema = newSchema();
     const stores = await Promise.all([1, 2, 3].map(() => createPostgresStore(POSTGRES_URL, { schema })));
     await Promise.all(stores.map((store) => store.close()));
-    const db: SchemaDb = new Kysely({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` }) }) });
+    const db: SchemaDb = new Kysely({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: POSTGRES_URL, options: `-c search_path=${schema}` }) }),
+    });
     try {
       expect(await schemaVersion(db, 'postgres')).toBe(MIGRATIONS.at(-1)!.version);
       expect(await tables(db, 'postgres')).toEqual(ALL_TABLES);

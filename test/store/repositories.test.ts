@@ -89,7 +89,7 @@ describe.each(engines)('repositories on %s', (engine) => {
     expect(won).toHaveLength(1);
   });
 
-  it('the update inbox: an update is taken once, its JSON kept until done; a dead holder\'s waiting ones are taken over, its started ones not run again', async () => {
+  it("the update inbox: an update is taken once, its JSON kept until done; a dead holder's waiting ones are taken over, its started ones not run again", async () => {
     let t = 5_000_000;
     const [a, b] = await databases(engine, 2, () => t);
     const update = (id: number) => ({ updateId: id, payload: JSON.stringify({ update_id: id }) });
@@ -104,7 +104,10 @@ describe.each(engines)('repositories on %s', (engine) => {
     // i1 is alive: nothing to take over.
     expect(await b!.telegramUpdates.reclaim('i2', ['i1', 'i2'], 5_000)).toEqual({ updates: [], cutShort: [] });
     // i1 died with update 2 waiting and update 3 being handled: 2 is taken over, once; 3 is not run again.
-    const [taken, again] = await Promise.all([b!.telegramUpdates.reclaim('i2', ['i2', 'i3'], 5_000), a!.telegramUpdates.reclaim('i3', ['i2', 'i3'], 5_000)]);
+    const [taken, again] = await Promise.all([
+      b!.telegramUpdates.reclaim('i2', ['i2', 'i3'], 5_000),
+      a!.telegramUpdates.reclaim('i3', ['i2', 'i3'], 5_000),
+    ]);
     expect([...taken.updates, ...again.updates]).toEqual([{ updateId: 2, payload: '{"update_id":2}' }]);
     expect([...taken.cutShort, ...again.cutShort]).toEqual([3]);
   });
@@ -118,12 +121,27 @@ describe.each(engines)('repositories on %s', (engine) => {
 
   it('sessions with work: those with a message showing a code or a final view still to put', async () => {
     const [store] = await databases(engine);
-    const row = { chatId: 1, messageId: 1, userId: 1, sessionId: 'a', state: 'showing' as const, fingerprint: 'f', expiresAt: null, deadlineAt: 9, createdAt: 1, updatedAt: 1 };
+    const row = {
+      chatId: 1,
+      messageId: 1,
+      userId: 1,
+      sessionId: 'a',
+      state: 'showing' as const,
+      fingerprint: 'f',
+      expiresAt: null,
+      deadlineAt: 9,
+      createdAt: 1,
+      updatedAt: 1,
+    };
     await store!.liveMessages.save(row);
     await store!.liveMessages.save({ ...row, messageId: 2, sessionId: 'b', state: 'cancelled', finalEditSince: 5 });
     await store!.liveMessages.save({ ...row, messageId: 3, sessionId: 'c', state: 'connected' });
     expect(await store!.liveMessages.sessionsWithWork()).toEqual(['a', 'b']);
-    expect(await store!.liveMessages.update(1, 1, { state: 'connected', fingerprint: null })).toMatchObject({ state: 'connected', fingerprint: null, sessionId: 'a' });
+    expect(await store!.liveMessages.update(1, 1, { state: 'connected', fingerprint: null })).toMatchObject({
+      state: 'connected',
+      fingerprint: null,
+      sessionId: 'a',
+    });
     expect(await store!.liveMessages.sessionsWithWork()).toEqual(['b']);
   });
 

@@ -62,9 +62,7 @@ describe('invites', () => {
     expect(expiresAt).toBe(time.now() + 60_000);
 
     expect(await store.invites.redeem(token, 7)).toEqual({ ok: true, sessionId: 'alpha', alreadyGranted: false });
-    expect(await store.grants.list('alpha')).toEqual([
-      { userId: 7, sessionId: 'alpha', grantedBy: 1, grantedAt: time.now() },
-    ]);
+    expect(await store.grants.list('alpha')).toEqual([{ userId: 7, sessionId: 'alpha', grantedBy: 1, grantedAt: time.now() }]);
     expect(await store.invites.redeem(token, 8)).toEqual({ ok: false, reason: 'used' });
     expect(await store.invites.redeem(token, 7)).toEqual({ ok: false, reason: 'used' });
     expect(await store.grants.has(8, 'alpha')).toBe(false);
@@ -184,7 +182,9 @@ describe('live messages', () => {
     await store.liveMessages.save(original);
 
     await store.liveMessages.update(100, 1, { state: 'expired', expiredReason: 'failed', finalEditSince: 500 }, 600);
-    expect((await store.liveMessages.listFinalPending()).map((m) => [m.state, m.expiredReason, m.finalEditSince])).toEqual([['expired', 'failed', 500]]);
+    expect((await store.liveMessages.listFinalPending()).map((m) => [m.state, m.expiredReason, m.finalEditSince])).toEqual([
+      ['expired', 'failed', 500],
+    ]);
 
     await store.liveMessages.update(100, 1, { state: 'retired', expiredReason: null, finalEditSince: null }, 700);
     expect(await store.liveMessages.get(100, 1)).toEqual({ ...original, state: 'retired', updatedAt: 700 });
@@ -239,9 +239,7 @@ describe('audit log', () => {
     await store.close();
 
     const reopened = await open(path, { auditMaxRows: 20 });
-    expect((await reopened.audit.latest(1000)).map((e) => e.action)).toEqual(
-      Array.from({ length: 20 }, (_, i) => `a${99 - i}`),
-    );
+    expect((await reopened.audit.latest(1000)).map((e) => e.action)).toEqual(Array.from({ length: 20 }, (_, i) => `a${99 - i}`));
   });
 });
 

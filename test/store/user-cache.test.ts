@@ -13,11 +13,25 @@ function countingUsers(): UserStore & { reads: number } {
     },
     async note(user: { userId: number; firstName?: string; username?: string; languageCode?: string }, at = 0) {
       const old = rows.get(user.userId);
-      rows.set(user.userId, { userId: user.userId, firstName: user.firstName ?? null, username: user.username ?? null, languageCode: user.languageCode ?? null, language: old?.language ?? null, seenAt: at });
+      rows.set(user.userId, {
+        userId: user.userId,
+        firstName: user.firstName ?? null,
+        username: user.username ?? null,
+        languageCode: user.languageCode ?? null,
+        language: old?.language ?? null,
+        seenAt: at,
+      });
     },
     async setLanguage(userId: number, language: string | null, at = 0) {
       const old = rows.get(userId);
-      rows.set(userId, { userId, firstName: old?.firstName ?? null, username: old?.username ?? null, languageCode: old?.languageCode ?? null, language, seenAt: old?.seenAt ?? at });
+      rows.set(userId, {
+        userId,
+        firstName: old?.firstName ?? null,
+        username: old?.username ?? null,
+        languageCode: old?.languageCode ?? null,
+        language,
+        seenAt: old?.seenAt ?? at,
+      });
     },
   };
   return users;

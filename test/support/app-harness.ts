@@ -235,7 +235,8 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
       ...(options.fetch ? { fetch: options.fetch } : {}),
       ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
       // The simulator runs WhatsApp's clock `speed` times faster: so must the bot's rotation schedule.
-      codeLifetimes: options.gateway === 'evolution' ? { firstMs: 45_000 / speed, nextMs: 45_000 / speed } : { firstMs: 60_000 / speed, nextMs: 20_000 / speed },
+      codeLifetimes:
+        options.gateway === 'evolution' ? { firstMs: 45_000 / speed, nextMs: 45_000 / speed } : { firstMs: 60_000 / speed, nextMs: 20_000 / speed },
       ...options.timings,
       ...(options.openStore ? { openStore: options.openStore } : {}),
     });
@@ -245,7 +246,10 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
 
   const firstApp = await launch();
   // A second connection to the app's database, for the tests' own reads and writes.
-  const sideStore = await openStore({ databasePath: config.databasePath, ...(options.database ? { databaseUrl: options.database.sideUrl ?? options.database.url } : {}) });
+  const sideStore = await openStore({
+    databasePath: config.databasePath,
+    ...(options.database ? { databaseUrl: options.database.sideUrl ?? options.database.url } : {}),
+  });
   const harness: AppHarness = {
     sim,
     rotate(sessionId) {
@@ -319,7 +323,8 @@ export async function eventually<T>(check: () => Promise<T | undefined | null | 
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${description}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -29,7 +29,13 @@ export async function createBalancer(targets: () => readonly string[]): Promise<
       const out = request(url, { method: req.method, headers: { ...req.headers, host: url.host } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 502, headers: { 'content-type': res.headers['content-type'] ?? 'application/json' }, body: Buffer.concat(chunks) }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 502,
+            headers: { 'content-type': res.headers['content-type'] ?? 'application/json' },
+            body: Buffer.concat(chunks),
+          }),
+        );
         res.on('error', reject);
       });
       out.on('error', reject);

@@ -9,10 +9,7 @@ const jsQR = jsQRModule.default;
  * (default `'white'`; `'black'` shows what a dark Telegram client would show).
  * Returns the decoded text, or null when no code is found.
  */
-export async function decodeQrPng(
-  png: Buffer,
-  options: { background?: 'white' | 'black' } = {},
-): Promise<string | null> {
+export async function decodeQrPng(png: Buffer, options: { background?: 'white' | 'black' } = {}): Promise<string | null> {
   const background = options.background === 'black' ? '#000000' : '#ffffff';
   const { data, info } = await sharp(png)
     .flatten({ background })

@@ -3,7 +3,24 @@ export class EntityParseError extends Error {
   override readonly name = 'EntityParseError';
 }
 
-const HTML_TAGS = new Set(['b', 'strong', 'i', 'em', 'u', 'ins', 's', 'strike', 'del', 'span', 'tg-spoiler', 'a', 'code', 'pre', 'blockquote', 'tg-emoji']);
+const HTML_TAGS = new Set([
+  'b',
+  'strong',
+  'i',
+  'em',
+  'u',
+  'ins',
+  's',
+  'strike',
+  'del',
+  'span',
+  'tg-spoiler',
+  'a',
+  'code',
+  'pre',
+  'blockquote',
+  'tg-emoji',
+]);
 const HTML_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
 const MARKDOWN_V2_PLAIN_RESERVED = new Set(['#', '+', '-', '=', '{', '}', '.', '!']);
 
@@ -32,7 +49,8 @@ function parseHtml(source: string): string {
       const name = (rawName ?? '').toLowerCase();
       if (!HTML_TAGS.has(name)) throw new EntityParseError(`Unsupported start tag "${name}" at byte offset ${offset(index)}`);
       if (slash === '/') {
-        if (open.pop() !== name) throw new EntityParseError(`Unmatched end tag at byte offset ${offset(index)}, expected "</${open.at(-1) ?? ''}>", found "</${name}>"`);
+        if (open.pop() !== name)
+          throw new EntityParseError(`Unmatched end tag at byte offset ${offset(index)}, expected "</${open.at(-1) ?? ''}>", found "</${name}>"`);
       } else {
         open.push(name);
       }

@@ -17,7 +17,9 @@ let running: Promise<void> | undefined;
 let extraServers: Server[] = [];
 
 function png(red: number): Promise<Buffer> {
-  return sharp({ create: { width: 64, height: 48, channels: 3, background: { r: red, g: 10, b: 10 } } }).png().toBuffer();
+  return sharp({ create: { width: 64, height: 48, channels: 3, background: { r: red, g: 10, b: 10 } } })
+    .png()
+    .toBuffer();
 }
 
 function startPolling(): void {
@@ -29,7 +31,13 @@ function startPolling(): void {
 
 /** Sockets, servers and timers once they stop changing (closing handles disappear a few event-loop turns later). */
 async function settledHandles(): Promise<string[]> {
-  const snapshot = (): string => JSON.stringify(process.getActiveResourcesInfo().filter((name) => /TCP|Timeout/.test(name)).sort());
+  const snapshot = (): string =>
+    JSON.stringify(
+      process
+        .getActiveResourcesInfo()
+        .filter((name) => /TCP|Timeout/.test(name))
+        .sort(),
+    );
   let previous = snapshot();
   for (let turn = 0, stable = 0; turn < 500 && stable < 20; turn += 1) {
     await new Promise((resolve) => setImmediate(resolve));
@@ -91,8 +99,14 @@ describe('long polling', () => {
   });
 
   it('holds getUpdates until an update arrives and ends an older poll with 409 Conflict', async () => {
-    const first = bot.api.getUpdates({ timeout: 30 }).then((updates) => ({ updates }), (error: unknown) => ({ error }));
-    const second = bot.api.getUpdates({ timeout: 30 }).then((updates) => ({ updates }), (error: unknown) => ({ error }));
+    const first = bot.api.getUpdates({ timeout: 30 }).then(
+      (updates) => ({ updates }),
+      (error: unknown) => ({ error }),
+    );
+    const second = bot.api.getUpdates({ timeout: 30 }).then(
+      (updates) => ({ updates }),
+      (error: unknown) => ({ error }),
+    );
     await fake.waitFor(() => fake.callsTo('getUpdates').some((call) => !call.ok), { description: 'one poll terminated' });
     fake.sendText({ userId: USER, text: 'wake up' });
 
@@ -152,7 +166,12 @@ describe('photos and edits', () => {
     expect(sent.photo?.at(-1)).toMatchObject({ width: 64, height: 48, file_size: first.length });
     expect(fake.callsTo('sendPhoto')[0]?.params).toMatchObject({ chat_id: USER, photo: { file: first.length }, reply_markup: keyboard });
 
-    const edited = await bot.api.editMessageMedia(USER, sent.message_id, { type: 'photo', media: new InputFile(second), caption: 'code 2' }, { reply_markup: keyboard });
+    const edited = await bot.api.editMessageMedia(
+      USER,
+      sent.message_id,
+      { type: 'photo', media: new InputFile(second), caption: 'code 2' },
+      { reply_markup: keyboard },
+    );
     const stored = fake.message(USER, sent.message_id);
     expect(stored?.photo?.equals(second)).toBe(true);
     expect(stored).toMatchObject({ caption: 'code 2', edits: 1, replyMarkup: keyboard });
@@ -160,7 +179,12 @@ describe('photos and edits', () => {
     expect(edited === true ? undefined : edited.photo?.at(-1)?.file_id).not.toBe(sent.photo?.at(-1)?.file_id);
     expect(fake.callsTo('editMessageMedia')[0]?.params).toMatchObject({ media: { type: 'photo', media: { file: second.length } } });
 
-    const again = bot.api.editMessageMedia(USER, sent.message_id, { type: 'photo', media: new InputFile(second), caption: 'code 2' }, { reply_markup: keyboard });
+    const again = bot.api.editMessageMedia(
+      USER,
+      sent.message_id,
+      { type: 'photo', media: new InputFile(second), caption: 'code 2' },
+      { reply_markup: keyboard },
+    );
     await expect(again).rejects.toBeInstanceOf(GrammyError);
     await expect(again).rejects.toMatchObject({ error_code: 400, description: NOT_MODIFIED });
     expect(fake.message(USER, sent.message_id)?.edits).toBe(1);
@@ -175,7 +199,9 @@ describe('photos and edits', () => {
 
     await bot.api.editMessageMedia(USER, sent.message_id, { type: 'photo', media: fileId });
     expect(fake.message(USER, sent.message_id)?.replyMarkup).toBeUndefined();
-    await expect(bot.api.editMessageMedia(USER, sent.message_id, { type: 'photo', media: fileId })).rejects.toMatchObject({ description: NOT_MODIFIED });
+    await expect(bot.api.editMessageMedia(USER, sent.message_id, { type: 'photo', media: fileId })).rejects.toMatchObject({
+      description: NOT_MODIFIED,
+    });
     await expect(bot.api.sendPhoto(USER, 'no-such-file-id')).rejects.toMatchObject({ error_code: 400 });
   });
 
@@ -233,7 +259,11 @@ describe('photos and edits', () => {
     const markup = { inline_keyboard: [[{ text: 'k', callback_data: 'k' }]] };
     await bot.api.editMessageReplyMarkup(USER, photo.message_id, { reply_markup: markup });
     expect(fake.message(USER, photo.message_id)).toMatchObject({ caption: 'b', replyMarkup: markup, edits: 2 });
-    expect(fake.message(USER, photo.message_id)?.history.map((entry) => entry.method)).toEqual(['sendPhoto', 'editMessageCaption', 'editMessageReplyMarkup']);
+    expect(fake.message(USER, photo.message_id)?.history.map((entry) => entry.method)).toEqual([
+      'sendPhoto',
+      'editMessageCaption',
+      'editMessageReplyMarkup',
+    ]);
   });
 
   it('shows HTML text as the user sees it and refuses broken markup', async () => {
@@ -288,7 +318,10 @@ describe('scripted failures', () => {
     await bot.api.sendMessage(USER, 'context');
     await bot.api.setWebhook('http://127.0.0.1:9/never', { secret_token: 'do_not_print' });
     const failure = fake.waitFor(() => false, { timeoutMs: 30, description: 'a reply that never comes' });
-    const error = await failure.then(() => undefined, (reason: unknown) => reason);
+    const error = await failure.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    );
     expect(String(error)).toMatch(/a reply that never comes[\s\S]*sendMessage ok[\s\S]*setWebhook ok/);
     expect(String(error)).not.toContain('do_not_print');
   });

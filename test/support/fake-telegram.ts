@@ -169,12 +169,48 @@ const WEBHOOK_CONFLICT = "Conflict: can't use getUpdates method while webhook is
 const POLL_CONFLICT = 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running';
 const QUERY_INVALID = 'Bad Request: query is too old and response timeout expired or query ID is invalid';
 const CHAT_ACTIONS = new Set([
-  'typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice',
-  'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note',
+  'typing',
+  'upload_photo',
+  'record_video',
+  'upload_video',
+  'record_voice',
+  'upload_voice',
+  'upload_document',
+  'choose_sticker',
+  'find_location',
+  'record_video_note',
+  'upload_video_note',
 ]);
-const JSON_FIELDS = new Set(['reply_markup', 'media', 'entities', 'caption_entities', 'allowed_updates', 'commands', 'scope', 'link_preview_options', 'reply_parameters']);
-const NUMBER_FIELDS = new Set(['chat_id', 'message_id', 'offset', 'limit', 'timeout', 'max_connections', 'user_id', 'cache_time', 'message_thread_id']);
-const BOOLEAN_FIELDS = new Set(['disable_notification', 'protect_content', 'drop_pending_updates', 'show_alert', 'has_spoiler', 'show_caption_above_media']);
+const JSON_FIELDS = new Set([
+  'reply_markup',
+  'media',
+  'entities',
+  'caption_entities',
+  'allowed_updates',
+  'commands',
+  'scope',
+  'link_preview_options',
+  'reply_parameters',
+]);
+const NUMBER_FIELDS = new Set([
+  'chat_id',
+  'message_id',
+  'offset',
+  'limit',
+  'timeout',
+  'max_connections',
+  'user_id',
+  'cache_time',
+  'message_thread_id',
+]);
+const BOOLEAN_FIELDS = new Set([
+  'disable_notification',
+  'protect_content',
+  'drop_pending_updates',
+  'show_alert',
+  'has_spoiler',
+  'show_caption_above_media',
+]);
 const DEFAULT_UPDATE_KINDS_EXCLUDED = new Set(['chat_member', 'message_reaction', 'message_reaction_count']);
 const WEBHOOK_TIMEOUT_MS = 10_000;
 const WEBHOOK_RETRY_MAX_MS = 1_000;
@@ -462,7 +498,7 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
     getMe: () => botInfo,
     logOut: () => true,
     leaveChat: (params) => {
-      if (Number(params.chat_id) > 0) throw new ApiRefusal(400, 'Bad Request: chat member status can\'t be changed in private chats');
+      if (Number(params.chat_id) > 0) throw new ApiRefusal(400, "Bad Request: chat member status can't be changed in private chats");
       return true;
     },
     close: () => true,
@@ -557,7 +593,11 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
       }
       const key = commandsKey(params);
       if (list.length === 0) commands.delete(key);
-      else commands.set(key, (list as { command: string; description: string }[]).map(({ command, description }) => ({ command, description })));
+      else
+        commands.set(
+          key,
+          (list as { command: string; description: string }[]).map(({ command, description }) => ({ command, description })),
+        );
       return true;
     },
     getMyCommands: (params) => commands.get(commandsKey(params)) ?? [],
@@ -593,7 +633,11 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
     editMessageCaption: (params) => {
       const stored = editTarget(params);
       if (stored.photoFile === undefined) throw badRequest('there is no caption in the message to edit');
-      const edited = applyEdit(stored, 'editMessageCaption', { caption: captionOf(params), photoFile: stored.photoFile, markup: params.reply_markup });
+      const edited = applyEdit(stored, 'editMessageCaption', {
+        caption: captionOf(params),
+        photoFile: stored.photoFile,
+        markup: params.reply_markup,
+      });
       setEntities(stored.fake, params.caption_entities);
       return edited;
     },
@@ -726,7 +770,10 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
     const shown = calls.filter((call) => call.method !== 'getUpdates').slice(-8);
     if (shown.length === 0) return '  (no calls besides getUpdates)';
     return shown
-      .map((call) => `  +${call.at - startedAt}ms ${call.method} ${call.ok ? 'ok' : 'FAILED'} ${truncate(JSON.stringify(call.params, hideSecrets), 200)}`)
+      .map(
+        (call) =>
+          `  +${call.at - startedAt}ms ${call.method} ${call.ok ? 'ok' : 'FAILED'} ${truncate(JSON.stringify(call.params, hideSecrets), 200)}`,
+      )
       .join('\n');
   };
 
@@ -752,7 +799,15 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
           : { id: chatId, type: chatType, title: chatType === 'group' ? 'Test group' : 'Test supergroup' };
       state.lastMessageId += 1;
       const now = Date.now();
-      const fake: FakeMessage = { chatId, messageId: state.lastMessageId, from: 'user', text: input.text, edits: 0, deleted: false, history: [{ method: 'sendText', at: now }] };
+      const fake: FakeMessage = {
+        chatId,
+        messageId: state.lastMessageId,
+        from: 'user',
+        text: input.text,
+        edits: 0,
+        deleted: false,
+        history: [{ method: 'sendText', at: now }],
+      };
       if (input.replyTo !== undefined) fake.replyTo = input.replyTo;
       const entities = commandEntities(input.text);
       const stored = storeMessage(state, { fake, date: Math.floor(now / 1000), sender: from, ...(entities.length > 0 ? { entities } : {}) });
@@ -820,7 +875,8 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
         };
         const timer = setTimeout(() => {
           settle();
-          const cause = lastError === undefined ? '' : `\nlast check error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}`;
+          const cause =
+            lastError === undefined ? '' : `\nlast check error: ${lastError instanceof Error ? lastError.message : JSON.stringify(lastError)}`;
           reject(new Error(`timed out after ${timeoutMs} ms waiting for: ${description}${cause}\nrecent Bot API calls:\n${recentCalls()}`));
         }, timeoutMs);
         const interval = setInterval(attempt, 20);
@@ -929,9 +985,11 @@ function samePhoto(next: PhotoFile | undefined, current: PhotoFile | undefined):
 }
 
 function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    isRecord(inner) ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : 1))) : inner,
-  ) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_key, inner: unknown) =>
+      isRecord(inner) ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : 1))) : inner,
+    ) ?? 'undefined'
+  );
 }
 
 function photoSize(file: PhotoFile): PhotoSize {
@@ -1064,18 +1122,28 @@ function postJson(
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   let abort = (): void => {};
   const result = new Promise<{ error?: string; body: string }>((resolve) => {
-    const request = send(url, { method: 'POST', agent: false, headers: { ...headers, 'content-length': Buffer.byteLength(body), connection: 'close' } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', (error) => resolve({ error: error.message, body: '' }));
-      response.on('end', () => {
-        const status = response.statusCode ?? 0;
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve(status >= 200 && status < 300 ? { body: text } : { error: `Wrong response from the webhook: ${status} ${response.statusMessage ?? ''}`.trim(), body: '' });
-      });
-    });
+    const request = send(
+      url,
+      { method: 'POST', agent: false, headers: { ...headers, 'content-length': Buffer.byteLength(body), connection: 'close' } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', (error) => resolve({ error: error.message, body: '' }));
+        response.on('end', () => {
+          const status = response.statusCode ?? 0;
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve(
+            status >= 200 && status < 300
+              ? { body: text }
+              : { error: `Wrong response from the webhook: ${status} ${response.statusMessage ?? ''}`.trim(), body: '' },
+          );
+        });
+      },
+    );
     request.setTimeout(WEBHOOK_TIMEOUT_MS, () => request.destroy(new Error('Read timeout expired')));
-    request.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code === 'ECONNREFUSED' ? 'Connection refused' : error.message, body: '' }));
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ error: error.code === 'ECONNREFUSED' ? 'Connection refused' : error.message, body: '' }),
+    );
     abort = () => request.destroy(new Error('fake Telegram closed'));
     request.end(body);
   });

@@ -52,14 +52,24 @@ export function parseLogs(proc: BotProcess): Array<Record<string, unknown>> {
 
 /** Starts instance `id` with `env` (and `HTTP_PORT` when `port` is given); resolves once it joined the others. */
 export async function startInstance(id: string, env: Record<string, string>, port?: number): Promise<Instance> {
-  const proc = spawnBot({ ...env, INSTANCE_ID: id, LOG_LEVEL: 'info', ...(port !== undefined ? { HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' } : {}) });
+  const proc = spawnBot({
+    ...env,
+    INSTANCE_ID: id,
+    LOG_LEVEL: 'info',
+    ...(port !== undefined ? { HTTP_PORT: String(port), HTTP_HOST: '127.0.0.1' } : {}),
+  });
   const instance: Instance = { id, proc, logs: () => parseLogs(instance.proc), ...(port !== undefined ? { url: `http://127.0.0.1:${port}` } : {}) };
   await untilLogged(instance, (line) => line['msg'] === 'joined the other instances', 30_000, 'the instance to start');
   return instance;
 }
 
 /** Waits until the instance logged a line that `match` accepts; rejects when it exits first or after `timeoutMs`. */
-export async function untilLogged(instance: Instance, match: (line: Record<string, unknown>) => boolean, timeoutMs: number, what: string): Promise<Record<string, unknown>> {
+export async function untilLogged(
+  instance: Instance,
+  match: (line: Record<string, unknown>) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<Record<string, unknown>> {
   const deadline = Date.now() + timeoutMs;
   let exited: number | string | undefined;
   void instance.proc.exited.then((code) => {
@@ -68,7 +78,10 @@ export async function untilLogged(instance: Instance, match: (line: Record<strin
   for (;;) {
     const found = instance.logs().find(match);
     if (found !== undefined) return found;
-    if (exited !== undefined) throw new Error(`instance ${instance.id} exited (${exited}) before ${what}:\n${instance.proc.stderr.join('').slice(-3_000)}${instance.proc.stdout.join('').slice(-3_000)}`);
+    if (exited !== undefined)
+      throw new Error(
+        `instance ${instance.id} exited (${exited}) before ${what}:\n${instance.proc.stderr.join('').slice(-3_000)}${instance.proc.stdout.join('').slice(-3_000)}`,
+      );
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} on ${instance.id}:\n${instance.proc.stdout.join('').slice(-3_000)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -15,12 +15,9 @@ describe('parseExpiresAt', () => {
     expect(parseExpiresAt(value)?.getTime()).toBe(expected);
   });
 
-  it.each([undefined, null, '', 'soon', 0, -5, Number.NaN, Number.POSITIVE_INFINITY, { at }, 1e300])(
-    '%j -> undefined',
-    (value) => {
-      expect(parseExpiresAt(value)).toBeUndefined();
-    },
-  );
+  it.each([undefined, null, '', 'soon', 0, -5, Number.NaN, Number.POSITIVE_INFINITY, { at }, 1e300])('%j -> undefined', (value) => {
+    expect(parseExpiresAt(value)).toBeUndefined();
+  });
 });
 
 describe('parseQrResponse with a damaged image', () => {

@@ -83,9 +83,7 @@ describe('getQr: every documented response shape', () => {
     ['epoch-ms', EXPIRES_MS],
     ['epoch-s-string', String(EXPIRES_MS / 1000)],
   ])('qrCode + expiresAt (%s) -> the same Date', async (name, expiresAt) => {
-    server.route('GET', `/sessions/expires-${name}/qr`, (_req, res) =>
-      sendJson(res, 200, { qrCode: png.toString('base64'), expiresAt }),
-    );
+    server.route('GET', `/sessions/expires-${name}/qr`, (_req, res) => sendJson(res, 200, { qrCode: png.toString('base64'), expiresAt }));
     const qr = await client().getQr(`expires-${name}`);
     await expectImage(qr, png, 'png');
     expect(qr.expiresAt?.getTime()).toBe(EXPIRES_MS);
@@ -119,7 +117,9 @@ describe('getQr: every documented response shape', () => {
     ['huge-non-image-string', 'application/json', JSON.stringify({ data: 'A'.repeat(5000) }), 'unusable_qr'],
   ])('%s -> WasendInvalidResponseError (%s), not retried', async (name, type, body, reason) => {
     server.route('GET', `/sessions/${name}/qr`, (_req, res) => res.writeHead(200, { 'content-type': type }).end(body));
-    const error = await client().getQr(name).catch((e: unknown) => e);
+    const error = await client()
+      .getQr(name)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WasendInvalidResponseError);
     expect((error as WasendInvalidResponseError).reason).toBe(reason);
     expect(server.hits('GET', `/sessions/${name}/qr`)).toBe(1);
@@ -180,7 +180,9 @@ describe('getQr: the two QR paths', () => {
   it('a Wasend deploy moves the route: a route-level 404 on the remembered path re-probes the other one and remembers it', async () => {
     let moved = false;
     server.route('GET', '/sessions/moving/qr', (_req, res) =>
-      moved ? res.writeHead(404, { 'content-type': 'text/html' }).end('<!DOCTYPE html><pre>Cannot GET /sessions/moving/qr</pre>') : sendJson(res, 200, { value: PAIRING }),
+      moved
+        ? res.writeHead(404, { 'content-type': 'text/html' }).end('<!DOCTYPE html><pre>Cannot GET /sessions/moving/qr</pre>')
+        : sendJson(res, 200, { value: PAIRING }),
     );
     server.route('GET', '/sessions/moving/auth/qr', (_req, res) => sendJson(res, 200, { value: `${PAIRING}9` }));
     server.route('GET', '/sessions/moved-too/auth/qr', (_req, res) => sendJson(res, 200, { value: PAIRING }));
@@ -196,7 +198,9 @@ describe('getQr: the two QR paths', () => {
   it('a JSON "Cannot GET" from the router counts as a missing route too (NestJS, WAHA)', async () => {
     let moved = false;
     server.route('GET', '/sessions/nest/qr', (_req, res) =>
-      moved ? sendJson(res, 404, { message: 'Cannot GET /sessions/nest/qr', error: 'Not Found', statusCode: 404 }) : sendJson(res, 200, { value: PAIRING }),
+      moved
+        ? sendJson(res, 404, { message: 'Cannot GET /sessions/nest/qr', error: 'Not Found', statusCode: 404 })
+        : sendJson(res, 200, { value: PAIRING }),
     );
     server.route('GET', '/sessions/nest/auth/qr', (_req, res) => sendJson(res, 200, { value: PAIRING }));
     const wasend = client();
@@ -211,7 +215,9 @@ describe('getQr: the two QR paths', () => {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`Cannot GET ${path}`);
     server.route('GET', '/sessions/routeless/qr', cannot('/sessions/routeless/qr'));
     server.route('GET', '/sessions/routeless/auth/qr', cannot('/sessions/routeless/auth/qr'));
-    const error = await client().getQr('routeless').catch((e: unknown) => e);
+    const error = await client()
+      .getQr('routeless')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WasendInvalidResponseError);
     expect(error).not.toBeInstanceOf(WasendNotFoundError);
     expect((error as WasendInvalidResponseError).reason).toBe('no_route');
@@ -221,7 +227,9 @@ describe('getQr: the two QR paths', () => {
     server.route('GET', '/sessions/starting/qr', (_req, res) =>
       sendJson(res, 422, { error: 'Session status is not as expected', status: 'STARTING', expected: ['SCAN_QR_CODE'] }),
     );
-    const error = await client().getQr('starting').catch((e: unknown) => e);
+    const error = await client()
+      .getQr('starting')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WasendNotReadyError);
     expect((error as WasendNotReadyError).serverMessage).toBe('Session status is not as expected');
     expect(server.hits('GET', '/sessions/starting/auth/qr')).toBe(0);

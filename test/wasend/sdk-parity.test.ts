@@ -41,7 +41,10 @@ const session = sessionDetails.extend({ name: z.string(), status: z.string(), co
 /** SDK `GetAllSessionsResponse`. */
 const allSessions = z.object({
   sessions: z.array(
-    z.object({ session: sessionDetails, downstream: z.object({ name: z.string(), status: z.string(), config: sessionConfig, engine: engineStatus }) }),
+    z.object({
+      session: sessionDetails,
+      downstream: z.object({ name: z.string(), status: z.string(), config: sessionConfig, engine: engineStatus }),
+    }),
   ),
 });
 /** SDK `QRCodeResponse`. */
@@ -51,7 +54,12 @@ const account = z.object({ id: z.string(), name: z.string(), plan: z.string() })
 
 let sim: WasendSimulator;
 beforeEach(async () => {
-  sim = await createWasendSimulator({ apiKey: KEY, speed: 50, startingMs: 1_000, sessions: [{ id: 'sdk', name: 'SDK session', status: 'STOPPED', listShape: 'downstream' }] });
+  sim = await createWasendSimulator({
+    apiKey: KEY,
+    speed: 50,
+    startingMs: 1_000,
+    sessions: [{ id: 'sdk', name: 'SDK session', status: 'STOPPED', listShape: 'downstream' }],
+  });
 });
 afterEach(async () => {
   await sim.close();
@@ -78,7 +86,9 @@ describe('the simulator answers every session call of @wasend/core 1.3.3 in the 
 
     const listed = await sdkCall('GET', '/sessions');
     expect(listed.status).toBe(200);
-    const items = allSessions.parse({ sessions: (listed.json as { sessions: unknown[] }).sessions.filter((item) => (item as { downstream?: unknown }).downstream !== undefined) });
+    const items = allSessions.parse({
+      sessions: (listed.json as { sessions: unknown[] }).sessions.filter((item) => (item as { downstream?: unknown }).downstream !== undefined),
+    });
     expect(items.sessions.map((item) => item.session.uniqueSessionId)).toContain('sdk');
 
     session.parse((await sdkCall('GET', `/sessions/${id}`)).json);

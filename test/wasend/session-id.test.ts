@@ -4,13 +4,10 @@ import { InvalidSessionIdError } from '../../src/wasend/errors.js';
 import { assertValidSessionId, isValidSessionId } from '../../src/wasend/session-id.js';
 
 describe('session ids', () => {
-  it.each(['demo', 'a', 'x'.repeat(128), 'team+1@example.com', 'ünïcødé-セッション', '...', 'a.b', '%2F', '?#'])(
-    'accepts %j',
-    (id) => {
-      expect(isValidSessionId(id)).toBe(true);
-      expect(() => assertValidSessionId(id)).not.toThrow();
-    },
-  );
+  it.each(['demo', 'a', 'x'.repeat(128), 'team+1@example.com', 'ünïcødé-セッション', '...', 'a.b', '%2F', '?#'])('accepts %j', (id) => {
+    expect(isValidSessionId(id)).toBe(true);
+    expect(() => assertValidSessionId(id)).not.toThrow();
+  });
 
   it.each([
     ['', /empty/],

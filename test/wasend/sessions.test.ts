@@ -33,16 +33,18 @@ describe('getSession', () => {
 
   it('an answer without any status is an invalid response', async () => {
     server.route('GET', '/sessions/statusless', (_req, res) => sendJson(res, 200, { name: 'statusless' }));
-    const error = await clientWithLog().wasend.getSession('statusless').catch((e: unknown) => e);
+    const error = await clientWithLog()
+      .wasend.getSession('statusless')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WasendInvalidResponseError);
     expect((error as WasendInvalidResponseError).reason).toBe('schema');
   });
 
   it('malformed JSON is an invalid response, asked once', async () => {
-    server.route('GET', '/sessions/garbled', (_req, res) =>
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status": "WORK'),
-    );
-    const error = await clientWithLog().wasend.getSession('garbled').catch((e: unknown) => e);
+    server.route('GET', '/sessions/garbled', (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status": "WORK'));
+    const error = await clientWithLog()
+      .wasend.getSession('garbled')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WasendInvalidResponseError);
     expect((error as WasendInvalidResponseError).reason).toBe('not_json');
     expect(server.hits('GET', '/sessions/garbled')).toBe(1);
@@ -100,7 +102,9 @@ describe('listSessions', () => {
 
   it('an object without a sessions array is an invalid response', async () => {
     server.route('GET', '/sessions', (_req, res) => sendJson(res, 200, { total: 3 }));
-    const error = await clientWithLog().wasend.listSessions().catch((e: unknown) => e);
+    const error = await clientWithLog()
+      .wasend.listSessions()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WasendInvalidResponseError);
     expect((error as WasendInvalidResponseError).reason).toBe('schema');
   });

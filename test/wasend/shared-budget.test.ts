@@ -34,7 +34,14 @@ describePostgres('the Wasend budget shared by instances', () => {
     const [a, b] = await twoInstances(1_000);
     await b!.acquire('rotation');
     a!.penalize(5_000);
-    await expect.poll(async () => b!.acquire('rotation').then(() => 'went', (error: unknown) => (error instanceof BudgetSkippedError ? 'held back' : String(error)))).toBe('held back');
+    await expect
+      .poll(async () =>
+        b!.acquire('rotation').then(
+          () => 'went',
+          (error: unknown) => (error instanceof BudgetSkippedError ? 'held back' : String(error)),
+        ),
+      )
+      .toBe('held back');
   });
 
   it('a person waits for the shared window instead of being turned away', async () => {
@@ -49,7 +56,12 @@ describePostgres('the Wasend budget shared by instances', () => {
     const store = await createPostgresStore(POSTGRES_URL, { schema });
     const pool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none', connectionTimeoutMillis: 200 });
     const warnings: string[] = [];
-    const budget = withSharedBudget(createRequestBudget({ maxRps: 1_000 }), { pool, schema, maxRps: 1, logger: { warn: (_o: object, msg?: string) => void warnings.push(msg ?? '') } });
+    const budget = withSharedBudget(createRequestBudget({ maxRps: 1_000 }), {
+      pool,
+      schema,
+      maxRps: 1,
+      logger: { warn: (_o: object, msg?: string) => void warnings.push(msg ?? '') },
+    });
     await budget.acquire('rotation');
     await budget.acquire('rotation');
     expect(warnings).toEqual(['shared Wasend budget unavailable; this instance keeps to its own']);

@@ -163,9 +163,7 @@ describe('retries', () => {
 
   it('POST is never retried after a reset either', async () => {
     server.route('POST', '/sessions/post-reset/start', (req) => req.socket.destroy());
-    await expect(makeClient({ maxRetries: 5 }).wasend.startSession('post-reset')).rejects.toBeInstanceOf(
-      WasendNetworkError,
-    );
+    await expect(makeClient({ maxRetries: 5 }).wasend.startSession('post-reset')).rejects.toBeInstanceOf(WasendNetworkError);
     expect(server.hits('POST', '/sessions/post-reset/start')).toBe(1);
   });
 
@@ -195,9 +193,7 @@ describe('retries', () => {
     server.route('GET', '/sessions/retry-date', (_req, res) =>
       sendJson(res, 503, {}, { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() }),
     );
-    const error = (await failure(
-      makeClient({ maxRetryDelayMs: 150, maxRetries: 1 }).wasend.getSession('retry-date'),
-    )) as WasendServerError;
+    const error = (await failure(makeClient({ maxRetryDelayMs: 150, maxRetries: 1 }).wasend.getSession('retry-date'))) as WasendServerError;
     const [first, second] = server.requests.filter((r) => r.path === '/sessions/retry-date');
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(140);
     expect(error.retryAfterMs).toBeGreaterThan(3_590_000);
@@ -276,34 +272,27 @@ describe('body size', () => {
 describe('session ids', () => {
   const bad = ['', 'a/b', 'a\\b', 'two words', 'tab\there', 'nl\n', 'nul\u0000', '.', '..', 'x'.repeat(129), 'nbsp\u00a0'];
 
-  it.each(bad.map((id) => [JSON.stringify(id).slice(0, 30), id]))(
-    '%s is rejected by every call before any request',
-    async (_label, id) => {
-      const before = server.requests.length;
-      const { wasend } = makeClient();
-      for (const call of [
-        () => wasend.getQr(id),
-        () => wasend.getSession(id),
-        () => wasend.startSession(id),
-        () => wasend.stopSession(id),
-        () => wasend.restartSession(id),
-      ]) {
-        await expect(call()).rejects.toBeInstanceOf(InvalidSessionIdError);
-      }
-      expect(server.requests.length).toBe(before);
-    },
-  );
+  it.each(bad.map((id) => [JSON.stringify(id).slice(0, 30), id]))('%s is rejected by every call before any request', async (_label, id) => {
+    const before = server.requests.length;
+    const { wasend } = makeClient();
+    for (const call of [
+      () => wasend.getQr(id),
+      () => wasend.getSession(id),
+      () => wasend.startSession(id),
+      () => wasend.stopSession(id),
+      () => wasend.restartSession(id),
+    ]) {
+      await expect(call()).rejects.toBeInstanceOf(InvalidSessionIdError);
+    }
+    expect(server.requests.length).toBe(before);
+  });
 });
 
 describe('the API key stays secret', () => {
   it('is sent as a bearer token but never appears in errors or logs, even when the server echoes it', async () => {
-    server.route('GET', '/sessions/echo-401', (req, res) =>
-      sendJson(res, 401, { message: `Invalid key: ${req.headers.authorization}` }),
-    );
+    server.route('GET', '/sessions/echo-401', (req, res) => sendJson(res, 401, { message: `Invalid key: ${req.headers.authorization}` }));
     server.route('GET', '/sessions/echo-500', (req, res) => res.writeHead(500).end(`upstream saw ${req.headers.authorization}`));
-    server.route('GET', '/sessions/echo-429', (_req, res) =>
-      sendJson(res, 429, { error: { message: `key ${API_KEY} over quota` } }),
-    );
+    server.route('GET', '/sessions/echo-429', (_req, res) => sendJson(res, 429, { error: { message: `key ${API_KEY} over quota` } }));
     server.route('GET', '/sessions/echo-reset', (req) => req.socket.destroy());
     server.route('GET', '/sessions/echo-slow', () => undefined);
     const { wasend, logged } = makeClient({ timeoutMs: 100, maxRetries: 1 });

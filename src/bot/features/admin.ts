@@ -72,7 +72,8 @@ admin.command('grant', async (ctx) => {
     await ctx.deps.wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) });
   } catch (error) {
     await audit(ctx, 'grant', 'refused', { sessionId, detail: `user ${userId}` });
-    if (error instanceof WasendNotFoundError) return void (await ctx.reply(ctx.t('grant-missing', { id: sessionId }) + (await didYouMean(ctx, sessionId))));
+    if (error instanceof WasendNotFoundError)
+      return void (await ctx.reply(ctx.t('grant-missing', { id: sessionId }) + (await didYouMean(ctx, sessionId))));
     return void (await ctx.reply(ctx.t('grant-unchecked', { id: sessionId, reason: describeWasendFailure(error, ctx.t) })));
   }
   const added = await ctx.deps.store.grants.grant(userId, sessionId, ctx.access.userId);
@@ -117,9 +118,15 @@ admin.command('users', async (ctx) => {
   const people = await peopleLabels(ctx, [...config.adminIds, ...grants.flatMap((g) => [g.userId, g.grantedBy])]);
   const admins = [...config.adminIds].map((id) => people.get(id)).join(', ');
   const lines = grants.map((g) =>
-    ctx.t('users-grant-line', { id: ctx.deps.names.label(g.sessionId), person: people.get(g.userId) ?? '', by: people.get(g.grantedBy) ?? '', at: formatDateTime(ctx.locale, g.grantedAt) }),
+    ctx.t('users-grant-line', {
+      id: ctx.deps.names.label(g.sessionId),
+      person: people.get(g.userId) ?? '',
+      by: people.get(g.grantedBy) ?? '',
+      at: formatDateTime(ctx.locale, g.grantedAt),
+    }),
   );
-  const heading = sessionId === undefined ? ctx.t('users-grants', { count: grants.length }) : ctx.t('users-grants-of', { id: sessionId, count: grants.length });
+  const heading =
+    sessionId === undefined ? ctx.t('users-grants', { count: grants.length }) : ctx.t('users-grants-of', { id: sessionId, count: grants.length });
   await ctx.reply(joinLimited([ctx.t('users-admins', { admins }), heading, ...lines], ctx.t));
 });
 
@@ -133,7 +140,8 @@ admin.command('invite', async (ctx) => {
   } catch (error) {
     const why = describeWasendFailure(error, ctx.t);
     await audit(ctx, 'invite.create', 'refused', { sessionId, detail: why });
-    if (error instanceof WasendNotFoundError) return void (await ctx.reply(ctx.t('invite-missing', { id: sessionId }) + (await didYouMean(ctx, sessionId))));
+    if (error instanceof WasendNotFoundError)
+      return void (await ctx.reply(ctx.t('invite-missing', { id: sessionId }) + (await didYouMean(ctx, sessionId))));
     return void (await ctx.reply(ctx.t('invite-unchecked', { id: sessionId, reason: why })));
   }
   await store.invites.purge(INVITE_KEEP_MS);
@@ -150,8 +158,12 @@ admin.command('invites', async (ctx) => {
   const sessionId = args?.length === 1 ? parseSessionId(args[0]) : undefined;
   if (args === undefined || args.length > 1 || (args.length === 1 && sessionId === undefined)) return void (await ctx.reply(ctx.t('usage-invites')));
   const open = await ctx.deps.store.invites.listOpen(sessionId);
-  if (open.length === 0) return void (await ctx.reply(sessionId === undefined ? ctx.t('invites-none') : ctx.t('invites-none-for', { id: sessionId })));
-  const people = await peopleLabels(ctx, open.map((i) => i.createdBy));
+  if (open.length === 0)
+    return void (await ctx.reply(sessionId === undefined ? ctx.t('invites-none') : ctx.t('invites-none-for', { id: sessionId })));
+  const people = await peopleLabels(
+    ctx,
+    open.map((i) => i.createdBy),
+  );
   const lines = open.map((i) =>
     ctx.t('invites-line', { invite: i.id, id: i.sessionId, by: people.get(i.createdBy) ?? '', until: formatDateTime(ctx.locale, i.expiresAt) }),
   );
@@ -181,7 +193,10 @@ admin.command('audit', async (ctx) => {
     arg === undefined
       ? ctx.t('audit-title', { count: entries.length })
       : ctx.t('audit-title-filtered', { count: entries.length, filter: userId !== undefined ? await personLabel(ctx, userId) : (sessionId ?? '') });
-  const people = await peopleLabels(ctx, entries.flatMap((entry) => [entry.userId ?? [], targetOf(entry) ?? []].flat()));
+  const people = await peopleLabels(
+    ctx,
+    entries.flatMap((entry) => [entry.userId ?? [], targetOf(entry) ?? []].flat()),
+  );
   await ctx.reply(joinLimited([title, ...entries.map((entry) => auditSentence(ctx, entry, people))], ctx.t));
 });
 
@@ -199,7 +214,15 @@ export function auditSentence(ctx: BotContext, entry: AuditEntry, people: Readon
   const session = entry.sessionId === null ? '' : ctx.deps.names.label(entry.sessionId);
   const detail = (entry.detail ?? '').slice(0, 120);
   const target = targetOf(entry);
-  const args = { at, who, session, outcome: outcomeInWords(ctx, entry.outcome), detail: target === undefined ? detail : label(target), what: detail, action: entry.action };
+  const args = {
+    at,
+    who,
+    session,
+    outcome: outcomeInWords(ctx, entry.outcome),
+    detail: target === undefined ? detail : label(target),
+    what: detail,
+    action: entry.action,
+  };
   switch (entry.action) {
     case 'qr':
       return ctx.t(entry.outcome === 'sent' ? 'audit-qr-ok' : 'audit-qr-other', args);

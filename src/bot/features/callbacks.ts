@@ -90,7 +90,10 @@ callbacksFeature.callbackQuery(/^pk:(yes|no)$/, async (ctx) => {
     await wasend.stopSession(sessionId, options);
   } catch (error) {
     await audit(ctx, 'passkey.reject', 'error', { sessionId });
-    return void (await ctx.answerCallbackQuery({ text: ctx.t('passkey-stop-failed', { id: sessionId, reason: describeWasendFailure(error, ctx.t) }), show_alert: true }));
+    return void (await ctx.answerCallbackQuery({
+      text: ctx.t('passkey-stop-failed', { id: sessionId, reason: describeWasendFailure(error, ctx.t) }),
+      show_alert: true,
+    }));
   }
   await audit(ctx, 'passkey.reject', 'ok', { sessionId });
   await ctx.answerCallbackQuery({ text: ctx.t('passkey-stopped-short', { id: sessionId }) });

@@ -22,7 +22,8 @@ dm.command('language', async (ctx) => {
   if (args === undefined || args.length > 1) return void (await ctx.reply(ctx.t('usage-language')));
   if (args.length === 1) {
     const locale = localeFrom(args[0] ?? '');
-    if (locale === undefined) return void (await ctx.reply(ctx.t('language-unknown', { value: (args[0] ?? '').slice(0, 20), usage: ctx.t('usage-language') })));
+    if (locale === undefined)
+      return void (await ctx.reply(ctx.t('language-unknown', { value: (args[0] ?? '').slice(0, 20), usage: ctx.t('usage-language') })));
     return choose(ctx, locale);
   }
   const keyboard = new InlineKeyboard();

@@ -38,7 +38,8 @@ export function createLifecycleFeature(): Composer<BotContext> {
     const text = ctx.match.trim();
     const [name, ...rest] = text.split(/\s+/);
     const needsPhone = GATEWAYS[ctx.deps.config.gateway ?? 'wasend'].newNeedsPhone;
-    if (text.length > MAX_ARGS_LENGTH || name === undefined || name === '' || (needsPhone && rest.length === 0)) return void (await ctx.reply(ctx.t('usage-new')));
+    if (text.length > MAX_ARGS_LENGTH || name === undefined || name === '' || (needsPhone && rest.length === 0))
+      return void (await ctx.reply(ctx.t('usage-new')));
     if (hasInvisibleCharacters(name)) return void (await ctx.reply(ctx.t('new-name-invisible', { usage: ctx.t('usage-new') })));
     if (name.length > MAX_NAME_LENGTH) {
       return void (await ctx.reply(ctx.t('new-name-too-long', { max: MAX_NAME_LENGTH, usage: ctx.t('usage-new') })));
@@ -92,8 +93,15 @@ export function createLifecycleFeature(): Composer<BotContext> {
     const windowMs = ctx.deps.confirmWindowMs ?? DEFAULT_CONFIRM_WINDOW_MS;
     const token = randomBytes(9).toString('base64url');
     // In the store: the press may reach another instance, or this one after a restart.
-    await ctx.deps.store.pendingActions.put({ key: deleteKey(token), userId: ctx.access.userId, payload: JSON.stringify({ sessionId }), expiresAt: Date.now() + windowMs });
-    const keyboard = new InlineKeyboard().text(clipLabel(ctx.t('delete-button', { id: sessionId }), 60), `del:yes:${token}`).text(ctx.t('delete-keep-button'), `del:no:${token}`);
+    await ctx.deps.store.pendingActions.put({
+      key: deleteKey(token),
+      userId: ctx.access.userId,
+      payload: JSON.stringify({ sessionId }),
+      expiresAt: Date.now() + windowMs,
+    });
+    const keyboard = new InlineKeyboard()
+      .text(clipLabel(ctx.t('delete-button', { id: sessionId }), 60), `del:yes:${token}`)
+      .text(ctx.t('delete-keep-button'), `del:no:${token}`);
     await ctx.reply(ctx.t('delete-ask', { session: name, seconds: Math.round(windowMs / 1000) }), { reply_markup: keyboard });
   });
 

@@ -89,7 +89,8 @@ export function createPairingFeature(): Composer<BotContext> {
     await ctx.answerCallbackQuery();
     const session = ctx.deps.names.label(live.sessionId);
     // The question turns into what was done (its buttons go with it).
-    const settle = (text: string) => ctx.editMessageText(text).catch(() => ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined));
+    const settle = (text: string) =>
+      ctx.editMessageText(text).catch(() => ctx.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined));
     if (ctx.match[1] === 'ask') {
       await settle(ctx.t('pair-offer-other', { session }));
       return askForNumber(ctx, live.sessionId, messageId);
@@ -155,7 +156,9 @@ export function createPairingFeature(): Composer<BotContext> {
       if (phone !== undefined) return pair(ctx, sessionId, { phone });
       return askForNumber(ctx, sessionId, messageId);
     }
-    const keyboard = new InlineKeyboard().text(ctx.t('pair-button-send'), `pn:ok:${messageId}`).text(ctx.t('pair-button-other'), `pn:ask:${messageId}`);
+    const keyboard = new InlineKeyboard()
+      .text(ctx.t('pair-button-send'), `pn:ok:${messageId}`)
+      .text(ctx.t('pair-button-other'), `pn:ask:${messageId}`);
     await ctx.reply(ctx.t('pair-offer', { session: ctx.deps.names.label(sessionId), phone: maskPhone(phone) }), { reply_markup: keyboard });
   }
 
@@ -176,7 +179,12 @@ export function createPairingFeature(): Composer<BotContext> {
     const userId = ctx.access.userId;
     const prompt: PhonePrompt = { sessionId, ...(messageId !== undefined ? { messageId } : {}) };
     const keep = (value: PhonePrompt) =>
-      ctx.deps.store.pendingActions.put({ key: promptKey(chatId, userId), userId, payload: JSON.stringify(value), expiresAt: Date.now() + PROMPT_TTL_MS });
+      ctx.deps.store.pendingActions.put({
+        key: promptKey(chatId, userId),
+        userId,
+        payload: JSON.stringify(value),
+        expiresAt: Date.now() + PROMPT_TTL_MS,
+      });
     await keep(prompt);
     const question = await ctx.reply(ctx.t('pair-ask', { session: ctx.deps.names.label(sessionId) }), {
       reply_markup: { force_reply: true, input_field_placeholder: '+55 11 98765-4321' },
@@ -216,7 +224,13 @@ async function pair(ctx: BotContext, sessionId: string, pairing: PairingRequest,
     outcome =
       messageId !== undefined
         ? await liveQr.renew(chatId, messageId, ctx.access.userId, request)
-        : await liveQr.open({ chatId, userId: ctx.access.userId, sessionId, pairing: request, ...(afterMessageId !== undefined ? { afterMessageId } : {}) });
+        : await liveQr.open({
+            chatId,
+            userId: ctx.access.userId,
+            sessionId,
+            pairing: request,
+            ...(afterMessageId !== undefined ? { afterMessageId } : {}),
+          });
   } finally {
     stopAction();
   }

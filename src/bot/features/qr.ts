@@ -61,7 +61,12 @@ export async function openQr(ctx: BotContext, sessionId: string): Promise<void> 
   let outcome: OpenOutcome;
   try {
     const afterMessageId = ctx.msg?.message_id ?? ctx.callbackQuery?.message?.message_id;
-    outcome = await ctx.deps.liveQr.open({ chatId, userId: ctx.access.userId, sessionId, ...(afterMessageId !== undefined ? { afterMessageId } : {}) });
+    outcome = await ctx.deps.liveQr.open({
+      chatId,
+      userId: ctx.access.userId,
+      sessionId,
+      ...(afterMessageId !== undefined ? { afterMessageId } : {}),
+    });
   } catch (error) {
     await audit(ctx, 'qr', 'error', { sessionId });
     throw error;
