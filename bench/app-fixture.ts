@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, type App } from '../src/app.js';
-import { DEFAULT_MAX_RPS, DEFAULT_POLL_INTERVAL_MS, type Config } from '../src/config.js';
+import { DEFAULT_MAX_RPS, DEFAULT_POLL_INTERVAL_MS, type Config } from '../src/config/config.js';
 import { createLogger } from '../src/shared/logger.js';
 import { createWasendSimulator, type SimSessionSpec, type WasendSimulator } from '../src/simulator/server.js';
 import { createStore } from '../src/store/sqlite.js';

@@ -8,7 +8,7 @@ import { keepCommandMenus, registerCommands } from './bot/commands.js';
 import type { BotContext } from './bot/context.js';
 import { describeError } from './bot/describe-error.js';
 import { createTelegramMessenger } from './bot/telegram-messenger.js';
-import type { Config } from './config.js';
+import type { Config } from './config/config.js';
 import { createHealthMonitor } from './health/monitor.js';
 import { createTelegramHealthNotifier, fencedNotifier } from './health/notifier.js';
 import { createHealthReporter, createTelegramContactTransformer } from './http/health.js';

@@ -1,7 +1,7 @@
 import { config as loadDotenv } from 'dotenv';
 import { GrammyError, HttpError } from 'grammy';
 import { createApp, type App } from './app.js';
-import { ConfigError, createConfig, type Config } from './config.js';
+import { ConfigError, createConfig, type Config } from './config/config.js';
 import { inspectEnvFile, type EnvFileReport } from './env-file.js';
 import { StartupError } from './startup.js';
 import { createLogger, createSecretScrubber } from './shared/logger.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createConfig } from '../src/config.js';
+import { ConfigError, createConfig } from '../src/config/config.js';
 
 const TOKEN = '123456789:AAHsecretsecretsecretsecretsecret';
 const KEY = 'wasend-live-key-abcdef123456';

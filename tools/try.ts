@@ -10,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import QRCode from 'qrcode';
 import { createApp } from '../src/app.js';
-import type { Config } from '../src/config.js';
+import type { Config } from '../src/config/config.js';
 import { createLogger } from '../src/shared/logger.js';
 import { createWasendSimulator } from '../src/simulator/server.js';
 import { decodeQrPng } from '../test/support/decode-qr.js';

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.js';
-import type { Config } from '../../src/config.js';
+import type { Config } from '../../src/config/config.js';
 import { createLogger } from '../../src/shared/logger.js';
 import { createWasendSimulator } from '../../src/simulator/server.js';
 import { createFakeTelegram } from '../../test/support/fake-telegram.js';

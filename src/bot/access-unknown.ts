@@ -1,23 +1,7 @@
-import type { Api } from 'grammy';
 import type { Update } from 'grammy/types';
 import { LRUCache } from 'lru-cache';
 import { negotiateLocale, type Catalogue } from '../i18n/catalogue.js';
-import type { BotContext } from './context.js';
-
-/**
- * When the store does not answer, access cannot be known: nothing new is shown, nothing is taken away, and the
- * person hears "I can't check access right now" at most once a minute (a flood during an outage costs nothing).
- */
-export interface AccessUnknownTeller {
-  /** Tells the sender of the current update that access cannot be checked now. */
-  tell(ctx: BotContext): Promise<void>;
-  /**
-   * For an update the database could not even record: a private message or a button press is answered at once
-   * (in the sender's Telegram language; their chosen one is in the store that does not answer), anything else is
-   * dropped. Nothing of the update is run.
-   */
-  unrecorded(update: unknown, api: Api): Promise<void>;
-}
+import type { AccessUnknownTeller } from './context.js';
 
 const TELL_EVERY_MS = 60_000;
 

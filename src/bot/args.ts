@@ -26,11 +26,3 @@ export function parseSessionId(text: string | undefined): string | undefined {
 export function isPlausibleInviteToken(text: string): boolean {
   return /^[A-Za-z0-9_-]{8,64}$/.test(text);
 }
-
-/** Telegram takes at most 64 bytes of callback data on a button. */
-export const MAX_CALLBACK_BYTES = 64;
-
-/** Whether `data` fits a button's callback data. */
-export function fitsCallbackData(data: string): boolean {
-  return Buffer.byteLength(data) <= MAX_CALLBACK_BYTES;
-}

@@ -1,6 +1,5 @@
-import type { Context } from 'grammy';
-import type { Config } from '../config.js';
-import type { AccessUnknownTeller } from './access-unknown.js';
+import type { Api, Context } from 'grammy';
+import type { Config } from '../config/config.js';
 import type { HealthMonitor } from '../health/types.js';
 import type { Catalogue, Locale, Translate } from '../i18n/catalogue.js';
 import type { SessionNames } from '../wasend/names.js';
@@ -54,3 +53,18 @@ interface Extras {
 
 /** The one context type of the bot. */
 export type BotContext = Context & Extras;
+
+/**
+ * When the store does not answer, access cannot be known: nothing new is shown, nothing is taken away, and the
+ * person hears "I can't check access right now" at most once a minute (a flood during an outage costs nothing).
+ */
+export interface AccessUnknownTeller {
+  /** Tells the sender of the current update that access cannot be checked now. */
+  tell(ctx: BotContext): Promise<void>;
+  /**
+   * For an update the database could not even record: a private message or a button press is answered at once
+   * (in the sender's Telegram language; their chosen one is in the store that does not answer), anything else is
+   * dropped. Nothing of the update is run.
+   */
+  unrecorded(update: unknown, api: Api): Promise<void>;
+}

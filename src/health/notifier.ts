@@ -1,7 +1,7 @@
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Watch } from '../store/types.js';
 import type { LogSink } from '../shared/logger.js';
-import { fitsCallbackData } from '../bot/args.js';
+import { fitsCallbackData } from '../shared/callback-data.js';
 import { DEFAULT_LOCALE, type Catalogue, type Locale } from '../i18n/catalogue.js';
 import type { HealthAlertInfo, HealthNotifier } from './types.js';
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { QrPayload } from '../wasend/types.js';
+import type { QrPayload } from './payload.js';
 import { QrRenderError } from './render.js';
 
 /** Options of {@link createRenderPool}. */

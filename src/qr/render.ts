@@ -2,7 +2,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import QRCode from 'qrcode';
 import type { BitMatrix } from 'qrcode';
 import sharp from 'sharp';
-import type { QrPayload } from '../wasend/types.js';
+import type { QrPayload } from './payload.js';
 
 /** Why a QR payload could not be turned into a PNG. */
 export type QrRenderFailure = 'not_image' | 'too_large' | 'unreadable' | 'invalid_raw';

@@ -63,8 +63,8 @@ export interface AccountInfo {
   readonly plan?: string;
 }
 
-/** The QR payload: image bytes (PNG, JPEG, ... as received) or a raw pairing string (`2@...`). */
-export type QrPayload = { readonly kind: 'image'; readonly bytes: Buffer } | { readonly kind: 'raw'; readonly value: string };
+import type { QrPayload } from '../qr/payload.js';
+export type { QrPayload };
 
 export interface NormalizedQr {
   readonly payload: QrPayload;

@@ -7,7 +7,7 @@ import type { BotContext, BotDeps } from '../../src/bot/context.js';
 import { watchFeature } from '../../src/bot/features/watch.js';
 import { localeMiddleware } from '../../src/bot/locale.js';
 import { loadCatalogue } from '../../src/i18n/catalogue.js';
-import type { Config } from '../../src/config.js';
+import type { Config } from '../../src/config/config.js';
 import { createStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/types.js';
 

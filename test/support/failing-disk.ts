@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import type { Config } from '../../src/config.js';
+import type { Config } from '../../src/config/config.js';
 import { openStore } from '../../src/store/open.js';
 import type { Store } from '../../src/store/types.js';
 

@@ -1,4 +1,4 @@
-import { GATEWAY_NAMES, type GatewayName } from './wasend/gateways.js';
+import { GATEWAY_NAMES, type GatewayName } from '../wasend/gateways.js';
 import { resolve as resolvePath } from 'node:path';
 import { z } from 'zod';
 
