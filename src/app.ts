@@ -6,7 +6,7 @@ import type { Update } from 'grammy/types';
 import { configureApi, createBot } from './bot/bot.js';
 import { keepCommandMenus, registerCommands } from './bot/commands.js';
 import type { BotContext } from './bot/context.js';
-import { describeError } from './bot/describe-error.js';
+import { describeError } from './shared/describe-error.js';
 import { createTelegramMessenger } from './bot/telegram-messenger.js';
 import type { Config } from './config/config.js';
 import { createHealthMonitor } from './health/monitor.js';
@@ -240,7 +240,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         await updates.recover(restarted ? alive.filter((id) => id !== cluster.instanceId) : alive);
         restarted = false;
       } catch (error) {
-        logger.warn({ error: describeError(error) }, 'could not look for unfinished Telegram updates');
+        logger.warn({ err: describeError(error) }, 'could not look for unfinished Telegram updates');
       }
     };
     const applyWasendEvent = (sessionId: string, status: SessionStatus, passkeyCode?: string) => {
@@ -312,10 +312,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       const stoppingRunner = Promise.all([poller.stop(), updates.drain()]);
       await Promise.all([
         withTimeout(liveQr.stop(), LIVE_STOP_MS).catch((error: unknown) =>
-          logger.warn({ error: describeError(error) }, 'live QR did not stop cleanly'),
+          logger.warn({ err: describeError(error) }, 'live QR did not stop cleanly'),
         ),
         withTimeout(monitor.stop(), LIVE_STOP_MS).catch((error: unknown) =>
-          logger.warn({ error: describeError(error) }, 'health monitor did not stop cleanly'),
+          logger.warn({ err: describeError(error) }, 'health monitor did not stop cleanly'),
         ),
       ]);
       // Handlers waiting on live QR have been released by now; a hung one must not hold the process.

@@ -1,5 +1,5 @@
 import { config as loadDotenv } from 'dotenv';
-import { GrammyError, HttpError } from 'grammy';
+import { classifyTelegramError } from './telegram/errors.js';
 import { createApp, type App } from './app.js';
 import { ConfigError, createConfig, type Config } from './config/config.js';
 import { inspectEnvFile, type EnvFileReport } from './env-file.js';
@@ -38,10 +38,11 @@ function passwordOf(url: string | undefined): string | undefined {
 function describeStartFailure(error: unknown): string {
   if (error instanceof ConfigError || error instanceof StoreOpenError || error instanceof PostgresOpenError || error instanceof StartupError)
     return error.message;
-  if (error instanceof GrammyError && (error.error_code === 401 || error.error_code === 404)) {
+  const failure = classifyTelegramError(error);
+  if (failure === 'unauthorized') {
     return 'Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token from BotFather into .env again.';
   }
-  if (error instanceof HttpError) {
+  if (failure === 'lost') {
     return 'Could not reach the Telegram Bot API (check the network or TELEGRAM_API_ROOT).';
   }
   return `Could not start: ${error instanceof Error ? error.message : String(error)}`;

@@ -4,7 +4,8 @@ import { setTimeout as delay } from 'node:timers/promises';
  * `bot.init()` retries `getMe` without end and says nothing), and the Wasend key and address (one list call).
  */
 import { GATEWAYS, type Gateway } from './wasend/gateways.js';
-import { GrammyError, type Api } from 'grammy';
+import type { Api } from 'grammy';
+import { classifyTelegramError } from './telegram/errors.js';
 import type { UserFromGetMe } from 'grammy/types';
 import type { LogSink } from './shared/logger.js';
 import { describeCause, WasendApiError, WasendAuthError, WasendError, WasendInvalidResponseError, WasendNotFoundError } from './wasend/errors.js';
@@ -48,7 +49,9 @@ export async function connectTelegram(options: ConnectOptions): Promise<UserFrom
     try {
       return await api.getMe(signal as Parameters<Api['getMe']>[0]);
     } catch (error) {
-      if (error instanceof GrammyError) throw error;
+      // A definite answer (a wrong token) ends the wait; a lost answer or a failed wire is tried again.
+      const failure = classifyTelegramError(error);
+      if (failure !== 'lost' && failure !== 'not_telegram') throw error;
       lastReason = timeout.aborted ? `no answer within ${Math.round(Math.min(ATTEMPT_MS, left) / 1000)} s` : describeCause(error).slice(0, 120);
       const waited = Math.round((Date.now() - startedAt) / 1000);
       logger.warn({ apiRoot, attempt, reason: lastReason }, `still trying to reach Telegram at ${apiRoot} (${waited} s so far: ${lastReason})`);

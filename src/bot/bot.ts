@@ -1,3 +1,4 @@
+import { classifyTelegramAnswer } from '../telegram/errors.js';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import { Bot, type Api, type BotError } from 'grammy';
@@ -7,7 +8,7 @@ import { AccessUnknownError } from '../access/access-rule.js';
 import { createAccessGate } from './access.js';
 import { createUserRateLimit, DEFAULT_REQUESTS_PER_MINUTE } from './rate-limit.js';
 import type { BotContext, BotDeps } from './context.js';
-import { describeError } from './describe-error.js';
+import { describeError } from '../shared/describe-error.js';
 import { adminFeature } from './features/admin.js';
 import { callbacksFeature } from './features/callbacks.js';
 import { cancelFeature } from './features/cancel.js';
@@ -46,12 +47,7 @@ export function configureApi(api: Api, logger: Logger): void {
   // redelivered after a restart) cannot be answered any more, and that must not stop what the press asked for.
   api.config.use(async (prev, method, payload, signal) => {
     const response = await prev(method, payload, signal);
-    if (
-      method === 'answerCallbackQuery' &&
-      !response.ok &&
-      response.error_code === 400 &&
-      /query is too old|query id is invalid/i.test(response.description)
-    ) {
+    if (method === 'answerCallbackQuery' && !response.ok && classifyTelegramAnswer(response.error_code, response.description) === 'stale_query') {
       logger.debug({ method, description: response.description }, 'button press could not be answered any more');
       return { ok: true, result: true } as unknown as typeof response;
     }
@@ -61,7 +57,7 @@ export function configureApi(api: Api, logger: Logger): void {
     try {
       return await prev(method, payload, signal);
     } catch (error) {
-      if (method === 'getUpdates' && !signal?.aborted) logger.warn({ error: describeError(error) }, 'getUpdates failed');
+      if (method === 'getUpdates' && !signal?.aborted) logger.warn({ err: describeError(error) }, 'getUpdates failed');
       throw error;
     }
   });
@@ -120,7 +116,7 @@ async function handleError(error: BotError<BotContext>, logger: Logger): Promise
     await ctx.deps.accessUnknown.tell(ctx).catch(() => undefined);
     return;
   }
-  (ctx.log ?? logger).error({ error: describeError(error.error), updateId: ctx.update.update_id }, 'update failed');
+  (ctx.log ?? logger).error({ err: describeError(error.error), updateId: ctx.update.update_id }, 'update failed');
   const text = ctx.t?.('something-wrong') ?? ctx.deps.i18n.t('en', 'something-wrong');
   try {
     if (ctx.callbackQuery) {

@@ -2,7 +2,7 @@ import type { Api } from 'grammy';
 import type { BotCommand } from 'grammy/types';
 import { DEFAULT_LOCALE, LOCALES, type Catalogue, type Locale } from '../i18n/catalogue.js';
 import type { Logger } from '../shared/logger.js';
-import { describeError } from './describe-error.js';
+import { describeError } from '../shared/describe-error.js';
 
 /** The menu every user sees, in order. */
 export const USER_COMMANDS = ['qr', 'pair', 'status', 'sessions', 'cancel', 'watch', 'unwatch', 'language', 'help'] as const;
@@ -52,7 +52,7 @@ export async function registerCommands(
       const all = [...USER_COMMANDS, ...ADMIN_ONLY_COMMANDS];
       await api.setMyCommands(commandMenu(i18n, await localeOf(adminId), all), { scope: { type: 'chat', chat_id: adminId } });
     } catch (error) {
-      logger.warn({ adminId, error: describeError(error) }, 'could not set the admin command menu (has this admin started the bot?)');
+      logger.warn({ adminId, err: describeError(error) }, 'could not set the admin command menu (has this admin started the bot?)');
     }
   }
 }

@@ -1,4 +1,6 @@
-import { GrammyError, HttpError, InlineKeyboard, InputFile, type Api } from 'grammy';
+import { InlineKeyboard, InputFile, type Api, type GrammyError } from 'grammy';
+import { describeError } from '../shared/describe-error.js';
+import { classifyTelegramError } from '../telegram/errors.js';
 import type { InlineKeyboardMarkup, InputMediaPhoto, Message, MessageEntity } from 'grammy/types';
 import { DeliveryUnknownError, PhotoRefusedError, type CodeFace, type QrMessenger, type QrView } from '../live/types.js';
 import { displayName } from '../shared/display-name.js';
@@ -44,18 +46,6 @@ export function englishTexts(now = Date.now()): CaptionTexts {
 
 /** How many messages' current image is remembered (to edit only the caption when the image stays). */
 const REMEMBERED_MESSAGES = 2_000;
-
-/** Descriptions Telegram sends when the message or chat cannot be edited any more. */
-const GONE = [
-  'message to edit not found',
-  "message can't be edited",
-  'message_id_invalid',
-  'chat not found',
-  'bot was blocked',
-  'bot was kicked',
-  'user is deactivated',
-  'have no rights to send',
-];
 
 /**
  * Draws live QR views as one Telegram photo message: a code as its PNG, every other state as a placeholder
@@ -138,12 +128,11 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
         });
       } catch (error) {
         // The request went out and no clear answer came back: Telegram may have delivered the photo.
-        if (error instanceof HttpError || (error instanceof GrammyError && error.error_code >= 500)) {
-          throw new DeliveryUnknownError('sendPhoto: the answer was lost', { cause: error });
-        }
+        const failure = classifyTelegramError(error);
+        if (failure === 'lost') throw new DeliveryUnknownError('sendPhoto: the answer was lost', { cause: error });
         // A definite refusal (400 bad request, 403 blocked, a 429 past its retries): nothing was sent.
-        if (error instanceof GrammyError) throw new PhotoRefusedError(displayName(error.description ?? '', 200), { cause: error });
-        throw error;
+        if (failure === 'not_telegram') throw error;
+        throw new PhotoRefusedError(displayName((error as GrammyError).description ?? '', 200), { cause: error });
       }
       learnFileId(kind, message);
       remember(chatId, message.message_id, imageKey(view));
@@ -162,16 +151,14 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
         remember(chatId, messageId, image);
         return 'ok';
       } catch (error) {
-        if (!(error instanceof GrammyError)) throw error;
-        // A Bot API written by others may leave `description` out.
-        const description = (error.description ?? '').toLowerCase();
-        if (description.includes('message is not modified')) {
+        const failure = classifyTelegramError(error);
+        if (failure === 'not_modified') {
           remember(chatId, messageId, image);
           return 'not_modified';
         }
-        if (error.error_code === 403 || GONE.some((text) => description.includes(text))) {
+        if (failure === 'gone') {
           shownImage.delete(`${chatId}:${messageId}`);
-          logger.info({ chatId, messageId, code: error.error_code, description: error.description }, 'live QR message is gone');
+          logger.info({ chatId, messageId, err: describeError(error) }, 'live QR message is gone');
           return 'gone';
         }
         throw error;
@@ -181,7 +168,7 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
 }
 
 function isBadFileId(error: unknown): boolean {
-  return error instanceof GrammyError && error.error_code === 400 && /file|wrong remote|media/i.test(error.description ?? '');
+  return classifyTelegramError(error) === 'bad_file';
 }
 
 function placeholderKind(view: QrView): PlaceholderKind {

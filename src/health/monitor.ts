@@ -1,3 +1,4 @@
+import { describeError } from '../shared/describe-error.js';
 import { systemClock, type TimerHandle } from '../shared/clock.js';
 import type { HealthRecord } from '../store/types.js';
 import { InvalidSessionIdError, WasendApiError, WasendNotFoundError } from '../wasend/errors.js';
@@ -57,7 +58,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
 
   const logFailure = (error: unknown, context: object, msg: string) => {
     if (stopped) return;
-    logger.warn({ ...context, error: error instanceof Error ? error.message : String(error) }, msg);
+    logger.warn({ ...context, err: describeError(error) }, msg);
   };
 
   /** What is known of a session: {@link load} reads the stored records into memory before they are needed. */
@@ -117,10 +118,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
         try {
           await (kind === 'down' ? notifier.alertDown(watch, info) : notifier.alertUp(watch, info));
         } catch (error) {
-          logger.warn(
-            { sessionId, userId: watch.userId, kind, error: error instanceof Error ? error.message : String(error) },
-            'health alert not delivered',
-          );
+          logger.warn({ sessionId, userId: watch.userId, kind, err: describeError(error) }, 'health alert not delivered');
         }
       }
     });

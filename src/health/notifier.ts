@@ -1,3 +1,4 @@
+import { classifyTelegramError } from '../telegram/errors.js';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Watch } from '../store/types.js';
 import type { LogSink } from '../shared/logger.js';
@@ -52,9 +53,9 @@ export function createTelegramHealthNotifier(api: HealthMessageApi, logger: LogS
   };
 }
 
-/** grammY's `GrammyError` for 403 (blocked, kicked, deactivated user), recognised by shape. */
+/** The chat cannot be written to any more (blocked, kicked, deactivated user, chat gone). */
 function isForbidden(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { error_code?: unknown }).error_code === 403;
+  return classifyTelegramError(error) === 'gone';
 }
 
 /**

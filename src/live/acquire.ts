@@ -6,7 +6,8 @@
 import type { LogSink } from '../shared/logger.js';
 import type { NormalizedQr, RequestOptions, WasendApi } from '../wasend/types.js';
 import type { Clock } from '../shared/clock.js';
-import { classifyWasendError, describeError } from './failures.js';
+import { describeError } from '../shared/describe-error.js';
+import { classifyWasendError } from './failures.js';
 import type { ObservedTiming } from './session-code.js';
 import type { OpenOutcome } from './types.js';
 

@@ -7,7 +7,7 @@ import { accessVerdict } from './access-verdict.js';
 import type { LogSink } from '../shared/logger.js';
 import type { LiveMessageStore } from '../store/types.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
-import { describeError } from './failures.js';
+import { describeError } from '../shared/describe-error.js';
 import { reduce, type CodeShow, type EditResult, type MessageEffect, type MessageEvent, type MessageState } from './message.js';
 import type { QrMessenger } from './types.js';
 

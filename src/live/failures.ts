@@ -36,9 +36,3 @@ export function classifyWasendError(error: unknown): WasendFailure {
 export function retryAfterOf(error: unknown): number | undefined {
   return error instanceof WasendRateLimitError ? error.retryAfterMs : undefined;
 }
-
-/** A log-safe description of an error: class name and message (Wasend messages never hold the key). */
-export function describeError(error: unknown): { name: string; message: string } {
-  if (error instanceof Error) return { name: error.name, message: error.message.slice(0, 300) };
-  return { name: typeof error, message: String(error).slice(0, 300) };
-}

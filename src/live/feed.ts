@@ -7,7 +7,8 @@ import type { LogSink } from '../shared/logger.js';
 import { BudgetSkippedError, WasendApiError, WasendNotFoundError } from '../wasend/errors.js';
 import type { RequestLane, SessionInfo, SessionStatus, WasendApi } from '../wasend/types.js';
 import type { Clock, TimerHandle } from '../shared/clock.js';
-import { describeError, retryAfterOf } from './failures.js';
+import { describeError } from '../shared/describe-error.js';
+import { retryAfterOf } from './failures.js';
 import { errorBackoffMs } from './schedule.js';
 
 /** A live session's status as the feed saw it; `missing` when Wasend no longer has the session. */

@@ -3,7 +3,7 @@ import type { LiveMessage } from '../store/types.js';
 import type { AcquireDeps } from './acquire.js';
 import { systemClock, type TimerHandle } from '../shared/clock.js';
 import { createEffectRunner, type LiveRecord } from './effects.js';
-import { describeError } from './failures.js';
+import { describeError } from '../shared/describe-error.js';
 import { createStatusFeed } from './feed.js';
 import type { FinalView } from './message.js';
 import { createOpener, type PendingOpen } from './open.js';

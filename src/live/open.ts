@@ -4,7 +4,7 @@ import { acquireCode, type AcquireDeps, type Acquired } from './acquire.js';
 import { accessVerdict, type AccessVerdict } from './access-verdict.js';
 import type { Clock } from '../shared/clock.js';
 import type { EffectRunner, LiveRecord } from './effects.js';
-import { describeError } from './failures.js';
+import { describeError } from '../shared/describe-error.js';
 import { codeView, finalViewOf, showingState, type CodeShow, type FinalView } from './message.js';
 import type { LiveRecords } from './records.js';
 import { expiresAtMs } from './session-code.js';

@@ -1,7 +1,7 @@
 import type { LogSink } from '../shared/logger.js';
 import type { LiveMessage, LiveMessageStore } from '../store/types.js';
 import { recordKey, type LiveRecord } from './effects.js';
-import { describeError } from './failures.js';
+import { describeError } from '../shared/describe-error.js';
 import { finalViewOf, pendingFinalState, showingState } from './message.js';
 
 /**

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { GrammyError, type Api } from 'grammy';
+import type { Api } from 'grammy';
+import { classifyTelegramError } from './errors.js';
 import type { Update } from 'grammy/types';
 import type { LogSink } from '../shared/logger.js';
 import type { UpdateInbox } from './inbox.js';
@@ -62,7 +63,7 @@ export function createPoller(options: PollerOptions): Poller {
         if (signal.aborted) return;
         failures += 1;
         // 409: another getUpdates (an instance that has not noticed it lost the lease) or a webhook is set.
-        const conflict = error instanceof GrammyError && error.error_code === 409;
+        const conflict = classifyTelegramError(error) === 'conflict';
         if (failures === 1 || failures % 10 === 0) logger.warn({ conflict, failures }, 'getUpdates failed; polling again shortly');
         await pause(Math.min(5_000, 250 * 2 ** Math.min(failures, 5)), signal);
         continue;

@@ -1,7 +1,7 @@
 import { Composer } from 'grammy';
 import type { BotContext } from '../context.js';
 import { audit } from '../access.js';
-import { describeError } from '../describe-error.js';
+import { describeError } from '../../shared/describe-error.js';
 import { ADMIN_COMMANDS } from './admin.js';
 
 /** In groups the bot shows nothing about sessions: its commands point to the private chat. */

@@ -169,7 +169,7 @@ export function createPairingFeature(): Composer<BotContext> {
       const info = await ctx.deps.wasend.getSession(sessionId, { lane: 'person', fairKey: String(ctx.access.userId) });
       return info.phone === undefined ? undefined : parsePhone(info.phone);
     } catch (error) {
-      ctx.log.info({ sessionId, error: describeWasendFailure(error, ctx.t) }, 'could not read the number of a session');
+      ctx.log.info({ sessionId, reason: describeWasendFailure(error, ctx.t) }, 'could not read the number of a session');
       return undefined;
     }
   }

@@ -2,7 +2,7 @@ import { Composer } from 'grammy';
 import { audit, deny } from '../access.js';
 import { parseSessionId, splitArgs } from '../args.js';
 import type { BotContext } from '../context.js';
-import { describeError } from '../describe-error.js';
+import { describeError } from '../../shared/describe-error.js';
 import { WasendNotFoundError } from '../../wasend/errors.js';
 import type { SessionStatus } from '../../wasend/types.js';
 import { didYouMean, refusedSessionText } from '../suggest.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createUpdateQueue, updateChatId } from '../../src/telegram/update-queue.js';
-import { settle } from './helpers.js';
+import { settle } from '../http/helpers.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
 
 interface Gate {
