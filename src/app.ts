@@ -150,7 +150,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       watchTimeoutMs: config.qrWatchTimeoutMs,
       mayShow: accessRule.mayUse,
       photoIntents: store.photoIntents,
-      maxLivePerUser: (userId) => (config.adminIds.has(userId) ? Number.POSITIVE_INFINITY : (config.livePerUser ?? 10)),
+      maxLivePerUser: (userId) => (accessRule.isAdmin(userId) ? Number.POSITIVE_INFINITY : (config.livePerUser ?? 10)),
       ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
       codeLifetimes: options.codeLifetimes ?? gateway.lifetimes,
       ...(options.pairingCooldownMs !== undefined ? { pairingCooldownMs: options.pairingCooldownMs } : {}),
@@ -194,6 +194,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     const accessUnknown = createAccessUnknownTeller(i18n);
     const bot = createBot({
       accessUnknown,
+      accessRule,
       config,
       logger,
       store,

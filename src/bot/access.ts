@@ -1,12 +1,10 @@
 import type { MiddlewareFn } from 'grammy';
 import { LRUCache } from 'lru-cache';
-import type { Store } from '../store/types.js';
-import { AccessUnknownError, createAccessRule } from '../access/access-rule.js';
+import { AccessUnknownError, type AccessRule } from '../access/access-rule.js';
 import type { Access, BotContext } from './context.js';
 
 /** What `userId` may do, by the one access rule; throws {@link AccessUnknownError} when the store cannot say. */
-export async function createAccess(userId: number, adminIds: ReadonlySet<number>, store: Store): Promise<Access> {
-  const rule = createAccessRule(adminIds, store.grants);
+export async function createAccess(userId: number, rule: AccessRule): Promise<Access> {
   const isAdmin = rule.isAdmin(userId);
   // An admin's rights come from the config: a store that does not answer costs them only the list of grants.
   const granted = isAdmin ? await rule.grantedTo(userId).catch(() => []) : await rule.grantedTo(userId);
@@ -64,7 +62,7 @@ export function createAccessGate(): MiddlewareFn<BotContext> {
     if (!from || from.is_bot) return;
     let access: Access;
     try {
-      access = await createAccess(from.id, ctx.deps.config.adminIds, ctx.deps.store);
+      access = await createAccess(from.id, ctx.deps.accessRule);
     } catch (error) {
       if (!(error instanceof AccessUnknownError)) throw error;
       ctx.log.warn({ err: error.cause, userId: from.id }, 'access unknown: the store does not answer');

@@ -1,4 +1,5 @@
 import type { Api, Context } from 'grammy';
+import type { AccessRule } from '../access/access-rule.js';
 import type { Config } from '../config/config.js';
 import type { HealthMonitor } from '../health/types.js';
 import type { Catalogue, Locale, Translate } from '../i18n/catalogue.js';
@@ -25,6 +26,8 @@ export interface BotDeps {
   readonly names: SessionNames;
   /** Says "I can't check access right now" when the store does not answer (at most once a minute a person). */
   readonly accessUnknown: AccessUnknownTeller;
+  /** The one access rule: who is an admin, who may use which session (read at the moment of action). */
+  readonly accessRule: AccessRule;
 }
 
 /** What the sender of the current update may do, loaded before any handler runs. */

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { InlineKeyboard, InputFile, type Api, type GrammyError } from 'grammy';
 import { describeError } from '../shared/describe-error.js';
 import { classifyTelegramError } from '../telegram/errors.js';
@@ -60,16 +61,10 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
     return { t: i18n.in(locale), locale, label: options.label ?? ((id) => id), now: Date.now(), seriesLength: options.seriesLength ?? SERIES_LENGTH };
   };
   const fileIds = new Map<PlaceholderKind, string>();
-  const shownImage = new Map<string, string>();
+  const shownImage = new LRUCache<string, string>({ max: REMEMBERED_MESSAGES });
 
   const remember = (chatId: number, messageId: number, image: string) => {
-    const key = `${chatId}:${messageId}`;
-    shownImage.delete(key);
-    shownImage.set(key, image);
-    if (shownImage.size > REMEMBERED_MESSAGES) {
-      const oldest = shownImage.keys().next().value;
-      if (oldest !== undefined) shownImage.delete(oldest);
-    }
+    shownImage.set(`${chatId}:${messageId}`, image);
   };
 
   const media = async (view: QrView): Promise<{ file: InputFile | string; kind?: PlaceholderKind }> => {

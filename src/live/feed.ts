@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 /**
  * The one session-status feed of the live engine: while any QR message is live, one `GET /sessions` per
  * tick tells whether each live session linked, failed or stopped, however many there are. Per-session
@@ -63,7 +64,7 @@ const WEBHOOK_SESSIONS_KEPT = 4_096;
 export function createStatusFeed(deps: StatusFeedDeps): StatusFeed {
   const { wasend, clock, logger } = deps;
   const lastAskedAt = new Map<string, number>();
-  const webhookSeenAt = new Map<string, number>();
+  const webhookSeenAt = new LRUCache<string, number>({ max: WEBHOOK_SESSIONS_KEPT });
   const counters = { ticks: 0, listCalls: 0, sessionCalls: 0, skipped: 0 };
   let listSupported = true;
   let timer: TimerHandle | null = null;
@@ -189,12 +190,7 @@ export function createStatusFeed(deps: StatusFeedDeps): StatusFeed {
       if (running === null) arm(0);
     },
     noteWebhookEvent(sessionId) {
-      webhookSeenAt.delete(sessionId);
       webhookSeenAt.set(sessionId, clock.now());
-      if (webhookSeenAt.size > WEBHOOK_SESSIONS_KEPT) {
-        const oldest = webhookSeenAt.keys().next().value;
-        if (oldest !== undefined) webhookSeenAt.delete(oldest);
-      }
     },
     perSession: () => !listSupported,
     stats: () => ({ ...counters }),

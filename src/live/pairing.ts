@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 /**
  * Pairing codes (link with a phone number instead of the QR): asking Wasend for one, at most once per session per
  * cooldown, since WhatsApp locks a number out after repeated requests.
@@ -38,17 +39,12 @@ export interface Pairing {
 
 export function createPairing(deps: PairingDeps): Pairing {
   const { wasend, clock, logger } = deps;
-  const lastAsked = new Map<string, number>();
+  const lastAsked = new LRUCache<string, number>({ max: MAX_REMEMBERED });
 
   const nextAt = (sessionId: string) => (lastAsked.get(sessionId) ?? Number.NEGATIVE_INFINITY) + deps.cooldownMs;
 
   function remember(sessionId: string, at: number): void {
-    lastAsked.delete(sessionId);
     lastAsked.set(sessionId, at);
-    if (lastAsked.size > MAX_REMEMBERED) {
-      const oldest = lastAsked.keys().next().value;
-      if (oldest !== undefined) lastAsked.delete(oldest);
-    }
   }
 
   async function request(sessionId: string, phone: string, userId: number, signal?: AbortSignal): Promise<CodeShow | OpenOutcome> {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { createHash } from 'node:crypto';
 import QRCode from 'qrcode';
 import sharp from 'sharp';
@@ -45,7 +46,7 @@ async function render(code: string, style: ImageStyle): Promise<RenderedImage> {
 
 /** Renders codes to images once per (code, style); keeps the most recent `maxEntries`. */
 export function createImageCache(maxEntries = 2_000): (code: string, style: ImageStyle) => Promise<RenderedImage> {
-  const cache = new Map<string, Promise<RenderedImage>>();
+  const cache = new LRUCache<string, Promise<RenderedImage>>({ max: maxEntries });
   return (code, style) => {
     const key = `${style}\0${code}`;
     const cached = cache.get(key);
@@ -53,10 +54,6 @@ export function createImageCache(maxEntries = 2_000): (code: string, style: Imag
     const rendering = render(code, style);
     rendering.catch(() => cache.delete(key));
     cache.set(key, rendering);
-    if (cache.size > maxEntries) {
-      const oldest = cache.keys().next().value;
-      if (oldest !== undefined) cache.delete(oldest);
-    }
     return rendering;
   };
 }

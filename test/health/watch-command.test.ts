@@ -2,6 +2,7 @@ import { Bot } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createAccessRule } from '../../src/access/access-rule.js';
 import { createAccessGate } from '../../src/bot/access.js';
 import type { BotContext, BotDeps } from '../../src/bot/context.js';
 import { watchFeature } from '../../src/bot/features/watch.js';
@@ -41,7 +42,9 @@ async function createTestBot() {
   await store.grants.grant(USER, 'shop', ADMIN);
   const logger = pino({ level: 'silent' });
   const names = { label: (id: string) => id, nameOf: () => undefined, known: () => [] };
-  const deps = { config: { adminIds: new Set([ADMIN]) } as unknown as Config, logger, store, i18n, names } as unknown as BotDeps;
+  const adminIds = new Set([ADMIN]);
+  const accessRule = createAccessRule(adminIds, store.grants);
+  const deps = { config: { adminIds } as unknown as Config, logger, store, i18n, names, accessRule } as unknown as BotDeps;
   const bot = new Bot<BotContext>('123456:test-token-for-watch-tests-only', { botInfo });
   const replies: Array<{ chatId: number; text: string }> = [];
   bot.api.config.use(async (_prev, method, payload) => {

@@ -107,7 +107,7 @@ admin.command('users', async (ctx) => {
   const userId = arg === undefined ? undefined : parseUserId(arg);
   if (userId !== undefined) {
     const person = await personLabel(ctx, userId);
-    if (config.adminIds.has(userId)) return void (await ctx.reply(ctx.t('users-of-user-admin', { person })));
+    if (ctx.deps.accessRule.isAdmin(userId)) return void (await ctx.reply(ctx.t('users-of-user-admin', { person })));
     const sessions = await store.grants.sessionsOf(userId);
     if (sessions.length === 0) return void (await ctx.reply(ctx.t('users-of-user-none', { person })));
     return void (await ctx.reply(ctx.t('users-of-user', { person, sessions: sessions.map((id) => names.label(id)).join(', ') })));

@@ -18,7 +18,7 @@ export const groupMembershipFeature = new Composer<BotContext>();
 groupMembershipFeature.on('my_chat_member', async (ctx) => {
   const { chat, from, new_chat_member: member } = ctx.myChatMember;
   if (chat.type === 'private' || (member.status !== 'member' && member.status !== 'administrator')) return;
-  if (ctx.deps.config.adminIds.has(from.id)) return void (await audit(ctx, 'group.join', 'ok', { detail: `chat ${chat.id}` }));
+  if (ctx.deps.accessRule.isAdmin(from.id)) return void (await audit(ctx, 'group.join', 'ok', { detail: `chat ${chat.id}` }));
   await audit(ctx, 'group.join', 'left', { detail: `chat ${chat.id}, added by ${from.id}` });
   ctx.log.info({ chatId: chat.id, addedBy: from.id }, 'added to a group by someone who is not an admin; leaving');
   try {
