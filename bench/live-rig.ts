@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '../test/support/free-port.js';
 import type { SimSessionSpec } from '../src/simulator/server.js';
 import { startBenchBot, statsOf, type BenchBot, type BurstChat } from './app-fixture.js';
 import { startRemoteFakes, type RemoteFakes } from './fakes-child.js';
@@ -23,14 +23,6 @@ export interface LiveRigOptions {
   readonly webhooks?: boolean;
   /** Which gateway the simulator plays and the bot speaks to; default wasend. */
   readonly gateway?: 'wasend' | 'waha' | 'evolution';
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export async function startLiveRig(options: LiveRigOptions): Promise<LiveRig> {

@@ -1,5 +1,5 @@
+import { freePort } from '../../test/support/free-port.js';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../../src/app.js';
@@ -14,15 +14,6 @@ const P99_TARGET_MS = 200;
 const SPACING_MS = 300;
 const API_KEY = 'bench-webhook-key';
 const SECRET = 'bench-webhook-secret-0123456789';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 /**
  * Issue 5: a signed WAHA `session.status` event arrives (the phone linked) -> the live QR message says Connected.

@@ -4,7 +4,7 @@ import { createWasendSimulator, type WasendSimulator } from '../../src/simulator
 import { createBalancer } from '../../test/support/balancer.js';
 import { createFakeTelegram, type FakeTelegram } from '../../test/support/fake-telegram.js';
 import { freePort, killHard, prepareSchema, query, startInstance, stopInstance, type Instance } from '../../test/support/instances.js';
-import { eventually } from '../../test/support/app-harness.js';
+import { eventually } from '../../test/support/wait.js';
 import { POSTGRES_URL, postgresAnswersAt } from '../../test/support/postgres-url.js';
 import { verdict } from '../lib.js';
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, buttonData, eventually, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
+import { eventually } from '../support/wait.js';
+import { ADMIN, buttonData, scanPhoto, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
 
 let h: AppHarness;
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createWasendSimulator, type WasendSimulator } from '../../src/simulator/server.js';
-import { eventually } from '../support/app-harness.js';
+import { eventually } from '../support/wait.js';
 import { createBalancer, type Balancer } from '../support/balancer.js';
 import { decodeQrPng } from '../support/decode-qr.js';
 import { createFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';

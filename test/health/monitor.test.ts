@@ -7,7 +7,8 @@ import type { Store } from '../../src/store/types.js';
 import { FakeClock } from '../live/fakes.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
 import { useTempDir } from '../store/temp-dir.js';
-import { createMemoryNotifier, StatusWasend } from './fakes.js';
+import { createMemoryNotifier } from './fakes.js';
+import { FakeWasend } from '../support/fake-gateway.js';
 
 const CONFIRM_MS = 20_000;
 const COOLDOWN_MS = 15 * 60_000;
@@ -21,7 +22,7 @@ afterEach(async () => {
 
 interface Setup {
   clock: FakeClock;
-  wasend: StatusWasend;
+  wasend: FakeWasend;
   notifier: ReturnType<typeof createMemoryNotifier>;
   logger: ReturnType<typeof createMemoryLogger>;
   store: Store;
@@ -33,7 +34,8 @@ interface Setup {
 
 async function setup(overrides: Partial<HealthMonitorDeps> = {}): Promise<Setup> {
   const clock = new FakeClock();
-  const wasend = new StatusWasend();
+  // A session keeps the status word a test sets (STARTING does not move on to a QR by itself here).
+  const wasend = new FakeWasend(clock, { startingMs: 24 * 3_600_000 });
   const notifier = createMemoryNotifier();
   const logger = createMemoryLogger();
   const path = join(tempDir(), 'health.sqlite');
@@ -127,7 +129,7 @@ describe('health monitor', () => {
 
   it('treats a session gone from Wasend as a drop', async () => {
     const s = await linkedPair();
-    s.wasend.statuses.delete('beta');
+    s.wasend.remove('beta');
     await s.monitor.checkNow();
     await s.clock.advance(CONFIRM_MS);
     expect(s.notifier.of('down')).toEqual([{ kind: 'down', userId: 3, chatId: 103, sessionId: 'beta', raw: 'NOT_FOUND' }]);
@@ -279,7 +281,7 @@ describe('health monitor', () => {
       s.wasend.set('WORKING', `s${i}`);
     }
     for (let cycle = 0; cycle < 3; cycle++) await s.monitor.checkNow();
-    expect(s.wasend.calls).toEqual([
+    expect(s.wasend.calls.map(({ method, priority }) => ({ method, priority }))).toEqual([
       { method: 'listSessions', priority: 'health' },
       { method: 'listSessions', priority: 'health' },
       { method: 'listSessions', priority: 'health' },

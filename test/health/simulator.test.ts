@@ -1,3 +1,4 @@
+import { eventually } from '../support/wait.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHealthMonitor } from '../../src/health/monitor.js';
 import { createWasendSimulator } from '../../src/simulator/server.js';
@@ -12,14 +13,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-async function until(check: () => boolean, description: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('health monitor against the Wasend simulator', () => {
   it('checks 200 watched sessions with one GET /sessions, and alerts a logout once per watcher', async () => {
@@ -50,7 +43,7 @@ describe('health monitor against the Wasend simulator', () => {
     sim.resetRequests();
     sim.logout('phone-7');
     await monitor.checkNow();
-    await until(() => notifier.sent.length >= 2, 'the drop alerts');
+    await eventually(() => notifier.sent.length >= 2, 'the drop alerts');
     expect(notifier.of('down')).toEqual([
       { kind: 'down', userId: 1, chatId: 1, sessionId: 'phone-7', raw: 'STOPPED' },
       { kind: 'down', userId: 2, chatId: 2, sessionId: 'phone-7', raw: 'STOPPED' },
@@ -59,7 +52,7 @@ describe('health monitor against the Wasend simulator', () => {
 
     sim.scan('phone-7');
     await monitor.checkNow();
-    await until(() => notifier.of('up').length >= 2, 'the back-online messages');
+    await eventually(() => notifier.of('up').length >= 2, 'the back-online messages');
     expect(notifier.sent).toHaveLength(4);
   });
 });

@@ -55,15 +55,6 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 3; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** Resolves once `check` holds, re-checking every 5 ms; rejects after `timeoutMs`. */
-export async function waitFor(check: () => boolean, description: string, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${description}`);
-    await new Promise<void>((resolve) => setTimeout(resolve, 5));
-  }
-}
-
 export const okHealth = async () => ({
   status: 'ok' as const,
   database: { ok: true },

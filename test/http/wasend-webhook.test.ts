@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createWasendWebhookHandler, type WasendStatusEvent } from '../../src/http/wasend-webhook.js';
 import { createWebhookSender, type WebhookSender } from '../../src/simulator/webhook.js';
-import { okHealth, request, settle, sign, waitFor } from './helpers.js';
+import { okHealth, request, settle, sign } from './helpers.js';
+import { eventually } from '../support/wait.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
 
 const SECRET = 'wasend-webhook-secret-0123456789';
@@ -64,7 +65,7 @@ describe('POST /webhooks/wasend', () => {
   it('accepts events signed by the simulator in the current shape and hands over the parsed status', async () => {
     const { hook, events } = await start({ secret: SECRET });
     sender(hook, 'current').send('shop-1', 'SCAN_QR_CODE');
-    await waitFor(() => events.length === 1, 'the event');
+    await eventually(() => events.length === 1, 'the event');
     expect(events[0]).toMatchObject({ sessionId: 'shop-1', status: { state: 'awaiting_scan', raw: 'SCAN_QR_CODE' } });
     expect(events[0]?.eventId).toMatch(/^evt_/);
     expect(Math.abs((events[0]?.timestamp ?? 0) - Date.now())).toBeLessThan(60_000);
@@ -75,7 +76,7 @@ describe('POST /webhooks/wasend', () => {
     const legacy = sender(hook, 'legacy');
     legacy.send('old-waha', 'WORKING');
     legacy.send('old-waha', 'FAILED');
-    await waitFor(() => events.length === 2, 'both events');
+    await eventually(() => events.length === 2, 'both events');
     expect(events.map((e) => [e.sessionId, e.status.state])).toEqual([
       ['old-waha', 'connected'],
       ['old-waha', 'failed'],

@@ -55,7 +55,7 @@ describe('npm run simulator', () => {
 
   it('stops, freeing its port, when the npm process that runs it gets SIGTERM', async () => {
     const { spawn } = await import('node:child_process');
-    const { freePort } = await import('../support/app-harness.js');
+    const { freePort } = await import('../support/free-port.js');
     const { ROOT } = await import('../faults/process.js');
     const port = await freePort();
     const npm = spawn('npm', ['run', '--silent', 'simulator'], { cwd: ROOT, env: { ...process.env, SIM_PORT: String(port) }, stdio: 'ignore' });

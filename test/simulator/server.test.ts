@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pairingCode } from '../../src/simulator/codes.js';
 import { QR_SHAPES, createWasendSimulator } from '../../src/simulator/server.js';
 import type { SimSessionSpec, WasendSimulator } from '../../src/simulator/server.js';
-import { decodeImage, waitFor } from './helpers.js';
+import { decodeImage } from './helpers.js';
+import { eventually } from '../support/wait.js';
 
 const KEY = 'test-key-123';
 
@@ -257,7 +258,7 @@ describe('lifecycle over HTTP', () => {
     const started = (await (await api('/sessions/run/start', { method: 'POST' })).json()) as { status: string };
     const statuses: string[] = [started.status];
     const seen: string[] = [];
-    await waitFor(async () => {
+    await eventually(async () => {
       const status = ((await (await api('/sessions/run')).json()) as { status: string }).status;
       if (statuses.at(-1) !== status) statuses.push(status);
       const response = await api('/sessions/run/qr');
@@ -282,7 +283,7 @@ describe('lifecycle over HTTP', () => {
     const code = held.state('p')?.code;
     expect(code).toBe(pairingCode('p', 1, 1));
     // The twin's series (300 ms, then five of 100 ms) runs out by itself: the same time passed for both.
-    await waitFor(() => twin.state('p')?.status === 'FAILED', 'the running twin to end its series');
+    await eventually(() => twin.state('p')?.status === 'FAILED', 'the running twin to end its series');
     const paused = held.state('p');
     expect(paused).toMatchObject({ codeIndex: 1, code });
     // What a client reads is still in the future: the code has its life ahead of it, not behind.
@@ -291,7 +292,7 @@ describe('lifecycle over HTTP', () => {
 
     held.resumeClock();
     const seen: number[] = [];
-    await waitFor(() => {
+    await eventually(() => {
       const index = held.state('p')?.codeIndex ?? 0;
       if (index > 0 && seen.at(-1) !== index) seen.push(index);
       return held.state('p')?.status === 'FAILED';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWasendSimulator } from '../../src/simulator/server.js';
 import type { WasendSimulator } from '../../src/simulator/server.js';
-import { waitFor } from './helpers.js';
+import { eventually } from '../support/wait.js';
 
 interface Received {
   readonly raw: string;
@@ -56,9 +56,9 @@ describe('webhook session.status events', () => {
       sessions: [{ id: 'w', status: 'STOPPED' }],
     });
     await fetch(`${sim.url}/sessions/w/start`, { method: 'POST', headers: { authorization: 'Bearer k' } });
-    await waitFor(() => receiver.events.length >= 2, 'STARTING and SCAN_QR_CODE events');
+    await eventually(() => receiver.events.length >= 2, 'STARTING and SCAN_QR_CODE events');
     sim.scan('w');
-    await waitFor(() => receiver.events.length >= 3, 'the WORKING event');
+    await eventually(() => receiver.events.length >= 3, 'the WORKING event');
 
     expect(receiver.events.map((event) => event.body.payload)).toEqual([
       { status: 'STARTING', data: null },
@@ -82,7 +82,7 @@ describe('webhook session.status events', () => {
       webhook: { url: receiver.url, shape: 'legacy' },
       sessions: [{ id: 'old', status: 'STARTING' }],
     });
-    await waitFor(() => receiver.events.length >= 2, 'SCAN_QR_CODE and FAILED events');
+    await eventually(() => receiver.events.length >= 2, 'SCAN_QR_CODE and FAILED events');
     expect(sim.state('old')?.status).toBe('FAILED');
     expect(receiver.events.map((event) => event.body.payload)).toEqual([
       { name: 'old', status: 'SCAN_QR_CODE' },

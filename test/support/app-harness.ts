@@ -1,5 +1,6 @@
+import { freePort } from './free-port.js';
+import { eventually } from './wait.js';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -118,16 +119,6 @@ export interface AppHarnessOptions {
   readonly openStore?: AppOptions['openStore'];
   /** PostgreSQL instead of the SQLite file: the app's `DATABASE_URL`, and the one the side store uses (default the same). */
   readonly database?: { readonly url: string; readonly sideUrl?: string };
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /**
@@ -312,23 +303,6 @@ export function buttonData(message: FakeMessage | undefined): string[] {
   return message?.replyMarkup?.inline_keyboard.flat().map((b) => ('callback_data' in b ? (b.callback_data ?? '') : '')) ?? [];
 }
 
-/** Polls an async check every 25 ms until it returns something other than undefined/null/false. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, description: string, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== null && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${description}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** Waits (default `h.waitMs`) until the message's photo scans as the simulator's current code for the session; returns that code. */
 export function untilShowsCurrentCode(h: AppHarness, message: FakeMessage, sessionId: string, timeoutMs = h.waitMs): Promise<string> {
   return eventually(
@@ -369,8 +343,6 @@ export function isPlainText(text: string | undefined): boolean {
   if (text === undefined || text.trim() === '') return false;
   return !/Error\b|undefined|\[object|\n\s+at |[{}]|https?:\/\/(?!t\.me\/)|Wasend (GET|POST) /.test(text) && text.length < 1_000;
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The code a caption carries as a `code` entity (a pairing or passkey code), if any. */
 export function codeIn(message: FakeMessage): string | undefined {

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { spawnBot, type BotProcess } from '../faults/process.js';
 import { POSTGRES_URL, schemaUrl } from './postgres-url.js';
 
-export { freePort } from './app-harness.js';
+export { freePort } from './free-port.js';
 
 /** One bot process among several on one PostgreSQL schema. */
 export interface Instance {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
-import { eventually } from '../support/app-harness.js';
+import { eventually } from '../support/wait.js';
 
 /* `npm run try`: the bot with no token and no Wasend account, driven through its console as a person would. */
 
