@@ -1,9 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Tables } from './schema.js';
+import { PRUNE_EVERY } from './db.js';
 import type { PendingAction, PendingActionStore } from './types.js';
-
-/** Expired questions are swept at every this many puts. */
-const PRUNE_EVERY = 100;
 
 const fromRow = (row: Selectable<Tables['pending_actions']>): PendingAction => ({
   key: row.key,
