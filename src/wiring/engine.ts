@@ -1,0 +1,82 @@
+import { Api } from 'grammy';
+import type { AccessRule } from '../access/access-rule.js';
+import { configureApi } from '../bot/bot.js';
+import { createOutbox } from '../bot/outbox.js';
+import { createTelegramMessenger } from '../bot/telegram-messenger.js';
+import type { Cluster } from '../cluster/cluster.js';
+import type { Config } from '../config/config.js';
+import { createTelegramContactTransformer } from '../http/health.js';
+import { createLiveQr } from '../live/live-qr.js';
+import type { LiveQr } from '../live/types.js';
+import { renderQrPng } from '../qr/render.js';
+import type { RenderPool } from '../qr/render-pool.js';
+import type { Logger } from '../shared/logger.js';
+import type { Store } from '../store/types.js';
+import type { AppOptions } from './options.js';
+import type { GatewayWiring } from './base.js';
+
+export interface TelegramWiring {
+  /** The Bot API client of everything but the bot's own handlers (live messages, alerts). */
+  readonly api: Api;
+  /** One outgoing queue for both Telegram clients: within Telegram's limits, live QR edits first. */
+  readonly outbox: ReturnType<typeof createOutbox>;
+  /** Notes every Telegram answer for `/healthz`. */
+  readonly recordTelegram: ReturnType<typeof createTelegramContactTransformer>;
+}
+
+export function wireTelegram(config: Config, logger: Logger, gw: GatewayWiring): TelegramWiring {
+  const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
+  configureApi(api, logger);
+  const recordTelegram = createTelegramContactTransformer(gw.healthReport.recordTelegram);
+  const outbox = createOutbox(config.telegram.limits ?? {});
+  api.config.use(outbox);
+  api.config.use(recordTelegram);
+  return { api, outbox, recordTelegram };
+}
+
+/** The live QR engine: the messenger that draws its messages, and the rules it runs by. */
+export function wireLiveQr(
+  parts: {
+    config: Config;
+    options: AppOptions;
+    logger: Logger;
+    store: Store;
+    cluster: Cluster;
+    accessRule: AccessRule;
+    renderPool: RenderPool | undefined;
+  },
+  gw: GatewayWiring,
+  telegram: TelegramWiring,
+): LiveQr {
+  const { config, options, logger, store, cluster, accessRule, renderPool } = parts;
+  const messenger = createTelegramMessenger({
+    api: telegram.api,
+    protectContent: config.telegram.protectContent,
+    logger: logger.child({ module: 'messenger' }),
+    i18n: gw.i18n,
+    localeOf: gw.localeOf,
+    label: (sessionId) => gw.names.label(sessionId),
+    seriesLength: gw.gateway.seriesLength,
+  });
+  const liveQr = createLiveQr({
+    wasend: gw.wasend,
+    store: store.liveMessages,
+    messenger,
+    render: renderPool?.render ?? renderQrPng,
+    logger: logger.child({ module: 'live-qr' }),
+    pollIntervalMs: config.wasend.pollIntervalMs,
+    watchTimeoutMs: config.qrWatchTimeoutMs,
+    mayShow: accessRule.mayUse,
+    photoIntents: store.photoIntents,
+    maxLivePerUser: (userId) => (accessRule.isAdmin(userId) ? Number.POSITIVE_INFINITY : (config.livePerUser ?? 10)),
+    ...(options.codeWaitMs !== undefined ? { codeWaitMs: options.codeWaitMs } : {}),
+    codeLifetimes: options.codeLifetimes ?? gw.gateway.lifetimes,
+    ...(options.pairingCooldownMs !== undefined ? { pairingCooldownMs: options.pairingCooldownMs } : {}),
+    ...(options.pairingLifetimeMs !== undefined ? { pairingLifetimeMs: options.pairingLifetimeMs } : {}),
+    ownership: cluster.ownership,
+    instanceId: cluster.instanceId,
+    pauseOnStop: cluster.solo,
+  });
+  cluster.bindEngine(liveQr);
+  return liveQr;
+}
