@@ -1,7 +1,8 @@
 import { Api } from 'grammy';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { captionFor, captionOf, createTelegramMessenger, englishTexts } from '../../src/bot/telegram-messenger.js';
+import { captionFor, captionOf, englishTexts } from '../../src/bot/faces.js';
+import { createTelegramMessenger } from '../../src/bot/telegram-messenger.js';
 import type { QrView } from '../../src/live/types.js';
 import { renderQrPng } from '../../src/qr/render.js';
 import { decodeQrPng } from '../support/decode-qr.js';
