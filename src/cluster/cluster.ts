@@ -1,104 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
-import pg from 'pg';
+import { describeError } from '../shared/describe-error.js';
+import { createNotifyChannel } from './notify-channel.js';
 import type { LiveOwnership } from '../live/types.js';
-import type { LogSink } from '../shared/logger.js';
-import type { LeaseStore, LiveMessageStore } from '../store/types.js';
+import type { Cluster, ClusterEngine, ClusterOptions, ClusterRole } from './types.js';
+import { defaultInstanceId } from './solo.js';
 
-/** Something exactly one instance runs at a time (polling Telegram, the health checks). */
-export interface ClusterRole {
-  /** This instance took the role's lease: start. */
-  gained(): void | Promise<void>;
-  /** The lease was lost (or the instance stops): stop at once. */
-  lost(): void | Promise<void>;
-}
-
-/** What the cluster asks of the live engine (see `LiveQr`). */
-export interface ClusterEngine {
-  adoptSession(sessionId: string): Promise<number>;
-  dropSession(sessionId: string): void;
-  hasWork(sessionId: string): boolean;
-  sweepStrays(alive: readonly string[], olderThanMs: number): Promise<void>;
-}
-
-export interface Cluster {
-  /** This instance's id (the holder of its leases). */
-  readonly instanceId: string;
-  /** True for the one-instance mode (SQLite): no leases, this instance has every role and session. */
-  readonly solo: boolean;
-  /** For the live engine: which sessions this instance keeps. */
-  readonly ownership: LiveOwnership;
-  /** Connects the live engine (once, before `start`). */
-  bindEngine(engine: ClusterEngine): void;
-  /** A role run by exactly one instance at a time, under the lease `name`. */
-  lead(name: string, role: ClusterRole): void;
-  /** True while this instance may act under the lease `name` (for a role: right before each act, as a fence). */
-  holds(name: string): boolean;
-  /** Tells every other instance (LISTEN/NOTIFY, at most 4 KB of JSON); one alone has nobody to tell. */
-  broadcast(message: object): void;
-  /** What other instances broadcast (already parsed JSON, to be checked by the handler). */
-  onBroadcast(handler: (message: unknown) => void): void;
-  /** Instances alive now (their own leases run), this one included. */
-  aliveInstances(): Promise<string[]>;
-  start(): Promise<void>;
-  /** Gives up every role and lease at once, so that other instances take over without waiting. */
-  stop(): Promise<void>;
-}
-
-/** Options of {@link createCluster}. */
-export interface ClusterOptions {
-  readonly leases: LeaseStore;
-  readonly messages: Pick<LiveMessageStore, 'sessionsWithWork'>;
-  readonly logger: Pick<LogSink, 'info' | 'warn' | 'error' | 'debug'>;
-  /** This instance's id. Default `<host>-<pid>-<random>`. */
-  readonly instanceId?: string;
-  /** A lease lasts this long unless renewed, ms. Default 6000. */
-  readonly leaseTtlMs?: number;
-  /** Leases are renewed, and free work is looked for, this often, ms. Default 2000. */
-  readonly heartbeatMs?: number;
-  /** A lease is trusted locally until this long before it runs out (clock drift, a slow renewal), ms. Default 1000. */
-  readonly safetyMarginMs?: number;
-  /** How long a request waits for another instance to hand a session over, ms. Default 40000. */
-  readonly claimWaitMs?: number;
-  /**
-   * PostgreSQL LISTEN/NOTIFY, for asking the owner of a session to hand it over at once (without it, a session
-   * moves when its owner's lease runs out).
-   */
-  readonly notifications?: { readonly url: string; readonly channel: string };
-  /** For tests. */
-  readonly now?: () => number;
-}
+export { createSoloCluster, defaultInstanceId } from './solo.js';
+export type * from './types.js';
 
 const SESSION = 'session:';
 /** A photo intent this old, of an instance no longer alive, is a stray: no send takes this long. */
 const STRAY_AGE_MS = 60_000;
 const INSTANCE = 'instance:';
-
-/** One instance (SQLite): it has every role from `start` to `stop`, and keeps every session. */
-export function createSoloCluster(instanceId = defaultInstanceId()): Cluster {
-  const roles: ClusterRole[] = [];
-  return {
-    instanceId,
-    solo: true,
-    ownership: { solo: true, run: (_sessionId, work) => work(), holds: () => true },
-    bindEngine: () => undefined,
-    lead: (_name, role) => void roles.push(role),
-    holds: () => true,
-    broadcast: () => undefined,
-    onBroadcast: () => undefined,
-    aliveInstances: async () => [instanceId],
-    async start() {
-      for (const role of roles) await role.gained();
-    },
-    async stop() {
-      for (const role of roles) await role.lost();
-    },
-  };
-}
-
-export function defaultInstanceId(): string {
-  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-}
 
 interface Held {
   readonly fence: number;
@@ -135,7 +47,6 @@ export function createCluster(options: ClusterOptions): Cluster {
   const heard: Array<(message: unknown) => void> = [];
   let timer: NodeJS.Timeout | undefined;
   let beating: Promise<void> | undefined;
-  let listener: pg.Client | undefined;
   let stopped = false;
 
   const valid = (name: string) => (held.get(name)?.validUntil ?? 0) > now();
@@ -178,18 +89,7 @@ export function createCluster(options: ClusterOptions): Cluster {
     logger.debug({ sessionId }, 'handed a session over');
   };
 
-  const notify = async (payload: object) => {
-    if (listener === undefined || options.notifications === undefined) return;
-    await listener.query('SELECT pg_notify($1, $2)', [options.notifications.channel, JSON.stringify(payload)]).catch(() => undefined);
-  };
-
-  const onNotification = (message: pg.Notification) => {
-    let payload: unknown;
-    try {
-      payload = JSON.parse(message.payload ?? '');
-    } catch {
-      return;
-    }
+  const onPayload = (payload: unknown) => {
     const { op, sessionId, from, message: told } = (payload ?? {}) as { op?: unknown; sessionId?: unknown; from?: unknown; message?: unknown };
     if (op === 'broadcast' && from !== me) {
       for (const handler of heard) {
@@ -206,26 +106,10 @@ export function createCluster(options: ClusterOptions): Cluster {
     else void handOver(sessionId);
   };
 
+  const channel = createNotifyChannel(options.notifications, onPayload, logger);
+  const notify = (payload: object) => channel.notify(payload);
   const listen = async () => {
-    const target = options.notifications;
-    if (target === undefined || stopped) return;
-    // Bounded: the heartbeat waits for this, and a server that does not answer must not stop the leases' renewal.
-    const client = new pg.Client({ connectionString: target.url, connectionTimeoutMillis: 5_000, keepAlive: true });
-    client.on('notification', onNotification);
-    client.on('error', () => {
-      if (listener === client) listener = undefined;
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN "${target.channel.replaceAll('"', '""')}"`);
-      listener = client;
-    } catch (error) {
-      logger.warn(
-        { err: error instanceof Error ? error.message : String(error) },
-        'could not listen for hand-over requests; sessions move when leases run out',
-      );
-      await client.end().catch(() => undefined);
-    }
+    if (!stopped) await channel.listen();
   };
 
   /** Takes the session for this instance, asking its holder to hand it over; false after `claimWaitMs`. */
@@ -301,9 +185,9 @@ export function createCluster(options: ClusterOptions): Cluster {
       await releaseIdle();
       // Photos a dead instance was sending, that no message keeps: retired as its own restart would have.
       await engine?.sweepStrays(await aliveNow(), STRAY_AGE_MS);
-      if (listener === undefined) await listen();
+      if (!channel.listening()) await listen();
     } catch (error) {
-      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'cluster heartbeat failed');
+      logger.warn({ err: describeError(error) }, 'cluster heartbeat failed');
     }
   };
 
@@ -385,8 +269,7 @@ export function createCluster(options: ClusterOptions): Cluster {
         await Promise.resolve(entry.role.lost()).catch((error: unknown) => logger.error({ err: error, role: name }, 'role did not stop cleanly'));
       }
       for (const name of [...held.keys()]) await release(name);
-      await listener?.end().catch(() => undefined);
-      listener = undefined;
+      await channel.close();
     },
   };
 }
