@@ -1,9 +1,10 @@
 import { describeError } from '../shared/describe-error.js';
 import { systemClock, type TimerHandle } from '../shared/clock.js';
 import type { HealthRecord } from '../store/types.js';
-import { InvalidSessionIdError, WasendApiError, WasendNotFoundError } from '../wasend/errors.js';
+import { InvalidSessionIdError, isListingUnsupported, WasendNotFoundError } from '../wasend/errors.js';
 import type { RequestOptions, SessionStatus } from '../wasend/types.js';
 import type { HealthMonitor, HealthMonitorDeps } from './types.js';
+import { createAlertQueue } from './alerts.js';
 
 export type { HealthAlertInfo, HealthMonitor, HealthMonitorDeps, HealthNotifier } from './types.js';
 
@@ -46,7 +47,6 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
   let cycleTimer: TimerHandle | undefined;
   let confirmTimer: TimerHandle | undefined;
   let cycle: Promise<void> | undefined;
-  let alerts: Promise<void> = Promise.resolve();
   let started = false;
   let stopped = false;
 
@@ -55,6 +55,8 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     const done = () => void tasks.delete(task);
     task.then(done, done);
   };
+
+  const alerts = createAlertQueue({ watches, notifier, isAllowed, logger, quiet: () => stopped });
 
   const logFailure = (error: unknown, context: object, msg: string) => {
     if (stopped) return;
@@ -105,23 +107,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
 
   const notify = (kind: 'down' | 'up', sessionId: string, status: SessionStatus) => {
     if (held) return void held.push(() => notify(kind, sessionId, status));
-    const info = { sessionId, status };
-    // One queue for all alerts: Telegram limits a bot to about 30 messages a second. Who may hear it is read when
-    // the alert goes out, so a grant revoked meanwhile on any instance counts.
-    alerts = alerts.then(async () => {
-      const watched = await watches.listBySession(sessionId).catch((error: unknown) => {
-        logFailure(error, { sessionId }, 'health alert: could not read the watchers');
-        return [];
-      });
-      for (const watch of watched) {
-        if (!(await Promise.resolve(isAllowed(watch)).catch(() => false))) continue;
-        try {
-          await (kind === 'down' ? notifier.alertDown(watch, info) : notifier.alertUp(watch, info));
-        } catch (error) {
-          logger.warn({ sessionId, userId: watch.userId, kind, err: describeError(error) }, 'health alert not delivered');
-        }
-      }
-    });
+    alerts.send(kind, sessionId, status);
   };
 
   const observe = (sessionId: string, status: SessionStatus) => {
@@ -286,7 +272,7 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
         abort.abort();
       }
       await Promise.allSettled([...tasks, ...(cycle ? [cycle] : [])]);
-      await alerts;
+      await alerts.idle();
     },
     poke(sessionId, status) {
       if (stopped) return;
@@ -311,9 +297,4 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     },
     checkNow,
   };
-}
-
-/** A 404, 405 or 501 on `GET /sessions` means this server has no list endpoint. */
-function isListingUnsupported(error: unknown): boolean {
-  return error instanceof WasendApiError && [404, 405, 501].includes(error.status);
 }

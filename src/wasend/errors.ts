@@ -234,3 +234,8 @@ export class BudgetSkippedError extends WasendError {
     this.retryInMs = retryInMs;
   }
 }
+
+/** A 404, 405 or 501 on `GET /sessions` means this server has no list endpoint. */
+export function isListingUnsupported(error: unknown): boolean {
+  return error instanceof WasendApiError && [404, 405, 501].includes(error.status);
+}
