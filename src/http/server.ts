@@ -51,6 +51,8 @@ export interface HttpServer {
   readonly port: number;
   /** Stops listening, lets answers in flight finish (at most about 1 s), then ends every connection, keep-alive ones too. */
   close(): Promise<void>;
+  /** Requests being handled now, and the request bytes buffered for them (what `maxBytesInFlight` caps). */
+  load(): { readonly requests: number; readonly bytesInFlight: number };
 }
 
 /** Wasend's status events are under 2 KiB. */
@@ -255,6 +257,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   return {
     url,
     port,
+    load: () => ({ requests: inFlight.size, bytesInFlight: budget.inFlight }),
     close() {
       closing ??= close();
       return closing;

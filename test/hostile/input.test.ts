@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isValidSessionId } from '../../src/wasend/session-id.js';
 import { ADMIN, STRANGER, USER, startApp, type AppHarness } from '../support/app-harness.js';
+import { eventually } from '../support/wait.js';
 
 const GROUP = -4242;
 const CHANNEL = -1001234567890;
@@ -207,7 +208,7 @@ it('callback data of any kind (up to 64 bytes): every press answered, nothing fo
 
 it('odd update shapes (no sender, channel posts, edits, unknown kinds, huge texts): ignored without a crash or a Wasend call', async () => {
   for (const userId of [ADMIN, USER]) await feed({ message: message(userId, 'private', '/cancel') });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await eventually(() => h.app.liveQr.liveSessions().length === 0, 'every live message ended');
   h.sim.resetRequests();
   const photos = h.tg.callsTo('sendPhoto').length;
   const shapes = fc.oneof(

@@ -50,11 +50,6 @@ export function sign(body: string | Buffer, secret: string, algorithm = 'sha512'
   return createHmac(algorithm, secret).update(body).digest('hex');
 }
 
-/** Lets callbacks scheduled after an answer (setImmediate) run. */
-export async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i += 1) await new Promise<void>((resolve) => setImmediate(resolve));
-}
-
 export const okHealth = async () => ({
   status: 'ok' as const,
   database: { ok: true },

@@ -1,3 +1,4 @@
+import { eventually } from '../support/wait.js';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServerOptions } from '../../src/http/server.js';
@@ -72,7 +73,7 @@ describe('the listener faces the internet', () => {
     const headers = { 'x-telegram-bot-api-secret-token': TELEGRAM_SECRET, 'content-length': String(100 * 1024) };
     void request(`${server.url}/tg`, { headers, body: Buffer.alloc(12 * 1024, 0x20), stall: true }).catch(() => undefined);
     // The first body holds 12 KiB of the 16 KiB: the next ones cannot fit.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await eventually(() => server.load().bytesInFlight >= 12 * 1024, 'the first body to be buffered');
     const refused = await Promise.all(
       [1, 2, 3].map(() => request(`${server.url}/tg`, { headers, body: Buffer.alloc(12 * 1024, 0x20), stall: true })),
     );
@@ -88,12 +89,12 @@ describe('the listener faces the internet', () => {
     expect(logger.entries.some((e) => e.msg === 'http connection dropped: too many open connections')).toBe(true);
     for (const socket of held) socket.destroy();
     await Promise.all(held.map(closed));
-    let status = 0;
-    for (let attempt = 0; attempt < 50 && status !== 200; attempt += 1) {
-      status = (await request(`${server.url}/healthz`, { method: 'GET' }).catch(() => ({ status: 0 }))).status;
-      if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(status).toBe(200);
+    await eventually(
+      async () => (await request(`${server.url}/healthz`, { method: 'GET' }).catch(() => ({ status: 0 }))).status === 200,
+      'the listener to serve again',
+      1_000,
+      20,
+    );
   });
 
   it('closes a connection that sends nothing, within seconds', async () => {

@@ -1,3 +1,4 @@
+import { eventually } from '../support/wait.js';
 import http from 'node:http';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -95,7 +96,7 @@ describe('createHttpServer routing', () => {
       () => 'answered',
       () => 'connection ended',
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await eventually(() => server.load().requests === 1, 'the stalled request to reach the listener');
     await server.close();
     expect(await outcome).toBe('connection ended');
   });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpServer, type HttpServer } from '../../src/http/server.js';
 import { createWasendWebhookHandler, type WasendStatusEvent } from '../../src/http/wasend-webhook.js';
 import { createWebhookSender, type WebhookSender } from '../../src/simulator/webhook.js';
-import { okHealth, request, settle, sign } from './helpers.js';
+import { okHealth, request, sign } from './helpers.js';
 import { eventually } from '../support/wait.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
 
@@ -39,7 +39,18 @@ async function start(options: { secret?: string; onEvent?: (event: WasendStatusE
   const post = (body: string | Buffer, headers: Record<string, string> = {}) =>
     request(hook, { headers: { 'content-type': 'application/json', ...headers }, body });
   const postSigned = (body: string, secret = SECRET) => post(body, { 'x-webhook-hmac': sign(body, secret), 'x-webhook-hmac-algorithm': 'sha512' });
-  return { server, hook, events, logger, post, postSigned };
+  let sentinels = 0;
+  /**
+   * The events handed over before a signed sentinel event posted now: events are handed over in the order they
+   * came, so once the sentinel is heard, anything a request before it caused has been heard too.
+   */
+  const heardBeforeSentinel = async (): Promise<WasendStatusEvent[]> => {
+    const session = `sentinel-${++sentinels}`;
+    expect((await postSigned(statusEvent({ session }))).status).toBe(200);
+    await eventually(() => events.some((e) => e.sessionId === session), 'the sentinel event');
+    return events.filter((e) => !e.sessionId.startsWith('sentinel-'));
+  };
+  return { server, hook, events, logger, post, postSigned, heardBeforeSentinel };
 }
 
 function sender(url: string, shape: 'current' | 'legacy'): WebhookSender {
@@ -84,7 +95,7 @@ describe('POST /webhooks/wasend', () => {
   });
 
   it('answers 200 for a signed event it computed itself, in both shapes and both vocabularies', async () => {
-    const { postSigned, events } = await start({ secret: SECRET });
+    const { postSigned, heardBeforeSentinel } = await start({ secret: SECRET });
     const legacy = JSON.stringify({
       id: 'evt_legacy',
       timestamp: Date.now(),
@@ -93,8 +104,7 @@ describe('POST /webhooks/wasend', () => {
     });
     expect((await postSigned(statusEvent({ payload: { status: 'STOPPED' } }))).status).toBe(200);
     expect((await postSigned(legacy)).status).toBe(200);
-    await settle();
-    expect(events.map((e) => [e.sessionId, e.status.state])).toEqual([
+    expect((await heardBeforeSentinel()).map((e) => [e.sessionId, e.status.state])).toEqual([
       ['shop-1', 'stopped'],
       ['legacy-1', 'connected'],
     ]);
@@ -116,39 +126,36 @@ describe('POST /webhooks/wasend', () => {
       (body: string) => ({ 'x-webhook-hmac': sign(body, SECRET), 'x-webhook-hmac-algorithm': 'sha1' }),
     ],
   ])('refuses %s with 401, no detail and no event', async (_name, headersFor) => {
-    const { post, events, logger } = await start({ secret: SECRET });
+    const { post, logger, heardBeforeSentinel } = await start({ secret: SECRET });
     const body = statusEvent();
     const response = await post(body, headersFor(body));
     expect(response.status).toBe(401);
     expect(response.json()).toEqual({ error: 'unauthorized' });
-    await settle();
-    expect(events).toEqual([]);
+    expect(await heardBeforeSentinel()).toEqual([]);
     expect(logger.text()).not.toContain(SECRET);
   });
 
   it('refuses a replayed event id with 409 and hands the event over only once', async () => {
-    const { postSigned, events } = await start({ secret: SECRET });
+    const { postSigned, heardBeforeSentinel } = await start({ secret: SECRET });
     const body = statusEvent();
     expect((await postSigned(body)).status).toBe(200);
     const replay = await postSigned(body);
     expect(replay.status).toBe(409);
     expect(replay.json()).toEqual({ error: 'duplicate' });
-    await settle();
-    expect(events).toHaveLength(1);
+    expect(await heardBeforeSentinel()).toHaveLength(1);
   });
 
   it('refuses events stamped more than 5 minutes away from now with 401', async () => {
-    const { postSigned, events } = await start({ secret: SECRET });
+    const { postSigned, heardBeforeSentinel } = await start({ secret: SECRET });
     const old = await postSigned(statusEvent({ timestamp: Date.now() - 6 * 60_000 }));
     const future = await postSigned(statusEvent({ timestamp: Date.now() + 6 * 60_000 }));
     const recent = await postSigned(statusEvent({ timestamp: Date.now() - 60_000 }));
     expect([old.status, future.status, recent.status]).toEqual([401, 401, 200]);
-    await settle();
-    expect(events).toHaveLength(1);
+    expect(await heardBeforeSentinel()).toHaveLength(1);
   });
 
   it('answers 400 to signed bodies that are not JSON or name an invalid session', async () => {
-    const { postSigned, events } = await start({ secret: SECRET });
+    const { postSigned, heardBeforeSentinel } = await start({ secret: SECRET });
     const statuses = [
       (await postSigned('{"event":"session.status",')).status,
       (await postSigned('[1,2]')).status,
@@ -158,22 +165,20 @@ describe('POST /webhooks/wasend', () => {
       (await postSigned(statusEvent({ payload: {} }))).status,
     ];
     expect(statuses).toEqual([400, 400, 400, 400, 400, 400]);
-    await settle();
-    expect(events).toEqual([]);
+    expect(await heardBeforeSentinel()).toEqual([]);
   });
 
   it('answers 202 to other signed events and ignores them', async () => {
-    const { postSigned, events } = await start({ secret: SECRET });
+    const { postSigned, heardBeforeSentinel } = await start({ secret: SECRET });
     const response = await postSigned(
       JSON.stringify({ id: 'evt_m', timestamp: Date.now(), event: 'message', session: 'shop-1', payload: { body: 'hi' } }),
     );
     expect(response.status).toBe(202);
-    await settle();
-    expect(events).toEqual([]);
+    expect(await heardBeforeSentinel()).toEqual([]);
   });
 
   it('refuses bodies over 8 KiB (events are under 2 KiB) with 413, declared or streamed, without handing anything over', async () => {
-    const { post, hook, events } = await start({ secret: SECRET });
+    const { post, hook, heardBeforeSentinel } = await start({ secret: SECRET });
     const big = Buffer.alloc(8 * 1024 + 1, 0x20);
     expect((await post(big, { 'x-webhook-hmac': sign(big, SECRET) })).status).toBe(413);
     const streamed = await request(hook, {
@@ -181,8 +186,7 @@ describe('POST /webhooks/wasend', () => {
       body: [Buffer.alloc(6 * 1024, 0x20), Buffer.alloc(3 * 1024, 0x20)],
     });
     expect(streamed.status).toBe(413);
-    await settle();
-    expect(events).toEqual([]);
+    expect(await heardBeforeSentinel()).toEqual([]);
   });
 
   it('is off (404) when no webhook secret is configured', async () => {
@@ -200,9 +204,11 @@ describe('POST /webhooks/wasend', () => {
     });
     expect((await postSigned(statusEvent())).status).toBe(200);
     expect((await postSigned(statusEvent())).status).toBe(200);
-    await settle();
-    expect(events).toHaveLength(2);
-    expect(logger.entries.filter((line) => line.level === 'error' && line.msg === 'webhook consumer failed')).toHaveLength(2);
+    await eventually(() => events.length === 2, 'both events handed over');
+    await eventually(
+      () => logger.entries.filter((line) => line.level === 'error' && line.msg === 'webhook consumer failed').length === 2,
+      'both failures logged',
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import { eventually } from '../support/wait.js';
 import { describe, expect, it } from 'vitest';
 import { startSimulatorFromEnv } from '../../src/simulator/cli.js';
 import { QR_SHAPES } from '../../src/simulator/server.js';
@@ -66,16 +67,10 @@ describe('npm run simulator', () => {
         () => false,
       );
     try {
-      for (let i = 0; !(await answers()); i += 1) {
-        if (i > 600) throw new Error('the simulator did not start');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await eventually(answers, 'the simulator to start', 30_000, 50);
       npm.kill('SIGTERM');
       await exited;
-      for (let i = 0; await answers(); i += 1) {
-        if (i > 100) throw new Error('the simulator still answers after npm was stopped');
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
+      await eventually(async () => !(await answers()), 'the simulator to stop answering once npm was stopped', 5_000, 50);
     } finally {
       npm.kill('SIGKILL');
     }

@@ -80,6 +80,8 @@ export interface FakeTelegram {
   pressButton(input: { userId: number; chatId: number; messageId: number; data: string }): { updateId: number; callbackQueryId: string };
   /** Queues any update; `update_id` is assigned when missing. Returns the update id. */
   pushUpdate(update: object): number;
+  /** Updates queued and not yet confirmed by a later `getUpdates` offset (Telegram's `pending_update_count`). */
+  pendingUpdates(): number;
   /** How the bot answered a button press (`text`, `showAlert`), once it did. */
   answerOf(callbackQueryId: string): { text?: string; showAlert?: boolean } | undefined;
   calls: FakeCall[];
@@ -834,6 +836,7 @@ export async function createFakeTelegram(options: FakeTelegramOptions = {}): Pro
       return { updateId: enqueue(update), callbackQueryId };
     },
 
+    pendingUpdates: () => queue.length,
     pushUpdate(update) {
       const record = update as Record<string, unknown>;
       if (typeof record.update_id === 'number') nextUpdateId = Math.max(nextUpdateId, record.update_id + 1);

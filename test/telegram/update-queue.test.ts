@@ -1,6 +1,6 @@
+import { eventually } from '../support/wait.js';
 import { describe, expect, it } from 'vitest';
 import { createUpdateQueue, updateChatId } from '../../src/telegram/update-queue.js';
-import { settle } from '../http/helpers.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
 
 interface Gate {
@@ -39,11 +39,11 @@ describe('createUpdateQueue', () => {
     queue.push(message(2, 100));
     queue.push(message(3, 200));
     queue.push(message(4, 100));
-    await settle();
+    await eventually(() => started.length === 4, "every chat's first update to start");
     expect(started).toEqual([1, 2, 3, 4]);
     gates.get(4)?.open();
     gates.get(2)?.open();
-    await settle();
+    await eventually(() => finished.length === 2, 'the two opened updates to finish');
     expect(finished.sort()).toEqual([2, 4]);
     gates.get(1)?.open();
     gates.get(3)?.open();
@@ -65,7 +65,7 @@ describe('createUpdateQueue', () => {
     });
     expect([1, 2, 3, 4, 5].map((id) => queue.push(message(id, id)))).toEqual(['queued', 'queued', 'queued', 'queued', 'full']);
     expect(queue.push(message(3, 3))).toBe('duplicate');
-    await settle();
+    await eventually(() => started.length === 2, 'two updates to start');
     expect(started).toEqual([1, 2]);
     expect(queue.pending).toBe(4);
     blocker.open();
@@ -122,7 +122,7 @@ describe('createUpdateQueue', () => {
     });
     queue.push({ update_id: 1, inline_query: { id: 'slow', from: { id: 1 }, query: '' } });
     queue.push({ update_id: 2, inline_query: { id: 'fast', from: { id: 1 }, query: '' } });
-    await settle();
+    await eventually(() => handled.length === 1, 'the fast update');
     expect(handled).toEqual(['fast']);
     blocker.open();
     await queue.drain();
