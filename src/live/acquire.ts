@@ -8,7 +8,7 @@ import type { NormalizedQr, RequestOptions, WasendApi } from '../wasend/types.js
 import type { Clock } from '../shared/clock.js';
 import { describeError } from '../shared/describe-error.js';
 import { classifyWasendError } from './failures.js';
-import type { ObservedTiming } from './session-code.js';
+import type { ObservedTiming } from './code-state.js';
 import type { OpenOutcome } from './types.js';
 
 /** One `getQr` answer: `at` is when the request went out, `seenAt` when the answer arrived. */

@@ -9,7 +9,7 @@ import type { FinalView } from './message.js';
 import { createOpener, type PendingOpen } from './open.js';
 import { createPairing, DEFAULT_PAIRING_COOLDOWN_MS, DEFAULT_PAIRING_LIFETIME_MS } from './pairing.js';
 import { LiveRecords } from './records.js';
-import { createSessionLooks } from './session-looks.js';
+import { createSessionLooks } from './session-runner.js';
 import type { LiveOwnership, LiveQr, LiveQrDeps, OpenOutcome, OpenRequest, PairingRequest } from './types.js';
 
 /** One instance keeps every session. */

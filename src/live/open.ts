@@ -7,9 +7,9 @@ import type { EffectRunner, LiveRecord } from './effects.js';
 import { describeError } from '../shared/describe-error.js';
 import { codeView, finalViewOf, showingState, type CodeShow, type FinalView } from './message.js';
 import type { LiveRecords } from './records.js';
-import { expiresAtMs } from './session-code.js';
+import { expiresAtMs } from './code-state.js';
 import { isShow, type Pairing } from './pairing.js';
-import type { SessionLooks } from './session-looks.js';
+import type { SessionLooks } from './session-runner.js';
 import {
   DeliveryUnknownError,
   PhotoRefusedError,

@@ -10,7 +10,7 @@ import type { WasendApi } from '../wasend/types.js';
 import { failureOutcome } from './acquire.js';
 import type { Clock } from '../shared/clock.js';
 import type { CodeShow } from './message.js';
-import { secretFingerprint } from './session-looks.js';
+import { secretFingerprint } from '../shared/secret-fingerprint.js';
 import type { OpenOutcome } from './types.js';
 
 /** Default of {@link LiveQrDeps.pairingCooldownMs}. */

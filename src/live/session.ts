@@ -1,0 +1,322 @@
+/**
+ * The session half of the live engine as a pure reducer: one state per session with live messages (what code it
+ * shows, its passkey step, the look in flight, the timer), events in, effects out. `session-runner.ts` performs the
+ * effects and feeds their results back as events. Never awaits, never reads a clock: times come in events.
+ */
+import type { NormalizedQr, RequestLane, SessionState as GatewayState } from '../wasend/types.js';
+import {
+  deferLook,
+  failedLook,
+  initialCode,
+  lookingAt,
+  nextLookAt,
+  noCode,
+  rememberCode,
+  seeCode,
+  startedShowing,
+  type CodeState,
+  type ObservedTiming,
+} from './code-state.js';
+import type { FeedStatus } from './feed.js';
+import type { FinalView } from './message.js';
+import type { CodeLifetimes } from './schedule.js';
+
+/** One live message of the session, as the session sees it. */
+export interface Member {
+  /** When it joined: a status learnt from a request sent before that says nothing about it. */
+  readonly since: number;
+  /** It ends as timed out then. */
+  readonly deadlineAt: number;
+  /** It shows a pairing code that lapses then (null: it shows the session's QR). */
+  readonly pairingUntil: number | null;
+}
+
+/** WhatsApp's passkey step the session is in: `since` when first seen; a QR fetched after that means it moved on. */
+export type PasskeyStep =
+  | { readonly kind: 'required'; readonly since: number }
+  | { readonly kind: 'confirm'; readonly since: number; readonly code: string | null; readonly fetching: boolean };
+
+export interface SessionState {
+  readonly id: string;
+  readonly code: CodeState;
+  readonly members: Readonly<Record<string, Member>>;
+  /** When the armed timer fires (null: none armed). */
+  readonly timerAt: number | null;
+  readonly looking: boolean;
+  /** A forced look was asked for while one was in flight: it runs as soon as that one is done. */
+  readonly owedLook: RequestLane | null;
+  readonly lastState: GatewayState | null;
+  /** Last time the feed saw the session without a code to scan. */
+  readonly lastNoScanAt: number | null;
+  readonly passkey: PasskeyStep | null;
+}
+
+export interface SessionSettings {
+  readonly pollIntervalMs: number;
+}
+
+export type LookFailure = 'budget' | 'connected' | 'not_found' | 'not_ready' | 'other';
+
+export type SessionEvent =
+  | {
+      readonly type: 'attach';
+      readonly key: string;
+      readonly member: Member;
+      readonly now: number;
+      readonly stored?: { readonly fingerprint: string; readonly seriesIndex: number };
+      readonly fetched?: { readonly qr: NormalizedQr; readonly at: number; readonly seenAt: number };
+      readonly timing?: ObservedTiming;
+      /** A forced look asked for before this message was watched, after its code was fetched. */
+      readonly poked?: RequestLane;
+    }
+  | { readonly type: 'detach'; readonly key: string; readonly now: number }
+  /** The member's deadline or pairing code changed: it is put right and the timer follows. */
+  | { readonly type: 'changed'; readonly key: string; readonly member: Member; readonly now: number }
+  /** The timer fired (`forced` absent) or someone asks for a look now on `forced`'s lane. */
+  | { readonly type: 'wake'; readonly now: number; readonly forced?: RequestLane }
+  | { readonly type: 'looked'; readonly qr: NormalizedQr; readonly at: number; readonly seenAt: number; readonly now: number }
+  | {
+      readonly type: 'look_failed';
+      readonly failure: LookFailure;
+      readonly at: number;
+      readonly now: number;
+      readonly retryInMs?: number;
+      readonly retryAfterMs?: number;
+      /** The error as a log shows it (plain data). */
+      readonly detail?: Readonly<Record<string, unknown>>;
+    }
+  /** The messages were handed what the look found. */
+  | { readonly type: 'look_done'; readonly now: number }
+  | { readonly type: 'status'; readonly status: FeedStatus; readonly at: number; readonly now: number }
+  /** A webhook carried the passkey confirmation code. */
+  | { readonly type: 'passkey_code'; readonly code: string; readonly now: number }
+  | { readonly type: 'passkey_fetched'; readonly since: number; readonly code: string | null; readonly now: number };
+
+export type SessionEffect =
+  | { readonly type: 'fetch_qr'; readonly lane: RequestLane; readonly notBefore: number }
+  | { readonly type: 'fetch_passkey_code'; readonly since: number }
+  /** Hand every showing message (or `only`) what it should show now; then feed `look_done` back when `thenDone`. */
+  | { readonly type: 'show'; readonly only?: string; readonly thenDone?: boolean }
+  | { readonly type: 'end'; readonly keys: readonly string[]; readonly view: FinalView }
+  | { readonly type: 'arm'; readonly at: number }
+  | { readonly type: 'disarm' }
+  /** No message is left: the session is forgotten. */
+  | { readonly type: 'forget' }
+  | { readonly type: 'look_failed_log'; readonly retryInMs: number; readonly detail?: Readonly<Record<string, unknown>> };
+
+export interface Reduced {
+  readonly state: SessionState;
+  readonly effects: readonly SessionEffect[];
+}
+
+export function initialSession(id: string, lifetimes?: CodeLifetimes): SessionState {
+  return {
+    id,
+    code: initialCode(lifetimes),
+    members: {},
+    timerAt: null,
+    looking: false,
+    owedLook: null,
+    lastState: null,
+    lastNoScanAt: null,
+    passkey: null,
+  };
+}
+
+const count = (s: SessionState) => Object.keys(s.members).length;
+
+/** Where the timer goes now (or that the session is done), as effects. */
+function reschedule(s: SessionState, settings: SessionSettings): Reduced {
+  if (s.looking) return { state: { ...s, timerAt: null }, effects: [{ type: 'disarm' }] };
+  if (count(s) === 0) return { state: { ...s, timerAt: null }, effects: [{ type: 'disarm' }, { type: 'forget' }] };
+  // In a passkey step there is no QR to look at: the status feed says when the session moves on.
+  let at = s.passkey === null ? nextLookAt(s.code, settings.pollIntervalMs) : Number.POSITIVE_INFINITY;
+  for (const member of Object.values(s.members)) at = Math.min(at, member.deadlineAt, member.pairingUntil ?? Number.POSITIVE_INFINITY);
+  return { state: { ...s, timerAt: at }, effects: [{ type: 'arm', at }] };
+}
+
+const then = (first: Reduced, next: (s: SessionState) => Reduced): Reduced => {
+  const second = next(first.state);
+  return { state: second.state, effects: [...first.effects, ...second.effects] };
+};
+
+/** The messages that joined at or before `at` (a status learnt then says something about them). */
+const joinedBy = (s: SessionState, at: number) =>
+  Object.entries(s.members)
+    .filter(([, member]) => member.since <= at)
+    .map(([key]) => key);
+
+/** Members that end leave the session at once (their messages need no more codes). */
+function without(s: SessionState, keys: readonly string[]): SessionState {
+  if (keys.length === 0) return s;
+  const members = { ...s.members };
+  for (const key of keys) delete members[key];
+  return { ...s, members };
+}
+
+function endAll(s: SessionState, view: FinalView, at: number): Reduced {
+  const keys = joinedBy(s, at);
+  return { state: without(s, keys), effects: keys.length > 0 ? [{ type: 'end', keys, view }] : [] };
+}
+
+function wake(s: SessionState, now: number, settings: SessionSettings, forced?: RequestLane): Reduced {
+  if (s.looking) {
+    // The look in flight may have gone out before what prompted this one (a webhook, a Refresh): look again after.
+    const owe = forced !== undefined && (s.owedLook === null || forced === 'person');
+    return { state: owe ? { ...s, owedLook: forced } : s, effects: [] };
+  }
+  const effects: SessionEffect[] = [];
+  const overdue = Object.entries(s.members)
+    .filter(([, m]) => now >= m.deadlineAt || now >= (m.pairingUntil ?? Number.POSITIVE_INFINITY))
+    .map(([key]) => key);
+  if (overdue.length > 0) effects.push({ type: 'end', keys: overdue, view: { kind: 'expired', sessionId: s.id, reason: 'timed_out' } });
+  s = without(s, overdue);
+  const due = s.passkey === null && now >= nextLookAt(s.code, settings.pollIntervalMs);
+  if (count(s) > 0 && (forced !== undefined || due)) {
+    const state = { ...s, timerAt: null, looking: true, code: lookingAt(s.code, now) };
+    effects.push(
+      { type: 'disarm' },
+      { type: 'fetch_qr', lane: forced ?? 'rotation', notBefore: forced !== undefined ? now : Number.NEGATIVE_INFINITY },
+    );
+    return { state, effects };
+  }
+  const rescheduled = reschedule({ ...s, timerAt: null }, settings);
+  return { state: rescheduled.state, effects: [...effects, ...rescheduled.effects] };
+}
+
+/** The look and what it handed over are done: an owed look goes out now, else the timer is set again. */
+function lookDone(s: SessionState, now: number, settings: SessionSettings): Reduced {
+  const owed = s.owedLook;
+  const idle = { ...s, looking: false, owedLook: null };
+  if (owed !== null && count(idle) > 0) return wake(idle, now, settings, owed);
+  return reschedule(idle, settings);
+}
+
+function lookFailed(s: SessionState, e: Extract<SessionEvent, { type: 'look_failed' }>, settings: SessionSettings): Reduced {
+  switch (e.failure) {
+    case 'budget':
+      return { state: { ...s, code: deferLook(s.code, e.now + (e.retryInMs ?? 0)) }, effects: [] };
+    case 'connected':
+      return endAll(s, { kind: 'connected', sessionId: s.id }, e.at);
+    case 'not_found':
+      return endAll(s, { kind: 'expired', sessionId: s.id, reason: 'stopped' }, e.at);
+    case 'not_ready':
+      return { state: { ...s, code: noCode(s.code, 'unknown', e.at) }, effects: [] };
+    case 'other': {
+      const failed = failedLook(s.code, e.now, settings.pollIntervalMs, e.retryAfterMs);
+      return {
+        state: { ...s, code: failed.state },
+        effects: [{ type: 'look_failed_log', retryInMs: failed.delayMs, ...(e.detail ? { detail: e.detail } : {}) }],
+      };
+    }
+  }
+}
+
+/** The session is in a passkey step: every message shows it (fetching the confirmation code when needed). */
+function enterPasskey(s: SessionState, kind: PasskeyStep['kind'], at: number, settings: SessionSettings, code?: string): Reduced {
+  const step = s.passkey;
+  let passkey: PasskeyStep | null = step;
+  if (kind === 'required') {
+    if (step?.kind !== 'required') passkey = { kind: 'required', since: at };
+  } else if (step?.kind !== 'confirm') {
+    passkey = { kind: 'confirm', since: at, code: code ?? null, fetching: false };
+  } else if (code !== undefined) {
+    passkey = { ...step, code };
+  }
+  const effects: SessionEffect[] = [];
+  if (passkey?.kind === 'confirm' && passkey.code === null && !passkey.fetching) {
+    passkey = { ...passkey, fetching: true };
+    effects.push({ type: 'fetch_passkey_code', since: passkey.since });
+  }
+  effects.push({ type: 'show' });
+  const rescheduled = reschedule({ ...s, passkey, timerAt: null }, settings);
+  return { state: rescheduled.state, effects: [...effects, ...rescheduled.effects] };
+}
+
+function onStatus(s: SessionState, status: FeedStatus, at: number, now: number, settings: SessionSettings): Reduced {
+  if (status === 'missing') return endAll(s, { kind: 'expired', sessionId: s.id, reason: 'stopped' }, at);
+  const { state } = status;
+  const previous = s.lastState;
+  const seen = { ...s, lastState: state };
+  if (state === 'passkey_required' || state === 'passkey_confirmation') {
+    return enterPasskey(seen, state === 'passkey_required' ? 'required' : 'confirm', at, settings);
+  }
+  // Leaving a passkey step for a linking state: look for the QR now (messages follow).
+  const leaving = (state === 'starting' || state === 'awaiting_scan') && seen.passkey !== null;
+  const left: Reduced = leaving ? wake({ ...seen, passkey: null }, now, settings, 'rotation') : { state: seen, effects: [] };
+  return then(left, (s2) => {
+    switch (state) {
+      case 'connected':
+        return endAll(s2, { kind: 'connected', sessionId: s2.id }, at);
+      case 'failed':
+        return endAll(s2, { kind: 'expired', sessionId: s2.id, reason: s2.code.codesSeen > 0 ? 'codes_ran_out' : 'failed' }, at);
+      case 'stopped':
+        return endAll(s2, { kind: 'expired', sessionId: s2.id, reason: 'stopped' }, at);
+      case 'starting':
+        // The Wasend docs' vocabulary says STARTING while a code is shown: only a fresh start drops the code.
+        if (previous === 'awaiting_scan' || s2.code.code === null)
+          return { state: { ...s2, code: noCode(s2.code, 'starting', at), lastNoScanAt: at }, effects: [] };
+        return { state: s2, effects: [] };
+      case 'awaiting_scan':
+        if (previous !== null && previous !== 'awaiting_scan' && s2.lastNoScanAt !== null) {
+          // A new series began between two ticks: its first code is due now, look at once (unless leaving a
+          // passkey step already did: a second forced look would only fetch the same code again).
+          const started = { ...s2, code: startedShowing(s2.code, s2.lastNoScanAt) };
+          return leaving ? { state: started, effects: [] } : wake(started, now, settings, 'rotation');
+        }
+        return { state: s2, effects: [] };
+      default:
+        return { state: s2, effects: [] };
+    }
+  });
+}
+
+/** The next state of a session and what to do about it. Pure: the same state and event give the same result. */
+export function reduceSession(s: SessionState, e: SessionEvent, settings: SessionSettings): Reduced {
+  switch (e.type) {
+    case 'attach': {
+      let code = e.stored !== undefined ? rememberCode(s.code, e.stored) : s.code;
+      if (e.fetched !== undefined) code = seeCode(code, e.fetched.qr, e.fetched.at, e.fetched.seenAt, e.timing).state;
+      const joined = { ...s, code, members: { ...s.members, [e.key]: e.member } };
+      // Something changed after this message's code was fetched and before it was watched: look now.
+      if (e.poked !== undefined) return wake({ ...joined, timerAt: null }, e.now, settings, e.poked);
+      if (s.looking) return { state: joined, effects: [] };
+      // A message that shows an older code than the session's (or a QR while it is in a passkey step) is put right.
+      return then({ state: joined, effects: [{ type: 'show', only: e.key }] }, (next) => reschedule(next, settings));
+    }
+    case 'detach': {
+      if (!(e.key in s.members)) return { state: s, effects: [] };
+      const members = { ...s.members };
+      delete members[e.key];
+      const left = { ...s, members };
+      return left.looking ? { state: left, effects: [] } : reschedule(left, settings);
+    }
+    case 'changed': {
+      if (!(e.key in s.members)) return { state: s, effects: [] };
+      const changed = { ...s, members: { ...s.members, [e.key]: e.member } };
+      return then(reschedule(changed, settings), (next) => ({ state: next, effects: [{ type: 'show', only: e.key }] }));
+    }
+    case 'wake':
+      return wake({ ...s, timerAt: e.forced === undefined ? null : s.timerAt }, e.now, settings, e.forced);
+    case 'looked': {
+      const seen = seeCode(s.code, e.qr, e.at, e.seenAt).state;
+      // A code to scan, asked for after the passkey step began: the session went back to linking by QR.
+      const passkey = s.passkey !== null && e.at > s.passkey.since ? null : s.passkey;
+      return { state: { ...s, code: seen, passkey }, effects: [{ type: 'show', thenDone: true }] };
+    }
+    case 'look_failed':
+      return then(lookFailed(s, e, settings), (next) => lookDone(next, e.now, settings));
+    case 'look_done':
+      return lookDone(s, e.now, settings);
+    case 'status':
+      return onStatus(s, e.status, e.at, e.now, settings);
+    case 'passkey_code':
+      return enterPasskey({ ...s, lastState: 'passkey_confirmation' }, 'confirm', e.now, settings, e.code);
+    case 'passkey_fetched': {
+      const step = s.passkey;
+      if (step?.kind !== 'confirm' || step.since !== e.since) return { state: s, effects: [] };
+      const code = step.code ?? e.code;
+      return { state: { ...s, passkey: { ...step, code, fetching: false } }, effects: code !== null ? [{ type: 'show' }] : [] };
+    }
+  }
+}
