@@ -1,5 +1,4 @@
 import { accessVerdict } from './access-verdict.js';
-import type { LiveMessage } from '../store/types.js';
 import type { AcquireDeps } from './acquire.js';
 import { systemClock, type TimerHandle } from '../shared/clock.js';
 import { createEffectRunner, type LiveRecord } from './effects.js';
@@ -7,30 +6,22 @@ import { describeError } from '../shared/describe-error.js';
 import { createStatusFeed } from './feed.js';
 import type { FinalView } from './message.js';
 import { createOpener, type PendingOpen } from './open.js';
+import { adoptRows, cancelWhere, pauseShowing } from './keep.js';
+import {
+  CODE_WAIT_STEP_MAX_MS,
+  DEFAULT_CODE_WAIT_MS,
+  DEFAULT_FINAL_EDIT_GIVE_UP_MS,
+  DEFAULT_WEBHOOK_FRESH_MS,
+  DEFAULT_WEBHOOK_POLL_FACTOR,
+  SOLE_OWNER,
+  MAX_FEED_TICK_MS,
+  PAUSE_BUDGET_MS,
+  STOP_GRACE_MS,
+} from './defaults.js';
 import { createPairing, DEFAULT_PAIRING_COOLDOWN_MS, DEFAULT_PAIRING_LIFETIME_MS } from './pairing.js';
 import { LiveRecords } from './records.js';
 import { createSessionLooks } from './session-runner.js';
-import type { LiveOwnership, LiveQr, LiveQrDeps, OpenOutcome, OpenRequest, PairingRequest } from './types.js';
-
-/** One instance keeps every session. */
-const SOLE_OWNER: LiveOwnership = { solo: true, run: (_sessionId, work) => work(), holds: () => true };
-
-/** Default of {@link LiveQrDeps.codeWaitMs}. */
-export const DEFAULT_CODE_WAIT_MS = 30_000;
-/** Default of {@link LiveQrDeps.webhookPollFactor}. */
-export const DEFAULT_WEBHOOK_POLL_FACTOR = 3;
-/** Default of {@link LiveQrDeps.webhookFreshMs}: 5 minutes. */
-export const DEFAULT_WEBHOOK_FRESH_MS = 300_000;
-/** Default of {@link LiveQrDeps.finalEditGiveUpMs}: 10 minutes. */
-export const DEFAULT_FINAL_EDIT_GIVE_UP_MS = 600_000;
-/** Longest gap between two status-feed ticks by default. */
-const MAX_FEED_TICK_MS = 1_000;
-/** Longest wait of `stop()` for work in flight. */
-const STOP_GRACE_MS = 3_000;
-/** Longest time `stop()` spends marking live messages as paused. */
-const PAUSE_BUDGET_MS = 1_500;
-/** Gap between two `getQr` calls while `open` waits for the first code. */
-const CODE_WAIT_STEP_MAX_MS = 1_000;
+import type { LiveQr, LiveQrDeps, OpenOutcome, OpenRequest, PairingRequest } from './types.js';
 
 /**
  * The live QR messages: sends a code photo, then keeps it true in place (new code, connected, expired).
@@ -173,47 +164,6 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     return true;
   }
 
-  /** Ends the live messages and aborts the `/qr` in flight that `matches` picks; returns how many. */
-  async function cancelWhere(
-    rows: LiveMessage[],
-    matches: (m: { chatId: number; userId: number; sessionId: string }) => boolean | Promise<boolean>,
-  ): Promise<number> {
-    let count = 0;
-    for (const pending of [...pendingOpens]) {
-      if ((await matches(pending)) && !pending.controller.signal.aborted) {
-        pending.controller.abort();
-        count += 1;
-      }
-    }
-    // Each session's messages are ended by the instance that keeps them: here, after taking the session.
-    const bySession = new Map<string, Array<{ chatId: number; messageId: number }>>();
-    const add = (m: { chatId: number; messageId: number; sessionId: string }) => {
-      const messages = bySession.get(m.sessionId) ?? [];
-      messages.push({ chatId: m.chatId, messageId: m.messageId });
-      bySession.set(m.sessionId, messages);
-    };
-    for (const row of rows) if (await matches(row)) add(row);
-    for (const record of [...records.values()]) if (record.state.kind === 'showing' && (await matches(record))) add(record);
-    const ended = await Promise.all(
-      [...bySession].map(([sessionId, messages]) =>
-        ownership.run(
-          sessionId,
-          async () => {
-            const targets = new Set<LiveRecord>();
-            for (const { chatId, messageId } of messages) {
-              const record = await records.find(chatId, messageId);
-              if (record?.state.kind === 'showing') targets.add(record);
-            }
-            await Promise.all([...targets].map((record) => end(record, { kind: 'cancelled', sessionId })));
-            return targets.size;
-          },
-          () => 0,
-        ),
-      ),
-    );
-    return ended.reduce((sum, n) => sum + n, count);
-  }
-
   /** The session of a message, from memory or the store (undefined when neither knows it). */
   async function sessionOf(chatId: number, messageId: number): Promise<string | undefined> {
     const known = records.get(chatId, messageId);
@@ -231,33 +181,13 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     return sessionId === undefined ? work() : ownership.run(sessionId, work, otherwise);
   }
 
-  /**
-   * Keeps stored rows in memory that it does not know yet: final views still to put are put again, live messages
-   * watched. Returns how many of each were new.
-   */
-  function adoptRows(finals: readonly LiveMessage[], live: readonly LiveMessage[]): { finals: number; live: number } {
-    const adopted = { finals: 0, live: 0 };
-    for (const row of finals) {
-      if (records.get(row.chatId, row.messageId) !== undefined) continue;
-      const record = records.adopt(row);
-      if (record?.state.kind === 'final_pending') void track(runner.dispatch(record, { type: 'retry' }));
-      adopted.finals += 1;
-    }
-    for (const row of live) {
-      // A code asked just before the restart (or the takeover) still counts against the one-a-minute limit.
-      if (row.pairing) pairing.noteAsked(row.sessionId, row.pairing.expiresAt - pairingLifetimeMs);
-      if (records.get(row.chatId, row.messageId) !== undefined) continue;
-      const record = records.adopt(row);
-      if (record !== undefined) looks.attach(record);
-      adopted.live += 1;
-    }
-    return adopted;
-  }
+  const cancelDeps = { pendingOpens, records, ownership, end };
+  const adoptDeps = { records, runner, looks, pairing, pairingLifetimeMs, track };
 
   async function adoptSession(sessionId: string): Promise<number> {
     if (stopped) return 0;
     const finals = (await records.rows((rows) => rows.listFinalPending())).filter((row) => row.sessionId === sessionId);
-    const adopted = adoptRows(finals, await records.rows((rows) => rows.listLiveBySession(sessionId)));
+    const adopted = adoptRows(adoptDeps, finals, await records.rows((rows) => rows.listLiveBySession(sessionId)));
     const count = adopted.finals + adopted.live;
     if (count > 0) logger.info({ sessionId, messages: count }, 'keeping the live QR messages of a session taken over');
     return count;
@@ -277,7 +207,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
   async function resume(): Promise<void> {
     // With several instances, sessions are adopted one by one as their owners' leases run out (see src/cluster/).
     if (stopped || !ownership.solo) return;
-    const adopted = adoptRows(await records.rows((rows) => rows.listFinalPending()), await records.rows((rows) => rows.listLive()));
+    const adopted = adoptRows(adoptDeps, await records.rows((rows) => rows.listFinalPending()), await records.rows((rows) => rows.listLive()));
     if (adopted.finals > 0) logger.info({ messages: adopted.finals }, 'retrying final views of live QR messages');
     if (adopted.live > 0) logger.info({ messages: adopted.live, sessions: looks.liveSessions().length }, 'resumed live QR messages');
     void track(opener.sweepIntents());
@@ -296,25 +226,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     });
     await Promise.race([Promise.allSettled([...inFlight, ...runner.inFlight(), feedStopped]), grace]);
     if (graceTimer !== undefined) clock.clearTimeout(graceTimer);
-    if (deps.pauseOnStop) await pauseShowing();
-  }
-
-  /**
-   * Messages still showing a code say "paused" until the bot is back (their rows stay live: the next start shows the
-   * current code in the same message). One after the other through the outgoing queue, for at most PAUSE_BUDGET_MS.
-   */
-  async function pauseShowing(): Promise<void> {
-    const showing = [...records.values()].filter((record) => record.state.kind === 'showing');
-    const deadline = clock.now() + PAUSE_BUDGET_MS;
-    let paused = 0;
-    for (const record of showing) {
-      if (clock.now() > deadline) break;
-      const result = await messenger
-        .edit(record.chatId, record.messageId, { kind: 'paused', sessionId: record.sessionId })
-        .catch(() => 'failed' as const);
-      if (result === 'ok' || result === 'not_modified') paused += 1;
-    }
-    if (showing.length > 0) logger.info({ paused, live: showing.length }, 'live QR messages paused until the bot is back');
+    if (deps.pauseOnStop) await pauseShowing({ records, clock, messenger, logger }, PAUSE_BUDGET_MS);
   }
 
   const guarded =
@@ -356,10 +268,11 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
       ),
     ),
     cancelChat: guarded(async (chatId: number, userId: number) =>
-      cancelWhere(await records.rows((rows) => rows.listLiveByChat(chatId)), (m) => m.chatId === chatId && m.userId === userId),
+      cancelWhere(cancelDeps, await records.rows((rows) => rows.listLiveByChat(chatId)), (m) => m.chatId === chatId && m.userId === userId),
     ),
     enforceAccess: guarded(async (userId: number) =>
       cancelWhere(
+        cancelDeps,
         await records.rows((rows) => rows.listLive()),
         async (m) => m.userId === userId && (await accessVerdict(() => mayShow(m.userId, m.sessionId), m.sessionId, logger)) === 'no',
       ),

@@ -1,63 +1,22 @@
-import type { LogSink } from '../shared/logger.js';
-import type { LiveMessage, LiveMessageStore, PhotoIntent, PhotoIntentStore } from '../store/types.js';
-import { acquireCode, type AcquireDeps, type Acquired } from './acquire.js';
+import type { LiveMessage, PhotoIntent } from '../store/types.js';
+import { acquireCode, type Acquired } from './acquire.js';
 import { accessVerdict, type AccessVerdict } from './access-verdict.js';
-import type { Clock } from '../shared/clock.js';
-import type { EffectRunner, LiveRecord } from './effects.js';
+import type { LiveRecord } from './effects.js';
 import { describeError } from '../shared/describe-error.js';
-import { codeView, finalViewOf, showingState, type CodeShow, type FinalView } from './message.js';
-import type { LiveRecords } from './records.js';
+import { codeView, showingState, type CodeShow, type FinalView } from './message.js';
 import { expiresAtMs } from './code-state.js';
-import { isShow, type Pairing } from './pairing.js';
-import type { SessionLooks } from './session-runner.js';
-import {
-  DeliveryUnknownError,
-  PhotoRefusedError,
-  type OpenOutcome,
-  type OpenRequest,
-  type PairingRequest,
-  type QrMessenger,
-  type QrView,
-} from './types.js';
+import { isShow } from './pairing.js';
+import { createPhotoIntents } from './photo-intents.js';
+import { createRenewer } from './renew.js';
+import type { OpenerContext, PendingOpen } from './open-context.js';
+import { DeliveryUnknownError, PhotoRefusedError, type OpenOutcome, type OpenRequest, type PairingRequest, type QrView } from './types.js';
 
-/** A `/qr` waiting for its code, so that `/cancel` and a revoke can reach it. */
-export interface PendingOpen {
-  readonly chatId: number;
-  readonly userId: number;
-  readonly sessionId: string;
-  readonly afterMessageId?: number;
-  readonly pairing?: PairingRequest;
-  readonly controller: AbortController;
-}
-
-/** Message ids tried after a lost answer: the stray copy is one of the few messages sent since the command. */
-const MAX_STRAY_SPAN = 20;
-
-export interface OpenerContext {
-  readonly store: LiveMessageStore;
-  readonly messenger: QrMessenger;
-  readonly logger: LogSink;
-  readonly clock: Clock;
-  readonly runner: EffectRunner;
-  readonly looks: SessionLooks;
-  readonly records: LiveRecords;
-  readonly acquire: AcquireDeps;
-  readonly watchTimeoutMs: number;
-  /** The `/qr` waiting for a code now (the opener adds and removes its own). */
-  readonly pendingOpens: Set<PendingOpen>;
-  readonly photoIntents?: PhotoIntentStore;
-  /** This instance's id, recorded with each photo intent (so another instance knows whose it was). */
-  readonly holder?: string;
-  readonly pairing: Pairing;
-  mayShow(userId: number, sessionId: string): boolean | Promise<boolean>;
-  maxLivePerUser(userId: number): number;
-  isStopped(): boolean;
-}
+export type { OpenerContext, PendingOpen } from './open-context.js';
 
 export interface Opener {
   open(request: OpenRequest): Promise<OpenOutcome>;
   renew(chatId: number, messageId: number, userId: number, pairing?: PairingRequest): Promise<OpenOutcome>;
-  /** Retires photos a crash left untracked (see {@link PhotoIntentStore}). */
+  /** Retires photos a crash left untracked (see PhotoIntentStore). */
   /** `select` picks the intents to sweep (default all: after a restart of the one instance). */
   sweepIntents(select?: (intent: PhotoIntent) => boolean): Promise<void>;
 }
@@ -76,6 +35,7 @@ export function createOpener(ctx: OpenerContext): Opener {
   const notAllowed = (verdict: AccessVerdict): OpenOutcome =>
     verdict === 'no' ? { kind: 'refused' } : { kind: 'unavailable', reason: 'access_unknown' };
   const acquireDeps = ctx.acquire;
+  const { recordIntent, clearIntent, sweepIntents, retireStrays } = createPhotoIntents(ctx);
   const openChains = new Map<string, Promise<unknown>>();
 
   function end(record: LiveRecord, view: FinalView): Promise<void> {
@@ -251,60 +211,6 @@ export function createOpener(ctx: OpenerContext): Opener {
     }
   }
 
-  /** Puts the "replaced" view on every message of ours in (after, before) that no live record knows. */
-  async function retireStrays(chatId: number, after: number, before: number, sessionId: string): Promise<number> {
-    let retired = 0;
-    for (let id = after + 1; id < before && id <= after + MAX_STRAY_SPAN; id += 1) {
-      if (await records.isKnown(chatId, id)) continue;
-      const result = await messenger.edit(chatId, id, { kind: 'retired', sessionId }).catch(() => 'failed' as const);
-      if (result === 'ok' || result === 'not_modified') retired += 1;
-    }
-    if (retired > 0) logger.info({ chatId, retired }, 'retired a QR photo whose answer was lost');
-    return retired;
-  }
-
-  async function recordIntent(intent: Omit<PhotoIntent, 'id'>): Promise<number | undefined> {
-    try {
-      return await ctx.photoIntents?.add(ctx.holder === undefined ? intent : { ...intent, holder: ctx.holder });
-    } catch (error) {
-      logger.error({ err: describeError(error) }, 'could not record a QR photo being sent');
-      return undefined;
-    }
-  }
-
-  async function clearIntent(id: number | undefined): Promise<boolean> {
-    if (id === undefined) return false;
-    try {
-      return (await ctx.photoIntents?.clear(id)) ?? false;
-    } catch (error) {
-      logger.error({ err: describeError(error) }, 'could not clear a QR photo intent');
-      return false;
-    }
-  }
-
-  /**
-   * After a restart: a photo recorded as being sent but never stored may sit in its chat showing a code nobody
-   * keeps true. It is retired; the person is told to ask again.
-   */
-  async function sweepIntents(select: (intent: PhotoIntent) => boolean = () => true): Promise<void> {
-    const intents = await (async () => {
-      try {
-        return (await ctx.photoIntents?.list()) ?? [];
-      } catch (error) {
-        logger.error({ err: describeError(error) }, 'could not read QR photos being sent');
-        return [];
-      }
-    })();
-    for (const intent of intents.filter(select)) {
-      // Deleting it first claims it: of two instances sweeping at once, one retires the photo and tells the person.
-      if (!(await clearIntent(intent.id))) continue;
-      const retired = await retireStrays(intent.chatId, intent.afterMessageId, intent.afterMessageId + MAX_STRAY_SPAN + 1, intent.sessionId);
-      if (retired > 0) {
-        await messenger.notify?.(intent.chatId, { kind: 'restarted', sessionId: intent.sessionId }).catch(() => undefined);
-      }
-    }
-  }
-
   async function retireEarlier(chatId: number, sessionId: string, messageId: number): Promise<void> {
     const earlier = new Set<LiveRecord>();
     for (const row of await records.rows((store) => store.listLiveByChat(chatId))) {
@@ -318,128 +224,7 @@ export function createOpener(ctx: OpenerContext): Opener {
     await Promise.all([...earlier].map((record) => end(record, { kind: 'retired', sessionId })));
   }
 
-  async function renew(chatId: number, messageId: number, userId: number, pairing?: PairingRequest): Promise<OpenOutcome> {
-    if (ctx.isStopped()) return { kind: 'unavailable', reason: 'down' };
-    let row: LiveMessage | undefined;
-    try {
-      row = await store.get(chatId, messageId);
-    } catch (error) {
-      logger.error({ chatId, messageId, err: describeError(error) }, 'could not read the live QR message');
-      return { kind: 'unavailable', reason: 'down' };
-    }
-    if (row === undefined || row.state === 'gone') return { kind: 'not_found' };
-    const { sessionId } = row;
-    const atPress = await mayShow(userId, sessionId);
-    if (atPress !== 'yes') return notAllowed(atPress);
-    const wait = pairingWait(pairing, sessionId);
-    if (wait !== undefined) return wait;
-    const live = records.get(chatId, messageId);
-    if (live?.state.kind === 'showing') return switchFace(live, userId, pairing);
-    // "New QR" starts a fresh series; a pairing code only needs a session that is linking.
-    const acquired = await acquireCode(acquireDeps, { sessionId, restart: pairing === undefined, userId });
-    if (acquired.kind === 'already_connected') {
-      const record = live ?? records.adopt(row);
-      if (record !== undefined) await end(record, { kind: 'connected', sessionId });
-      return acquired;
-    }
-    if (acquired.kind !== 'code') return acquired;
-    const shown = await showFor(sessionId, acquired, userId, pairing);
-    if (!isShow(shown)) return shown;
-    const beforePut = await mayShow(userId, sessionId);
-    if (beforePut !== 'yes') return notAllowed(beforePut);
-    return putRenewed(row, live, userId, acquired, shown, pairing);
-  }
-
-  /**
-   * A live message switches between the QR and a pairing code (or, with neither asked, looks for a new code).
-   * The QR series keeps running either way: WhatsApp accepts whichever is used first.
-   */
-  async function switchFace(record: LiveRecord, userId: number, pairing: PairingRequest | undefined): Promise<OpenOutcome> {
-    const { chatId, messageId, sessionId } = record;
-    if (pairing === undefined && record.pairing === undefined) {
-      await looks.lookNow(sessionId, 'person');
-      return { kind: 'sent', messageId };
-    }
-    let show: CodeShow | undefined;
-    if (pairing !== undefined) {
-      const asked = await ctx.pairing.request(sessionId, pairing.phone, userId);
-      if (!isShow(asked)) return asked;
-      await pairing.beforeShow?.();
-      show = asked;
-    }
-    if (record.state.kind !== 'showing') return { kind: 'not_found' };
-    const beforeSwitch = await mayShow(userId, sessionId);
-    if (beforeSwitch !== 'yes') return notAllowed(beforeSwitch);
-    if (show !== undefined) setPairing(record, pairing, show);
-    else delete record.pairing;
-    try {
-      await store.update(
-        chatId,
-        messageId,
-        { pairing: record.pairing ? { phone: record.pairing.phone, expiresAt: record.pairing.expiresAt } : null },
-        clock.now(),
-      );
-    } catch (error) {
-      logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the live QR message');
-    }
-    await looks.showNow(record);
-    if (show === undefined) await looks.lookNow(sessionId, 'person');
-    return { kind: 'sent', messageId };
-  }
-
-  async function putRenewed(
-    row: LiveMessage,
-    live: LiveRecord | undefined,
-    userId: number,
-    acquired: Acquired,
-    code: CodeShow,
-    pairing?: PairingRequest,
-  ): Promise<OpenOutcome> {
-    const { chatId, messageId, sessionId } = row;
-    const now = clock.now();
-    const record: LiveRecord = live ?? {
-      chatId,
-      messageId,
-      userId,
-      sessionId,
-      deadlineAt: row.deadlineAt,
-      state: { kind: 'final', seq: 0, view: finalViewOf(row) ?? { kind: 'cancelled', sessionId } },
-    };
-    const previous = record.state.kind === 'final_pending' || record.state.kind === 'final' ? record.state.view : undefined;
-    record.userId = userId;
-    record.deadlineAt = now + watchTimeoutMs;
-    setPairing(record, pairing, code);
-    records.set(record);
-    await runner.dispatch(record, { type: 'renew', code });
-    const state = record.state;
-    if (state.kind === 'gone') return { kind: 'not_found' };
-    if (state.kind !== 'showing' || state.shown !== code.fingerprint) {
-      await end(record, previous ?? { kind: 'expired', sessionId, reason: 'timed_out' });
-      return { kind: 'unavailable', reason: 'down' };
-    }
-    try {
-      await store.update(
-        chatId,
-        messageId,
-        {
-          state: 'showing',
-          fingerprint: code.fingerprint,
-          expiresAt: code.face === undefined ? expiresAtMs(acquired.fetched.qr) : code.expiresAt,
-          deadlineAt: record.deadlineAt,
-          userId,
-          expiredReason: null,
-          finalEditSince: null,
-          pairing: record.pairing ? { phone: record.pairing.phone, expiresAt: record.pairing.expiresAt } : null,
-          seriesIndex: code.face === undefined ? (code.seriesIndex ?? null) : null,
-        },
-        now,
-      );
-    } catch (error) {
-      logger.error({ chatId, messageId, err: describeError(error) }, 'could not save the renewed live QR message');
-    }
-    looks.attach(record, acquired.fetched, acquired.timing);
-    return { kind: 'sent', messageId };
-  }
+  const renew = createRenewer(ctx, { mayShow, notAllowed, end, pairingWait, showFor, setPairing });
 
   return { open, renew, sweepIntents };
 }
