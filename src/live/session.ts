@@ -62,9 +62,12 @@ function without(s: SessionState, keys: readonly string[]): SessionState {
   return { ...s, members };
 }
 
-function endAll(s: SessionState, view: FinalView, at: number): Reduced {
+function endAll(s: SessionState, view: FinalView, at: number, settings: SessionSettings): Reduced {
   const keys = joinedBy(s, at);
-  return { state: without(s, keys), effects: keys.length > 0 ? [{ type: 'end', keys, view }] : [] };
+  if (keys.length === 0) return { state: s, effects: [] };
+  const ended: Reduced = { state: without(s, keys), effects: [{ type: 'end', keys, view }] };
+  // The timer follows the members left (none: the session is forgotten), unless a look in flight does it when done.
+  return ended.state.looking ? ended : then(ended, (next) => reschedule(next, settings));
 }
 
 function wake(s: SessionState, now: number, settings: SessionSettings, forced?: RequestLane): Reduced {
@@ -105,9 +108,9 @@ function lookFailed(s: SessionState, e: Extract<SessionEvent, { type: 'look_fail
     case 'budget':
       return { state: { ...s, code: deferLook(s.code, e.now + (e.retryInMs ?? 0)) }, effects: [] };
     case 'connected':
-      return endAll(s, { kind: 'connected', sessionId: s.id }, e.at);
+      return endAll(s, { kind: 'connected', sessionId: s.id }, e.at, settings);
     case 'not_found':
-      return endAll(s, { kind: 'expired', sessionId: s.id, reason: 'stopped' }, e.at);
+      return endAll(s, { kind: 'expired', sessionId: s.id, reason: 'stopped' }, e.at, settings);
     case 'not_ready':
       return { state: { ...s, code: noCode(s.code, 'unknown', e.at) }, effects: [] };
     case 'other': {
@@ -142,7 +145,7 @@ function enterPasskey(s: SessionState, kind: PasskeyStep['kind'], at: number, se
 }
 
 function onStatus(s: SessionState, status: FeedStatus, at: number, now: number, settings: SessionSettings): Reduced {
-  if (status === 'missing') return endAll(s, { kind: 'expired', sessionId: s.id, reason: 'stopped' }, at);
+  if (status === 'missing') return endAll(s, { kind: 'expired', sessionId: s.id, reason: 'stopped' }, at, settings);
   const { state } = status;
   const previous = s.lastState;
   const seen = { ...s, lastState: state };
@@ -155,11 +158,11 @@ function onStatus(s: SessionState, status: FeedStatus, at: number, now: number, 
   return then(left, (s2) => {
     switch (state) {
       case 'connected':
-        return endAll(s2, { kind: 'connected', sessionId: s2.id }, at);
+        return endAll(s2, { kind: 'connected', sessionId: s2.id }, at, settings);
       case 'failed':
-        return endAll(s2, { kind: 'expired', sessionId: s2.id, reason: s2.code.codesSeen > 0 ? 'codes_ran_out' : 'failed' }, at);
+        return endAll(s2, { kind: 'expired', sessionId: s2.id, reason: s2.code.codesSeen > 0 ? 'codes_ran_out' : 'failed' }, at, settings);
       case 'stopped':
-        return endAll(s2, { kind: 'expired', sessionId: s2.id, reason: 'stopped' }, at);
+        return endAll(s2, { kind: 'expired', sessionId: s2.id, reason: 'stopped' }, at, settings);
       case 'starting':
         // The Wasend docs' vocabulary says STARTING while a code is shown: only a fresh start drops the code.
         if (previous === 'awaiting_scan' || s2.code.code === null)
