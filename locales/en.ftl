@@ -102,7 +102,6 @@ caption-updates = This message updates itself.
 time-seconds = { $seconds } s
 time-about-seconds = about { $seconds } s
 time-minutes = about { $minutes } min
-caption-waiting = ⏳ { $session }: waiting for a code from WhatsApp…
 caption-paused = ⏸ { $session }: the bot is restarting, so no code is shown for a moment. This message carries on by itself when it is back.
 caption-connected = ✅ Connected: { $session } is linked.
 caption-expired = ⌛ This code for { $session } expired. { $reason }

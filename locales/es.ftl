@@ -102,7 +102,6 @@ caption-updates = Este mensaje se actualiza solo.
 time-seconds = { $seconds } s
 time-about-seconds = unos { $seconds } s
 time-minutes = unos { $minutes } min
-caption-waiting = ⏳ { $session }: esperando un código de WhatsApp…
 caption-paused = ⏸ { $session }: el bot se está reiniciando, así que no se muestra ningún código por un momento. Este mensaje continúa solo cuando vuelva.
 caption-connected = ✅ Conectado: { $session } está vinculada.
 caption-expired = ⌛ Este código de { $session } caducó. { $reason }

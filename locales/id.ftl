@@ -102,7 +102,6 @@ caption-updates = Pesan ini diperbarui sendiri.
 time-seconds = { $seconds } dtk
 time-about-seconds = sekitar { $seconds } dtk
 time-minutes = sekitar { $minutes } mnt
-caption-waiting = ⏳ { $session }: menunggu kode dari WhatsApp…
 caption-paused = ⏸ { $session }: bot sedang dimulai ulang, jadi kode tidak ditampilkan sejenak. Pesan ini berlanjut sendiri saat bot kembali.
 caption-connected = ✅ Terhubung: { $session } sudah tertaut.
 caption-expired = ⌛ Kode untuk { $session } ini kedaluwarsa. { $reason }

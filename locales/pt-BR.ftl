@@ -102,7 +102,6 @@ caption-updates = Esta mensagem se atualiza sozinha.
 time-seconds = { $seconds } s
 time-about-seconds = cerca de { $seconds } s
 time-minutes = cerca de { $minutes } min
-caption-waiting = ⏳ { $session }: aguardando um código do WhatsApp…
 caption-paused = ⏸ { $session }: o bot está reiniciando, então nenhum código aparece por um momento. Esta mensagem continua sozinha quando ele voltar.
 caption-connected = ✅ Conectado: { $session } está conectada.
 caption-expired = ⌛ Este código de { $session } expirou. { $reason }

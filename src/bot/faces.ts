@@ -31,7 +31,6 @@ interface Face<V> {
 
 const NO_BUTTONS: InlineKeyboardMarkup = { inline_keyboard: [] };
 const placeholder = (kind: PlaceholderKind) => (): FaceMedia => ({ kind: 'placeholder', placeholder: kind });
-const cancelOnly = (_: unknown, t: Translate) => new InlineKeyboard().text(t('button-cancel'), 'qr:cancel');
 const session = (view: QrView, texts: CaptionTexts) => texts.label(view.sessionId);
 
 /** WAHA's series: a QR code is one of six (a gateway may say otherwise: `seriesLength`). */
@@ -92,11 +91,6 @@ export const FACES: { readonly [K in FaceKind]: Face<ViewOf<K>> } = {
         .code(view.face.code)
         .add(`\n${texts.t('caption-passkey-confirm-tail')}`),
     keyboard: (_, t) => new InlineKeyboard().text(t('button-it-matches'), 'pk:yes').text(t('button-no-match'), 'pk:no'),
-  },
-  waiting: {
-    media: placeholder('waiting'),
-    caption: (view, texts, b) => b.add(texts.t('caption-waiting', { session: session(view, texts) })),
-    keyboard: cancelOnly,
   },
   paused: {
     media: placeholder('waiting'),

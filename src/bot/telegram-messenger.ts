@@ -58,10 +58,11 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
 
   const media = async (view: QrView): Promise<{ file: InputFile | string; kind?: PlaceholderKind }> => {
     const shown = mediaOf(view);
-    if (shown.kind === 'qr' && view.kind === 'code') return { file: new InputFile(view.png, 'qr.png') };
+    // Only a code view has the QR face (the registry's types say so).
+    if (shown.kind === 'qr') return { file: new InputFile(view.kind === 'code' ? view.png : Buffer.alloc(0), 'qr.png') };
     // A pairing or passkey code, large: the caption carries it as copyable text too.
     if (shown.kind === 'code_text') return { file: new InputFile(await renderCodeTextPng(shown.code), 'code.png') };
-    const kind = shown.kind === 'placeholder' ? shown.placeholder : 'waiting';
+    const kind = shown.placeholder;
     return { file: fileIds.get(kind) ?? new InputFile(await placeholder(kind), `${kind}.png`), kind };
   };
 

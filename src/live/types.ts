@@ -42,7 +42,6 @@ export type QrView =
       /** Absent: the QR in `png`. */
       readonly face?: CodeFace;
     }
-  | { readonly kind: 'waiting'; readonly sessionId: string }
   /** The bot is stopping: the code shown may go out of date until it is back (then the message carries on). */
   | { readonly kind: 'paused'; readonly sessionId: string }
   | { readonly kind: 'connected'; readonly sessionId: string }
