@@ -7,29 +7,9 @@ import type { RequestLane } from '../wasend/types.js';
 import { deferLook, failedLook, lookingAt, nextLookAt, noCode, rememberCode, seeCode, startedShowing } from './code-state.js';
 import type { FeedStatus } from './feed.js';
 import type { FinalView } from './message.js';
-import {
-  initialSession,
-  type LookFailure,
-  type Member,
-  type PasskeyStep,
-  type Reduced,
-  type SessionEffect,
-  type SessionEvent,
-  type SessionSettings,
-  type SessionState,
-} from './session-types.js';
+import type { PasskeyStep, Reduced, SessionEffect, SessionEvent, SessionSettings, SessionState } from './session-types.js';
 
-export {
-  initialSession,
-  type LookFailure,
-  type Member,
-  type PasskeyStep,
-  type Reduced,
-  type SessionEffect,
-  type SessionEvent,
-  type SessionSettings,
-  type SessionState,
-};
+export * from './session-types.js';
 
 const count = (s: SessionState) => Object.keys(s.members).length;
 
