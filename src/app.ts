@@ -10,6 +10,7 @@ import { createHttpServer, telegramWebhookPath, type HttpServer } from './http/s
 import type { LiveQr } from './live/types.js';
 import { createRenderPool } from './qr/render-pool.js';
 import { describeError } from './shared/describe-error.js';
+import { createMetrics } from './shared/metrics.js';
 import { openStore } from './store/open.js';
 import { checkWasend, connectTelegram, DEFAULT_CONNECT_TIMEOUT_MS } from './startup.js';
 import { wireCluster, wireGateway } from './wiring/base.js';
@@ -46,10 +47,11 @@ const RECOVER_EVERY_MS = 2_000;
 export async function createApp(config: Config, options: AppOptions): Promise<App> {
   const { logger } = options;
   const { store, cluster } = wireCluster(await (options.openStore ?? openStore)(config), config, logger);
-  const gw = wireGateway(config, store, logger, options.fetch);
+  const metrics = createMetrics();
+  const gw = wireGateway(config, store, logger, options.fetch, metrics);
   const renderPool = config.renderThreads ? createRenderPool({ threads: config.renderThreads }) : undefined;
   try {
-    const telegram = wireTelegram(config, logger, gw);
+    const telegram = wireTelegram(config, logger, gw, metrics);
     const accessRule = createAccessRule(config.adminIds, store.grants);
     const parts = { config, options, logger, store, cluster, accessRule, renderPool, api: telegram.api };
     const liveQr = wireLiveQr(parts, gw, telegram);
@@ -70,8 +72,14 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     });
     bot.api.config.use(telegram.outbox);
     bot.api.config.use(telegram.recordTelegram);
-    const updates = wireUpdates({ store, cluster, logger, bot, accessUnknown, webhook: config.telegram.webhook !== undefined });
+    const updates = wireUpdates({ store, cluster, logger, bot, accessUnknown, webhook: config.telegram.webhook !== undefined, metrics });
     const events = wireGatewayEvents(liveQr, monitor, cluster);
+    metrics.sources({
+      live: async () => ({ messages: (await store.liveMessages.listLive()).length, sessions: liveQr.liveSessions().length }),
+      outgoingQueue: () => telegram.outbox.queued(),
+      roles: () => ({ poller: cluster.holds('poller'), health: cluster.holds('health') }),
+      pendingUpdates: () => updates.inbox.pending,
+    });
 
     let recovering: NodeJS.Timeout | undefined;
     let menus: { stop(): void } | undefined;
@@ -87,6 +95,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         port: config.http.port,
         logger: logger.child({ module: 'http' }),
         health: async () => gw.healthReport.report(),
+        ...(config.http.metricsToken
+          ? { metrics: { token: config.http.metricsToken, contentType: metrics.contentType, text: () => metrics.text() } }
+          : {}),
         ...(secret ? { wasendWebhook: { secret, gateway: gw.gateway.name, onEvent: events.onEvent, seenIds: store.webhookEvents } } : {}),
         ...(hook ? { telegramWebhook: { path: telegramWebhookPath(hook.url), secret: hook.secret, onUpdate: (u) => updates.inbox.accept(u) } } : {}),
       });

@@ -17,6 +17,7 @@ function secretsOf(config: Config): string[] {
     config.wasend.apiKey,
     config.wasend.webhookSecret,
     config.telegram.webhook?.secret,
+    config.http.metricsToken,
     config.databaseUrl,
     passwordOf(config.databaseUrl),
   ].filter((secret): secret is string => typeof secret === 'string' && secret !== '');

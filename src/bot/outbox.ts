@@ -30,7 +30,7 @@ function priorityOf(method: string): number {
  * live QR edits before the photo of a new `/qr`, both before text replies. Install it with
  * `api.config.use(outbox)` on every `Api` that talks to Telegram, sharing one instance.
  */
-export function createOutbox(options: OutboxOptions = {}): Transformer & { stop(): Promise<void> } {
+export function createOutbox(options: OutboxOptions = {}): Transformer & { stop(): Promise<void>; queued(): number } {
   const perSecond = options.perSecond ?? 30;
   const perGroupPerMinute = options.perGroupPerMinute ?? 20;
   // A token bucket: `burst` at once after a quiet spell, refilled a tenth of `perSecond` every 100 ms, so that over
@@ -58,6 +58,11 @@ export function createOutbox(options: OutboxOptions = {}): Transformer & { stop(
     return bot.schedule({ priority: priorityOf(method) }, counted);
   };
   return Object.assign(transformer, {
+    /** Calls waiting for Telegram's limits (bot-wide; a group's queue is inside it). */
+    queued() {
+      const counts = bot.counts();
+      return counts.RECEIVED + counts.QUEUED;
+    },
     /** Stops taking calls; calls still waiting are dropped (they reject), so a stop never waits out a limit. */
     async stop() {
       // Groups first: a bot-wide job may be waiting inside a group's limit.

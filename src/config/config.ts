@@ -140,6 +140,7 @@ const schema = z.object({
   HTTP_HOST: optional(z.string().trim()),
   TELEGRAM_WEBHOOK_URL: optional(httpUrl),
   TELEGRAM_WEBHOOK_SECRET: optional(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -')),
+  METRICS_TOKEN: optional(z.string().trim().min(16, 'must be at least 16 characters (a scraper sends it as a Bearer token)')),
 });
 
 /**
@@ -218,6 +219,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     http: {
       ...(values.HTTP_PORT !== undefined ? { port: values.HTTP_PORT } : {}),
       host: values.HTTP_HOST ?? '0.0.0.0',
+      ...(values.METRICS_TOKEN ? { metricsToken: values.METRICS_TOKEN } : {}),
     },
     inviteTtlMs: Math.round((values.INVITE_TTL_HOURS ?? 24) * 3_600_000),
     qrWatchTimeoutMs: values.QR_WATCH_TIMEOUT_MS ?? 600_000,

@@ -62,6 +62,8 @@ export interface Config {
     readonly port?: number;
     /** Default `0.0.0.0`. */
     readonly host: string;
+    /** `GET /metrics` answers a scraper sending `Authorization: Bearer <this>` (secret); off when unset. */
+    readonly metricsToken?: string;
   };
   /** How long an invite link stays valid. Default 24 h. */
   readonly inviteTtlMs: number;

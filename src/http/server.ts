@@ -10,6 +10,7 @@ import { createTelegramWebhookHandler, secretsMatch } from './telegram-webhook.j
 import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } from './types.js';
 import { createWasendWebhookHandler, type WasendStatusEvent } from './wasend-webhook.js';
 import { bearerPrecheck, displayHost, pathnameOf, sendJson, wasendPrecheck } from './exchange.js';
+import { metricsRoute } from './metrics-route.js';
 
 /** Options of {@link createHttpServer}. */
 export interface HttpServerOptions {
@@ -34,6 +35,8 @@ export interface HttpServerOptions {
   };
   /** Builds the `GET /healthz` answer: 200 when `status` is `ok`, 503 otherwise. */
   readonly health: () => Promise<HealthReport>;
+  /** `GET /metrics` (Prometheus text), refused unless `Authorization: Bearer <token>`; without it the path answers 404. */
+  readonly metrics?: { readonly token: string; readonly contentType: string; readonly text: () => Promise<string> };
   /** Longest time to receive a request body, ms. Default 10000. */
   readonly bodyTimeoutMs?: number;
   /** Open connections at most; more are dropped at once (and logged). Default 512. */
@@ -61,6 +64,7 @@ export const WASEND_BODY_LIMIT_BYTES = 8 * 1024;
 export const TELEGRAM_BODY_LIMIT_BYTES = 1024 * 1024;
 export const WASEND_WEBHOOK_PATH = '/webhooks/wasend';
 export const HEALTH_PATH = '/healthz';
+export const METRICS_PATH = '/metrics';
 
 const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_CONNECTIONS = 512;
@@ -75,7 +79,7 @@ export function telegramWebhookPath(webhookUrl: string): string {
   return new URL(webhookUrl).pathname || '/';
 }
 
-interface Route {
+export interface Route {
   readonly methods: readonly string[];
   readonly serve: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 }
@@ -189,6 +193,8 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
       sendJson(response, report.status === 'ok' ? 200 : 503, report);
     },
   });
+
+  if (options.metrics !== undefined) routes.set(METRICS_PATH, metricsRoute(options.metrics, logger));
 
   const inFlight = new Set<Promise<void>>();
   // Node checks header and request timeouts on this interval (30 s by default): often enough that they fire.

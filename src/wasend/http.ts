@@ -47,6 +47,18 @@ export interface GatewayHttpOptions {
   readonly logger?: GatewayLogger;
   /** Called after every completed HTTP exchange; `ok` is false on network errors, timeouts and 5xx. */
   readonly onContact?: (event: { ok: boolean; at: number }) => void;
+  /** Called after every attempt (metrics): its lane, outcome and time in seconds. */
+  readonly onAttempt?: (lane: RequestLane, outcome: AttemptOutcome, seconds: number) => void;
+}
+
+/** How one gateway attempt ended, for metrics. */
+export type AttemptOutcome = 'ok' | 'rate_limited' | 'client_error' | 'server_error' | 'network';
+
+function outcomeOf(error: unknown): AttemptOutcome {
+  if (error instanceof WasendRateLimitError) return 'rate_limited';
+  if (error instanceof WasendServerError) return 'server_error';
+  if (error instanceof WasendNetworkError || error instanceof WasendTimeoutError) return 'network';
+  return error instanceof WasendApiError ? 'client_error' : 'network';
 }
 
 import { checkBaseUrl, checkNumber, discardBody, extractServerMessage, notOffered, parseRetryAfter, readCode, type Method } from './http-parts.js';
@@ -116,7 +128,7 @@ export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth
   const retryBaseDelayMs = checkNumber('retryBaseDelayMs', options.retryBaseDelayMs, DEFAULT_RETRY_BASE_DELAY_MS, 0, auth.client);
   const maxRetryDelayMs = checkNumber('maxRetryDelayMs', options.maxRetryDelayMs, DEFAULT_MAX_RETRY_DELAY_MS, 0, auth.client);
   const maxBodyBytes = checkNumber('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 1, auth.client);
-  const { budget, logger, onContact } = options;
+  const { budget, logger, onContact, onAttempt } = options;
 
   const authHeaders = auth.headers(apiKey);
   const loggedStatuses = new Set<string>();
@@ -131,9 +143,13 @@ export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth
     for (let attempt = 0; ; attempt++) {
       signal?.throwIfAborted();
       await budget?.acquire(lane, signal, options.fairKey);
+      const startedAt = performance.now();
       try {
-        return await attemptOnce(method, path, out, signal);
+        const exchange = await attemptOnce(method, path, out, signal);
+        onAttempt?.(lane, 'ok', (performance.now() - startedAt) / 1000);
+        return exchange;
       } catch (error) {
+        onAttempt?.(lane, outcomeOf(error), (performance.now() - startedAt) / 1000);
         if (attempt >= retries || !isRetryable(error)) throw error;
         const delayMs = retryDelayMs(error, attempt);
         logger?.debug({ method, path, attempt: attempt + 1, delayMs, error: (error as Error).message }, 'gateway call failed; retrying');

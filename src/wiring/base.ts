@@ -1,3 +1,4 @@
+import type { Metrics } from '../shared/metrics.js';
 import type { Config } from '../config/config.js';
 import { createCluster, createSoloCluster, defaultInstanceId, type Cluster } from '../cluster/cluster.js';
 import { createHealthReporter, type HealthReporter } from '../http/health.js';
@@ -42,7 +43,7 @@ export interface GatewayWiring {
 }
 
 /** The gateway client (its request budget shared across instances on PostgreSQL), session names and the texts. */
-export function wireGateway(config: Config, store: Store, logger: Logger, fetchImpl: typeof fetch | undefined): GatewayWiring {
+export function wireGateway(config: Config, store: Store, logger: Logger, fetchImpl: typeof fetch | undefined, metrics: Metrics): GatewayWiring {
   const healthReport = createHealthReporter({ store });
   const gateway = GATEWAYS[config.gateway ?? 'wasend'];
   const i18n = loadCatalogue(undefined, { gateway: gateway.label });
@@ -60,6 +61,7 @@ export function wireGateway(config: Config, store: Store, logger: Logger, fetchI
       budget,
       logger: logger.child({ module: 'wasend' }),
       onContact: healthReport.recordWasendContact,
+      onAttempt: (lane, outcome, seconds) => metrics.gatewayAttempt(lane, outcome, seconds),
       ...(fetchImpl ? { fetch: fetchImpl } : {}),
     }),
   );

@@ -1,4 +1,6 @@
-import { Api } from 'grammy';
+import { Api, type Transformer } from 'grammy';
+import type { Metrics } from '../shared/metrics.js';
+import { classifyTelegramAnswer, classifyTelegramError } from '../telegram/errors.js';
 import type { AccessRule } from '../access/access-rule.js';
 import { configureApi } from '../bot/bot.js';
 import { createOutbox } from '../bot/outbox.js';
@@ -20,14 +22,26 @@ export interface TelegramWiring {
   readonly api: Api;
   /** One outgoing queue for both Telegram clients: within Telegram's limits, live QR edits first. */
   readonly outbox: ReturnType<typeof createOutbox>;
-  /** Notes every Telegram answer for `/healthz`. */
-  readonly recordTelegram: ReturnType<typeof createTelegramContactTransformer>;
+  /** Notes every Telegram answer for `/healthz` and the metrics. */
+  readonly recordTelegram: Transformer;
 }
 
-export function wireTelegram(config: Config, logger: Logger, gw: GatewayWiring): TelegramWiring {
+export function wireTelegram(config: Config, logger: Logger, gw: GatewayWiring, metrics: Metrics): TelegramWiring {
   const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
   configureApi(api, logger);
-  const recordTelegram = createTelegramContactTransformer(gw.healthReport.recordTelegram);
+  const contact = createTelegramContactTransformer(gw.healthReport.recordTelegram);
+  // Every Bot API call counted by method and outcome, next to the contact /healthz reports.
+  const recordTelegram: Transformer = async (prev, method, payload, signal) => {
+    try {
+      const response = await contact(prev, method, payload, signal);
+      if (response.ok && method !== 'getUpdates') metrics.answered((payload as { chat_id?: unknown } | undefined)?.chat_id);
+      metrics.telegramCall(method, response.ok ? 'ok' : classifyTelegramAnswer(response.error_code, response.description));
+      return response;
+    } catch (error) {
+      metrics.telegramCall(method, classifyTelegramError(error));
+      throw error;
+    }
+  };
   const outbox = createOutbox(config.telegram.limits ?? {});
   api.config.use(outbox);
   api.config.use(recordTelegram);

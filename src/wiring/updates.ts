@@ -7,6 +7,8 @@ import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import { createUpdateInbox, type UpdateInbox } from '../telegram/inbox.js';
 import { createPoller, type Poller } from '../telegram/poller.js';
+import { updateChatId } from '../telegram/update-queue.js';
+import type { Metrics } from '../shared/metrics.js';
 
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
@@ -28,12 +30,14 @@ export function wireUpdates(parts: {
   bot: Bot<BotContext>;
   accessUnknown: AccessUnknownTeller;
   webhook: boolean;
+  metrics: Metrics;
 }): UpdatesWiring {
   const { store, cluster, logger, bot, accessUnknown } = parts;
   const inbox = createUpdateInbox({
     store: store.telegramUpdates,
     holder: cluster.instanceId,
     handle: async (update) => {
+      parts.metrics.updateStarted(updateChatId(update));
       try {
         await bot.handleUpdate(update as Update);
       } catch (error) {

@@ -1,0 +1,142 @@
+import { LRUCache } from 'lru-cache';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Bot API methods worth a label of their own; any other is counted as `other` (labels stay bounded). */
+const TELEGRAM_METHODS = new Set([
+  'getUpdates',
+  'sendMessage',
+  'sendPhoto',
+  'editMessageMedia',
+  'editMessageCaption',
+  'editMessageText',
+  'answerCallbackQuery',
+  'sendChatAction',
+  'deleteMessage',
+  'setMyCommands',
+  'getMe',
+  'setWebhook',
+  'deleteWebhook',
+]);
+
+/** What a scrape reads at that moment (each may be left out). */
+export interface MetricSources {
+  /** Live QR messages showing a code, and the sessions behind them. */
+  live?: () => Promise<{ messages: number; sessions: number }>;
+  /** Telegram calls waiting in the outgoing queue. */
+  outgoingQueue?: () => number;
+  /** Roles this instance holds now (`poller`, `health`), 1 or 0 each. */
+  roles?: () => Record<string, boolean>;
+  /** Telegram updates taken into this instance's inbox and not handled yet. */
+  pendingUpdates?: () => number;
+}
+
+/**
+ * The bot's Prometheus metrics, on a registry of its own (several apps in one process never share one). Labels are
+ * bounded: lanes, outcomes, a fixed set of method names; never a session or a user id.
+ */
+export function createMetrics() {
+  const registry = new Registry();
+  const prefix = 'wasend_qr_bot_';
+  const gatewayRequests = new Counter({
+    name: `${prefix}gateway_requests_total`,
+    help: 'Gateway HTTP attempts by lane (person, rotation, link, health) and outcome (ok, rate_limited, client_error, server_error, network).',
+    labelNames: ['lane', 'outcome'] as const,
+    registers: [registry],
+  });
+  const gatewaySeconds = new Histogram({
+    name: `${prefix}gateway_request_seconds`,
+    help: 'Time of one gateway HTTP attempt, by lane.',
+    labelNames: ['lane'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15],
+    registers: [registry],
+  });
+  const telegramCalls = new Counter({
+    name: `${prefix}telegram_calls_total`,
+    help: 'Bot API calls by method and outcome (ok, or what the one Telegram error classifier calls the failure).',
+    labelNames: ['method', 'outcome'] as const,
+    registers: [registry],
+  });
+  const firstAnswer = new Histogram({
+    name: `${prefix}update_first_answer_seconds`,
+    help: "Time from the start of an update's handling to the bot's first message or edit in that chat (a reply, a photo).",
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const sources: MetricSources = {};
+  /** Chats with an update being handled and not answered yet: when its handling started (bounded). */
+  const waiting = new LRUCache<number, number>({ max: 10_000 });
+  new Gauge({
+    name: `${prefix}live_messages`,
+    help: "Live QR messages showing a code, in the store (every instance's).",
+    registers: [registry],
+    async collect() {
+      this.set((await sources.live?.())?.messages ?? 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}live_sessions`,
+    help: 'Sessions whose live QR messages this instance keeps.',
+    registers: [registry],
+    async collect() {
+      this.set((await sources.live?.())?.sessions ?? 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}outgoing_queue_length`,
+    help: "Telegram calls waiting in the outgoing queue for Telegram's limits.",
+    registers: [registry],
+    collect() {
+      this.set(sources.outgoingQueue?.() ?? 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}role_held`,
+    help: 'Roles this instance holds now (1) or stands by for (0): poller, health.',
+    labelNames: ['role'] as const,
+    registers: [registry],
+    collect() {
+      for (const [role, held] of Object.entries(sources.roles?.() ?? {})) this.set({ role }, held ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}inbox_pending_updates`,
+    help: "Telegram updates taken into this instance's inbox, queued or running.",
+    registers: [registry],
+    collect() {
+      this.set(sources.pendingUpdates?.() ?? 0);
+    },
+  });
+  return {
+    registry,
+    /** Fills in what the scrape reads (called once the parts exist). */
+    sources(more: MetricSources): void {
+      Object.assign(sources, more);
+    },
+    gatewayAttempt(lane: string, outcome: string, seconds: number): void {
+      gatewayRequests.inc({ lane, outcome });
+      gatewaySeconds.observe({ lane }, seconds);
+    },
+    telegramCall(method: string, outcome: string): void {
+      telegramCalls.inc({ method: TELEGRAM_METHODS.has(method) ? method : 'other', outcome });
+    },
+    /** An update of `chatId` starts being handled. */
+    updateStarted(chatId: number | undefined): void {
+      if (chatId !== undefined && !waiting.has(chatId)) waiting.set(chatId, performance.now());
+    },
+    /** The bot wrote into `chatId` (any Bot API call with that `chat_id`): the first one answers the waiting update. */
+    answered(chatId: unknown): void {
+      if (typeof chatId !== 'number') return;
+      const startedAt = waiting.get(chatId);
+      if (startedAt === undefined) return;
+      waiting.delete(chatId);
+      firstAnswer.observe((performance.now() - startedAt) / 1000);
+    },
+    /** The Prometheus text format. */
+    async text(): Promise<string> {
+      return registry.metrics();
+    },
+    contentType: registry.contentType,
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
