@@ -79,6 +79,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       outgoingQueue: () => telegram.outbox.queued(),
       roles: () => ({ poller: cluster.holds('poller'), health: cluster.holds('health') }),
       pendingUpdates: () => updates.inbox.pending,
+      budget: () => gw.budget.stats(),
     });
 
     let recovering: NodeJS.Timeout | undefined;

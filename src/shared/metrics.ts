@@ -28,6 +28,8 @@ export interface MetricSources {
   roles?: () => Record<string, boolean>;
   /** Telegram updates taken into this instance's inbox and not handled yet. */
   pendingUpdates?: () => number;
+  /** This instance's gateway request budget: tokens in its bucket, and the requests a second it allows now. */
+  budget?: () => { readonly tokens: number; readonly currentRps: number };
 }
 
 /**
@@ -104,6 +106,22 @@ export function createMetrics() {
     registers: [registry],
     collect() {
       this.set(sources.pendingUpdates?.() ?? 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}gateway_budget_free_tokens`,
+    help: "Requests this instance's gateway budget lets out at once now (its token bucket).",
+    registers: [registry],
+    collect() {
+      this.set(sources.budget?.().tokens ?? 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}gateway_budget_rps`,
+    help: 'Gateway requests a second the budget allows now (halved after a 429, recovering over time).',
+    registers: [registry],
+    collect() {
+      this.set(sources.budget?.().currentRps ?? 0);
     },
   });
   return {

@@ -7,7 +7,7 @@ import { localeOfUser } from '../bot/locale.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import { withUserCache } from '../store/user-cache.js';
-import { createRequestBudget } from '../wasend/budget.js';
+import { createRequestBudget, type ManagedRequestBudget } from '../wasend/budget.js';
 import { GATEWAYS, type Gateway } from '../wasend/gateways.js';
 import { withSessionNames, type SessionNames } from '../wasend/names.js';
 import { withSharedBudget } from '../wasend/shared-budget.js';
@@ -38,6 +38,8 @@ export interface GatewayWiring {
   readonly names: SessionNames;
   readonly i18n: Catalogue;
   readonly healthReport: HealthReporter;
+  /** This instance's request budget (shared ones wrap it). */
+  readonly budget: ManagedRequestBudget;
   /** The language of a chat's reader: a private chat's id is its user's; groups read English. */
   readonly localeOf: (chatId: number) => Promise<Locale>;
 }
@@ -66,5 +68,5 @@ export function wireGateway(config: Config, store: Store, logger: Logger, fetchI
     }),
   );
   const localeOf = (chatId: number) => (chatId > 0 ? localeOfUser(store.users, chatId) : Promise.resolve(DEFAULT_LOCALE));
-  return { gateway, wasend, names, i18n, healthReport, localeOf };
+  return { gateway, wasend, names, i18n, healthReport, localeOf, budget: ownBudget };
 }

@@ -38,6 +38,8 @@ describe('GET /metrics', () => {
     expect(sample(text, 'wasend_qr_bot_gateway_request_seconds_count', 'lane="person"')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'wasend_qr_bot_update_first_answer_seconds_count')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'wasend_qr_bot_role_held', 'role="poller"')).toBe(1);
+    expect(sample(text, 'wasend_qr_bot_gateway_budget_rps')).toBe(h.config.wasend.maxRps);
+    expect(sample(text, 'wasend_qr_bot_gateway_budget_free_tokens')).toBeGreaterThan(0);
     // Labels stay bounded: no session id, no user id.
     expect(text).not.toContain('demo');
     expect(text).not.toContain(String(ADMIN));
