@@ -80,6 +80,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       roles: () => ({ poller: cluster.holds('poller'), health: cluster.holds('health') }),
       pendingUpdates: () => updates.inbox.pending,
       budget: () => gw.budget.stats(),
+      sessionStates: () => liveQr.sessionStates(),
     });
 
     let recovering: NodeJS.Timeout | undefined;

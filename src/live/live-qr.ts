@@ -294,6 +294,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     sweepStrays: (alive, olderThanMs) =>
       track(opener.sweepIntents((intent) => !alive.includes(intent.holder ?? '') && clock.now() - intent.createdAt >= olderThanMs)),
     liveSessions: () => looks.liveSessions(),
+    sessionStates: () => looks.states(),
     feedStats: () => feed.stats(),
     stop,
   };

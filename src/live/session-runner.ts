@@ -51,6 +51,8 @@ export interface SessionLooks {
   /** Puts in front of the message what it should show now (after its pairing code came or went). */
   showNow: (record: LiveRecord) => Promise<void>;
   liveSessions: () => string[];
+  /** Live sessions by the state the feed last saw. */
+  states: () => Record<string, number>;
   isLive: (sessionId: string) => boolean;
   halt: () => void;
 }
@@ -280,6 +282,15 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       await step(record.sessionId, { type: 'changed', key, member: memberOf(record, since), now: clock.now() });
     },
     isLive,
+    states() {
+      const counts: Record<string, number> = {};
+      for (const [id, members] of records) {
+        if (members.size === 0) continue;
+        const state = sessions.get(id)?.lastState ?? 'unknown';
+        counts[state] = (counts[state] ?? 0) + 1;
+      }
+      return counts;
+    },
     liveSessions: () =>
       [...records.entries()]
         .filter(([, members]) => members.size > 0)

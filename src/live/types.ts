@@ -261,6 +261,8 @@ export interface LiveQr {
   resume(): Promise<void>;
   /** Sessions that have a live message now. */
   liveSessions(): string[];
+  /** How many of those are in each state the status feed last saw (`unknown` before it saw one). */
+  sessionStates(): Record<string, number>;
   /** Starts keeping the session's stored messages (live ones, and final views still to put): this instance owns it now. */
   adoptSession(sessionId: string): Promise<number>;
   /** Forgets the session's messages without a single edit: another instance owns it now. */

@@ -26,6 +26,8 @@ export interface MetricSources {
   outgoingQueue?: () => number;
   /** Roles this instance holds now (`poller`, `health`), 1 or 0 each. */
   roles?: () => Record<string, boolean>;
+  /** Sessions with live messages here, by the state the status feed last saw. */
+  sessionStates?: () => Record<string, number>;
   /** Telegram updates taken into this instance's inbox and not handled yet. */
   pendingUpdates?: () => number;
   /** This instance's gateway request budget: tokens in its bucket, and the requests a second it allows now. */
@@ -81,6 +83,16 @@ export function createMetrics() {
     registers: [registry],
     async collect() {
       this.set((await sources.live?.())?.sessions ?? 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}live_sessions_by_state`,
+    help: 'Sessions with live messages on this instance, by the state the status feed last saw (awaiting_scan, starting, passkey_required, ...).',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [state, count] of Object.entries(sources.sessionStates?.() ?? {})) this.set({ state }, count);
     },
   });
   new Gauge({

@@ -8,6 +8,7 @@ import type { Store } from '../../src/store/types.js';
 import { decodeQrPng } from '../support/decode-qr.js';
 import { createFakeTelegram, type FakeTelegram } from '../support/fake-telegram.js';
 import { createRandom, exitWithin, spawnBot, type BotProcess } from './process.js';
+import { eventually } from '../support/wait.js';
 
 const KILLS = 20;
 const ADMIN = 1001;
@@ -231,6 +232,12 @@ it(`survives ${KILLS} kill -9 during the QR, grant and invite flows without losi
     let lastProblems: string[] = [];
     const deadline = Date.now() + 15_000;
     do {
+      // A session caught starting when the clock stopped has no code yet: let WhatsApp's clock run until it shows one.
+      if (SESSIONS.some((id) => sim.state(id)?.wahaStatus === 'STARTING')) {
+        sim.resumeClock();
+        await eventually(() => !SESSIONS.some((id) => sim.state(id)?.wahaStatus === 'STARTING'), 'every session past STARTING', 10_000);
+        sim.pauseClock();
+      }
       lastProblems = await problems();
       if (lastProblems.length === 0) break;
       await sleep(200);

@@ -33,6 +33,7 @@ describe('GET /metrics', () => {
     }, 'the live message in the metrics');
     expect(sample(text, 'wasend_qr_bot_live_messages')).toBe(1);
     expect(sample(text, 'wasend_qr_bot_live_sessions')).toBe(1);
+    expect(text).toMatch(/^wasend_qr_bot_live_sessions_by_state\{state="(awaiting_scan|unknown)"\} 1$/m);
     expect(sample(text, 'wasend_qr_bot_telegram_calls_total', 'method="sendPhoto",outcome="ok"')).toBe(1);
     expect(sample(text, 'wasend_qr_bot_gateway_requests_total', 'lane="person",outcome="ok"')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'wasend_qr_bot_gateway_request_seconds_count', 'lane="person"')).toBeGreaterThanOrEqual(1);
