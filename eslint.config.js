@@ -23,6 +23,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: {
+      // A file past a screen or so holds more than one concern: split it (the README's layers say where).
+      'max-lines': ['error', { max: 300 }],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       // vitest's asymmetric matchers (expect.any, expect.objectContaining) are typed any by design.

@@ -24,10 +24,8 @@ import { createSessionLooks } from './session-runner.js';
 import type { LiveQr, LiveQrDeps, OpenOutcome, OpenRequest, PairingRequest } from './types.js';
 
 /**
- * The live QR messages: sends a code photo, then keeps it true in place (new code, connected, expired).
- * Composes the per-message state machines ({@link createEffectRunner}), the sessions' QR looks
- * ({@link createSessionLooks}) and the one status feed ({@link createStatusFeed}). Never throws out of
- * `open`/`renew`.
+ * The live QR messages: sends a code photo, then keeps it true in place (new code, connected, expired). Composes the
+ * messages' reducer ({@link createEffectRunner}), the sessions' ({@link createSessionLooks}) and the one status feed.
  */
 export function createLiveQr(deps: LiveQrDeps): LiveQr {
   const { wasend, store, messenger, logger, pollIntervalMs, watchTimeoutMs } = deps;

@@ -7,7 +7,6 @@ import { LRUCache } from 'lru-cache';
 import type { Clock, TimerHandle } from '../shared/clock.js';
 import { describeError } from '../shared/describe-error.js';
 import type { LogSink } from '../shared/logger.js';
-import { secretFingerprint } from '../shared/secret-fingerprint.js';
 import { BudgetSkippedError } from '../wasend/errors.js';
 import type { QrPayload, RequestLane, RequestOptions, WasendApi } from '../wasend/types.js';
 import type { QrFetch } from './acquire.js';
@@ -19,7 +18,16 @@ import type { FeedStatus } from './feed.js';
 import type { CodeShow, FinalView } from './message.js';
 import { createQrSource } from './qr-source.js';
 import type { CodeLifetimes } from './schedule.js';
-import { initialSession, reduceSession, type LookFailure, type Member, type SessionEffect, type SessionEvent, type SessionState } from './session.js';
+import {
+  initialSession,
+  passkeyShow,
+  reduceSession,
+  type LookFailure,
+  type Member,
+  type SessionEffect,
+  type SessionEvent,
+  type SessionState,
+} from './session.js';
 
 export interface SessionLooksDeps {
   readonly wasend: Pick<WasendApi, 'getQr' | 'getPasskeyConfirmation'>;
@@ -55,19 +63,6 @@ export interface SessionLooks {
   states: () => Record<string, number>;
   isLive: (sessionId: string) => boolean;
   halt: () => void;
-}
-
-/** Faces other than the QR carry no image of their own: the messenger draws them. */
-const NO_PNG = Buffer.alloc(0);
-
-/** What the session's passkey step shows, or null outside one (or while its code is not known yet). */
-export function passkeyShow(s: SessionState): CodeShow | null {
-  const step = s.passkey;
-  if (step === null) return null;
-  const base = { sessionId: s.id, png: NO_PNG, expiresAt: null, estimated: false };
-  if (step.kind === 'required') return { ...base, fingerprint: 'passkey:required', face: { kind: 'passkey_required' } };
-  if (step.code === null) return null;
-  return { ...base, fingerprint: secretFingerprint('passkey', step.code), face: { kind: 'passkey_confirm', code: step.code } };
 }
 
 const memberOf = (record: LiveRecord, since: number): Member => ({

@@ -3,10 +3,11 @@
  * shows, its passkey step, the look in flight, the timer), events in, effects out. `session-runner.ts` performs the
  * effects and feeds their results back as events. Never awaits, never reads a clock: times come in events.
  */
+import { secretFingerprint } from '../shared/secret-fingerprint.js';
 import type { RequestLane } from '../wasend/types.js';
 import { deferLook, failedLook, lookingAt, nextLookAt, noCode, rememberCode, seeCode, startedShowing } from './code-state.js';
 import type { FeedStatus } from './feed.js';
-import type { FinalView } from './message.js';
+import type { CodeShow, FinalView } from './message.js';
 import type { PasskeyStep, Reduced, SessionEffect, SessionEvent, SessionSettings, SessionState } from './session-types.js';
 
 export * from './session-types.js';
@@ -210,4 +211,17 @@ export function reduceSession(s: SessionState, e: SessionEvent, settings: Sessio
       return { state: { ...s, passkey: { ...step, code, fetching: false } }, effects: code !== null ? [{ type: 'show' }] : [] };
     }
   }
+}
+
+/** Faces other than the QR carry no image of their own: the messenger draws them. */
+const NO_PNG = Buffer.alloc(0);
+
+/** What the session's passkey step shows, or null outside one (or while its code is not known yet). */
+export function passkeyShow(s: SessionState): CodeShow | null {
+  const step = s.passkey;
+  if (step === null) return null;
+  const base = { sessionId: s.id, png: NO_PNG, expiresAt: null, estimated: false };
+  if (step.kind === 'required') return { ...base, fingerprint: 'passkey:required', face: { kind: 'passkey_required' } };
+  if (step.code === null) return null;
+  return { ...base, fingerprint: secretFingerprint('passkey', step.code), face: { kind: 'passkey_confirm', code: step.code } };
 }

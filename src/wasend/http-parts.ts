@@ -1,5 +1,14 @@
 import { isRecord } from '../shared/is-record.js';
-import { WasendApiError, WasendInvalidResponseError, WasendNotFoundError, WasendNotOfferedError } from './errors.js';
+import {
+  WasendApiError,
+  WasendInvalidResponseError,
+  WasendNetworkError,
+  WasendNotFoundError,
+  WasendNotOfferedError,
+  WasendRateLimitError,
+  WasendServerError,
+  WasendTimeoutError,
+} from './errors.js';
 
 /** Small pieces of the gateway HTTP: how answers and options are read, the same for every gateway. */
 
@@ -105,4 +114,14 @@ export function checkNumber(name: string, value: number | undefined, fallback: n
     throw new TypeError(`${client}: ${name} must be a number >= ${min} (got ${value}); omit it for ${fallback}`);
   }
   return value;
+}
+
+/** How one gateway attempt ended, for metrics. */
+export type AttemptOutcome = 'ok' | 'rate_limited' | 'client_error' | 'server_error' | 'network';
+
+export function outcomeOf(error: unknown): AttemptOutcome {
+  if (error instanceof WasendRateLimitError) return 'rate_limited';
+  if (error instanceof WasendServerError) return 'server_error';
+  if (error instanceof WasendNetworkError || error instanceof WasendTimeoutError) return 'network';
+  return error instanceof WasendApiError ? 'client_error' : 'network';
 }

@@ -1,11 +1,22 @@
-import type { ReadableStreamReadResult } from 'node:stream/web';
-import { setTimeout as delay } from 'node:timers/promises';
 /**
  * What every gateway client shares: HTTP with retries, timeouts and a size cap, the request budget and its lanes,
  * errors classified once, QR payload decoding and the status vocabulary. What differs (paths, the auth header,
  * answer shapes, capabilities) lives in each gateway's own module (`client.ts` for Wasend, `waha.ts` for WAHA).
  */
-import type { LogSink } from '../shared/logger.js';
+import {
+  checkBaseUrl,
+  checkNumber,
+  discardBody,
+  extractServerMessage,
+  notOffered,
+  outcomeOf,
+  parseRetryAfter,
+  readCode,
+  type Method,
+} from './http-parts.js';
+import type { ReadableStreamReadResult } from 'node:stream/web';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { GatewayHttpOptions } from './http-options.js';
 import {
   WasendApiError,
   WasendError,
@@ -17,54 +28,11 @@ import {
   createWasendApiError,
 } from './errors.js';
 import { parseQrResponse } from './qr-response.js';
-import type { NormalizedQr, RequestBudget, RequestOptions, RequestLane, SessionStatus } from './types.js';
-
-/** The part of a {@link LogSink} the client uses. Logged objects never hold the API key or headers. */
-export type GatewayLogger = Pick<LogSink, 'warn' | 'debug'>;
-/** The Wasend client's logger (the same as every gateway's). */
-export type WasendLogger = GatewayLogger;
-
-/** How a gateway client talks HTTP: the same for every gateway. */
-export interface GatewayHttpOptions {
-  /** API root without a trailing path, e.g. `https://api.wasend.dev`. */
-  readonly baseUrl: string;
-  /** The API key (secret: never logged, never in an error message). */
-  readonly apiKey: string;
-  /** Fetch implementation; default the global `fetch`. */
-  readonly fetch?: typeof fetch;
-  /** Limit of each single attempt (headers and body), in ms. Default 15000. */
-  readonly timeoutMs?: number;
-  /** Retries of a GET after the first attempt (POSTs are never retried). Default 3. */
-  readonly maxRetries?: number;
-  /** First backoff step in ms; attempt n waits a random time in [0, min(cap, base * 2^n)). Default 250. */
-  readonly retryBaseDelayMs?: number;
-  /** Cap of one backoff wait and of an honoured `Retry-After`, in ms. Default 5000. */
-  readonly maxRetryDelayMs?: number;
-  /** Largest accepted response body, in bytes; larger answers are refused without being buffered. Default 5 MiB. */
-  readonly maxBodyBytes?: number;
-  /** Shared request budget: awaited before every attempt, penalized on 429. */
-  readonly budget?: RequestBudget;
-  readonly logger?: GatewayLogger;
-  /** Called after every completed HTTP exchange; `ok` is false on network errors, timeouts and 5xx. */
-  readonly onContact?: (event: { ok: boolean; at: number }) => void;
-  /** Called after every attempt (metrics): its lane, outcome and time in seconds. */
-  readonly onAttempt?: (lane: RequestLane, outcome: AttemptOutcome, seconds: number) => void;
-}
-
-/** How one gateway attempt ended, for metrics. */
-export type AttemptOutcome = 'ok' | 'rate_limited' | 'client_error' | 'server_error' | 'network';
-
-function outcomeOf(error: unknown): AttemptOutcome {
-  if (error instanceof WasendRateLimitError) return 'rate_limited';
-  if (error instanceof WasendServerError) return 'server_error';
-  if (error instanceof WasendNetworkError || error instanceof WasendTimeoutError) return 'network';
-  return error instanceof WasendApiError ? 'client_error' : 'network';
-}
-
-import { checkBaseUrl, checkNumber, discardBody, extractServerMessage, notOffered, parseRetryAfter, readCode, type Method } from './http-parts.js';
+import type { NormalizedQr, RequestOptions, RequestLane, SessionStatus } from './types.js';
 
 export { asCode, isRouteMissing, notOffered, PASSKEY_CODE, parseRetryAfter, readCode } from './http-parts.js';
-export type { Method } from './http-parts.js';
+export type { AttemptOutcome, Method } from './http-parts.js';
+export type { GatewayHttpOptions, GatewayLogger, WasendLogger } from './http-options.js';
 
 /** What one call sends besides its method and path. */
 export interface Outgoing {
