@@ -53,7 +53,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
   try {
     const telegram = wireTelegram(config, logger, gw, metrics);
     const accessRule = createAccessRule(config.adminIds, store.grants);
-    const parts = { config, options, logger, store, cluster, accessRule, renderPool, api: telegram.api };
+    const parts = { config, options, logger, store, cluster, accessRule, renderPool, api: telegram.api, metrics };
     const liveQr = wireLiveQr(parts, gw, telegram);
     const monitor = wireHealth(parts, gw);
     const accessUnknown = createAccessUnknownTeller(gw.i18n);

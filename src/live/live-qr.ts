@@ -71,6 +71,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     render: deps.render,
     ...(deps.codeLifetimes ? { lifetimes: deps.codeLifetimes } : {}),
     onSessionsChanged: () => feed.wake(),
+    ...(deps.onCodeEdited ? { onCodeEdited: deps.onCodeEdited } : {}),
   });
 
   function track<T>(work: Promise<T>): Promise<T> {

@@ -4,20 +4,17 @@
  * results back as events. A new code is rendered once and handed to every message that does not show it yet.
  */
 import { LRUCache } from 'lru-cache';
-import type { Clock, TimerHandle } from '../shared/clock.js';
+import type { TimerHandle } from '../shared/clock.js';
 import { describeError } from '../shared/describe-error.js';
-import type { LogSink } from '../shared/logger.js';
 import { BudgetSkippedError } from '../wasend/errors.js';
-import type { QrPayload, RequestLane, RequestOptions, WasendApi } from '../wasend/types.js';
+import type { RequestLane } from '../wasend/types.js';
 import type { QrFetch } from './acquire.js';
-import type { ObservedTiming } from './code-state.js';
-import type { EffectRunner, LiveRecord } from './effects.js';
+import type { LiveRecord } from './effects.js';
 import { recordKey } from './effects.js';
 import { classifyWasendError, retryAfterOf } from './failures.js';
-import type { FeedStatus } from './feed.js';
 import type { CodeShow, FinalView } from './message.js';
 import { createQrSource } from './qr-source.js';
-import type { CodeLifetimes } from './schedule.js';
+import type { SessionLooks, SessionLooksDeps } from './session-looks.js';
 import {
   initialSession,
   passkeyShow,
@@ -29,41 +26,7 @@ import {
   type SessionState,
 } from './session.js';
 
-export interface SessionLooksDeps {
-  readonly wasend: Pick<WasendApi, 'getQr' | 'getPasskeyConfirmation'>;
-  readonly clock: Clock;
-  readonly logger: LogSink;
-  readonly runner: EffectRunner;
-  readonly pollIntervalMs: number;
-  /** Pure payload -> PNG renderer; a rejection means the payload is unusable. */
-  readonly render: (payload: QrPayload) => Promise<Buffer>;
-  /** How long codes live when Wasend sends no expiry; default WAHA's. */
-  readonly lifetimes?: CodeLifetimes;
-  /** The set of sessions with a live message changed (the status feed starts or stops). */
-  onSessionsChanged(): void;
-}
-
-export interface SessionLooks {
-  attach: (record: LiveRecord, fetched?: QrFetch, timing?: ObservedTiming) => void;
-  detach: (record: LiveRecord) => void;
-  /** `getQr` shared by every caller while one is in flight for the session. */
-  fetchQr: (sessionId: string, options: RequestOptions) => Promise<QrFetch>;
-  newerCode: (sessionId: string, after: number) => QrFetch | undefined;
-  /** The code of `fetched` as a message shows it (rendered once per fingerprint). */
-  codeShow: (sessionId: string, fetched: QrFetch, timing?: ObservedTiming) => Promise<CodeShow>;
-  /** Look at the session's code now; resolves when the look and the edits it started are done. */
-  lookNow: (sessionId: string, lane: RequestLane) => Promise<void>;
-  onStatus: (sessionId: string, status: FeedStatus, at: number) => void;
-  /** A webhook carried the passkey confirmation code of the session. */
-  notePasskeyCode: (sessionId: string, code: string) => void;
-  /** Puts in front of the message what it should show now (after its pairing code came or went). */
-  showNow: (record: LiveRecord) => Promise<void>;
-  liveSessions: () => string[];
-  /** Live sessions by the state the feed last saw. */
-  states: () => Record<string, number>;
-  isLive: (sessionId: string) => boolean;
-  halt: () => void;
-}
+export type { SessionLooks, SessionLooksDeps } from './session-looks.js';
 
 const memberOf = (record: LiveRecord, since: number): Member => ({
   since,
@@ -214,7 +177,12 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       // After a restart a pairing message has no code in memory: it keeps what Telegram shows until it lapses.
       const show = now.passkey !== null ? passkeyShow(now) : record.pairing !== undefined ? (record.pairing.show ?? null) : qr;
       if (show === null || record.state.shown === show.fingerprint) continue;
-      work.push(runner.dispatch(record, { type: 'code', code: show }));
+      // A rotation reaching Telegram: from the answer that showed the new code to its edit (a message put right after
+      // a restart, which showed nothing known, is no rotation).
+      const learntAt = show === qr && record.state.shown !== null ? now.code.code?.seenAt : undefined;
+      const edited = runner.dispatch(record, { type: 'code', code: show });
+      if (typeof learntAt === 'number' && deps.onCodeEdited) void edited.then(() => deps.onCodeEdited?.(Math.max(0, clock.now() - learntAt) / 1000));
+      work.push(edited);
     }
     await Promise.all(work);
   }

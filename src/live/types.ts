@@ -175,6 +175,8 @@ export interface LiveQrDeps {
    * is back, and a code left on screen would go stale). Several instances hand them over instead. Default false.
    */
   readonly pauseOnStop?: boolean;
+  /** Told, for every message edited to a new code, the seconds from the answer that showed the code to the edit (metrics). */
+  readonly onCodeEdited?: (seconds: number) => void;
   /** This instance's id (several instances): recorded with each photo being sent. */
   readonly instanceId?: string;
 }

@@ -66,6 +66,12 @@ export function createMetrics() {
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const rotationEdit = new Histogram({
+    name: `${prefix}rotation_edit_seconds`,
+    help: 'Time from the gateway answer that showed a new QR code to the edit of a live message showing it.',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [registry],
+  });
   const sources: MetricSources = {};
   /** Chats with an update being handled and not answered yet: when its handling started (bounded). */
   const waiting = new LRUCache<number, number>({ max: 10_000 });
@@ -148,6 +154,9 @@ export function createMetrics() {
     },
     telegramCall(method: string, outcome: string): void {
       telegramCalls.inc({ method: TELEGRAM_METHODS.has(method) ? method : 'other', outcome });
+    },
+    rotationEdited(seconds: number): void {
+      rotationEdit.observe(seconds);
     },
     /** An update of `chatId` starts being handled. */
     updateStarted(chatId: number | undefined): void {

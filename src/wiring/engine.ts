@@ -58,11 +58,12 @@ export function wireLiveQr(
     cluster: Cluster;
     accessRule: AccessRule;
     renderPool: RenderPool | undefined;
+    metrics: Metrics;
   },
   gw: GatewayWiring,
   telegram: TelegramWiring,
 ): LiveQr {
-  const { config, options, logger, store, cluster, accessRule, renderPool } = parts;
+  const { config, options, logger, store, cluster, accessRule, renderPool, metrics } = parts;
   const messenger = createTelegramMessenger({
     api: telegram.api,
     protectContent: config.telegram.protectContent,
@@ -90,6 +91,7 @@ export function wireLiveQr(
     ownership: cluster.ownership,
     instanceId: cluster.instanceId,
     pauseOnStop: cluster.solo,
+    onCodeEdited: (seconds) => metrics.rotationEdited(seconds),
   });
   cluster.bindEngine(liveQr);
   return liveQr;

@@ -22,7 +22,8 @@ function sample(text: string, name: string, labels = ''): number | undefined {
 describe('GET /metrics', () => {
   it('counts what a /qr did, in the Prometheus text format, for a scraper with the token', async () => {
     h = await startApp({ sessions: [{ id: 'demo', status: 'SCAN_QR_CODE' }], listener: { wasendSecret: WEBHOOK_SECRET, metricsToken: TOKEN } });
-    await untilShowsCurrentCode(h, await h.say(ADMIN, '/qr demo'), 'demo');
+    const reply = await h.say(ADMIN, '/qr demo');
+    await untilShowsCurrentCode(h, reply, 'demo');
     const url = h.url as string;
     const text = await eventually(async () => {
       const response = await scrape(url, { authorization: `Bearer ${TOKEN}` });
@@ -41,9 +42,17 @@ describe('GET /metrics', () => {
     expect(sample(text, 'wasend_qr_bot_role_held', 'role="poller"')).toBe(1);
     expect(sample(text, 'wasend_qr_bot_gateway_budget_rps')).toBe(h.config.wasend.maxRps);
     expect(sample(text, 'wasend_qr_bot_gateway_budget_free_tokens')).toBeGreaterThan(0);
+    // A rotation: the message is edited to the new code, and the histogram counts it.
+    h.sim.rotate('demo');
+    await h.app.liveQr.refresh(ADMIN, reply.messageId);
+    const rotated = await eventually(async () => {
+      const body = await (await scrape(url, { authorization: `Bearer ${TOKEN}` })).text();
+      return (sample(body, 'wasend_qr_bot_rotation_edit_seconds_count') ?? 0) > 0 && body;
+    }, 'the rotation edit in the metrics');
+    expect(sample(rotated, 'wasend_qr_bot_telegram_calls_total', 'method="editMessageMedia",outcome="ok"')).toBeGreaterThanOrEqual(1);
     // Labels stay bounded: no session id, no user id.
-    expect(text).not.toContain('demo');
-    expect(text).not.toContain(String(ADMIN));
+    expect(text + rotated).not.toContain('demo');
+    expect(text + rotated).not.toContain(String(ADMIN));
   });
 
   it('refuses a scrape without the right token (401, no detail), and is off (404) without METRICS_TOKEN', async () => {
