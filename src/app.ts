@@ -75,7 +75,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     const updates = wireUpdates({ store, cluster, logger, bot, accessUnknown, webhook: config.telegram.webhook !== undefined, metrics });
     const events = wireGatewayEvents(liveQr, monitor, cluster);
     metrics.sources({
-      live: async () => ({ messages: (await store.liveMessages.listLive()).length, sessions: liveQr.liveSessions().length }),
+      liveMessages: async () => (await store.liveMessages.listLive()).length,
+      liveSessions: () => liveQr.liveSessions().length,
       outgoingQueue: () => telegram.outbox.queued(),
       roles: () => ({ poller: cluster.holds('poller'), health: cluster.holds('health') }),
       pendingUpdates: () => updates.inbox.pending,

@@ -20,8 +20,10 @@ const TELEGRAM_METHODS = new Set([
 
 /** What a scrape reads at that moment (each may be left out). */
 export interface MetricSources {
-  /** Live QR messages showing a code, and the sessions behind them. */
-  live?: () => Promise<{ messages: number; sessions: number }>;
+  /** Live QR messages showing a code (in the store). */
+  liveMessages?: () => Promise<number>;
+  /** Sessions whose live messages this instance keeps. */
+  liveSessions?: () => number;
   /** Telegram calls waiting in the outgoing queue. */
   outgoingQueue?: () => number;
   /** Roles this instance holds now (`poller`, `health`), 1 or 0 each. */
@@ -80,15 +82,15 @@ export function createMetrics() {
     help: "Live QR messages showing a code, in the store (every instance's).",
     registers: [registry],
     async collect() {
-      this.set((await sources.live?.())?.messages ?? 0);
+      this.set((await sources.liveMessages?.()) ?? 0);
     },
   });
   new Gauge({
     name: `${prefix}live_sessions`,
     help: 'Sessions whose live QR messages this instance keeps.',
     registers: [registry],
-    async collect() {
-      this.set((await sources.live?.())?.sessions ?? 0);
+    collect() {
+      this.set(sources.liveSessions?.() ?? 0);
     },
   });
   new Gauge({

@@ -6,7 +6,7 @@ import { createStore } from '../../src/store/sqlite.js';
 import { createRequestBudget } from '../../src/wasend/budget.js';
 import { createWasendClient } from '../../src/wasend/client.js';
 import { createMemoryLogger } from '../support/memory-logger.js';
-import { createMemoryNotifier } from './fakes.js';
+import { createMemoryNotifier, monitorAgainst } from './fakes.js';
 
 const API_KEY = 'sim-key-for-health-tests';
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -20,21 +20,10 @@ describe('health monitor against the Wasend simulator', () => {
     const sim = await createWasendSimulator({ apiKey: API_KEY, sessions: ids.map((id) => ({ id, status: 'WORKING' as const })) });
     cleanups.push(() => sim.close());
     const wasend = createWasendClient({ baseUrl: sim.url, apiKey: API_KEY, maxRetries: 0, budget: createRequestBudget({ maxRps: 10 }) });
-    const store = await createStore(':memory:');
-    cleanups.push(() => store.close());
+    const { monitor, store, notifier, close } = await monitorAgainst(wasend);
+    cleanups.push(close);
     for (const id of ids) await store.watches.add({ userId: 1, chatId: 1, sessionId: id });
     await store.watches.add({ userId: 2, chatId: 2, sessionId: 'phone-7' });
-    const notifier = createMemoryNotifier();
-    const monitor = createHealthMonitor({
-      wasend,
-      watches: store.watches,
-      state: store.health,
-      notifier,
-      logger: createMemoryLogger(),
-      intervalMs: 60_000,
-      confirmDelayMs: 20,
-    });
-    cleanups.push(() => monitor.stop());
 
     await monitor.checkNow();
     await monitor.checkNow();

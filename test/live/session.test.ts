@@ -40,21 +40,19 @@ function word(effect: SessionEffect): string {
   }
 }
 
-/** A session watched by message `a`, whose first code (a 60 s one, first of its series) was fetched at T0. */
+/** Message `a` joins with the session's first code (a 60 s one, first of its series), fetched at T0. */
+const firstAttach: SessionEvent = {
+  type: 'attach',
+  key: 'a',
+  member: member(),
+  now: T0,
+  fetched: { qr: qr(1), at: T0, seenAt: T0 },
+  timing: { firstOfSeries: true, bornAfter: T0 - 500 },
+};
+
+/** A session watched by message `a` after {@link firstAttach}. */
 function watched(): SessionState {
-  const attached = reduceSession(
-    initialSession('demo'),
-    {
-      type: 'attach',
-      key: 'a',
-      member: member(),
-      now: T0,
-      fetched: { qr: qr(1), at: T0, seenAt: T0 },
-      timing: { firstOfSeries: true, bornAfter: T0 - 500 },
-    },
-    settings,
-  );
-  return attached.state;
+  return reduceSession(initialSession('demo'), firstAttach, settings).state;
 }
 
 describe('reduceSession: transitions', () => {
@@ -62,16 +60,7 @@ describe('reduceSession: transitions', () => {
     [
       'a first message shows what it should and arms the timer for the expected rotation (60 s after birth, + margin)',
       () => initialSession('demo'),
-      [
-        {
-          type: 'attach',
-          key: 'a',
-          member: member(),
-          now: T0,
-          fetched: { qr: qr(1), at: T0, seenAt: T0 },
-          timing: { firstOfSeries: true, bornAfter: T0 - 500 },
-        },
-      ],
+      [firstAttach],
       ['show:a', 'arm:60100'],
     ],
     ['the timer at the rotation sends one look on the rotation lane', watched, [{ type: 'wake', now: T0 + 60_100 }], ['disarm', 'fetch:rotation']],
