@@ -384,3 +384,18 @@ command-new = Create a session: /new <name> <phone>
 command-restart = Restart a session
 command-stop = Stop a session
 command-delete = Delete a session (asks to confirm)
+
+## Live view (Mini App)
+
+button-live-view = 📺 Open live view
+app-title = Live view
+app-code-of = Code { $index } of { $total }
+app-expires-in = Expires in
+app-expired-now = This code has expired.
+app-connecting = Connecting…
+app-offline = Connection lost; trying again…
+app-not-live = No live code for this session in your chat. Send /qr to the bot for one.
+app-refused = You no longer have access to this session. This view has stopped.
+app-stale = This view was opened too long ago. Close it and open it again from the QR message.
+app-invalid = This page must be opened from the bot's QR message in Telegram.
+app-renew-failed = No new code: { $reason }

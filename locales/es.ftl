@@ -384,3 +384,18 @@ command-new = Crea una sesión: /new <nombre> <teléfono>
 command-restart = Reinicia una sesión
 command-stop = Detiene una sesión
 command-delete = Elimina una sesión (pide confirmación)
+
+## Live view (Mini App)
+
+button-live-view = 📺 Abrir en vivo
+app-title = En vivo
+app-code-of = Código { $index } de { $total }
+app-expires-in = Caduca en
+app-expired-now = Este código caducó.
+app-connecting = Conectando…
+app-offline = Se perdió la conexión; reintentando…
+app-not-live = No hay un código activo de esta sesión en tu chat. Envía /qr al bot para recibir uno.
+app-refused = Ya no tienes acceso a esta sesión. Esta vista se detuvo.
+app-stale = Esta vista se abrió hace demasiado tiempo. Ciérrala y ábrela de nuevo desde el mensaje del QR.
+app-invalid = Esta página debe abrirse desde el mensaje de QR del bot en Telegram.
+app-renew-failed = Ningún código nuevo: { $reason }

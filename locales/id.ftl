@@ -381,3 +381,18 @@ command-new = Buat sesi: /new <nama> <telepon>
 command-restart = Mulai ulang sesi
 command-stop = Hentikan sesi
 command-delete = Hapus sesi (meminta konfirmasi)
+
+## Live view (Mini App)
+
+button-live-view = 📺 Buka tampilan langsung
+app-title = Tampilan langsung
+app-code-of = Kode { $index } dari { $total }
+app-expires-in = Kedaluwarsa dalam
+app-expired-now = Kode ini sudah kedaluwarsa.
+app-connecting = Menghubungkan…
+app-offline = Koneksi terputus; mencoba lagi…
+app-not-live = Tidak ada kode aktif untuk sesi ini di chat Anda. Kirim /qr ke bot untuk mendapatkannya.
+app-refused = Anda tidak lagi punya akses ke sesi ini. Tampilan ini berhenti.
+app-stale = Tampilan ini dibuka terlalu lama. Tutup dan buka lagi dari pesan QR.
+app-invalid = Halaman ini harus dibuka dari pesan QR bot di Telegram.
+app-renew-failed = Tidak ada kode baru: { $reason }

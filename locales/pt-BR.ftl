@@ -384,3 +384,18 @@ command-new = Cria uma sessão: /new <nome> <telefone>
 command-restart = Reinicia uma sessão
 command-stop = Para uma sessão
 command-delete = Exclui uma sessão (pede confirmação)
+
+## Live view (Mini App)
+
+button-live-view = 📺 Abrir ao vivo
+app-title = Ao vivo
+app-code-of = Código { $index } de { $total }
+app-expires-in = Expira em
+app-expired-now = Este código expirou.
+app-connecting = Conectando…
+app-offline = Conexão perdida; tentando de novo…
+app-not-live = Não há código ativo desta sessão no seu chat. Envie /qr ao bot para receber um.
+app-refused = Você não tem mais acesso a esta sessão. Esta visualização parou.
+app-stale = Esta visualização foi aberta há muito tempo. Feche e abra de novo pela mensagem do QR.
+app-invalid = Esta página deve ser aberta pela mensagem de QR do bot no Telegram.
+app-renew-failed = Nenhum código novo: { $reason }

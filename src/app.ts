@@ -17,6 +17,7 @@ import { wireCluster, wireGateway } from './wiring/base.js';
 import { wireLiveQr, wireTelegram } from './wiring/engine.js';
 import { wireGatewayEvents } from './wiring/events.js';
 import { wireHealth } from './wiring/health.js';
+import { wireLiveView } from './wiring/live-view.js';
 import type { AppOptions } from './wiring/options.js';
 import { ALLOWED_UPDATES, wireUpdates } from './wiring/updates.js';
 import type { Bot } from 'grammy';
@@ -54,7 +55,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     const telegram = wireTelegram(config, logger, gw, metrics);
     const accessRule = createAccessRule(config.adminIds, store.grants);
     const parts = { config, options, logger, store, cluster, accessRule, renderPool, api: telegram.api, metrics };
-    const liveQr = wireLiveQr(parts, gw, telegram);
+    const { liveQr, views } = wireLiveQr(parts, gw, telegram);
     const monitor = wireHealth(parts, gw);
     const accessUnknown = createAccessUnknownTeller(gw.i18n);
     const bot = createBot({
@@ -101,6 +102,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         ...(config.http.metricsToken
           ? { metrics: { token: config.http.metricsToken, contentType: metrics.contentType, text: () => metrics.text() } }
           : {}),
+        ...(config.http.publicUrl !== undefined ? { miniApp: wireLiveView({ config, store, accessRule, liveQr }, gw, views) } : {}),
         ...(secret ? { wasendWebhook: { secret, gateway: gw.gateway.name, onEvent: events.onEvent, seenIds: store.webhookEvents } } : {}),
         ...(hook ? { telegramWebhook: { path: telegramWebhookPath(hook.url), secret: hook.secret, onUpdate: (u) => updates.inbox.accept(u) } } : {}),
       });

@@ -8,6 +8,7 @@ import { displayName } from '../shared/display-name.js';
 import type { Logger } from '../shared/logger.js';
 import { DEFAULT_LOCALE, loadCatalogue, type Catalogue, type Locale } from '../i18n/catalogue.js';
 import { captionOf, imageKey, keyboardFor, mediaOf, type CaptionTexts } from './faces.js';
+import { withLiveViewButton } from './live-view.js';
 import { renderCodeTextPng } from '../qr/code-text.js';
 import { renderPlaceholderPng, type PlaceholderKind } from '../qr/placeholder.js';
 
@@ -26,6 +27,8 @@ export interface TelegramMessengerOptions {
   readonly label?: (sessionId: string) => string;
   /** Codes in one series, for "code N of M": the gateway's (WAHA 6, Evolution 30). Default 6. */
   readonly seriesLength?: number;
+  /** Where the live view (Mini App) is served: live messages get a button to it. Off when unset. */
+  readonly publicUrl?: string;
 }
 
 /** How many messages' current image is remembered (to edit only the caption when the image stays). */
@@ -49,6 +52,7 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
       ...(options.seriesLength !== undefined ? { seriesLength: options.seriesLength } : {}),
     };
   };
+  const buttons = (view: QrView, texts: CaptionTexts) => withLiveViewButton(keyboardFor(view, texts.t), view, texts.t, options.publicUrl);
   const fileIds = new Map<PlaceholderKind, string>();
   const shownImage = new LRUCache<string, string>({ max: REMEMBERED_MESSAGES });
 
@@ -75,7 +79,7 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
     const texts = await textsFor(chatId);
     const { caption, entities } = captionOf(view, texts);
     const captionEntities = entities.length > 0 ? { caption_entities: entities } : {};
-    const reply_markup = keyboardFor(view, texts.t);
+    const reply_markup = buttons(view, texts);
     if (shownImage.get(`${chatId}:${messageId}`) === image) {
       await api.editMessageCaption(chatId, messageId, { caption, ...captionEntities, reply_markup });
       return;
@@ -106,7 +110,7 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
         message = await api.sendPhoto(chatId, file, {
           caption,
           ...(entities.length > 0 ? { caption_entities: entities } : {}),
-          reply_markup: keyboardFor(view, texts.t),
+          reply_markup: buttons(view, texts),
           protect_content: protectContent,
         });
       } catch (error) {

@@ -141,7 +141,12 @@ const schema = z.object({
   TELEGRAM_WEBHOOK_URL: optional(httpUrl),
   TELEGRAM_WEBHOOK_SECRET: optional(z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -')),
   METRICS_TOKEN: optional(z.string().trim().min(16, 'must be at least 16 characters (a scraper sends it as a Bearer token)')),
+  PUBLIC_URL: optional(httpUrl),
+  MINI_APP_MAX_AGE_S: optional(integer(60, 7 * 86_400)),
 });
+
+/** How long Telegram's launch data of the live view is accepted after it was signed, s. */
+export const DEFAULT_MINI_APP_MAX_AGE_S = 3_600;
 
 /**
  * Parses the environment once. Unknown variables are ignored; every bad or missing one is reported
@@ -171,6 +176,13 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
   }
   if (values?.TELEGRAM_WEBHOOK_URL && values.HTTP_PORT === undefined) {
     problems.push('HTTP_PORT is missing: webhook mode needs the HTTP listener (set HTTP_PORT, e.g. 8080)');
+  }
+  // The Mini App is served by the listener; Telegram opens only https pages (http: your own Bot API server, as for webhooks).
+  if (values?.PUBLIC_URL && !values.PUBLIC_URL.startsWith('https://') && values.TELEGRAM_API_ROOT === undefined) {
+    problems.push('PUBLIC_URL must be an https URL (Telegram opens only https Mini Apps; http needs your own Bot API server in TELEGRAM_API_ROOT)');
+  }
+  if (values?.PUBLIC_URL && values.HTTP_PORT === undefined) {
+    problems.push('HTTP_PORT is missing: the live view at PUBLIC_URL is served by the HTTP listener (set HTTP_PORT, e.g. 8080)');
   }
   // The gateway: GATEWAY_* names for every gateway; with Wasend the older WASEND_* names keep working.
   // Read from the raw environment too, so that a missing key is named together with every other problem.
@@ -220,6 +232,8 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
       ...(values.HTTP_PORT !== undefined ? { port: values.HTTP_PORT } : {}),
       host: values.HTTP_HOST ?? '0.0.0.0',
       ...(values.METRICS_TOKEN ? { metricsToken: values.METRICS_TOKEN } : {}),
+      ...(values.PUBLIC_URL ? { publicUrl: values.PUBLIC_URL.replace(/\/+$/, '') } : {}),
+      miniAppMaxAgeS: values.MINI_APP_MAX_AGE_S ?? DEFAULT_MINI_APP_MAX_AGE_S,
     },
     inviteTtlMs: Math.round((values.INVITE_TTL_HOURS ?? 24) * 3_600_000),
     qrWatchTimeoutMs: values.QR_WATCH_TIMEOUT_MS ?? 600_000,

@@ -64,6 +64,13 @@ export interface Config {
     readonly host: string;
     /** `GET /metrics` answers a scraper sending `Authorization: Bearer <this>` (secret); off when unset. */
     readonly metricsToken?: string;
+    /**
+     * Where the listener is reachable from outside (https), without a trailing slash: live QR messages get an "Open
+     * live view" button to the Mini App at `<publicUrl>/app/`. Off when unset.
+     */
+    readonly publicUrl?: string;
+    /** The Mini App's launch data is refused once its `auth_date` is older than this, s. Default 3600. */
+    readonly miniAppMaxAgeS?: number;
   };
   /** How long an invite link stays valid. Default 24 h. */
   readonly inviteTtlMs: number;

@@ -1,9 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describeError } from '../shared/describe-error.js';
 import type { LogSink } from '../shared/logger.js';
 import { sendJson } from './exchange.js';
 import { secretsMatch } from './telegram-webhook.js';
-import { singleHeader } from './types.js';
+import { singleHeader, type Route } from './types.js';
 
 /**
  * `GET /metrics`: the Prometheus text format, for a scraper that sends `Authorization: Bearer <METRICS_TOKEN>`
@@ -12,7 +11,7 @@ import { singleHeader } from './types.js';
 export function metricsRoute(
   metrics: { readonly token: string; readonly contentType: string; readonly text: () => Promise<string> },
   logger: LogSink,
-): { readonly methods: readonly string[]; readonly serve: (request: IncomingMessage, response: ServerResponse) => Promise<void> } {
+): Route {
   return {
     methods: ['GET'],
     serve: async (request, response) => {

@@ -1,5 +1,5 @@
 import { createEvolutionWebhookHandler } from './evolution-webhook.js';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LogSink } from '../shared/logger.js';
 import { BodyReadError, BodyTooLargeError, readBody } from './body.js';
@@ -7,10 +7,11 @@ import type { WebhookEventStore } from '../store/types.js';
 import type { PushResult } from '../telegram/update-queue.js';
 import type { HealthReport } from './health.js';
 import { createTelegramWebhookHandler, secretsMatch } from './telegram-webhook.js';
-import { singleHeader, UNAUTHORIZED, type WebhookOutcome, type WebhookRequest } from './types.js';
+import { singleHeader, UNAUTHORIZED, type Route, type WebhookOutcome, type WebhookRequest } from './types.js';
 import { createWasendWebhookHandler, type WasendStatusEvent } from './wasend-webhook.js';
 import { bearerPrecheck, displayHost, pathnameOf, sendJson, wasendPrecheck } from './exchange.js';
 import { metricsRoute } from './metrics-route.js';
+import { miniAppRoutes, type MiniAppOptions } from './mini-app.js';
 
 /** Options of {@link createHttpServer}. */
 export interface HttpServerOptions {
@@ -37,6 +38,8 @@ export interface HttpServerOptions {
   readonly health: () => Promise<HealthReport>;
   /** `GET /metrics` (Prometheus text), refused unless `Authorization: Bearer <token>`; without it the path answers 404. */
   readonly metrics?: { readonly token: string; readonly contentType: string; readonly text: () => Promise<string> };
+  /** The live view (Telegram Mini App) at `/app/` and its API; without it those paths answer 404. */
+  readonly miniApp?: MiniAppOptions;
   /** Longest time to receive a request body, ms. Default 10000. */
   readonly bodyTimeoutMs?: number;
   /** Open connections at most; more are dropped at once (and logged). Default 512. */
@@ -79,10 +82,7 @@ export function telegramWebhookPath(webhookUrl: string): string {
   return new URL(webhookUrl).pathname || '/';
 }
 
-export interface Route {
-  readonly methods: readonly string[];
-  readonly serve: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
-}
+export type { Route } from './types.js';
 
 /**
  * The listener for webhooks and health: `POST /webhooks/wasend`, `POST <telegram path>`, `GET /healthz`. Anything
@@ -195,6 +195,16 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
 
   if (options.metrics !== undefined) routes.set(METRICS_PATH, metricsRoute(options.metrics, logger));
+  if (options.miniApp !== undefined) {
+    for (const [path, route] of miniAppRoutes(options.miniApp, logger)) routes.set(path, route);
+    // `/app` (no slash) goes to the page, keeping its query; the fragment stays with the browser.
+    routes.set('/app', {
+      methods: ['GET', 'HEAD'],
+      serve: async (request, response) => {
+        response.writeHead(308, { location: `/app/${(request.url ?? '').slice('/app'.length)}`, 'cache-control': 'no-store' }).end();
+      },
+    });
+  }
 
   const inFlight = new Set<Promise<void>>();
   // Node checks header and request timeouts on this interval (30 s by default): often enough that they fire.

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 
 /** A webhook request whose body has been read in full (exact bytes as received). */
 export interface WebhookRequest {
@@ -21,4 +21,10 @@ export const UNAUTHORIZED: WebhookOutcome = { status: 401, body: { error: 'unaut
 export function singleHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** A path of the listener: the methods it answers, and how. */
+export interface Route {
+  readonly methods: readonly string[];
+  readonly serve: (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 }

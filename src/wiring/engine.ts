@@ -10,6 +10,7 @@ import type { Config } from '../config/config.js';
 import { createTelegramContactTransformer } from '../http/health.js';
 import { createLiveQr } from '../live/live-qr.js';
 import type { LiveQr } from '../live/types.js';
+import { createViewHub, type ViewHub } from '../live/view-hub.js';
 import { renderQrPng } from '../qr/render.js';
 import type { RenderPool } from '../qr/render-pool.js';
 import type { Logger } from '../shared/logger.js';
@@ -62,21 +63,25 @@ export function wireLiveQr(
   },
   gw: GatewayWiring,
   telegram: TelegramWiring,
-): LiveQr {
+): { liveQr: LiveQr; views: ViewHub } {
   const { config, options, logger, store, cluster, accessRule, renderPool, metrics } = parts;
-  const messenger = createTelegramMessenger({
-    api: telegram.api,
-    protectContent: config.telegram.protectContent,
-    logger: logger.child({ module: 'messenger' }),
-    i18n: gw.i18n,
-    localeOf: gw.localeOf,
-    label: (sessionId) => gw.names.label(sessionId),
-    seriesLength: gw.gateway.seriesLength,
-  });
+  // Every view Telegram accepted, for the live view (Mini App) to follow.
+  const views = createViewHub(
+    createTelegramMessenger({
+      api: telegram.api,
+      protectContent: config.telegram.protectContent,
+      logger: logger.child({ module: 'messenger' }),
+      i18n: gw.i18n,
+      localeOf: gw.localeOf,
+      label: (sessionId) => gw.names.label(sessionId),
+      seriesLength: gw.gateway.seriesLength,
+      ...(config.http.publicUrl !== undefined ? { publicUrl: config.http.publicUrl } : {}),
+    }),
+  );
   const liveQr = createLiveQr({
     wasend: gw.wasend,
     store: store.liveMessages,
-    messenger,
+    messenger: views.messenger,
     render: renderPool?.render ?? renderQrPng,
     logger: logger.child({ module: 'live-qr' }),
     pollIntervalMs: config.wasend.pollIntervalMs,
@@ -94,5 +99,5 @@ export function wireLiveQr(
     onCodeEdited: (seconds) => metrics.rotationEdited(seconds),
   });
   cluster.bindEngine(liveQr);
-  return liveQr;
+  return { liveQr, views };
 }

@@ -96,7 +96,13 @@ export interface AppHarnessOptions {
    * Starts the HTTP listener on a free loopback port: the simulator signs its webhooks to it with `wasendSecret`,
    * and with `telegramSecret` the bot runs in webhook mode at {@link TELEGRAM_HOOK_PATH}.
    */
-  readonly listener?: { readonly wasendSecret: string; readonly telegramSecret?: string; readonly metricsToken?: string };
+  readonly listener?: {
+    readonly wasendSecret: string;
+    readonly telegramSecret?: string;
+    readonly metricsToken?: string;
+    /** Serve the live view (Mini App): `PUBLIC_URL` is the listener's own loopback address. */
+    readonly liveView?: { readonly maxAgeS?: number };
+  };
   /** Default timeout of {@link untilShowsCurrentCode}, ms. Default 5000. */
   readonly waitMs?: number;
   /** App timings tests shorten (pairing cooldown and lifetime, the /delete confirm window). */
@@ -182,7 +188,12 @@ export async function startApp(options: AppHarnessOptions = {}): Promise<AppHarn
     databasePath: join(dir, 'bot.sqlite'),
     ...(options.database ? { databaseUrl: options.database.url } : {}),
     logLevel: 'debug',
-    http: { host: '127.0.0.1', ...(port !== undefined ? { port } : {}), ...(listener?.metricsToken ? { metricsToken: listener.metricsToken } : {}) },
+    http: {
+      host: '127.0.0.1',
+      ...(port !== undefined ? { port } : {}),
+      ...(listener?.metricsToken ? { metricsToken: listener.metricsToken } : {}),
+      ...(listener?.liveView && url !== undefined ? { publicUrl: url, miniAppMaxAgeS: listener.liveView.maxAgeS ?? 3_600 } : {}),
+    },
     inviteTtlMs: 60_000,
     qrWatchTimeoutMs: options.qrWatchTimeoutMs ?? 60_000,
     ...options.limits,
