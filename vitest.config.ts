@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
  * its own, so they run one file at a time, after every in-process test has finished.
  */
 const PROCESS_TESTS = [
+  'test/browser/live-view.test.ts',
   'test/cluster/instances.test.ts',
   'test/faults/kill.test.ts',
   'test/faults/lost-photo-kill.test.ts',

@@ -32,7 +32,9 @@ export function liveViewUrl(publicUrl: string, sessionId: string): string {
 /** Adds an "Open live view" row to a live message's buttons while it has something live to show. */
 export function withLiveViewButton(markup: InlineKeyboardMarkup, view: QrView, t: Translate, publicUrl: string | undefined): InlineKeyboardMarkup {
   if (publicUrl === undefined || (view.kind !== 'code' && view.kind !== 'expired')) return markup;
-  return { inline_keyboard: [...markup.inline_keyboard, [{ text: t('button-live-view'), web_app: { url: liveViewUrl(publicUrl, view.sessionId) } }]] };
+  return {
+    inline_keyboard: [...markup.inline_keyboard, [{ text: t('button-live-view'), web_app: { url: liveViewUrl(publicUrl, view.sessionId) } }]],
+  };
 }
 
 export function liveViewFace(view: QrView, texts: CaptionTexts): LiveViewFace {
@@ -52,6 +54,16 @@ export function liveViewFace(view: QrView, texts: CaptionTexts): LiveViewFace {
 
 /** The page's own words in the reader's language. */
 export function liveViewTexts(t: Translate): Record<string, string> {
-  const ids = ['app-title', 'app-expires-in', 'app-expired-now', 'app-connecting', 'app-offline', 'app-not-live', 'app-refused', 'app-stale', 'app-invalid'];
+  const ids = [
+    'app-title',
+    'app-expires-in',
+    'app-expired-now',
+    'app-connecting',
+    'app-offline',
+    'app-not-live',
+    'app-refused',
+    'app-stale',
+    'app-invalid',
+  ];
   return { ...Object.fromEntries(ids.map((id) => [id, t(id)])), 'button-new-qr': t('button-new-qr') };
 }

@@ -75,9 +75,9 @@ describe('the live view (Mini App) API', () => {
     const noHeader = await fetch(`${h.url}/app/api/live?s=demo`);
     expect(noHeader.status).toBe(401);
     expect(await openLiveStream(h.url!, 'demo', launchData(token, STRANGER))).toMatchObject({ status: 403, body: { error: 'forbidden' } });
-    expect((await fetch(`${h.url}/app/api/renew?s=demo`, { method: 'POST', headers: { authorization: `tma ${launchData(token, STRANGER)}` } })).status).toBe(
-      403,
-    );
+    expect(
+      (await fetch(`${h.url}/app/api/renew?s=demo`, { method: 'POST', headers: { authorization: `tma ${launchData(token, STRANGER)}` } })).status,
+    ).toBe(403);
 
     const { stream } = await openLiveStream(h.url!, 'demo', launchData(token, USER));
     await stream!.until((l) => l.type === 'face' && l.face?.kind === 'qr', 'the code, for a person with a grant');

@@ -36,7 +36,11 @@ export interface LiveStream {
   close(): void;
 }
 
-export async function openLiveStream(baseUrl: string, sessionId: string, initData: string): Promise<{ status: number; stream?: LiveStream; body?: unknown }> {
+export async function openLiveStream(
+  baseUrl: string,
+  sessionId: string,
+  initData: string,
+): Promise<{ status: number; stream?: LiveStream; body?: unknown }> {
   const controller = new AbortController();
   const response = await fetch(`${baseUrl}/app/api/live?s=${encodeURIComponent(sessionId)}`, {
     headers: { authorization: `tma ${initData}` },
