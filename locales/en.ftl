@@ -342,6 +342,7 @@ help-intro = I send WhatsApp pairing QR codes for { -gateway } sessions and keep
 help-user =
     /qr <session> - a live QR code (scan it in WhatsApp > Settings > Linked devices > Link a device)
     /pair <session> <phone number> - a pairing code to type on the phone instead of scanning (also the "Phone number instead" button)
+    /relink - every session that is not linked, one after another in one message
     /status [session] - the state of your sessions
     /sessions - the sessions you can use
     /cancel - stop the live QR codes in this chat
@@ -366,6 +367,7 @@ help-your-sessions = Your sessions: { $sessions }
 
 command-qr = Live WhatsApp QR code for a session
 command-pair = Pairing code instead of a QR: /pair <session> <phone>
+command-relink = Link every unlinked session, one after another
 command-status = State of your sessions
 command-sessions = Sessions you can use
 command-cancel = Stop the live QR codes in this chat
@@ -399,3 +401,20 @@ app-refused = You no longer have access to this session. This view has stopped.
 app-stale = This view was opened too long ago. Close it and open it again from the QR message.
 app-invalid = This page must be opened from the bot's QR message in Telegram.
 app-renew-failed = No new code: { $reason }
+
+## /relink
+
+relink-nothing = Nothing to relink: every session you can use is linked.
+relink-step = 🔁 Relinking { $index } of { $total }: { $session }
+relink-done = ✅ Relinking done: { $linked } linked, { $skipped } skipped.
+relink-stopped = ⏹ Relinking stopped at { $index } of { $total }: { $linked } linked, { $skipped } skipped.
+relink-skipped-list = Skipped: { $sessions }
+relink-not-linked-list = Not linked yet: { $sessions }
+relink-stuck = 🔁 Relinking { $index } of { $total }: { $session }
+    { $reason }
+relink-replaced = ⏹ Relinking stopped: a new /relink took over.
+button-skip = ⏭ Skip
+button-stop = ⏹ Stop
+button-retry = 🔄 Try again
+press-skipped = Skipped.
+press-stopped = Stopped.

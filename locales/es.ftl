@@ -342,6 +342,7 @@ help-intro = Envío los códigos QR de vinculación de WhatsApp de las sesiones 
 help-user =
     /qr <sesión> - un código QR en vivo (escanéalo en WhatsApp > Ajustes > Dispositivos vinculados > Vincular un dispositivo)
     /pair <sesión> <número de teléfono> - un código de vinculación para escribir en el teléfono en lugar de escanear (también el botón "Usar número de teléfono")
+    /relink - cada sesión sin vincular, una tras otra, en un mensaje
     /status [sesión] - el estado de tus sesiones
     /sessions - las sesiones que puedes usar
     /cancel - detiene los códigos QR en vivo de este chat
@@ -366,6 +367,7 @@ help-your-sessions = Tus sesiones: { $sessions }
 
 command-qr = Código QR de WhatsApp en vivo de una sesión
 command-pair = Código de vinculación en vez de QR: /pair <sesión> <teléfono>
+command-relink = Vincular cada sesión sin vincular, una tras otra
 command-status = Estado de tus sesiones
 command-sessions = Sesiones que puedes usar
 command-cancel = Detiene los códigos QR en vivo de este chat
@@ -399,3 +401,20 @@ app-refused = Ya no tienes acceso a esta sesión. Esta vista se detuvo.
 app-stale = Esta vista se abrió hace demasiado tiempo. Ciérrala y ábrela de nuevo desde el mensaje del QR.
 app-invalid = Esta página debe abrirse desde el mensaje de QR del bot en Telegram.
 app-renew-failed = Ningún código nuevo: { $reason }
+
+## /relink
+
+relink-nothing = Nada que revincular: todas las sesiones que usas están vinculadas.
+relink-step = 🔁 Revinculando { $index } de { $total }: { $session }
+relink-done = ✅ Revinculación terminada: { $linked } vinculadas, { $skipped } omitidas.
+relink-stopped = ⏹ Revinculación detenida en { $index } de { $total }: { $linked } vinculadas, { $skipped } omitidas.
+relink-skipped-list = Omitidas: { $sessions }
+relink-not-linked-list = Aún sin vincular: { $sessions }
+relink-stuck = 🔁 Revinculando { $index } de { $total }: { $session }
+    { $reason }
+relink-replaced = ⏹ Revinculación detenida: un nuevo /relink tomó su lugar.
+button-skip = ⏭ Omitir
+button-stop = ⏹ Detener
+button-retry = 🔄 Reintentar
+press-skipped = Omitida.
+press-stopped = Detenido.

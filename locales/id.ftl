@@ -339,6 +339,7 @@ help-intro = Saya mengirim kode QR penautan WhatsApp untuk sesi { -gateway } dan
 help-user =
     /qr <sesi> - kode QR langsung (pindai di WhatsApp > Setelan > Perangkat tertaut > Tautkan perangkat)
     /pair <sesi> <nomor telepon> - kode penautan untuk diketik di ponsel sebagai ganti memindai (juga tombol "Pakai nomor telepon")
+    /relink - setiap sesi yang belum tertaut, satu per satu, dalam satu pesan
     /status [sesi] - status sesi Anda
     /sessions - sesi yang bisa Anda pakai
     /cancel - hentikan kode QR langsung di obrolan ini
@@ -363,6 +364,7 @@ help-your-sessions = Sesi Anda: { $sessions }
 
 command-qr = Kode QR WhatsApp langsung untuk sebuah sesi
 command-pair = Kode penautan sebagai ganti QR: /pair <sesi> <telepon>
+command-relink = Tautkan setiap sesi yang belum tertaut, satu per satu
 command-status = Status sesi Anda
 command-sessions = Sesi yang bisa Anda pakai
 command-cancel = Hentikan kode QR langsung di obrolan ini
@@ -396,3 +398,20 @@ app-refused = Anda tidak lagi punya akses ke sesi ini. Tampilan ini berhenti.
 app-stale = Tampilan ini dibuka terlalu lama. Tutup dan buka lagi dari pesan QR.
 app-invalid = Halaman ini harus dibuka dari pesan QR bot di Telegram.
 app-renew-failed = Tidak ada kode baru: { $reason }
+
+## /relink
+
+relink-nothing = Tidak ada yang perlu ditautkan ulang: semua sesi Anda sudah tertaut.
+relink-step = 🔁 Menautkan ulang { $index } dari { $total }: { $session }
+relink-done = ✅ Penautan ulang selesai: { $linked } tertaut, { $skipped } dilewati.
+relink-stopped = ⏹ Penautan ulang berhenti di { $index } dari { $total }: { $linked } tertaut, { $skipped } dilewati.
+relink-skipped-list = Dilewati: { $sessions }
+relink-not-linked-list = Belum tertaut: { $sessions }
+relink-stuck = 🔁 Menautkan ulang { $index } dari { $total }: { $session }
+    { $reason }
+relink-replaced = ⏹ Penautan ulang berhenti: /relink baru mengambil alih.
+button-skip = ⏭ Lewati
+button-stop = ⏹ Berhenti
+button-retry = 🔄 Coba lagi
+press-skipped = Dilewati.
+press-stopped = Dihentikan.

@@ -342,6 +342,7 @@ help-intro = Eu envio os QR codes de pareamento do WhatsApp das sessões do { -g
 help-user =
     /qr <sessão> - um QR code ao vivo (leia no WhatsApp > Configurações > Dispositivos conectados > Conectar um dispositivo)
     /pair <sessão> <número de telefone> - um código de pareamento para digitar no celular em vez de ler o QR (também o botão "Usar número de telefone")
+    /relink - cada sessão não conectada, uma após a outra, em uma mensagem
     /status [sessão] - o estado das suas sessões
     /sessions - as sessões que você pode usar
     /cancel - para os QR codes ao vivo deste chat
@@ -366,6 +367,7 @@ help-your-sessions = Suas sessões: { $sessions }
 
 command-qr = QR code ao vivo do WhatsApp de uma sessão
 command-pair = Código de pareamento em vez de QR: /pair <sessão> <telefone>
+command-relink = Conectar cada sessão não conectada, uma após a outra
 command-status = Estado das suas sessões
 command-sessions = Sessões que você pode usar
 command-cancel = Para os QR codes ao vivo deste chat
@@ -399,3 +401,20 @@ app-refused = Você não tem mais acesso a esta sessão. Esta visualização par
 app-stale = Esta visualização foi aberta há muito tempo. Feche e abra de novo pela mensagem do QR.
 app-invalid = Esta página deve ser aberta pela mensagem de QR do bot no Telegram.
 app-renew-failed = Nenhum código novo: { $reason }
+
+## /relink
+
+relink-nothing = Nada para reconectar: todas as sessões que você usa estão conectadas.
+relink-step = 🔁 Reconectando { $index } de { $total }: { $session }
+relink-done = ✅ Reconexão concluída: { $linked } conectadas, { $skipped } puladas.
+relink-stopped = ⏹ Reconexão parada em { $index } de { $total }: { $linked } conectadas, { $skipped } puladas.
+relink-skipped-list = Puladas: { $sessions }
+relink-not-linked-list = Ainda não conectadas: { $sessions }
+relink-stuck = 🔁 Reconectando { $index } de { $total }: { $session }
+    { $reason }
+relink-replaced = ⏹ Reconexão parada: um novo /relink assumiu.
+button-skip = ⏭ Pular
+button-stop = ⏹ Parar
+button-retry = 🔄 Tentar de novo
+press-skipped = Pulada.
+press-stopped = Parado.

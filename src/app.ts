@@ -14,7 +14,7 @@ import { createMetrics } from './shared/metrics.js';
 import { openStore } from './store/open.js';
 import { checkWasend, connectTelegram, DEFAULT_CONNECT_TIMEOUT_MS } from './startup.js';
 import { wireCluster, wireGateway } from './wiring/base.js';
-import { wireLiveQr, wireTelegram } from './wiring/engine.js';
+import { wireLiveQr, wireRelink, wireTelegram } from './wiring/engine.js';
 import { wireGatewayEvents } from './wiring/events.js';
 import { wireHealth } from './wiring/health.js';
 import { wireLiveView } from './wiring/live-view.js';
@@ -55,12 +55,15 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     const telegram = wireTelegram(config, logger, gw, metrics);
     const accessRule = createAccessRule(config.adminIds, store.grants);
     const parts = { config, options, logger, store, cluster, accessRule, renderPool, api: telegram.api, metrics };
-    const { liveQr, views } = wireLiveQr(parts, gw, telegram);
+    // The messenger draws a /relink walk's step in its message; the walks are made once the engine exists.
+    const { liveQr, views } = wireLiveQr(parts, gw, telegram, (chatId) => relink.step(chatId));
+    const relink = wireRelink(parts, gw, telegram, liveQr, views);
     const monitor = wireHealth(parts, gw);
     const accessUnknown = createAccessUnknownTeller(gw.i18n);
     const bot = createBot({
       accessUnknown,
       accessRule,
+      relink,
       config,
       logger,
       store,
@@ -115,6 +118,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     const stop = async () => {
       await http?.close();
       if (recovering !== undefined) clearInterval(recovering);
+      relink.stop();
       const stoppingRunner = Promise.all([updates.poller.stop(), updates.inbox.drain()]);
       await Promise.all([stopQuietly('live QR', liveQr.stop()), stopQuietly('health monitor', monitor.stop())]);
       // Handlers waiting on live QR have been released by now; a hung one must not hold the process.
@@ -151,6 +155,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           logger,
         );
         await liveQr.resume();
+        relink.resume();
         // A database without a single audit entry is new (a first start, or a move from SQLite to PostgreSQL): QR
         // messages sent from another database are not known here, and stay as they were.
         if ((await store.audit.latest(1).catch(() => [undefined])).length === 0) {

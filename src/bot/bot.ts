@@ -16,6 +16,7 @@ import { groupFeature, groupMembershipFeature } from './features/group.js';
 import { createLifecycleFeature } from './features/lifecycle.js';
 import { createPairingFeature } from './features/pairing.js';
 import { qrFeature } from './features/qr.js';
+import { relinkFeature } from './features/relink.js';
 import { sessionsFeature } from './features/sessions.js';
 import { privateFallback, startHelpFeature } from './features/start-help.js';
 import { statusFeature } from './features/status.js';
@@ -89,6 +90,7 @@ export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<Bo
     startHelpFeature,
     languageFeature,
     qrFeature,
+    relinkFeature,
     createPairingFeature(),
     statusFeature,
     sessionsFeature,

@@ -5,7 +5,7 @@ import type { Logger } from '../shared/logger.js';
 import { describeError } from '../shared/describe-error.js';
 
 /** The menu every user sees, in order. */
-export const USER_COMMANDS = ['qr', 'pair', 'status', 'sessions', 'cancel', 'watch', 'unwatch', 'language', 'help'] as const;
+export const USER_COMMANDS = ['qr', 'pair', 'relink', 'status', 'sessions', 'cancel', 'watch', 'unwatch', 'language', 'help'] as const;
 
 /** Added to the menu in each admin's private chat. */
 export const ADMIN_ONLY_COMMANDS = [

@@ -8,6 +8,7 @@ import type { LiveQr } from '../live/types.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import type { WasendApi } from '../wasend/types.js';
+import type { Relink } from './relink-face.js';
 
 /** Everything the bot's handlers use; built once by `createApp`. */
 export interface BotDeps {
@@ -28,6 +29,8 @@ export interface BotDeps {
   readonly accessUnknown: AccessUnknownTeller;
   /** The one access rule: who is an admin, who may use which session (read at the moment of action). */
   readonly accessRule: AccessRule;
+  /** `/relink` walks: one message that goes through every unlinked session. */
+  readonly relink: Relink;
 }
 
 /** What the sender of the current update may do, loaded before any handler runs. */

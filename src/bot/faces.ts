@@ -148,9 +148,9 @@ export function imageKey(view: QrView): string {
   return view.kind === 'code' ? `code:${view.fingerprint}` : `code:${view.sessionId}`;
 }
 
-/** The caption of a view with its entities. */
-export function captionOf(view: QrView, texts: CaptionTexts = englishTexts()): { caption: string; entities: MessageEntity[] } {
-  return faceOf(view).caption(view, texts, new CaptionBuilder()).build();
+/** The caption of a view with its entities; `lead` (a line of plain text) goes first. */
+export function captionOf(view: QrView, texts: CaptionTexts = englishTexts(), lead = ''): { caption: string; entities: MessageEntity[] } {
+  return faceOf(view).caption(view, texts, new CaptionBuilder().add(lead)).build();
 }
 
 /** The photo caption of a view as plain text. */

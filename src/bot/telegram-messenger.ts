@@ -9,6 +9,7 @@ import type { Logger } from '../shared/logger.js';
 import { DEFAULT_LOCALE, loadCatalogue, type Catalogue, type Locale } from '../i18n/catalogue.js';
 import { captionOf, imageKey, keyboardFor, mediaOf, type CaptionTexts } from './faces.js';
 import { withLiveViewButton } from './live-view.js';
+import { walkKeyboard, walkLead, type WalkStep } from './relink-face.js';
 import { renderCodeTextPng } from '../qr/code-text.js';
 import { renderPlaceholderPng, type PlaceholderKind } from '../qr/placeholder.js';
 
@@ -29,6 +30,8 @@ export interface TelegramMessengerOptions {
   readonly seriesLength?: number;
   /** Where the live view (Mini App) is served: live messages get a button to it. Off when unset. */
   readonly publicUrl?: string;
+  /** The chat's `/relink` walk, if one runs: its session is shown in the walk's one message, under its lead line. */
+  readonly walkOf?: (chatId: number) => Promise<WalkStep | undefined>;
 }
 
 /** How many messages' current image is remembered (to edit only the caption when the image stays). */
@@ -52,7 +55,18 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
       ...(options.seriesLength !== undefined ? { seriesLength: options.seriesLength } : {}),
     };
   };
-  const buttons = (view: QrView, texts: CaptionTexts) => withLiveViewButton(keyboardFor(view, texts.t), view, texts.t, options.publicUrl);
+  /** Caption and buttons of a view; in a walk's message, under the walk's lead line and with its buttons. */
+  const dress = (view: QrView, texts: CaptionTexts, walk: WalkStep | undefined) => {
+    const { caption, entities } = captionOf(view, texts, walk === undefined ? '' : walkLead(walk, texts.t, texts.label));
+    const own = keyboardFor(view, texts.t);
+    const keyboard = withLiveViewButton(walk === undefined ? own : walkKeyboard(own, view, texts.t), view, texts.t, options.publicUrl);
+    return { caption, ...(entities.length > 0 ? { caption_entities: entities } : {}), reply_markup: keyboard };
+  };
+  /** The chat's walk when it shows this view's session (a store failure reads as none: the plain face). */
+  const walkFor = async (chatId: number, view: QrView): Promise<WalkStep | undefined> => {
+    const step = await options.walkOf?.(chatId).catch(() => undefined);
+    return step?.sessionId === view.sessionId ? step : undefined;
+  };
   const fileIds = new Map<PlaceholderKind, string>();
   const shownImage = new LRUCache<string, string>({ max: REMEMBERED_MESSAGES });
 
@@ -75,11 +89,8 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
     if (kind !== undefined && fileId !== undefined && !fileIds.has(kind)) fileIds.set(kind, fileId);
   };
 
-  const editOnce = async (chatId: number, messageId: number, view: QrView, image: string) => {
-    const texts = await textsFor(chatId);
-    const { caption, entities } = captionOf(view, texts);
-    const captionEntities = entities.length > 0 ? { caption_entities: entities } : {};
-    const reply_markup = buttons(view, texts);
+  const editOnce = async (chatId: number, messageId: number, view: QrView, image: string, walk: WalkStep | undefined) => {
+    const { caption, reply_markup, ...captionEntities } = dress(view, await textsFor(chatId), walk);
     if (shownImage.get(`${chatId}:${messageId}`) === image) {
       await api.editMessageCaption(chatId, messageId, { caption, ...captionEntities, reply_markup });
       return;
@@ -100,19 +111,40 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
     }
   };
 
+  /** Puts the view in the message; `'gone'` when the message, the chat or the bot's access is gone for good. */
+  async function edit(chatId: number, messageId: number, view: QrView, walk: WalkStep | undefined): Promise<'ok' | 'not_modified' | 'gone'> {
+    const image = imageKey(view);
+    try {
+      await editOnce(chatId, messageId, view, image, walk);
+      remember(chatId, messageId, image);
+      return 'ok';
+    } catch (error) {
+      const failure = classifyTelegramError(error);
+      if (failure === 'not_modified') {
+        remember(chatId, messageId, image);
+        return 'not_modified';
+      }
+      if (failure === 'gone') {
+        shownImage.delete(`${chatId}:${messageId}`);
+        logger.info({ chatId, messageId, err: describeError(error) }, 'live QR message is gone');
+        return 'gone';
+      }
+      throw error;
+    }
+  }
+
   return {
     async send(chatId, view) {
+      const walk = await walkFor(chatId, view);
+      // A walk shows each of its sessions in its one message: the next session's code goes there, not in a new photo.
+      if (walk?.messageId != null) {
+        const outcome = await edit(chatId, walk.messageId, view, walk);
+        if (outcome !== 'gone') return { messageId: walk.messageId };
+      }
       const { file, kind } = await media(view);
-      const texts = await textsFor(chatId);
-      const { caption, entities } = captionOf(view, texts);
       let message: Message.PhotoMessage;
       try {
-        message = await api.sendPhoto(chatId, file, {
-          caption,
-          ...(entities.length > 0 ? { caption_entities: entities } : {}),
-          reply_markup: buttons(view, texts),
-          protect_content: protectContent,
-        });
+        message = await api.sendPhoto(chatId, file, { ...dress(view, await textsFor(chatId), walk), protect_content: protectContent });
       } catch (error) {
         // The request went out and no clear answer came back: Telegram may have delivered the photo.
         const failure = classifyTelegramError(error);
@@ -132,24 +164,11 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
     },
 
     async edit(chatId, messageId, view) {
-      const image = imageKey(view);
-      try {
-        await editOnce(chatId, messageId, view, image);
-        remember(chatId, messageId, image);
-        return 'ok';
-      } catch (error) {
-        const failure = classifyTelegramError(error);
-        if (failure === 'not_modified') {
-          remember(chatId, messageId, image);
-          return 'not_modified';
-        }
-        if (failure === 'gone') {
-          shownImage.delete(`${chatId}:${messageId}`);
-          logger.info({ chatId, messageId, err: describeError(error) }, 'live QR message is gone');
-          return 'gone';
-        }
-        throw error;
-      }
+      const step = await options.walkOf?.(chatId).catch(() => undefined);
+      if (step?.messageId !== messageId) return edit(chatId, messageId, view, undefined);
+      // The walk's message has moved on to another session: a late view of the one before must not pull it back.
+      if (step.sessionId !== view.sessionId) return 'ok';
+      return edit(chatId, messageId, view, step);
     },
   };
 }

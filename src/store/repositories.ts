@@ -1,4 +1,5 @@
 import { createPendingActionStore } from './pending-actions.js';
+import { createRelinkWalkStore } from './relink-walks.js';
 import type { Dialect } from './schema.js';
 import type { Store } from './types.js';
 import type { Db } from './db.js';
@@ -56,6 +57,7 @@ export async function createRepositories(
     watches: createWatchStore(db, now),
     health: createHealthStateStore(db),
     pendingActions: createPendingActionStore(db, now),
+    relinkWalks: createRelinkWalkStore(db, now),
     ping: options.ping,
     close: options.close,
   };

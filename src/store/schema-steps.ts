@@ -224,4 +224,22 @@ export const MIGRATIONS: readonly Migration[] = [
       await db.schema.alterTable('live_messages').addColumn('series_index', 'integer').execute();
     },
   },
+  {
+    version: 11,
+    name: '/relink: a walk through the unlinked sessions, one per chat, carried on after a restart or by another instance',
+    async up(db, d) {
+      await db.schema
+        .createTable('relink_walks')
+        .addColumn('chat_id', int(d), (c) => c.primaryKey())
+        .addColumn('user_id', int(d), (c) => c.notNull())
+        .addColumn('message_id', int(d))
+        .addColumn('sessions', 'text', (c) => c.notNull())
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('linked', 'text', (c) => c.notNull())
+        .addColumn('skipped', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull().check(sql`state IN ('active', 'done', 'stopped')`))
+        .addColumn('updated_at', int(d), (c) => c.notNull())
+        .execute();
+    },
+  },
 ];

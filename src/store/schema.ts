@@ -65,6 +65,18 @@ export interface Tables {
   };
   leases: { name: string; holder: string; fence: number; expires_at: number };
   pending_actions: { key: string; user_id: number; payload: string; expires_at: number };
+  relink_walks: {
+    chat_id: number;
+    user_id: number;
+    message_id: number | null;
+    /** JSON arrays of session ids. */
+    sessions: string;
+    position: number;
+    linked: string;
+    skipped: string;
+    state: 'active' | 'done' | 'stopped';
+    updated_at: number;
+  };
 }
 
 /** Which engine a store runs on. */

@@ -192,6 +192,41 @@ export interface LeaseStore {
  * A question the bot asked and waits to have answered (a `/delete` confirm button, a "reply with the phone number"
  * prompt): kept in the store so that the answer counts on whichever instance receives it, and after a restart.
  */
+/**
+ * `/relink` in one private chat: the sessions to link one after another, where the walk stands, and what became
+ * of the ones behind it. One walk per chat; a new one replaces it.
+ */
+export interface RelinkWalk {
+  readonly chatId: number;
+  readonly userId: number;
+  /** The one message the walk shows its current session in (null until it is sent). */
+  readonly messageId: number | null;
+  readonly sessions: readonly string[];
+  /** Index in `sessions` of the session shown now; `sessions.length` once past the last. */
+  readonly position: number;
+  readonly linked: readonly string[];
+  readonly skipped: readonly string[];
+  readonly state: 'active' | 'done' | 'stopped';
+  readonly updatedAt: number;
+}
+
+export interface RelinkWalkStore {
+  /** Starts the chat's walk, replacing any earlier one. */
+  put(walk: RelinkWalk): Promise<void>;
+  get(chatId: number): Promise<RelinkWalk | undefined>;
+  /**
+   * Moves the walk on from `fromPosition` (compare-and-set: false when it is no longer there, because another press,
+   * instance or look moved it first).
+   */
+  move(
+    chatId: number,
+    fromPosition: number,
+    patch: Partial<Pick<RelinkWalk, 'position' | 'linked' | 'skipped' | 'state' | 'messageId'>>,
+    now?: number,
+  ): Promise<boolean>;
+  listActive(): Promise<RelinkWalk[]>;
+}
+
 export interface PendingAction {
   /** What it is and whose, e.g. `delete:<token>`, `phone:<chat>:<user>`; a new one under the same key replaces it. */
   readonly key: string;
@@ -228,6 +263,7 @@ export interface Store {
   readonly watches: WatchStore;
   readonly health: HealthStateStore;
   readonly pendingActions: PendingActionStore;
+  readonly relinkWalks: RelinkWalkStore;
   /** Cheap liveness check for /healthz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

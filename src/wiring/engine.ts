@@ -5,6 +5,8 @@ import type { AccessRule } from '../access/access-rule.js';
 import { configureApi } from '../bot/bot.js';
 import { createOutbox } from '../bot/outbox.js';
 import { createTelegramMessenger } from '../bot/telegram-messenger.js';
+import { createRelink, type Relink } from '../bot/relink.js';
+import type { WalkStep } from '../bot/relink-face.js';
 import type { Cluster } from '../cluster/cluster.js';
 import type { Config } from '../config/config.js';
 import { createTelegramContactTransformer } from '../http/health.js';
@@ -63,6 +65,7 @@ export function wireLiveQr(
   },
   gw: GatewayWiring,
   telegram: TelegramWiring,
+  walkOf: (chatId: number) => Promise<WalkStep | undefined>,
 ): { liveQr: LiveQr; views: ViewHub } {
   const { config, options, logger, store, cluster, accessRule, renderPool, metrics } = parts;
   // Every view Telegram accepted, for the live view (Mini App) to follow.
@@ -76,6 +79,7 @@ export function wireLiveQr(
       label: (sessionId) => gw.names.label(sessionId),
       seriesLength: gw.gateway.seriesLength,
       ...(config.http.publicUrl !== undefined ? { publicUrl: config.http.publicUrl } : {}),
+      walkOf,
     }),
   );
   const liveQr = createLiveQr({
@@ -100,4 +104,24 @@ export function wireLiveQr(
   });
   cluster.bindEngine(liveQr);
   return { liveQr, views };
+}
+
+/** `/relink` walks: each step a live message of the engine, drawn in the walk's one message. */
+export function wireRelink(
+  parts: { logger: Logger; store: Store },
+  gw: GatewayWiring,
+  telegram: TelegramWiring,
+  liveQr: LiveQr,
+  views: ViewHub,
+): Relink {
+  return createRelink({
+    walks: parts.store.relinkWalks,
+    liveMessages: parts.store.liveMessages,
+    liveQr,
+    api: telegram.api,
+    textsOf: async (chatId) => gw.i18n.in(await gw.localeOf(chatId)),
+    label: (sessionId) => gw.names.label(sessionId),
+    logger: parts.logger.child({ module: 'relink' }),
+    follow: (chatId, sessionId, seen) => views.follow(chatId, sessionId, (shown) => seen(shown.messageId, shown.view)),
+  });
 }

@@ -1,0 +1,254 @@
+import type { Api } from 'grammy';
+import { LRUCache } from 'lru-cache';
+import type { Translate } from '../i18n/catalogue.js';
+import type { LiveQr, OpenOutcome, QrView } from '../live/types.js';
+import { describeError } from '../shared/describe-error.js';
+import type { LogSink } from '../shared/logger.js';
+import type { LiveMessageStore, RelinkWalk, RelinkWalkStore } from '../store/types.js';
+import { RELINK_RETRY, walkButtons, type Relink } from './relink-face.js';
+
+export type { Relink } from './relink-face.js';
+import { outcomeText } from './texts.js';
+
+/**
+ * `/relink`: every unlinked session, one after another, in one live message. The walk's place is in the store
+ * (`relink_walks`), moved on with a compare-and-set, so a restart or another instance carries on where it was; each
+ * step is an ordinary live QR message (access, the gateway budget and people first hold as for `/qr`), which the
+ * messenger draws in the walk's message under its lead line.
+ */
+export interface RelinkDeps {
+  readonly walks: RelinkWalkStore;
+  readonly liveMessages: Pick<LiveMessageStore, 'get'>;
+  readonly liveQr: Pick<LiveQr, 'open' | 'cancel'>;
+  readonly api: Pick<Api, 'editMessageCaption' | 'sendMessage'>;
+  readonly textsOf: (chatId: number) => Promise<Translate>;
+  readonly label: (sessionId: string) => string;
+  readonly logger: LogSink;
+  /** Calls back with each view put on the chat's newest message of the session (the walk hears its link at once). */
+  readonly follow: (chatId: number, sessionId: string, seen: (messageId: number, view: QrView) => void) => () => void;
+  /** How often the store's walks are looked at (a link another instance saw, a restart), ms. Default 1000. */
+  readonly sweepMs?: number;
+  readonly now?: () => number;
+}
+
+const CACHE_MS = 1_000;
+const current = (walk: RelinkWalk): string | undefined => walk.sessions[walk.position];
+
+export function createRelink(deps: RelinkDeps): Relink {
+  const { walks, liveQr, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const cache = new LRUCache<number, { at: number; walk: RelinkWalk | undefined }>({ max: 10_000 });
+  const following = new Map<number, { sessionId: string; unfollow: () => void }>();
+  const chains = new Map<number, Promise<unknown>>();
+  let sweeper: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  async function walkOf(chatId: number): Promise<RelinkWalk | undefined> {
+    const cached = cache.get(chatId);
+    if (cached !== undefined && now() - cached.at < CACHE_MS) return cached.walk;
+    const walk = await walks.get(chatId);
+    cache.set(chatId, { at: now(), walk });
+    return walk;
+  }
+
+  /** One change of a chat's walk at a time; each reads the walk afresh from the store. */
+  function serially(chatId: number, task: () => Promise<void>): Promise<void> {
+    const result = (chains.get(chatId) ?? Promise.resolve()).then(task, task).catch((error: unknown) => {
+      logger.error({ err: describeError(error), chatId }, 'relink step failed');
+    });
+    chains.set(chatId, result);
+    void result.then(() => chains.get(chatId) === result && chains.delete(chatId));
+    return result;
+  }
+
+  const fresh = async (chatId: number) => {
+    cache.delete(chatId);
+    const walk = await walks.get(chatId);
+    return walk?.state === 'active' ? walk : undefined;
+  };
+
+  /** Watches the current session's face in the walk's message: Connected moves the walk on at once. */
+  function follow(walk: RelinkWalk): void {
+    const sessionId = current(walk);
+    const known = following.get(walk.chatId);
+    if (known?.sessionId === sessionId) return;
+    known?.unfollow();
+    following.delete(walk.chatId);
+    if (sessionId === undefined || walk.state !== 'active') return;
+    const unfollow = deps.follow(walk.chatId, sessionId, (messageId, view) => {
+      if (view.kind === 'connected') void serially(walk.chatId, () => linkedIfSo(walk.chatId, { messageId, sessionId }));
+    });
+    following.set(walk.chatId, { sessionId, unfollow });
+  }
+
+  /** Moves on when the walk's session is linked: by the view just put (`seen`), else by the stored message. */
+  async function linkedIfSo(chatId: number, seen?: { messageId: number; sessionId: string }): Promise<void> {
+    const walk = await fresh(chatId);
+    const sessionId = walk === undefined ? undefined : current(walk);
+    if (walk === undefined || sessionId === undefined || walk.messageId === null) return;
+    let linked = seen !== undefined && seen.messageId === walk.messageId && seen.sessionId === sessionId;
+    if (!linked) {
+      const row = await deps.liveMessages.get(chatId, walk.messageId);
+      linked = row?.sessionId === sessionId && row.state === 'connected';
+    }
+    if (linked) await moveOn(walk, 'linked');
+  }
+
+  async function moveOn(walk: RelinkWalk, outcome: 'linked' | 'skipped'): Promise<void> {
+    const sessionId = current(walk);
+    if (sessionId === undefined) return;
+    const position = walk.position + 1;
+    const done = position >= walk.sessions.length;
+    const next: RelinkWalk = {
+      ...walk,
+      position,
+      ...(outcome === 'linked' ? { linked: [...walk.linked, sessionId] } : { skipped: [...walk.skipped, sessionId] }),
+      ...(done ? { state: 'done' as const } : {}),
+    };
+    if (!(await walks.move(walk.chatId, walk.position, { position, linked: next.linked, skipped: next.skipped, state: next.state }))) return;
+    cache.delete(walk.chatId);
+    if (done) return finish(next);
+    await show(next);
+  }
+
+  /** Opens the walk's current session as a live message (in the walk's message: see the messenger). */
+  async function show(walk: RelinkWalk): Promise<void> {
+    const sessionId = current(walk);
+    if (sessionId === undefined || stopped) return;
+    follow(walk);
+    const outcome = await liveQr.open({ chatId: walk.chatId, userId: walk.userId, sessionId });
+    if (outcome.kind === 'sent') {
+      if (outcome.messageId !== walk.messageId) await walks.move(walk.chatId, walk.position, { messageId: outcome.messageId }, now());
+      cache.delete(walk.chatId);
+      return;
+    }
+    // Linked meanwhile: counted as linked. Gone or no longer allowed: skipped. Anything else waits for the person.
+    if (outcome.kind === 'already_connected') return moveOn(walk, 'linked');
+    if (outcome.kind === 'not_found' || outcome.kind === 'refused') return moveOn(walk, 'skipped');
+    await stuck(walk, outcome);
+  }
+
+  /** The step could not show a code: the walk's message says why, with Try again, Skip and Stop. */
+  async function stuck(walk: RelinkWalk, outcome: OpenOutcome): Promise<void> {
+    const t = await deps.textsOf(walk.chatId);
+    const sessionId = current(walk) ?? '';
+    const reason = outcomeText(t, outcome, sessionId, deps.label(sessionId)) ?? outcome.kind;
+    const text = t('relink-stuck', { index: walk.position + 1, total: walk.sessions.length, session: deps.label(sessionId), reason });
+    const reply_markup = { inline_keyboard: [[{ text: t('button-retry'), callback_data: RELINK_RETRY }], walkButtons(t)] };
+    await say(walk, text, reply_markup);
+  }
+
+  /** The end: how many were linked and skipped, naming the skipped ones (and, when stopped, those not reached). */
+  async function finish(walk: RelinkWalk, how: 'done' | 'stopped' | 'replaced' = 'done'): Promise<void> {
+    following.get(walk.chatId)?.unfollow();
+    following.delete(walk.chatId);
+    const t = await deps.textsOf(walk.chatId);
+    const counts = { linked: walk.linked.length, skipped: walk.skipped.length };
+    const place = { index: Math.min(walk.position + 1, walk.sessions.length), total: walk.sessions.length };
+    const lines = [
+      how === 'done' ? t('relink-done', counts) : how === 'replaced' ? t('relink-replaced') : t('relink-stopped', { ...place, ...counts }),
+    ];
+    const names = (ids: readonly string[]) => ids.map((id) => deps.label(id)).join(', ');
+    if (walk.skipped.length > 0) lines.push(t('relink-skipped-list', { sessions: names(walk.skipped) }));
+    const unreached = walk.sessions.slice(walk.position);
+    if (how !== 'done' && unreached.length > 0) lines.push(t('relink-not-linked-list', { sessions: names(unreached) }));
+    await say(walk, lines.join('\n'), { inline_keyboard: [] });
+  }
+
+  /** Puts `text` as the walk's message caption (its photo stays), or in a message of its own when it has none. */
+  async function say(walk: RelinkWalk, text: string, reply_markup: { inline_keyboard: ReturnType<typeof walkButtons>[] }): Promise<void> {
+    if (walk.messageId !== null) {
+      try {
+        await deps.api.editMessageCaption(walk.chatId, walk.messageId, { caption: text, reply_markup });
+        return;
+      } catch (error) {
+        logger.info({ err: describeError(error), chatId: walk.chatId }, 'relink message could not be edited; sending the text instead');
+      }
+    }
+    await deps.api.sendMessage(walk.chatId, text, { reply_markup });
+  }
+
+  /** Ends the walk's live message (Stop, Skip, a new walk) before the walk says what comes next. */
+  async function endShown(walk: RelinkWalk): Promise<void> {
+    if (walk.messageId !== null) await liveQr.cancel(walk.chatId, walk.messageId);
+  }
+
+  async function sweep(): Promise<void> {
+    let active: RelinkWalk[];
+    try {
+      active = await walks.listActive();
+    } catch (error) {
+      return void logger.warn({ err: describeError(error) }, 'relink walks could not be read');
+    }
+    for (const walk of active) {
+      follow(walk);
+      if (!chains.has(walk.chatId)) void serially(walk.chatId, () => linkedIfSo(walk.chatId));
+    }
+  }
+
+  return {
+    async step(chatId) {
+      if (chatId <= 0) return undefined;
+      const walk = await walkOf(chatId);
+      const sessionId = walk?.state === 'active' ? current(walk) : undefined;
+      if (walk === undefined || sessionId === undefined) return undefined;
+      return { messageId: walk.messageId, sessionId, index: walk.position + 1, total: walk.sessions.length };
+    },
+    start: (chatId, userId, sessions) =>
+      serially(chatId, async () => {
+        const earlier = await fresh(chatId);
+        if (earlier !== undefined) {
+          await walks.move(chatId, earlier.position, { state: 'stopped' });
+          cache.delete(chatId);
+          await endShown(earlier);
+          await finish(earlier, 'replaced');
+        }
+        const walk: RelinkWalk = {
+          chatId,
+          userId,
+          messageId: null,
+          sessions,
+          position: 0,
+          linked: [],
+          skipped: [],
+          state: 'active',
+          updatedAt: now(),
+        };
+        await walks.put(walk);
+        cache.delete(chatId);
+        await show(walk);
+      }),
+    async press(chatId, userId, messageId, action) {
+      const walk = await fresh(chatId);
+      if (walk === undefined || walk.userId !== userId || (walk.messageId !== null && messageId !== walk.messageId && action !== 'retry'))
+        return false;
+      void serially(chatId, async () => {
+        const latest = await fresh(chatId);
+        if (latest === undefined || latest.position !== walk.position) return;
+        if (action === 'retry') return show(latest);
+        if (action === 'skip') {
+          await endShown(latest);
+          return moveOn(latest, 'skipped');
+        }
+        if (!(await walks.move(chatId, latest.position, { state: 'stopped' }))) return;
+        cache.delete(chatId);
+        await endShown(latest);
+        await finish(latest, 'stopped');
+      });
+      return true;
+    },
+    resume() {
+      if (sweeper !== undefined || stopped) return;
+      sweeper = setInterval(() => void sweep(), deps.sweepMs ?? 1_000);
+      sweeper.unref();
+      void sweep();
+    },
+    stop() {
+      // A step waiting for its code is released by the live engine's own stop; the store keeps the walk's place.
+      stopped = true;
+      if (sweeper !== undefined) clearInterval(sweeper);
+      for (const { unfollow } of following.values()) unfollow();
+      following.clear();
+    },
+  };
+}
