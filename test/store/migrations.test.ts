@@ -141,6 +141,7 @@ const ALL_TABLES = [
   'pending_actions',
   'photo_intents',
   'rate_limits',
+  'relink_walks',
   'telegram_updates',
   'users',
   'watches',
