@@ -86,6 +86,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       pendingUpdates: () => updates.inbox.pending,
       budget: () => gw.budget.stats(),
       sessionStates: () => liveQr.sessionStates(),
+      gatewaySessions: () => gw.names.stateCounts(),
+      sessionLeases: () => cluster.sessionLeases(),
+      oldestUpdateAt: () => store.telegramUpdates.oldestOpenAt(),
     });
 
     let recovering: NodeJS.Timeout | undefined;

@@ -243,6 +243,7 @@ export function createCluster(options: ClusterOptions): Cluster {
       heard.push(handler);
     },
     aliveInstances: aliveNow,
+    sessionLeases: () => [...held.keys()].filter((name) => name.startsWith(SESSION) && valid(name)).length,
     async start() {
       await acquire(INSTANCE + me);
       await listen();

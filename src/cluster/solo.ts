@@ -15,6 +15,7 @@ export function createSoloCluster(instanceId = defaultInstanceId()): Cluster {
     broadcast: () => undefined,
     onBroadcast: () => undefined,
     aliveInstances: async () => [instanceId],
+    sessionLeases: () => 0,
     async start() {
       for (const role of roles) await role.gained();
     },

@@ -35,6 +35,8 @@ export interface Cluster {
   broadcast(message: object): void;
   /** What other instances broadcast (already parsed JSON, to be checked by the handler). */
   onBroadcast(handler: (message: unknown) => void): void;
+  /** Session leases this instance holds now (the sessions whose live messages it keeps); 0 alone, without leases. */
+  sessionLeases(): number;
   /** Instances alive now (their own leases run), this one included. */
   aliveInstances(): Promise<string[]>;
   start(): Promise<void>;

@@ -34,6 +34,12 @@ export interface MetricSources {
   pendingUpdates?: () => number;
   /** This instance's gateway request budget: tokens in its bucket, and the requests a second it allows now. */
   budget?: () => { readonly tokens: number; readonly currentRps: number };
+  /** Every session the gateway described lately, by state. */
+  gatewaySessions?: () => Record<string, number>;
+  /** Session leases this instance holds (several instances). */
+  sessionLeases?: () => number;
+  /** When the oldest Telegram update not handled yet came in (epoch ms), any instance's; null when none waits. */
+  oldestUpdateAt?: () => Promise<number | null>;
 }
 
 /**
@@ -142,6 +148,33 @@ export function createMetrics() {
     registers: [registry],
     collect() {
       this.set(sources.budget?.().currentRps ?? 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}gateway_sessions_by_state`,
+    help: 'Sessions on the gateway by the state it last described (any list or look, lately).',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [state, count] of Object.entries(sources.gatewaySessions?.() ?? {})) this.set({ state }, count);
+    },
+  });
+  new Gauge({
+    name: `${prefix}session_leases_held`,
+    help: 'Session leases this instance holds: the sessions whose live messages it keeps (0 for one instance alone).',
+    registers: [registry],
+    collect() {
+      this.set(sources.sessionLeases?.() ?? 0);
+    },
+  });
+  new Gauge({
+    name: `${prefix}inbox_oldest_waiting_seconds`,
+    help: 'Age of the oldest Telegram update taken and not handled yet, by any instance (0 when none waits).',
+    registers: [registry],
+    async collect() {
+      const at = (await sources.oldestUpdateAt?.()) ?? null;
+      this.set(at === null ? 0 : Math.max(0, (Date.now() - at) / 1000));
     },
   });
   return {

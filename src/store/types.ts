@@ -155,6 +155,8 @@ export interface TelegramUpdateStore {
    * not started; returns them oldest first. Those the dead holders had started are closed (their ids returned in
    * `cutShort`): a crash cut their handlers short, and running them again could answer twice.
    */
+  /** When the oldest update not yet done was received (null when none waits): how far behind the inbox is. */
+  oldestOpenAt(): Promise<number | null>;
   reclaim(
     holder: string,
     alive: readonly string[],

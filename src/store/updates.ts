@@ -61,6 +61,16 @@ export function createTelegramUpdateStore(db: Db, now: () => number): TelegramUp
     async start(updateId, at = now()) {
       await db.updateTable('telegram_updates').set({ started_at: at }).where('update_id', '=', updateId).execute();
     },
+    async oldestOpenAt() {
+      const row = await db
+        .selectFrom('telegram_updates')
+        .select('received_at')
+        .where('done_at', 'is', null)
+        .orderBy('received_at')
+        .limit(1)
+        .executeTakeFirst();
+      return row?.received_at ?? null;
+    },
     async done(updateId, at = now()) {
       await db.updateTable('telegram_updates').set({ done_at: at, payload: null }).where('update_id', '=', updateId).execute();
     },

@@ -12,6 +12,8 @@ export interface SessionNames {
   label: (sessionId: string) => string;
   /** Every session id and name known, for "did you mean". */
   known: () => Array<{ id: string; name?: string }>;
+  /** How many known sessions are in each state, as the gateway last described them (metrics). */
+  stateCounts: () => Record<string, number>;
 }
 
 /** Sessions remembered; far above what one Wasend account holds. */
@@ -22,10 +24,12 @@ const NAME_CHARS = 60;
 /** Wraps a Wasend client so that every session it describes teaches the returned {@link SessionNames}. */
 export function withSessionNames(wasend: WasendApi): { wasend: WasendApi; names: SessionNames } {
   const names = new LRUCache<string, string>({ max: MAX_NAMES });
+  const states = new LRUCache<string, string>({ max: MAX_NAMES });
   /** Every session seen is kept (`''`: it has no name of its own), so "did you mean" knows its id too. */
   const note = (info: SessionInfo): SessionInfo => {
     const name = displayName(info.name ?? '', NAME_CHARS);
     names.set(info.id, name === info.id ? '' : name);
+    states.set(info.id, info.status.state);
     return info;
   };
   const wrapped: WasendApi = {
@@ -36,6 +40,7 @@ export function withSessionNames(wasend: WasendApi): { wasend: WasendApi; names:
     deleteSession: async (sessionId, options) => {
       await wasend.deleteSession(sessionId, options);
       names.delete(sessionId);
+      states.delete(sessionId);
     },
   };
   return {
@@ -47,6 +52,11 @@ export function withSessionNames(wasend: WasendApi): { wasend: WasendApi; names:
         return name ? `${name} (${sessionId})` : sessionId;
       },
       known: () => [...names.entries()].map(([id, name]) => (name ? { id, name } : { id })),
+      stateCounts() {
+        const counts: Record<string, number> = {};
+        for (const state of states.values()) counts[state] = (counts[state] ?? 0) + 1;
+        return counts;
+      },
     },
   };
 }

@@ -42,6 +42,10 @@ describe('GET /metrics', () => {
     expect(sample(text, 'wasend_qr_bot_role_held', 'role="poller"')).toBe(1);
     expect(sample(text, 'wasend_qr_bot_gateway_budget_rps')).toBe(h.config.wasend.maxRps);
     expect(sample(text, 'wasend_qr_bot_gateway_budget_free_tokens')).toBeGreaterThan(0);
+    // Every session the gateway described, by state; leases only on several instances; nothing waits in the inbox.
+    expect(sample(text, 'wasend_qr_bot_gateway_sessions_by_state', 'state="awaiting_scan"')).toBe(1);
+    expect(sample(text, 'wasend_qr_bot_session_leases_held')).toBe(0);
+    expect(sample(text, 'wasend_qr_bot_inbox_oldest_waiting_seconds')).toBe(0);
     // A rotation: the message is edited to the new code, and the histogram counts it.
     h.sim.rotate('demo');
     await h.app.liveQr.refresh(ADMIN, reply.messageId);

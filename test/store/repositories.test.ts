@@ -93,12 +93,17 @@ describe.each(engines)('repositories on %s', (engine) => {
     let t = 5_000_000;
     const [a, b] = await databases(engine, 2, () => t);
     const update = (id: number) => ({ updateId: id, payload: JSON.stringify({ update_id: id }) });
+    expect(await a!.telegramUpdates.oldestOpenAt()).toBeNull();
     expect(await a!.telegramUpdates.take(update(1), 'i1', 60_000)).toBe(true);
     expect(await b!.telegramUpdates.take(update(1), 'i2', 60_000)).toBe(false);
+    t += 1_000;
     expect(await a!.telegramUpdates.take(update(2), 'i1', 60_000)).toBe(true);
+    // The inbox's oldest waiting update, whichever instance took it (a metric).
+    expect(await b!.telegramUpdates.oldestOpenAt()).toBe(5_000_000);
     expect(await a!.telegramUpdates.take(update(3), 'i1', 60_000)).toBe(true);
     await a!.telegramUpdates.start(1);
     await a!.telegramUpdates.done(1);
+    expect(await b!.telegramUpdates.oldestOpenAt()).toBe(5_001_000);
     await a!.telegramUpdates.start(3);
     t += 10_000;
     // i1 is alive: nothing to take over.
@@ -110,6 +115,36 @@ describe.each(engines)('repositories on %s', (engine) => {
     ]);
     expect([...taken.updates, ...again.updates]).toEqual([{ updateId: 2, payload: '{"update_id":2}' }]);
     expect([...taken.cutShort, ...again.cutShort]).toEqual([3]);
+  });
+
+  it('a /relink walk moves on once when two instances move it from the same place at once, and keeps its lists', async () => {
+    const [a, b] = await databases(engine, 2);
+    const walk = {
+      chatId: 7,
+      userId: 7,
+      messageId: null,
+      sessions: ['a', 'b', 'c'],
+      position: 0,
+      linked: [],
+      skipped: [],
+      state: 'active' as const,
+      updatedAt: 1,
+    };
+    await a!.relinkWalks.put(walk);
+    const moves = await Promise.all([
+      a!.relinkWalks.move(7, 0, { position: 1, linked: ['a'] }),
+      b!.relinkWalks.move(7, 0, { position: 1, skipped: ['a'] }),
+    ]);
+    expect(moves.filter(Boolean)).toHaveLength(1);
+    const after = await b!.relinkWalks.get(7);
+    expect(after).toMatchObject({ position: 1, sessions: ['a', 'b', 'c'], messageId: null, state: 'active' });
+    expect([...after!.linked, ...after!.skipped]).toEqual(['a']);
+    expect(await a!.relinkWalks.move(7, 1, { position: 3, state: 'done', messageId: 42 })).toBe(true);
+    expect(await a!.relinkWalks.listActive()).toEqual([]);
+    // A finished walk does not move again.
+    expect(await b!.relinkWalks.move(7, 3, { position: 4 })).toBe(false);
+    await b!.relinkWalks.put({ ...walk, sessions: ['d'] });
+    expect((await a!.relinkWalks.listActive()).map((w) => w.sessions)).toEqual([['d']]);
   });
 
   it('the ids of Wasend webhook events: a replay through another instance is refused', async () => {
