@@ -157,8 +157,8 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           () => registerCommands(bot.api, config.adminIds, logger, gw.i18n, (userId) => localeOfUser(store.users, userId)),
           logger,
         );
+        await relink.resume();
         await liveQr.resume();
-        relink.resume();
         // A database without a single audit entry is new (a first start, or a move from SQLite to PostgreSQL): QR
         // messages sent from another database are not known here, and stay as they were.
         if ((await store.audit.latest(1).catch(() => [undefined])).length === 0) {

@@ -15,6 +15,8 @@ import { createLogger } from '../src/shared/logger.js';
 import { createWasendSimulator } from '../src/simulator/server.js';
 import { decodeQrPng } from '../test/support/decode-qr.js';
 import { createFakeTelegram, type FakeMessage } from '../test/support/fake-telegram.js';
+import { freePort } from '../test/support/free-port.js';
+import { launchData, liveViewButton } from '../test/support/live-view.js';
 
 const ADMIN = 1001;
 const KEY = 'try-sim-key';
@@ -33,6 +35,8 @@ async function main(): Promise<void> {
     ],
   });
   const tg = await createFakeTelegram({ token: '123456789:AATryTheBotWithoutAToken_0123' });
+  // The listener serves the live view (Mini App): its button is printed as a link to open in your browser.
+  const port = await freePort();
   const logs: string[] = [];
   const config: Config = {
     telegram: { token: tg.token, apiRoot: tg.apiRoot, protectContent: true },
@@ -40,7 +44,7 @@ async function main(): Promise<void> {
     adminIds: new Set([ADMIN]),
     databasePath: join(dir, 'try.sqlite'),
     logLevel: 'warn',
-    http: { host: '127.0.0.1' },
+    http: { host: '127.0.0.1', port, publicUrl: `http://127.0.0.1:${port}` },
     inviteTtlMs: 3_600_000,
     qrWatchTimeoutMs: 600_000,
     healthCheckIntervalMs: 60_000,
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
 
   const out = (text: string) => process.stdout.write(`${text}\n`);
   out('wasend-qr-bot, tried without a token: you are the admin, chatting with the bot below.');
-  out('Try /qr demo, /sessions, /pair shop +55 11 98765-4321, /help. Buttons are numbered: type the number to press one.');
+  out('Try /qr demo, /relink, /sessions, /pair shop +55 11 98765-4321, /help. Buttons are numbered: type the number to press one.');
   out(`Playing the phone: ${PHONE_COMMANDS}. Ctrl+C (or /quit) to stop.`);
 
   /** What was printed of each bot message (its id, how often it was edited), to print changes only. */
@@ -75,6 +79,8 @@ async function main(): Promise<void> {
     const choices = keyboard.filter((button): button is typeof button & { callback_data: string } => 'callback_data' in button);
     for (const button of choices) buttons.push({ messageId: message.messageId, data: button.callback_data });
     if (choices.length > 0) lines.push(choices.map((button, i) => `[${i + 1}] ${button.text}`).join('   '));
+    const view = liveViewButton(message);
+    if (view !== undefined) lines.push(`live view (open in a browser): ${view}#tgWebAppData=${encodeURIComponent(launchData(tg.token, ADMIN))}`);
     out(`\nbot${edited ? ' (edited)' : ''}:\n${lines.join('\n')}`);
   };
   let showing = Promise.resolve();

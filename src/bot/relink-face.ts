@@ -13,14 +13,14 @@ export interface WalkStep {
 }
 
 export interface Relink {
-  /** The chat's walk step, from memory for a moment (every live edit asks). */
+  /** The chat's walk step, as last read (every live edit asks: no query). */
   step(chatId: number): Promise<WalkStep | undefined>;
   /** Starts a walk over `sessions` in the chat (replacing one that runs there). */
   start(chatId: number, userId: number, sessions: readonly string[]): Promise<void>;
   /** Skip, Stop and Try again on the walk's message; false when the message is not the chat's running walk. */
   press(chatId: number, userId: number, messageId: number | undefined, action: 'skip' | 'stop' | 'retry'): Promise<boolean>;
-  /** Starts looking at the stored walks (after a restart, links seen elsewhere). */
-  resume(): void;
+  /** Reads the stored walks (after a restart), then looks at them every second (a link seen elsewhere). */
+  resume(): Promise<void>;
   stop(): void;
 }
 

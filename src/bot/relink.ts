@@ -1,5 +1,4 @@
 import type { Api } from 'grammy';
-import { LRUCache } from 'lru-cache';
 import type { Translate } from '../i18n/catalogue.js';
 import type { LiveQr, OpenOutcome, QrView } from '../live/types.js';
 import { describeError } from '../shared/describe-error.js';
@@ -9,6 +8,7 @@ import { RELINK_RETRY, walkButtons, type Relink } from './relink-face.js';
 
 export type { Relink } from './relink-face.js';
 import { outcomeText } from './texts.js';
+import { classifyTelegramError } from '../telegram/errors.js';
 
 /**
  * `/relink`: every unlinked session, one after another, in one live message. The walk's place is in the store
@@ -31,25 +31,17 @@ export interface RelinkDeps {
   readonly now?: () => number;
 }
 
-const CACHE_MS = 1_000;
 const current = (walk: RelinkWalk): string | undefined => walk.sessions[walk.position];
 
 export function createRelink(deps: RelinkDeps): Relink {
   const { walks, liveQr, logger } = deps;
   const now = deps.now ?? Date.now;
-  const cache = new LRUCache<number, { at: number; walk: RelinkWalk | undefined }>({ max: 10_000 });
+  /** The running walks as last read (the sweep reads them all every `sweepMs`): a live edit asks without a query. */
+  const known = new Map<number, RelinkWalk>();
   const following = new Map<number, { sessionId: string; unfollow: () => void }>();
   const chains = new Map<number, Promise<unknown>>();
   let sweeper: NodeJS.Timeout | undefined;
   let stopped = false;
-
-  async function walkOf(chatId: number): Promise<RelinkWalk | undefined> {
-    const cached = cache.get(chatId);
-    if (cached !== undefined && now() - cached.at < CACHE_MS) return cached.walk;
-    const walk = await walks.get(chatId);
-    cache.set(chatId, { at: now(), walk });
-    return walk;
-  }
 
   /** One change of a chat's walk at a time; each reads the walk afresh from the store. */
   function serially(chatId: number, task: () => Promise<void>): Promise<void> {
@@ -61,9 +53,11 @@ export function createRelink(deps: RelinkDeps): Relink {
     return result;
   }
 
+  /** The chat's running walk as the store has it now (and so, as the messenger draws it). */
   const fresh = async (chatId: number) => {
-    cache.delete(chatId);
     const walk = await walks.get(chatId);
+    if (walk?.state === 'active') known.set(chatId, walk);
+    else known.delete(chatId);
     return walk?.state === 'active' ? walk : undefined;
   };
 
@@ -77,6 +71,8 @@ export function createRelink(deps: RelinkDeps): Relink {
     if (sessionId === undefined || walk.state !== 'active') return;
     const unfollow = deps.follow(walk.chatId, sessionId, (messageId, view) => {
       if (view.kind === 'connected') void serially(walk.chatId, () => linkedIfSo(walk.chatId, { messageId, sessionId }));
+      // Cancelled from outside the walk (/cancel, a revoke): the walk stops there and says what it did not reach.
+      if (view.kind === 'cancelled') void serially(walk.chatId, () => stoppedIfSo(walk.chatId, { messageId, sessionId }));
     });
     following.set(walk.chatId, { sessionId, unfollow });
   }
@@ -94,6 +90,14 @@ export function createRelink(deps: RelinkDeps): Relink {
     if (linked) await moveOn(walk, 'linked');
   }
 
+  async function stoppedIfSo(chatId: number, seen: { messageId: number; sessionId: string }): Promise<void> {
+    const walk = await fresh(chatId);
+    if (walk === undefined || walk.messageId !== seen.messageId || current(walk) !== seen.sessionId) return;
+    if (!(await walks.move(chatId, walk.position, { state: 'stopped' }))) return;
+    await fresh(chatId);
+    await finish(walk, 'stopped');
+  }
+
   async function moveOn(walk: RelinkWalk, outcome: 'linked' | 'skipped'): Promise<void> {
     const sessionId = current(walk);
     if (sessionId === undefined) return;
@@ -106,7 +110,7 @@ export function createRelink(deps: RelinkDeps): Relink {
       ...(done ? { state: 'done' as const } : {}),
     };
     if (!(await walks.move(walk.chatId, walk.position, { position, linked: next.linked, skipped: next.skipped, state: next.state }))) return;
-    cache.delete(walk.chatId);
+    await fresh(walk.chatId);
     if (done) return finish(next);
     await show(next);
   }
@@ -119,7 +123,7 @@ export function createRelink(deps: RelinkDeps): Relink {
     const outcome = await liveQr.open({ chatId: walk.chatId, userId: walk.userId, sessionId });
     if (outcome.kind === 'sent') {
       if (outcome.messageId !== walk.messageId) await walks.move(walk.chatId, walk.position, { messageId: outcome.messageId }, now());
-      cache.delete(walk.chatId);
+      await fresh(walk.chatId);
       return;
     }
     // Linked meanwhile: counted as linked. Gone or no longer allowed: skipped. Anything else waits for the person.
@@ -162,6 +166,8 @@ export function createRelink(deps: RelinkDeps): Relink {
         await deps.api.editMessageCaption(walk.chatId, walk.messageId, { caption: text, reply_markup });
         return;
       } catch (error) {
+        // Already says so (a second Try again that failed the same way): nothing to change.
+        if (classifyTelegramError(error) === 'not_modified') return;
         logger.info({ err: describeError(error), chatId: walk.chatId }, 'relink message could not be edited; sending the text instead');
       }
     }
@@ -174,13 +180,18 @@ export function createRelink(deps: RelinkDeps): Relink {
   }
 
   async function sweep(): Promise<void> {
+    const startedAt = now();
     let active: RelinkWalk[];
     try {
       active = await walks.listActive();
     } catch (error) {
       return void logger.warn({ err: describeError(error) }, 'relink walks could not be read');
     }
+    // What changed here while the list was read is newer than the list.
+    const listed = new Set(active.map((walk) => walk.chatId));
+    for (const [chatId, walk] of known) if (!listed.has(chatId) && walk.updatedAt < startedAt) known.delete(chatId);
     for (const walk of active) {
+      if ((known.get(walk.chatId)?.updatedAt ?? 0) <= walk.updatedAt) known.set(walk.chatId, walk);
       follow(walk);
       if (!chains.has(walk.chatId)) void serially(walk.chatId, () => linkedIfSo(walk.chatId));
     }
@@ -188,8 +199,7 @@ export function createRelink(deps: RelinkDeps): Relink {
 
   return {
     async step(chatId) {
-      if (chatId <= 0) return undefined;
-      const walk = await walkOf(chatId);
+      const walk = known.get(chatId);
       const sessionId = walk?.state === 'active' ? current(walk) : undefined;
       if (walk === undefined || sessionId === undefined) return undefined;
       return { messageId: walk.messageId, sessionId, index: walk.position + 1, total: walk.sessions.length };
@@ -199,7 +209,7 @@ export function createRelink(deps: RelinkDeps): Relink {
         const earlier = await fresh(chatId);
         if (earlier !== undefined) {
           await walks.move(chatId, earlier.position, { state: 'stopped' });
-          cache.delete(chatId);
+          await fresh(chatId);
           await endShown(earlier);
           await finish(earlier, 'replaced');
         }
@@ -215,7 +225,7 @@ export function createRelink(deps: RelinkDeps): Relink {
           updatedAt: now(),
         };
         await walks.put(walk);
-        cache.delete(chatId);
+        await fresh(chatId);
         await show(walk);
       }),
     async press(chatId, userId, messageId, action) {
@@ -231,17 +241,22 @@ export function createRelink(deps: RelinkDeps): Relink {
           return moveOn(latest, 'skipped');
         }
         if (!(await walks.move(chatId, latest.position, { state: 'stopped' }))) return;
-        cache.delete(chatId);
+        await fresh(chatId);
         await endShown(latest);
         await finish(latest, 'stopped');
       });
       return true;
     },
-    resume() {
+    async resume() {
       if (sweeper !== undefined || stopped) return;
+      // The walks first, so that the engine's first edits after a restart draw them; then a look every `sweepMs`.
+      try {
+        for (const walk of await walks.listActive()) known.set(walk.chatId, walk);
+      } catch (error) {
+        logger.warn({ err: describeError(error) }, 'relink walks could not be read');
+      }
       sweeper = setInterval(() => void sweep(), deps.sweepMs ?? 1_000);
       sweeper.unref();
-      void sweep();
     },
     stop() {
       // A step waiting for its code is released by the live engine's own stop; the store keeps the walk's place.

@@ -89,4 +89,26 @@ describe('/relink', () => {
     expect(await untilStep(h, walk, 1)).toBe('shop');
     expect(stepOf(walk)?.[1]).toBe('1');
   });
+
+  it('a step the gateway fails says why, with Try again; /cancel stops the walk and says what it did not reach', async () => {
+    h = await startApp({ sessions: [...SESSIONS] });
+    const walk = await h.say(ADMIN, '/relink');
+    expect(await untilStep(h, walk, 1)).toBe('front');
+    h.sim.injectFaults({ kind: 'status', status: 503, path: '/sessions/shop' }, 1);
+    h.sim.scan('front');
+    await h.until(
+      () => walk.caption?.startsWith('🔁 Relinking 2 of 3: shop\n') && buttonData(walk).includes('rl:retry'),
+      'the step to say it failed',
+    );
+    expect(walk.caption).toMatch(/unreachable|not answer|down/i);
+    expect(buttonData(walk)).toEqual(['rl:retry', 'rl:skip', 'rl:stop']);
+    h.tg.pressButton({ userId: ADMIN, chatId: ADMIN, messageId: walk.messageId, data: 'rl:retry' });
+    expect(await untilStep(h, walk, 2)).toBe('shop');
+
+    await h.say(ADMIN, '/cancel');
+    await h.until(() => walk.caption?.startsWith('⏹'), 'the walk to stop');
+    expect(walk.caption).toBe('⏹ Relinking stopped at 2 of 3: 1 linked, 0 skipped.\nNot linked yet: shop, desk');
+    expect(buttonData(walk)).toEqual([]);
+    expect(h.photos(ADMIN).map((m) => m.messageId)).toEqual([walk.messageId]);
+  });
 });
