@@ -49,7 +49,10 @@ afterEach(async () => {
 });
 
 const start = () =>
-  startApp({ sessions: [{ id: 'demo', status: 'SCAN_QR_CODE' }], listener: { wasendSecret: 'wasend-webhook-secret-0123456789', liveView: {} } });
+  startApp({
+    sessions: [{ id: 'demo', name: 'Front desk', status: 'SCAN_QR_CODE' }],
+    listener: { wasendSecret: 'wasend-webhook-secret-0123456789', liveView: {} },
+  });
 
 /** Opens the message's live view as `userId` would from Telegram (launch data in the fragment). */
 async function open(url: string, initData: string): Promise<Page> {
@@ -83,12 +86,12 @@ describe.skipIf(!HAVE_CHROMIUM)('the live view in headless Chromium', () => {
     expect(await scanScreen(page)).toBe(first);
     // The launch data left the address bar once read.
     expect(page.url()).not.toContain('tgWebAppData');
-    await screenshot(page, 'qr');
 
     h.rotate('demo');
     const next = h.sim.state('demo')!.code!;
     await eventually(async () => (await scanScreen(page)) === next, 'the page to show the rotated code', 5_000);
     expect(await page.textContent('#countdown')).toMatch(/^Expires in \d+:\d\d$/);
+    await screenshot(page, 'qr');
 
     h.sim.scan('demo');
     await untilKind(page, 'connected');

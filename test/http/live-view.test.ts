@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN, STRANGER, USER, startApp, untilShowsCurrentCode, type AppHarness } from '../support/app-harness.js';
 import { decodeQrPng } from '../support/decode-qr.js';
 import { launchData, liveViewButton, openLiveStream, type StreamLine } from '../support/live-view.js';
+import { createMemoryLogger } from '../support/memory-logger.js';
+import { createHttpServer } from '../../src/http/server.js';
+import { okHealth } from './helpers.js';
 
 const WEBHOOK_SECRET = 'wasend-webhook-secret-0123456789';
 
@@ -86,5 +89,58 @@ describe('the live view (Mini App) API', () => {
     await h.until(() => stream!.ended(), 'the stream to end');
     const after = stream!.lines.slice(stream!.lines.findIndex((l) => l.type === 'refused'));
     expect(after.map((l) => l.type)).toEqual(['refused']);
+  });
+});
+
+describe('the live view stream on the listener', () => {
+  it('outlives the listener idle and request timeouts (a ping keeps it open), and access unknown shows nothing new', async () => {
+    const token = '123456789:AAHsecretsecretsecretsecretsecret';
+    let access: 'yes' | 'unknown' = 'yes';
+    let changed: (() => void) | undefined;
+    let face = 1;
+    const server = await createHttpServer({
+      host: '127.0.0.1',
+      port: 0,
+      logger: createMemoryLogger(),
+      health: okHealth,
+      idleTimeoutMs: 300,
+      bodyTimeoutMs: 300,
+      miniApp: {
+        botToken: token,
+        maxAgeS: 60,
+        mayUse: async () => {
+          if (access === 'unknown') throw new Error('store down');
+          return true;
+        },
+        texts: async () => ({}),
+        current: () => async () => ({ key: face, face: { kind: 'qr', n: face } }),
+        follow: (_user, _session, poke) => {
+          changed = poke;
+          return () => (changed = undefined);
+        },
+        renew: async () => ({ ok: true }),
+        recheckMs: 50,
+        heartbeatMs: 100,
+      },
+    });
+    try {
+      const { stream } = await openLiveStream(server.url, 'demo', launchData(token, 42));
+      await stream!.until((l) => l.type === 'face', 'the first face');
+      // Ten pings: well past both timeouts (300 ms and 300 + 5000 ms would close a plain request sooner than the pings end).
+      for (let i = 0; i < 10; i++) await stream!.until((l) => l.type === 'ping', `ping ${i + 1}`);
+      expect(stream!.ended()).toBe(false);
+      // The store stops answering: a new face is not sent, and the stream stays; once it answers, the face comes.
+      access = 'unknown';
+      face = 2;
+      changed?.();
+      await stream!.until((l) => l.type === 'ping', 'a ping after the change');
+      await stream!.until((l) => l.type === 'ping', 'another ping');
+      expect(stream!.lines.filter((l) => l.type === 'face')).toHaveLength(1);
+      access = 'yes';
+      await stream!.until((l) => l.type === 'face', 'the new face once access is known again');
+      stream!.close();
+    } finally {
+      await server.close();
+    }
   });
 });
