@@ -83,100 +83,70 @@ export function createMetrics() {
   const sources: MetricSources = {};
   /** Chats with an update being handled and not answered yet: when its handling started (bounded). */
   const waiting = new LRUCache<number, number>({ max: 10_000 });
-  new Gauge({
-    name: `${prefix}live_messages`,
-    help: "Live QR messages showing a code, in the store (every instance's).",
-    registers: [registry],
-    async collect() {
-      this.set((await sources.liveMessages?.()) ?? 0);
-    },
-  });
-  new Gauge({
-    name: `${prefix}live_sessions`,
-    help: 'Sessions whose live QR messages this instance keeps.',
-    registers: [registry],
-    collect() {
-      this.set(sources.liveSessions?.() ?? 0);
-    },
-  });
-  new Gauge({
-    name: `${prefix}live_sessions_by_state`,
-    help: 'Sessions with live messages on this instance, by the state the status feed last saw (awaiting_scan, starting, passkey_required, ...).',
-    labelNames: ['state'] as const,
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [state, count] of Object.entries(sources.sessionStates?.() ?? {})) this.set({ state }, count);
-    },
-  });
-  new Gauge({
-    name: `${prefix}outgoing_queue_length`,
-    help: "Telegram calls waiting in the outgoing queue for Telegram's limits.",
-    registers: [registry],
-    collect() {
-      this.set(sources.outgoingQueue?.() ?? 0);
-    },
-  });
-  new Gauge({
-    name: `${prefix}role_held`,
-    help: 'Roles this instance holds now (1) or stands by for (0): poller, health.',
-    labelNames: ['role'] as const,
-    registers: [registry],
-    collect() {
-      for (const [role, held] of Object.entries(sources.roles?.() ?? {})) this.set({ role }, held ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: `${prefix}inbox_pending_updates`,
-    help: "Telegram updates taken into this instance's inbox, queued or running.",
-    registers: [registry],
-    collect() {
-      this.set(sources.pendingUpdates?.() ?? 0);
-    },
-  });
-  new Gauge({
-    name: `${prefix}gateway_budget_free_tokens`,
-    help: "Requests this instance's gateway budget lets out at once now (its token bucket).",
-    registers: [registry],
-    collect() {
-      this.set(sources.budget?.().tokens ?? 0);
-    },
-  });
-  new Gauge({
-    name: `${prefix}gateway_budget_rps`,
-    help: 'Gateway requests a second the budget allows now (halved after a 429, recovering over time).',
-    registers: [registry],
-    collect() {
-      this.set(sources.budget?.().currentRps ?? 0);
-    },
-  });
-  new Gauge({
-    name: `${prefix}gateway_sessions_by_state`,
-    help: 'Sessions on the gateway by the state it last described (any list or look, lately).',
-    labelNames: ['state'],
-    registers: [registry],
-    collect() {
-      this.reset();
-      for (const [state, count] of Object.entries(sources.gatewaySessions?.() ?? {})) this.set({ state }, count);
-    },
-  });
-  new Gauge({
-    name: `${prefix}session_leases_held`,
-    help: 'Session leases this instance holds: the sessions whose live messages it keeps (0 for one instance alone).',
-    registers: [registry],
-    collect() {
-      this.set(sources.sessionLeases?.() ?? 0);
-    },
-  });
-  new Gauge({
-    name: `${prefix}inbox_oldest_waiting_seconds`,
-    help: 'Age of the oldest Telegram update taken and not handled yet, by any instance (0 when none waits).',
-    registers: [registry],
-    async collect() {
+  /** A gauge read at each scrape. */
+  const gauge = (name: string, help: string, read: () => number | Promise<number>) =>
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      registers: [registry],
+      async collect() {
+        this.set(await read());
+      },
+    });
+  /** A gauge of counts by one label, read at each scrape (a label value gone since the last scrape is dropped). */
+  const counts = (name: string, help: string, label: string, read: () => Record<string, number>) =>
+    new Gauge({
+      name: `${prefix}${name}`,
+      help,
+      labelNames: [label],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [value, count] of Object.entries(read())) this.set({ [label]: value }, count);
+      },
+    });
+  gauge('live_messages', "Live QR messages showing a code, in the store (every instance's).", async () => (await sources.liveMessages?.()) ?? 0);
+  gauge('live_sessions', 'Sessions whose live QR messages this instance keeps.', () => sources.liveSessions?.() ?? 0);
+  counts(
+    'live_sessions_by_state',
+    'Sessions with live messages on this instance, by the state the status feed last saw (awaiting_scan, starting, passkey_required, ...).',
+    'state',
+    () => sources.sessionStates?.() ?? {},
+  );
+  gauge('outgoing_queue_length', "Telegram calls waiting in the outgoing queue for Telegram's limits.", () => sources.outgoingQueue?.() ?? 0);
+  counts('role_held', 'Roles this instance holds now (1) or stands by for (0): poller, health.', 'role', () =>
+    Object.fromEntries(Object.entries(sources.roles?.() ?? {}).map(([role, held]) => [role, held ? 1 : 0])),
+  );
+  gauge('inbox_pending_updates', "Telegram updates taken into this instance's inbox, queued or running.", () => sources.pendingUpdates?.() ?? 0);
+  gauge(
+    'gateway_budget_free_tokens',
+    "Requests this instance's gateway budget lets out at once now (its token bucket).",
+    () => sources.budget?.().tokens ?? 0,
+  );
+  gauge(
+    'gateway_budget_rps',
+    'Gateway requests a second the budget allows now (halved after a 429, recovering over time).',
+    () => sources.budget?.().currentRps ?? 0,
+  );
+  counts(
+    'gateway_sessions_by_state',
+    'Sessions on the gateway by the state it last described (any list or look, lately).',
+    'state',
+    () => sources.gatewaySessions?.() ?? {},
+  );
+  gauge(
+    'session_leases_held',
+    'Session leases this instance holds: the sessions whose live messages it keeps (0 for one instance alone).',
+    () => sources.sessionLeases?.() ?? 0,
+  );
+  gauge(
+    'inbox_oldest_waiting_seconds',
+    'Age of the oldest Telegram update taken and not handled yet, by any instance (0 when none waits).',
+    async () => {
       const at = (await sources.oldestUpdateAt?.()) ?? null;
-      this.set(at === null ? 0 : Math.max(0, (Date.now() - at) / 1000));
+      return at === null ? 0 : Math.max(0, (Date.now() - at) / 1000);
     },
-  });
+  );
   return {
     registry,
     /** Fills in what the scrape reads (called once the parts exist). */
