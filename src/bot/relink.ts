@@ -64,9 +64,9 @@ export function createRelink(deps: RelinkDeps): Relink {
   /** Watches the current session's face in the walk's message: Connected moves the walk on at once. */
   function follow(walk: RelinkWalk): void {
     const sessionId = current(walk);
-    const known = following.get(walk.chatId);
-    if (known?.sessionId === sessionId) return;
-    known?.unfollow();
+    const followed = following.get(walk.chatId);
+    if (followed?.sessionId === sessionId) return;
+    followed?.unfollow();
     following.delete(walk.chatId);
     if (sessionId === undefined || walk.state !== 'active') return;
     const unfollow = deps.follow(walk.chatId, sessionId, (messageId, view) => {
@@ -93,8 +93,14 @@ export function createRelink(deps: RelinkDeps): Relink {
   async function stoppedIfSo(chatId: number, seen: { messageId: number; sessionId: string }): Promise<void> {
     const walk = await fresh(chatId);
     if (walk === undefined || walk.messageId !== seen.messageId || current(walk) !== seen.sessionId) return;
-    if (!(await walks.move(chatId, walk.position, { state: 'stopped' }))) return;
-    await fresh(chatId);
+    await stopWalk(walk);
+  }
+
+  /** Ends the walk where it stands and says so (once: a walk another press or instance moved is left alone). */
+  async function stopWalk(walk: RelinkWalk, endShownFirst = false): Promise<void> {
+    if (!(await walks.move(walk.chatId, walk.position, { state: 'stopped' }))) return;
+    await fresh(walk.chatId);
+    if (endShownFirst) await endShown(walk);
     await finish(walk, 'stopped');
   }
 
@@ -129,6 +135,8 @@ export function createRelink(deps: RelinkDeps): Relink {
     // Linked meanwhile: counted as linked. Gone or no longer allowed: skipped. Anything else waits for the person.
     if (outcome.kind === 'already_connected') return moveOn(walk, 'linked');
     if (outcome.kind === 'not_found' || outcome.kind === 'refused') return moveOn(walk, 'skipped');
+    // /cancel while the step waited for its code: the walk stops, as it does when /cancel ends a shown code.
+    if (outcome.kind === 'cancelled') return stopWalk(walk);
     await stuck(walk, outcome);
   }
 
@@ -240,10 +248,7 @@ export function createRelink(deps: RelinkDeps): Relink {
           await endShown(latest);
           return moveOn(latest, 'skipped');
         }
-        if (!(await walks.move(chatId, latest.position, { state: 'stopped' }))) return;
-        await fresh(chatId);
-        await endShown(latest);
-        await finish(latest, 'stopped');
+        await stopWalk(latest, true);
       });
       return true;
     },
