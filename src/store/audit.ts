@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { AuditStore } from './types.js';
 import type { Db } from './db.js';
+import { compiledOnce } from './compiled.js';
 
 const MAX_DETAIL_CHARS = 2000;
 export function createAuditStore(db: Db, now: () => number, maxRows: number, maxRefusals: number): { store: AuditStore; prune: () => Promise<void> } {
@@ -16,20 +17,29 @@ export function createAuditStore(db: Db, now: () => number, maxRows: number, max
   };
   const pruneEvery = Math.max(1, Math.floor(Math.min(maxRows, maxRefusals) / 10));
   let sincePrune = 0;
+  // Every command writes one: built once.
+  const insert = compiledOnce(db, (p) =>
+    db.insertInto('audit_log').values({
+      at: p('at'),
+      user_id: p('userId'),
+      chat_id: p('chatId'),
+      action: p('action'),
+      session_id: p('sessionId'),
+      outcome: p('outcome'),
+      detail: p('detail'),
+    }),
+  );
   const store: AuditStore = {
     async record(entry) {
-      await db
-        .insertInto('audit_log')
-        .values({
-          at: entry.at ?? now(),
-          user_id: entry.userId,
-          chat_id: entry.chatId,
-          action: entry.action,
-          session_id: entry.sessionId,
-          outcome: entry.outcome,
-          detail: entry.detail === null ? null : entry.detail.slice(0, MAX_DETAIL_CHARS),
-        })
-        .execute();
+      await insert({
+        at: entry.at ?? now(),
+        userId: entry.userId,
+        chatId: entry.chatId,
+        action: entry.action,
+        sessionId: entry.sessionId,
+        outcome: entry.outcome,
+        detail: entry.detail === null ? null : entry.detail.slice(0, MAX_DETAIL_CHARS),
+      });
       sincePrune += 1;
       if (sincePrune >= pruneEvery) {
         sincePrune = 0;

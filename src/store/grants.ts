@@ -3,9 +3,13 @@ import { type Selectable } from 'kysely';
 import type { Tables } from './schema.js';
 import type { GrantStore, InviteStore, RedeemResult } from './types.js';
 import { changed, type Db } from './db.js';
+import { compiledOnce } from './compiled.js';
 
 const INVITE_TOKEN_BYTES = 32;
 export function createGrantStore(db: Db, now: () => number): GrantStore {
+  const sessionsOf = compiledOnce<{ session_id: string }>(db, (p) =>
+    db.selectFrom('grants').select('session_id').where('user_id', '=', p('userId')).orderBy('session_id'),
+  );
   const toGrant = (row: Selectable<Tables['grants']>) => ({
     userId: row.user_id,
     sessionId: row.session_id,
@@ -19,8 +23,8 @@ export function createGrantStore(db: Db, now: () => number): GrantStore {
     has: async (userId, sessionId) =>
       (await db.selectFrom('grants').select('user_id').where('user_id', '=', userId).where('session_id', '=', sessionId).executeTakeFirst()) !==
       undefined,
-    sessionsOf: async (userId) =>
-      (await db.selectFrom('grants').select('session_id').where('user_id', '=', userId).orderBy('session_id').execute()).map((r) => r.session_id),
+    // Read for every update a person sends (their access): built once.
+    sessionsOf: async (userId) => (await sessionsOf({ userId })).rows.map((r) => r.session_id),
     list: async (sessionId) => {
       let query = db.selectFrom('grants').selectAll();
       query = sessionId === undefined ? query.orderBy('session_id').orderBy('user_id') : query.where('session_id', '=', sessionId).orderBy('user_id');

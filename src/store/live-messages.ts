@@ -1,6 +1,7 @@
 import { type Selectable } from 'kysely';
 import type { Tables } from './schema.js';
 import type { LiveMessage, LiveMessageStore, PhotoIntentStore } from './types.js';
+import { compiledOnce } from './compiled.js';
 import { changed, type Db } from './db.js';
 
 type LiveMessageRow = Selectable<Tables['live_messages']>;
@@ -42,17 +43,37 @@ const toLiveRow = (message: LiveMessage): LiveMessageRow => ({
   series_index: message.seriesIndex ?? null,
 });
 
+/** Every column of a row, as a query built once takes it (see {@link compiledOnce}). */
+const LIVE_COLUMNS = Object.keys(
+  toLiveRow({
+    chatId: 0,
+    messageId: 0,
+    userId: 0,
+    sessionId: '',
+    state: 'showing',
+    fingerprint: null,
+    expiresAt: null,
+    deadlineAt: 0,
+    createdAt: 0,
+    updatedAt: 0,
+  }),
+) as Array<keyof LiveMessageRow>;
+
 export function createLiveMessageStore(db: Db, now: () => number): LiveMessageStore {
   const live = () => db.selectFrom('live_messages').selectAll().where('state', '=', 'showing');
+  // The two statements every /qr runs, built once (the others are rarer).
+  const save = compiledOnce(db, (p) => {
+    const row = Object.fromEntries(LIVE_COLUMNS.map((column) => [column, p(column)])) as unknown as LiveMessageRow;
+    const { chat_id: _chat, message_id: _message, ...rest } = row;
+    return db
+      .insertInto('live_messages')
+      .values(row)
+      .onConflict((oc) => oc.columns(['chat_id', 'message_id']).doUpdateSet(rest));
+  });
+  const liveByChat = compiledOnce<LiveMessageRow>(db, (p) => live().where('chat_id', '=', p('chatId')).orderBy('created_at').orderBy('message_id'));
   return {
     async save(message) {
-      const row = toLiveRow(message);
-      const { chat_id: _chat, message_id: _message, ...rest } = row;
-      await db
-        .insertInto('live_messages')
-        .values(row)
-        .onConflict((oc) => oc.columns(['chat_id', 'message_id']).doUpdateSet(rest))
-        .execute();
+      await save(toLiveRow(message));
     },
     async get(chatId, messageId) {
       const row = await db
@@ -89,8 +110,7 @@ export function createLiveMessageStore(db: Db, now: () => number): LiveMessageSt
     listLive: async () => (await live().orderBy('created_at').orderBy('chat_id').orderBy('message_id').execute()).map(toLiveMessage),
     listLiveBySession: async (sessionId) =>
       (await live().where('session_id', '=', sessionId).orderBy('created_at').orderBy('chat_id').orderBy('message_id').execute()).map(toLiveMessage),
-    listLiveByChat: async (chatId) =>
-      (await live().where('chat_id', '=', chatId).orderBy('created_at').orderBy('message_id').execute()).map(toLiveMessage),
+    listLiveByChat: async (chatId) => (await liveByChat({ chatId })).rows.map(toLiveMessage),
     sessionsWithWork: async () =>
       (
         await db
@@ -116,22 +136,27 @@ export function createLiveMessageStore(db: Db, now: () => number): LiveMessageSt
 }
 
 export function createPhotoIntentStore(db: Db): PhotoIntentStore {
+  // Each /qr records one and clears it: built once.
+  const add = compiledOnce<{ id: number }>(db, (p) =>
+    db
+      .insertInto('photo_intents')
+      .values({
+        chat_id: p('chatId'),
+        after_message_id: p('afterMessageId'),
+        session_id: p('sessionId'),
+        created_at: p('createdAt'),
+        holder: p('holder'),
+      })
+      .returning('id'),
+  );
+  const clear = compiledOnce(db, (p) => db.deleteFrom('photo_intents').where('id', '=', p('id')));
   return {
-    add: async (i) =>
-      (
-        await db
-          .insertInto('photo_intents')
-          .values({
-            chat_id: i.chatId,
-            after_message_id: i.afterMessageId,
-            session_id: i.sessionId,
-            created_at: i.createdAt,
-            holder: i.holder ?? null,
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-      ).id,
-    clear: async (id) => changed(await db.deleteFrom('photo_intents').where('id', '=', id).executeTakeFirst()) === 1,
+    async add(i) {
+      const [row] = (await add({ ...i, holder: i.holder ?? null })).rows;
+      if (row === undefined) throw new Error('photo intent not recorded');
+      return Number(row.id);
+    },
+    clear: async (id) => changed(await clear({ id })) === 1,
     list: async () =>
       (await db.selectFrom('photo_intents').selectAll().orderBy('id').execute()).map((r) => ({
         id: r.id,

@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Tables } from './schema.js';
 import type { TelegramUpdateStore, WebhookEventStore } from './types.js';
 import { PRUNE_EVERY, type Db } from './db.js';
+import { compiledOnce } from './compiled.js';
 
 export function createWebhookEventStore(db: Db): WebhookEventStore {
   let inserts = 0;
@@ -37,14 +38,30 @@ const MAX_HANDLED_UPDATES_KEPT = 10_000;
 
 export function createTelegramUpdateStore(db: Db, now: () => number): TelegramUpdateStore {
   let inserts = 0;
+  // Every update is taken and done: both built once.
+  const takeOne = compiledOnce<{ update_id: number }>(db, (p) =>
+    db
+      .insertInto('telegram_updates')
+      .values({
+        update_id: p('updateId'),
+        received_at: p('at'),
+        holder: p('holder'),
+        payload: p('payload'),
+        started_at: p('startedAt'),
+        done_at: null,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('update_id'),
+  );
+  const doneOne = compiledOnce(db, (p) =>
+    db
+      .updateTable('telegram_updates')
+      .set({ done_at: p('at'), payload: null })
+      .where('update_id', '=', p('updateId')),
+  );
   return {
     async take({ updateId, payload, started = false }, holder, keepMs, at = now()) {
-      const taken = await db
-        .insertInto('telegram_updates')
-        .values({ update_id: updateId, received_at: at, holder, payload, started_at: started ? at : null, done_at: null })
-        .onConflict((oc) => oc.doNothing())
-        .returning('update_id')
-        .executeTakeFirst();
+      const taken = (await takeOne({ updateId, at, holder, payload, startedAt: started ? at : null })).rows[0];
       if (taken !== undefined && ++inserts % PRUNE_EVERY === 0) {
         await db
           .deleteFrom('telegram_updates')
@@ -72,7 +89,7 @@ export function createTelegramUpdateStore(db: Db, now: () => number): TelegramUp
       return row?.received_at ?? null;
     },
     async done(updateId, at = now()) {
-      await db.updateTable('telegram_updates').set({ done_at: at, payload: null }).where('update_id', '=', updateId).execute();
+      await doneOne({ at, updateId });
     },
     // One UPDATE per call moves the rows: of two instances reclaiming at once, each row goes to exactly one.
     async reclaim(holder, alive, graceMs, at = now()) {

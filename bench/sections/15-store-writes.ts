@@ -1,0 +1,88 @@
+import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compiledOnce, type Param } from '../../src/store/compiled.js';
+import type { Db } from '../../src/store/db.js';
+import { createStore } from '../../src/store/sqlite.js';
+import { formatRow, measure } from '../lib.js';
+
+const ITERATIONS = 5_000;
+
+/**
+ * A /qr writes several rows (its update in the inbox, a photo intent, the live message, an audit entry). Kysely builds
+ * and compiles a statement at every call; the store builds its hot statements once (`compiledOnce`). The same audit
+ * insert both ways, side by side on one SQLite file with the store's schema (statements prepared once either way).
+ */
+export async function run(): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-store-'));
+  const path = join(dir, 'bench.sqlite');
+  await (await createStore(path)).close();
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  const statements = new Map<string, Database.Statement>();
+  const db: Db = new Kysely({
+    dialect: new SqliteDialect({
+      database: {
+        prepare: (sql: string) => statements.get(sql) ?? statements.set(sql, sqlite.prepare(sql)).get(sql)!,
+        close: () => sqlite.close(),
+      },
+    }),
+  });
+  try {
+    const entry = () => ({ at: Date.now(), userId: 1001, chatId: 1001, action: 'qr', sessionId: 'demo', outcome: 'sent', detail: null });
+    const build = (p: Param | undefined, e: ReturnType<typeof entry>) =>
+      db.insertInto('audit_log').values({
+        at: p ? p('at') : e.at,
+        user_id: p ? p('userId') : e.userId,
+        chat_id: p ? p('chatId') : e.chatId,
+        action: p ? p('action') : e.action,
+        session_id: p ? p('sessionId') : e.sessionId,
+        outcome: p ? p('outcome') : e.outcome,
+        detail: p ? p('detail') : e.detail,
+      });
+    const once = compiledOnce(db, (p) => build(p, entry()));
+    const eachTime = await measure(() => build(undefined, entry()).execute(), { iterations: ITERATIONS });
+    const builtOnce = await measure(() => once(entry()), { iterations: ITERATIONS });
+    console.log(`  ${ITERATIONS} audit rows inserted one after another, each way, on one SQLite file (WAL)`);
+    console.log(formatRow('audit: Kysely builds each time', eachTime, 'informative'));
+    console.log(formatRow('audit: built once (the store)', builtOnce, `x${(eachTime.meanMs / builtOnce.meanMs).toFixed(1)} faster (mean)`));
+    // The widest hot statement: a live message saved (15 columns, and 13 again when the row exists).
+    let id = 0;
+    const columns = (m: number) => ({
+      chat_id: 1,
+      message_id: m,
+      user_id: 1,
+      session_id: `s-${m % 50}`,
+      state: 'showing' as const,
+      fingerprint: 'f'.repeat(16),
+      expires_at: null,
+      deadline_at: Date.now() + 600_000,
+      created_at: Date.now(),
+      updated_at: Date.now(),
+      expired_reason: null,
+      final_edit_since: null,
+      pairing_phone: null,
+      pairing_expires_at: null,
+      series_index: null,
+    });
+    const upsert = (row: ReturnType<typeof columns>) => {
+      const { chat_id: _c, message_id: _m, ...rest } = row;
+      return db
+        .insertInto('live_messages')
+        .values(row)
+        .onConflict((oc) => oc.columns(['chat_id', 'message_id']).doUpdateSet(rest));
+    };
+    const saveOnce = compiledOnce(db, (p) =>
+      upsert(Object.fromEntries(Object.keys(columns(0)).map((k) => [k, p(k)])) as unknown as ReturnType<typeof columns>),
+    );
+    const saveEach = await measure(() => upsert(columns(++id)).execute(), { iterations: ITERATIONS });
+    const saveBuilt = await measure(() => saveOnce(columns(++id)), { iterations: ITERATIONS });
+    console.log(formatRow('live message: Kysely each time', saveEach, 'informative'));
+    console.log(formatRow('live message: built once', saveBuilt, `x${(saveEach.meanMs / saveBuilt.meanMs).toFixed(1)} faster (mean)`));
+  } finally {
+    await db.destroy();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
