@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp, type App } from '../src/app.js';
-import { DEFAULT_MAX_RPS, DEFAULT_POLL_INTERVAL_MS, type Config } from '../src/config/config.js';
+import { DEFAULT_MAX_RPS, DEFAULT_POLL_INTERVAL_MS, DEFAULT_RENDER_THREADS, type Config } from '../src/config/config.js';
 import { createLogger } from '../src/shared/logger.js';
 import { createWasendSimulator, type SimSessionSpec, type WasendSimulator } from '../src/simulator/server.js';
 import { createStore } from '../src/store/sqlite.js';
@@ -87,7 +87,8 @@ export async function startBenchBot(options: BenchBotOptions): Promise<BenchBot>
     databasePath: join(dir, 'bot.sqlite'),
     logLevel: 'warn',
     http: { host: '127.0.0.1', ...(options.webhook ? { port: options.webhook.port } : {}) },
-    ...(options.renderThreads !== undefined ? { renderThreads: options.renderThreads } : {}),
+    // The app's default when the bench does not choose (QR_RENDER_THREADS unset).
+    renderThreads: options.renderThreads ?? DEFAULT_RENDER_THREADS,
     inviteTtlMs: 60_000,
     qrWatchTimeoutMs: 600_000,
     healthCheckIntervalMs: 600_000,

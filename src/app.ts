@@ -146,6 +146,10 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       http: () => http,
       async start() {
         if (stopping) throw new Error('This app was stopped; create a new one to start again.');
+        // The QR drawing thread starts while Telegram and the gateway are asked: warm before the first /qr.
+        const warming = renderPool
+          ?.warm()
+          .catch((error: unknown) => logger.warn({ err: describeError(error) }, 'the QR drawing thread did not start'));
         bot.botInfo = await connectTelegram({
           api: bot.api,
           apiRoot: config.telegram.apiRoot,
@@ -157,6 +161,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
           () => registerCommands(bot.api, config.adminIds, logger, gw.i18n, (userId) => localeOfUser(store.users, userId)),
           logger,
         );
+        await warming;
         await relink.resume();
         await liveQr.resume();
         // A database without a single audit entry is new (a first start, or a move from SQLite to PostgreSQL): QR

@@ -145,6 +145,9 @@ const schema = z.object({
   MINI_APP_MAX_AGE_S: optional(integer(60, 7 * 86_400)),
 });
 
+/** Default of `QR_RENDER_THREADS`: one worker draws QR images, off the main thread. */
+export const DEFAULT_RENDER_THREADS = 1;
+
 /** How long Telegram's launch data of the live view is accepted after it was signed, s. */
 export const DEFAULT_MINI_APP_MAX_AGE_S = 3_600;
 
@@ -237,7 +240,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     },
     inviteTtlMs: Math.round((values.INVITE_TTL_HOURS ?? 24) * 3_600_000),
     qrWatchTimeoutMs: values.QR_WATCH_TIMEOUT_MS ?? 600_000,
-    renderThreads: values.QR_RENDER_THREADS ?? 1,
+    renderThreads: values.QR_RENDER_THREADS ?? DEFAULT_RENDER_THREADS,
     livePerUser: values.QR_LIVE_PER_USER ?? 10,
     requestsPerMinute: values.USER_REQUESTS_PER_MINUTE ?? 20,
     healthCheckIntervalMs: values.HEALTH_CHECK_INTERVAL_MS ?? 180_000,

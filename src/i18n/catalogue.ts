@@ -75,6 +75,19 @@ export function loadCatalogue(dir: URL = DEFAULT_DIR, options: { readonly gatewa
  */
 export function negotiateLocale(languageCode: string | null | undefined): Locale {
   if (!languageCode) return DEFAULT_LOCALE;
+  // Asked for every caption of every edit: the few codes people have are worked out once each.
+  const known = negotiated.get(languageCode);
+  if (known !== undefined) return known;
+  const locale = negotiateNow(languageCode);
+  if (negotiated.size < MAX_NEGOTIATED) negotiated.set(languageCode, locale);
+  return locale;
+}
+
+/** Language codes worked out so far (Telegram's codes are short and few; a flood of made-up ones stops adding). */
+const negotiated = new Map<string, Locale>();
+const MAX_NEGOTIATED = 1_000;
+
+function negotiateNow(languageCode: string): Locale {
   const code = languageCode.trim().toLowerCase() === 'in' ? 'id' : languageCode.trim();
   // The language alone too: langneg does not parse numeric regions such as es-419 (Latin American Spanish).
   const requested = [code, code.split(/[-_]/)[0] ?? code];

@@ -8,13 +8,18 @@ import { QrRenderError } from './render.js';
 export interface RenderPoolOptions {
   /** Worker threads; default `max(1, availableParallelism() - 1)`, so the event loop keeps a core. */
   readonly threads?: number;
-  /** A thread idle this long is ended, in ms (started again on demand). Default 60000. */
+  /** A thread idle this long is ended, in ms (started again on demand); one is always kept. Default 60000. */
   readonly idleTimeoutMs?: number;
 }
 
 export interface RenderPool {
   /** Same contract as `renderQrPng`: PNG bytes, or a {@link QrRenderError} for an unusable payload. */
   render: (payload: QrPayload) => Promise<Buffer>;
+  /**
+   * Starts a thread and draws one code in it: the first `/qr` after a start then finds the thread running, with
+   * sharp loaded and compiled, instead of paying for both (about 150 ms).
+   */
+  warm: () => Promise<void>;
   close: () => Promise<void>;
 }
 
@@ -29,7 +34,8 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
   const typescript = import.meta.url.endsWith('.ts');
   const pool = new Piscina({
     filename: fileURLToPath(new URL(typescript ? './render-worker.ts' : './render-worker.js', import.meta.url)),
-    minThreads: 0,
+    // One thread stays, warm: a quiet hour must not make the next /qr start a thread first.
+    minThreads: 1,
     maxThreads: threads,
     idleTimeout: options.idleTimeoutMs ?? 60_000,
     ...(typescript ? { execArgv: ['--import', 'tsx'] } : {}),
@@ -43,6 +49,9 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
         // The error's class does not survive the thread boundary; its message does.
         throw new QrRenderError('unreadable', error instanceof Error ? error.message : String(error), { cause: error });
       }
+    },
+    async warm() {
+      await pool.run({ kind: 'raw', value: 'warm-up' } satisfies QrPayload);
     },
     close: () => pool.destroy(),
   };
