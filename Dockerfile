@@ -16,6 +16,8 @@ ENV NODE_ENV=production DATABASE_PATH=/data/wasend-qr-bot.sqlite
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/locales ./locales
+# The live view's page (Mini App), served as it is.
+COPY app ./app
 COPY package.json ./
 RUN mkdir -p /data && chown node:node /data
 USER node

@@ -121,9 +121,9 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     const stop = async () => {
       await http?.close();
       if (recovering !== undefined) clearInterval(recovering);
-      relink.stop();
       const stoppingRunner = Promise.all([updates.poller.stop(), updates.inbox.drain()]);
-      await Promise.all([stopQuietly('live QR', liveQr.stop()), stopQuietly('health monitor', monitor.stop())]);
+      // /relink's steps finish beside the engine's stop, which releases a step waiting for its code.
+      await Promise.all([stopQuietly('live QR', liveQr.stop()), stopQuietly('relink', relink.stop()), stopQuietly('health monitor', monitor.stop())]);
       // Handlers waiting on live QR have been released by now; a hung one must not hold the process.
       const drained = await withTimeout(stoppingRunner, RUNNER_STOP_MS).then(
         () => true,

@@ -21,7 +21,8 @@ export interface Relink {
   press(chatId: number, userId: number, messageId: number | undefined, action: 'skip' | 'stop' | 'retry'): Promise<boolean>;
   /** Reads the stored walks (after a restart), then looks at them every second (a link seen elsewhere). */
   resume(): Promise<void>;
-  stop(): void;
+  /** Stops looking and lets the steps in flight finish (the live engine's stop releases a step waiting for its code). */
+  stop(): Promise<void>;
 }
 
 export const RELINK_SKIP = 'rl:skip';

@@ -18,7 +18,7 @@ import { classifyTelegramError } from '../telegram/errors.js';
  */
 export interface RelinkDeps {
   readonly walks: RelinkWalkStore;
-  readonly liveMessages: Pick<LiveMessageStore, 'get'>;
+  readonly liveMessages: Pick<LiveMessageStore, 'get' | 'listLiveByChat'>;
   readonly liveQr: Pick<LiveQr, 'open' | 'cancel'>;
   readonly api: Pick<Api, 'editMessageCaption' | 'sendMessage'>;
   readonly textsOf: (chatId: number) => Promise<Translate>;
@@ -79,7 +79,8 @@ export function createRelink(deps: RelinkDeps): Relink {
 
   /** Moves on when the walk's session is linked: by the view just put (`seen`), else by the stored message. */
   async function linkedIfSo(chatId: number, seen?: { messageId: number; sessionId: string }): Promise<void> {
-    const walk = await fresh(chatId);
+    const found = await fresh(chatId);
+    const walk = found?.messageId === null ? await findMessage(found, seen) : found;
     const sessionId = walk === undefined ? undefined : current(walk);
     if (walk === undefined || sessionId === undefined || walk.messageId === null) return;
     let linked = seen !== undefined && seen.messageId === walk.messageId && seen.sessionId === sessionId;
@@ -88,6 +89,20 @@ export function createRelink(deps: RelinkDeps): Relink {
       linked = row?.sessionId === sessionId && row.state === 'connected';
     }
     if (linked) await moveOn(walk, 'linked');
+  }
+
+  /**
+   * A walk whose message id was not stored (the process stopped between the photo and that write) finds it: the
+   * chat's live message of its session.
+   */
+  async function findMessage(walk: RelinkWalk, seen?: { messageId: number; sessionId: string }): Promise<RelinkWalk> {
+    const sessionId = current(walk);
+    const messageId =
+      seen !== undefined && seen.sessionId === sessionId
+        ? seen.messageId
+        : (await deps.liveMessages.listLiveByChat(walk.chatId)).find((m) => m.sessionId === sessionId && m.userId === walk.userId)?.messageId;
+    if (messageId === undefined || !(await walks.move(walk.chatId, walk.position, { messageId }))) return walk;
+    return (await fresh(walk.chatId)) ?? walk;
   }
 
   async function stoppedIfSo(chatId: number, seen: { messageId: number; sessionId: string }): Promise<void> {
@@ -132,6 +147,8 @@ export function createRelink(deps: RelinkDeps): Relink {
       await fresh(walk.chatId);
       return;
     }
+    // The app is stopping (the engine ended the step's wait): the walk stays where it is for the next start.
+    if (stopped) return;
     // Linked meanwhile: counted as linked. Gone or no longer allowed: skipped. Anything else waits for the person.
     if (outcome.kind === 'already_connected') return moveOn(walk, 'linked');
     if (outcome.kind === 'not_found' || outcome.kind === 'refused') return moveOn(walk, 'skipped');
@@ -256,19 +273,24 @@ export function createRelink(deps: RelinkDeps): Relink {
       if (sweeper !== undefined || stopped) return;
       // The walks first, so that the engine's first edits after a restart draw them; then a look every `sweepMs`.
       try {
-        for (const walk of await walks.listActive()) known.set(walk.chatId, walk);
+        for (const walk of await walks.listActive()) {
+          known.set(walk.chatId, walk);
+          follow(walk);
+        }
       } catch (error) {
         logger.warn({ err: describeError(error) }, 'relink walks could not be read');
       }
       sweeper = setInterval(() => void sweep(), deps.sweepMs ?? 1_000);
       sweeper.unref();
     },
-    stop() {
-      // A step waiting for its code is released by the live engine's own stop; the store keeps the walk's place.
+    async stop() {
+      // A step waiting for its code is released by the live engine's own stop (run beside this one); what a step had
+      // done by then is written before the store closes, so the walk carries on from there at the next start.
       stopped = true;
       if (sweeper !== undefined) clearInterval(sweeper);
       for (const { unfollow } of following.values()) unfollow();
       following.clear();
+      await Promise.allSettled([...chains.values()]);
     },
   };
 }
