@@ -5,6 +5,7 @@ import { describeError } from '../shared/describe-error.js';
 import type { LogSink } from '../shared/logger.js';
 import type { LiveMessageStore, RelinkWalk, RelinkWalkStore } from '../store/types.js';
 import { RELINK_RETRY, walkButtons, type Relink } from './relink-face.js';
+import { currentSession, reduceWalk, type WalkEffect, type WalkEvent } from './relink-walk.js';
 
 export type { Relink } from './relink-face.js';
 import { outcomeText } from './texts.js';
@@ -30,8 +31,6 @@ export interface RelinkDeps {
   readonly sweepMs?: number;
   readonly now?: () => number;
 }
-
-const current = (walk: RelinkWalk): string | undefined => walk.sessions[walk.position];
 
 export function createRelink(deps: RelinkDeps): Relink {
   const { walks, liveQr, logger } = deps;
@@ -63,7 +62,7 @@ export function createRelink(deps: RelinkDeps): Relink {
 
   /** Watches the current session's face in the walk's message: Connected moves the walk on at once. */
   function follow(walk: RelinkWalk): void {
-    const sessionId = current(walk);
+    const sessionId = currentSession(walk);
     const followed = following.get(walk.chatId);
     if (followed?.sessionId === sessionId) return;
     followed?.unfollow();
@@ -72,31 +71,78 @@ export function createRelink(deps: RelinkDeps): Relink {
     const unfollow = deps.follow(walk.chatId, sessionId, (messageId, view) => {
       if (view.kind === 'connected') void serially(walk.chatId, () => linkedIfSo(walk.chatId, { messageId, sessionId }));
       // Cancelled from outside the walk (/cancel, a revoke): the walk stops there and says what it did not reach.
-      if (view.kind === 'cancelled') void serially(walk.chatId, () => stoppedIfSo(walk.chatId, { messageId, sessionId }));
+      if (view.kind === 'cancelled') void serially(walk.chatId, () => apply(walk.chatId, { type: 'cancelled', sessionId }, messageId));
     });
     following.set(walk.chatId, { sessionId, unfollow });
+  }
+
+  /**
+   * Runs an event through the reducer: the changed walk is written first (compare-and-set on its position: a walk
+   * another press, look or instance moved is left to it), then the effects are performed in order; what they bring
+   * back goes through the reducer in turn. `onMessage`: the event is about that message only.
+   */
+  async function apply(chatId: number, first: WalkEvent, onMessage?: number): Promise<void> {
+    const events: WalkEvent[] = [first];
+    for (let event = events.shift(); event !== undefined; event = events.shift()) {
+      const before = await fresh(chatId);
+      if (before === undefined || (onMessage !== undefined && before.messageId !== onMessage)) return;
+      const { walk, effects } = reduceWalk(before, event);
+      if (walk !== before) {
+        const { position, linked, skipped, state, messageId } = walk;
+        if (!(await walks.move(chatId, before.position, { position, linked, skipped, state, messageId }, now()))) return;
+        await fresh(chatId);
+      }
+      for (const effect of effects) {
+        const next = await perform(walk, before, effect);
+        if (next !== undefined) events.push(next);
+      }
+    }
+  }
+
+  /** Performs one effect; `before` is the walk as it was when the event came (the message it showed then). */
+  async function perform(walk: RelinkWalk, before: RelinkWalk, effect: WalkEffect): Promise<WalkEvent | undefined> {
+    switch (effect.type) {
+      case 'show': {
+        if (stopped) return undefined;
+        follow(walk);
+        const outcome = await liveQr.open({ chatId: walk.chatId, userId: walk.userId, sessionId: effect.sessionId });
+        // The app is stopping (the engine ended the step's wait): the walk stays where it is for the next start,
+        // but a photo that did go out is written down.
+        if (stopped && outcome.kind !== 'sent') return undefined;
+        return { type: 'opened', sessionId: effect.sessionId, outcome };
+      }
+      case 'end_shown':
+        if (before.messageId !== null) await liveQr.cancel(before.chatId, before.messageId);
+        return undefined;
+      case 'stuck':
+        await stuck(walk, effect.outcome);
+        return undefined;
+      case 'finish':
+        await finish(walk, effect.how);
+        return undefined;
+    }
   }
 
   /** Moves on when the walk's session is linked: by the view just put (`seen`), else by the stored message. */
   async function linkedIfSo(chatId: number, seen?: { messageId: number; sessionId: string }): Promise<void> {
     const found = await fresh(chatId);
     const walk = found?.messageId === null ? await findMessage(found, seen) : found;
-    const sessionId = walk === undefined ? undefined : current(walk);
+    const sessionId = walk === undefined ? undefined : currentSession(walk);
     if (walk === undefined || sessionId === undefined || walk.messageId === null) return;
     let linked = seen !== undefined && seen.messageId === walk.messageId && seen.sessionId === sessionId;
     if (!linked) {
       const row = await deps.liveMessages.get(chatId, walk.messageId);
       linked = row?.sessionId === sessionId && row.state === 'connected';
     }
-    if (linked) await moveOn(walk, 'linked');
+    if (linked) await apply(chatId, { type: 'linked', sessionId });
   }
 
   /**
    * A walk whose message id was not stored (the process stopped between the photo and that write) finds it: the
-   * chat's live message of its session.
+   * view just seen of its session, else the chat's live message of its session.
    */
   async function findMessage(walk: RelinkWalk, seen?: { messageId: number; sessionId: string }): Promise<RelinkWalk> {
-    const sessionId = current(walk);
+    const sessionId = currentSession(walk);
     const messageId =
       seen !== undefined && seen.sessionId === sessionId
         ? seen.messageId
@@ -105,62 +151,10 @@ export function createRelink(deps: RelinkDeps): Relink {
     return (await fresh(walk.chatId)) ?? walk;
   }
 
-  async function stoppedIfSo(chatId: number, seen: { messageId: number; sessionId: string }): Promise<void> {
-    const walk = await fresh(chatId);
-    if (walk === undefined || walk.messageId !== seen.messageId || current(walk) !== seen.sessionId) return;
-    await stopWalk(walk);
-  }
-
-  /** Ends the walk where it stands and says so (once: a walk another press or instance moved is left alone). */
-  async function stopWalk(walk: RelinkWalk, endShownFirst = false): Promise<void> {
-    if (!(await walks.move(walk.chatId, walk.position, { state: 'stopped' }))) return;
-    await fresh(walk.chatId);
-    if (endShownFirst) await endShown(walk);
-    await finish(walk, 'stopped');
-  }
-
-  async function moveOn(walk: RelinkWalk, outcome: 'linked' | 'skipped'): Promise<void> {
-    const sessionId = current(walk);
-    if (sessionId === undefined) return;
-    const position = walk.position + 1;
-    const done = position >= walk.sessions.length;
-    const next: RelinkWalk = {
-      ...walk,
-      position,
-      ...(outcome === 'linked' ? { linked: [...walk.linked, sessionId] } : { skipped: [...walk.skipped, sessionId] }),
-      ...(done ? { state: 'done' as const } : {}),
-    };
-    if (!(await walks.move(walk.chatId, walk.position, { position, linked: next.linked, skipped: next.skipped, state: next.state }))) return;
-    await fresh(walk.chatId);
-    if (done) return finish(next);
-    await show(next);
-  }
-
-  /** Opens the walk's current session as a live message (in the walk's message: see the messenger). */
-  async function show(walk: RelinkWalk): Promise<void> {
-    const sessionId = current(walk);
-    if (sessionId === undefined || stopped) return;
-    follow(walk);
-    const outcome = await liveQr.open({ chatId: walk.chatId, userId: walk.userId, sessionId });
-    if (outcome.kind === 'sent') {
-      if (outcome.messageId !== walk.messageId) await walks.move(walk.chatId, walk.position, { messageId: outcome.messageId }, now());
-      await fresh(walk.chatId);
-      return;
-    }
-    // The app is stopping (the engine ended the step's wait): the walk stays where it is for the next start.
-    if (stopped) return;
-    // Linked meanwhile: counted as linked. Gone or no longer allowed: skipped. Anything else waits for the person.
-    if (outcome.kind === 'already_connected') return moveOn(walk, 'linked');
-    if (outcome.kind === 'not_found' || outcome.kind === 'refused') return moveOn(walk, 'skipped');
-    // /cancel while the step waited for its code: the walk stops, as it does when /cancel ends a shown code.
-    if (outcome.kind === 'cancelled') return stopWalk(walk);
-    await stuck(walk, outcome);
-  }
-
   /** The step could not show a code: the walk's message says why, with Try again, Skip and Stop. */
   async function stuck(walk: RelinkWalk, outcome: OpenOutcome): Promise<void> {
     const t = await deps.textsOf(walk.chatId);
-    const sessionId = current(walk) ?? '';
+    const sessionId = currentSession(walk) ?? '';
     const reason = outcomeText(t, outcome, sessionId, deps.label(sessionId)) ?? outcome.kind;
     const text = t('relink-stuck', { index: walk.position + 1, total: walk.sessions.length, session: deps.label(sessionId), reason });
     const reply_markup = { inline_keyboard: [[{ text: t('button-retry'), callback_data: RELINK_RETRY }], walkButtons(t)] };
@@ -199,11 +193,6 @@ export function createRelink(deps: RelinkDeps): Relink {
     await deps.api.sendMessage(walk.chatId, text, { reply_markup });
   }
 
-  /** Ends the walk's live message (Stop, Skip, a new walk) before the walk says what comes next. */
-  async function endShown(walk: RelinkWalk): Promise<void> {
-    if (walk.messageId !== null) await liveQr.cancel(walk.chatId, walk.messageId);
-  }
-
   async function sweep(): Promise<void> {
     const startedAt = now();
     let active: RelinkWalk[];
@@ -225,19 +214,13 @@ export function createRelink(deps: RelinkDeps): Relink {
   return {
     async step(chatId) {
       const walk = known.get(chatId);
-      const sessionId = walk?.state === 'active' ? current(walk) : undefined;
+      const sessionId = walk?.state === 'active' ? currentSession(walk) : undefined;
       if (walk === undefined || sessionId === undefined) return undefined;
       return { messageId: walk.messageId, sessionId, index: walk.position + 1, total: walk.sessions.length };
     },
     start: (chatId, userId, sessions) =>
       serially(chatId, async () => {
-        const earlier = await fresh(chatId);
-        if (earlier !== undefined) {
-          await walks.move(chatId, earlier.position, { state: 'stopped' });
-          await fresh(chatId);
-          await endShown(earlier);
-          await finish(earlier, 'replaced');
-        }
+        await apply(chatId, { type: 'replaced' });
         const walk: RelinkWalk = {
           chatId,
           userId,
@@ -251,21 +234,17 @@ export function createRelink(deps: RelinkDeps): Relink {
         };
         await walks.put(walk);
         await fresh(chatId);
-        await show(walk);
+        // The first step, as Try again would show it.
+        await apply(chatId, { type: 'retry' });
       }),
     async press(chatId, userId, messageId, action) {
       const walk = await fresh(chatId);
       if (walk === undefined || walk.userId !== userId || (walk.messageId !== null && messageId !== walk.messageId && action !== 'retry'))
         return false;
       void serially(chatId, async () => {
-        const latest = await fresh(chatId);
-        if (latest === undefined || latest.position !== walk.position) return;
-        if (action === 'retry') return show(latest);
-        if (action === 'skip') {
-          await endShown(latest);
-          return moveOn(latest, 'skipped');
-        }
-        await stopWalk(latest, true);
+        // A press on a step the walk has left does nothing.
+        if ((await fresh(chatId))?.position !== walk.position) return;
+        await apply(chatId, { type: action });
       });
       return true;
     },
