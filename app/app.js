@@ -4,7 +4,9 @@
 
 (() => {
   const launch = new URLSearchParams(location.hash.slice(1));
-  const initData = launch.get('tgWebAppData') ?? '';
+  // Kept for this tab only, so that a reload (pulled down in Telegram) still has it once the address no longer does.
+  const initData = launch.get('tgWebAppData') ?? sessionStorage.getItem('tgWebAppData') ?? '';
+  if (initData !== '') sessionStorage.setItem('tgWebAppData', initData);
   const sessionId = new URLSearchParams(location.search).get('s') ?? '';
   // The launch data is a credential: out of the address bar once read (a copied link does not carry it).
   history.replaceState(null, '', location.pathname + location.search);
@@ -24,7 +26,8 @@
   let offset = 0;
   let finished = false;
 
-  applyTheme(launch.get('tgWebAppThemeParams'));
+  applyTheme(launch.get('tgWebAppThemeParams') ?? sessionStorage.getItem('tgWebAppThemeParams'));
+  if (launch.has('tgWebAppThemeParams')) sessionStorage.setItem('tgWebAppThemeParams', launch.get('tgWebAppThemeParams'));
   tellTelegram('web_app_ready');
   tellTelegram('web_app_expand');
 
