@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accessVerdict } from '../live/access-verdict.js';
 import { describeError } from '../shared/describe-error.js';
 import type { LogSink } from '../shared/logger.js';
 import { initDataKey, verifyInitData, type InitDataUser } from '../telegram/init-data.js';
@@ -87,14 +88,7 @@ export function miniAppRoutes(options: MiniAppOptions, logger: LogSink): Map<str
   };
 
   /** 'yes', 'no' or 'unknown' (the store does not answer): never read as either. */
-  const verdictOf = async (userId: number, sessionId: string): Promise<'yes' | 'no' | 'unknown'> => {
-    try {
-      return (await options.mayUse(userId, sessionId)) ? 'yes' : 'no';
-    } catch (error) {
-      logger.warn({ err: describeError(error) }, 'live view: access unknown; nothing new is shown');
-      return 'unknown';
-    }
-  };
+  const verdictOf = (userId: number, sessionId: string) => accessVerdict(() => options.mayUse(userId, sessionId), sessionId, logger);
 
   /** Refuses a request whose user may not see the session (403), or cannot be told (503); true when it may go on. */
   const admitted = async (request: IncomingMessage, response: ServerResponse, userId: number, sessionId: string): Promise<boolean> => {
@@ -126,20 +120,34 @@ export function miniAppRoutes(options: MiniAppOptions, logger: LogSink): Map<str
   /** Newline-delimited JSON: `hello` with the page's words, then `face` (or `none`) on every change, `ping`, and `refused` at the end. */
   async function streamView(response: ServerResponse, user: InitDataUser, sessionId: string): Promise<void> {
     const current = options.current(user);
+    let lastKey: unknown = Symbol('nothing sent');
+    let running: Promise<void> | undefined;
+    let again = false;
+    let ended = false;
+    let unfollow: (() => void) | undefined;
+    let recheck: NodeJS.Timeout | undefined;
+    let heartbeat: NodeJS.Timeout | undefined;
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    /** The end, whoever comes first: the person leaves, access ends, or the listener closes. */
+    const stop = (): void => {
+      if (ended) return;
+      ended = true;
+      unfollow?.();
+      clearInterval(recheck);
+      clearInterval(heartbeat);
+      response.end();
+      finish();
+    };
+    response.on('close', stop);
+
     response.statusCode = 200;
     secureHeaders(response);
     response.setHeader('content-type', 'application/x-ndjson; charset=utf-8');
     response.setHeader('x-accel-buffering', 'no');
     response.flushHeaders();
-    const write = (line: Readonly<Record<string, unknown>>) => response.write(`${JSON.stringify(line)}\n`);
+    const write = (line: Readonly<Record<string, unknown>>) => void (ended || response.write(`${JSON.stringify(line)}\n`));
     write({ type: 'hello', now: now(), texts: await options.texts(user) });
-
-    let lastKey: unknown = Symbol('nothing sent');
-    let running: Promise<void> | undefined;
-    let again = false;
-    let ended = false;
-    let finish!: () => void;
-    const done = new Promise<void>((resolve) => (finish = resolve));
 
     /** Access first, then the face; one look at a time, and one more when asked during it. */
     const look = async (): Promise<void> => {
@@ -156,31 +164,24 @@ export function miniAppRoutes(options: MiniAppOptions, logger: LogSink): Map<str
       write(seen === undefined ? { type: 'none' } : { type: 'face', face: seen.face });
     };
     const poke = () => {
+      if (ended) return;
       if (running !== undefined) return void (again = true);
       running = look()
         .catch((error: unknown) => logger.warn({ err: describeError(error) }, 'live view: a look failed'))
         .finally(() => {
           running = undefined;
-          if (again && !ended) {
+          if (again) {
             again = false;
             poke();
           }
         });
     };
-    const unfollow = options.follow(user.id, sessionId, poke);
-    const recheck = setInterval(poke, options.recheckMs ?? 2_000);
-    const heartbeat = setInterval(() => write({ type: 'ping' }), options.heartbeatMs ?? 5_000);
-    function stop(): void {
-      if (ended) return;
-      ended = true;
-      unfollow();
-      clearInterval(recheck);
-      clearInterval(heartbeat);
-      response.end();
-      finish();
+    if (!ended) {
+      unfollow = options.follow(user.id, sessionId, poke);
+      recheck = setInterval(poke, options.recheckMs ?? 2_000);
+      heartbeat = setInterval(() => write({ type: 'ping' }), options.heartbeatMs ?? 5_000);
+      poke();
     }
-    response.on('close', stop);
-    poke();
     await done;
   }
 
