@@ -143,6 +143,8 @@ describe.skipIf(!HAVE_CHROMIUM)('the live view in headless Chromium', () => {
     h = await start();
     const reply = await h.say(ADMIN, '/qr demo');
     await untilShowsCurrentCode(h, reply, 'demo');
+    // The photo reaches the chat a moment before its row is stored (a press waits for it; this call does not).
+    await h.until(async () => (await h!.store().liveMessages.get(ADMIN, reply.messageId))?.state === 'showing', 'the message to be stored');
     expect(await h.app.liveQr.renew(ADMIN, reply.messageId, ADMIN, { phone: '5511987654321' })).toMatchObject({ kind: 'sent' });
     const page = await open(liveViewButton(reply)!, launchData(h.config.telegram.token, ADMIN, { languageCode: 'pt-BR' }));
     await untilKind(page, 'pairing');
