@@ -34,7 +34,7 @@ const placeholder = (kind: PlaceholderKind) => (): FaceMedia => ({ kind: 'placeh
 const session = (view: QrView, texts: CaptionTexts) => texts.label(view.sessionId);
 
 /** WAHA's series: a QR code is one of six (a gateway may say otherwise: `seriesLength`). */
-const SERIES_LENGTH = 6;
+export const SERIES_LENGTH = 6;
 
 const EXPIRED_REASONS: Record<Extract<QrView, { kind: 'expired' }>['reason'], string> = {
   codes_ran_out: 'expired-codes-ran-out',

@@ -2,7 +2,7 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Translate } from '../i18n/catalogue.js';
 import type { QrView } from '../live/types.js';
 import type { CaptionTexts } from './caption-builder.js';
-import { captionOf, faceKindOf, mediaOf, type FaceKind } from './faces.js';
+import { captionOf, faceKindOf, mediaOf, SERIES_LENGTH, type FaceKind } from './faces.js';
 
 /**
  * The live view (Mini App) draws the same faces as the chat: this turns a view into what its page shows, from the
@@ -42,7 +42,7 @@ export function liveViewFace(view: QrView, texts: CaptionTexts): LiveViewFace {
   const media = mediaOf(view);
   const base = { kind, session: texts.label(view.sessionId), caption: captionOf(view, texts).caption, renewable: view.kind === 'expired' };
   if (view.kind !== 'code') return base;
-  const total = texts.seriesLength ?? 6;
+  const total = texts.seriesLength ?? SERIES_LENGTH;
   return {
     ...base,
     expiresAt: view.expiresAt,

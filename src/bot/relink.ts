@@ -52,13 +52,15 @@ export function createRelink(deps: RelinkDeps): Relink {
     return result;
   }
 
-  /** The chat's running walk as the store has it now (and so, as the messenger draws it). */
-  const fresh = async (chatId: number) => {
-    const walk = await walks.get(chatId);
+  /** Keeps a walk as the messenger draws it (one that ended is forgotten); returns it while it runs. */
+  const remember = (chatId: number, walk: RelinkWalk | undefined): RelinkWalk | undefined => {
     if (walk?.state === 'active') known.set(chatId, walk);
     else known.delete(chatId);
     return walk?.state === 'active' ? walk : undefined;
   };
+
+  /** The chat's running walk as the store has it now (and so, as the messenger draws it). */
+  const fresh = async (chatId: number) => remember(chatId, await walks.get(chatId));
 
   /** Watches the current session's face in the walk's message: Connected moves the walk on at once. */
   function follow(walk: RelinkWalk): void {
@@ -71,7 +73,9 @@ export function createRelink(deps: RelinkDeps): Relink {
     const unfollow = deps.follow(walk.chatId, sessionId, (messageId, view) => {
       if (view.kind === 'connected') void serially(walk.chatId, () => linkedIfSo(walk.chatId, { messageId, sessionId }));
       // Cancelled from outside the walk (/cancel, a revoke): the walk stops there and says what it did not reach.
-      if (view.kind === 'cancelled') void serially(walk.chatId, () => apply(walk.chatId, { type: 'cancelled', sessionId }, messageId));
+      if (view.kind === 'cancelled') {
+        void serially(walk.chatId, () => apply(walk.chatId, { type: 'cancelled', sessionId }, (shown) => shown.messageId === messageId));
+      }
     });
     following.set(walk.chatId, { sessionId, unfollow });
   }
@@ -79,18 +83,24 @@ export function createRelink(deps: RelinkDeps): Relink {
   /**
    * Runs an event through the reducer: the changed walk is written first (compare-and-set on its position: a walk
    * another press, look or instance moved is left to it), then the effects are performed in order; what they bring
-   * back goes through the reducer in turn. `onMessage`: the event is about that message only.
+   * back goes through the reducer in turn. `accepts`: whether the first event is about the walk as it stands (a press
+   * on a step it has left, a cancel of another message, is not).
    */
-  async function apply(chatId: number, first: WalkEvent, onMessage?: number): Promise<void> {
+  async function apply(chatId: number, first: WalkEvent, accepts: (walk: RelinkWalk) => boolean = () => true): Promise<void> {
     const events: WalkEvent[] = [first];
     for (let event = events.shift(); event !== undefined; event = events.shift()) {
       const before = await fresh(chatId);
-      if (before === undefined || (onMessage !== undefined && before.messageId !== onMessage)) return;
-      const { walk, effects } = reduceWalk(before, event);
+      if (before === undefined || (event === first && !accepts(before))) return;
+      const reduced = reduceWalk(before, event);
+      const { effects } = reduced;
+      let walk = reduced.walk;
       if (walk !== before) {
         const { position, linked, skipped, state, messageId } = walk;
-        if (!(await walks.move(chatId, before.position, { position, linked, skipped, state, messageId }, now()))) return;
-        await fresh(chatId);
+        const at = now();
+        if (!(await walks.move(chatId, before.position, { position, linked, skipped, state, messageId }, at))) return;
+        // As written: the messenger draws it from now on.
+        walk = { ...walk, updatedAt: at };
+        remember(chatId, walk);
       }
       for (const effect of effects) {
         const next = await perform(walk, before, effect);
@@ -147,8 +157,9 @@ export function createRelink(deps: RelinkDeps): Relink {
       seen !== undefined && seen.sessionId === sessionId
         ? seen.messageId
         : (await deps.liveMessages.listLiveByChat(walk.chatId)).find((m) => m.sessionId === sessionId && m.userId === walk.userId)?.messageId;
-    if (messageId === undefined || !(await walks.move(walk.chatId, walk.position, { messageId }))) return walk;
-    return (await fresh(walk.chatId)) ?? walk;
+    const at = now();
+    if (messageId === undefined || !(await walks.move(walk.chatId, walk.position, { messageId }, at))) return walk;
+    return remember(walk.chatId, { ...walk, messageId, updatedAt: at }) ?? walk;
   }
 
   /** The step could not show a code: the walk's message says why, with Try again, Skip and Stop. */
@@ -233,7 +244,7 @@ export function createRelink(deps: RelinkDeps): Relink {
           updatedAt: now(),
         };
         await walks.put(walk);
-        await fresh(chatId);
+        remember(chatId, walk);
         // The first step, as Try again would show it.
         await apply(chatId, { type: 'retry' });
       }),
@@ -241,11 +252,8 @@ export function createRelink(deps: RelinkDeps): Relink {
       const walk = await fresh(chatId);
       if (walk === undefined || walk.userId !== userId || (walk.messageId !== null && messageId !== walk.messageId && action !== 'retry'))
         return false;
-      void serially(chatId, async () => {
-        // A press on a step the walk has left does nothing.
-        if ((await fresh(chatId))?.position !== walk.position) return;
-        await apply(chatId, { type: action });
-      });
+      // A press on a step the walk has left does nothing.
+      void serially(chatId, () => apply(chatId, { type: action }, (latest) => latest.position === walk.position));
       return true;
     },
     async resume() {

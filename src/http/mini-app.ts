@@ -70,6 +70,14 @@ export function miniAppRoutes(options: MiniAppOptions, logger: LogSink): Map<str
     });
   }
 
+  // `/app` (no slash) goes to the page, keeping its query; the fragment stays with the browser.
+  routes.set('/app', {
+    methods: ['GET', 'HEAD'],
+    serve: async (request, response) => {
+      response.writeHead(308, { location: `/app/${(request.url ?? '').slice('/app'.length)}`, 'cache-control': 'no-store' }).end();
+    },
+  });
+
   /** The user the launch data names, and the session asked for; or the refusal already sent. */
   const authenticate = (request: IncomingMessage, response: ServerResponse): { user: InitDataUser; sessionId: string } | undefined => {
     const raw = /^tma (.+)$/.exec(singleHeader(request.headers, 'authorization') ?? '')?.[1];

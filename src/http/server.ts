@@ -195,16 +195,7 @@ export async function createHttpServer(options: HttpServerOptions): Promise<Http
   });
 
   if (options.metrics !== undefined) routes.set(METRICS_PATH, metricsRoute(options.metrics, logger));
-  if (options.miniApp !== undefined) {
-    for (const [path, route] of miniAppRoutes(options.miniApp, logger)) routes.set(path, route);
-    // `/app` (no slash) goes to the page, keeping its query; the fragment stays with the browser.
-    routes.set('/app', {
-      methods: ['GET', 'HEAD'],
-      serve: async (request, response) => {
-        response.writeHead(308, { location: `/app/${(request.url ?? '').slice('/app'.length)}`, 'cache-control': 'no-store' }).end();
-      },
-    });
-  }
+  if (options.miniApp !== undefined) for (const [path, route] of miniAppRoutes(options.miniApp, logger)) routes.set(path, route);
 
   const inFlight = new Set<Promise<void>>();
   // Node checks header and request timeouts on this interval (30 s by default): often enough that they fire.
