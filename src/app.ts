@@ -60,20 +60,23 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
     const relink = wireRelink(parts, gw, telegram, liveQr, views);
     const monitor = wireHealth(parts, gw);
     const accessUnknown = createAccessUnknownTeller(gw.i18n);
-    const bot = createBot({
-      accessUnknown,
-      accessRule,
-      relink,
-      config,
-      logger,
-      store,
-      wasend: gw.wasend,
-      liveQr,
-      health: monitor,
-      i18n: gw.i18n,
-      names: gw.names,
-      ...(options.confirmWindowMs !== undefined ? { confirmWindowMs: options.confirmWindowMs } : {}),
-    });
+    const bot = createBot(
+      {
+        accessUnknown,
+        accessRule,
+        relink,
+        config,
+        logger,
+        store,
+        wasend: gw.wasend,
+        liveQr,
+        health: monitor,
+        i18n: gw.i18n,
+        names: gw.names,
+        ...(options.confirmWindowMs !== undefined ? { confirmWindowMs: options.confirmWindowMs } : {}),
+      },
+      { fetch: telegram.transport.fetch },
+    );
     bot.api.config.use(telegram.outbox);
     bot.api.config.use(telegram.recordTelegram);
     const updates = wireUpdates({ store, cluster, logger, bot, accessUnknown, webhook: config.telegram.webhook !== undefined, metrics });
@@ -134,6 +137,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
       events.stop();
       await cluster.stop();
       await telegram.outbox.stop();
+      await telegram.transport.close();
       await store.close();
       await renderPool?.close();
       logger.info('bot stopped');

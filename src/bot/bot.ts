@@ -30,6 +30,8 @@ const SENDS_A_MESSAGE = /^(send(?!ChatAction)|forward|copy)/;
 export interface CreateBotOptions {
   /** Skips `getMe` in `bot.init()` (tests). */
   readonly botInfo?: UserFromGetMe;
+  /** The Bot API's HTTP client (the app's kept connections); default grammY's. */
+  readonly fetch?: typeof fetch;
 }
 
 /**
@@ -68,7 +70,7 @@ export function configureApi(api: Api, logger: Logger): void {
 export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
   const { config, logger } = deps;
   const bot = new Bot<BotContext>(config.telegram.token, {
-    client: { apiRoot: config.telegram.apiRoot },
+    client: { apiRoot: config.telegram.apiRoot, ...(options.fetch ? { fetch: options.fetch } : {}) },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
   configureApi(bot.api, logger);

@@ -1,5 +1,6 @@
 import { createQueryId, type Compilable, type QueryResult, type RootOperationNode } from 'kysely';
 import type { Db } from './db.js';
+import { directOf } from './direct.js';
 
 /** A value the query takes at each call, named: `p('chatId')` where the built query would hold it. */
 export type Param = <K extends string>(name: K) => never;
@@ -26,9 +27,11 @@ export function compiledOnce<R>(db: Db, build: (p: Param) => Compilable<R>): (va
     });
     return { sql: query.sql, query: query.query, slots };
   };
+  const direct = directOf(db);
   return (values) => {
     compiled ??= prepare();
     const parameters = compiled.slots.map((slot) => ('name' in slot ? values[slot.name] : slot.value));
-    return db.executeQuery<R>({ sql: compiled.sql, query: compiled.query, parameters, queryId: createQueryId() });
+    const query = { sql: compiled.sql, query: compiled.query, parameters, queryId: createQueryId() };
+    return direct ? direct.run<R>(query) : db.executeQuery<R>(query);
   };
 }

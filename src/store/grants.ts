@@ -10,6 +10,9 @@ export function createGrantStore(db: Db, now: () => number): GrantStore {
   const sessionsOf = compiledOnce<{ session_id: string }>(db, (p) =>
     db.selectFrom('grants').select('session_id').where('user_id', '=', p('userId')).orderBy('session_id'),
   );
+  const hasOne = compiledOnce<{ user_id: number }>(db, (p) =>
+    db.selectFrom('grants').select('user_id').where('user_id', '=', p('userId')).where('session_id', '=', p('sessionId')),
+  );
   const toGrant = (row: Selectable<Tables['grants']>) => ({
     userId: row.user_id,
     sessionId: row.session_id,
@@ -20,10 +23,8 @@ export function createGrantStore(db: Db, now: () => number): GrantStore {
     grant: async (userId, sessionId, grantedBy, at = now()) => await insertGrant(db, userId, sessionId, grantedBy, at),
     revoke: async (userId, sessionId) =>
       changed(await db.deleteFrom('grants').where('user_id', '=', userId).where('session_id', '=', sessionId).executeTakeFirst()) === 1,
-    has: async (userId, sessionId) =>
-      (await db.selectFrom('grants').select('user_id').where('user_id', '=', userId).where('session_id', '=', sessionId).executeTakeFirst()) !==
-      undefined,
-    // Read for every update a person sends (their access): built once.
+    // Read at every moment of action, and for every update a person sends (their access): built once.
+    has: async (userId, sessionId) => (await hasOne({ userId, sessionId })).rows.length > 0,
     sessionsOf: async (userId) => (await sessionsOf({ userId })).rows.map((r) => r.session_id),
     list: async (sessionId) => {
       let query = db.selectFrom('grants').selectAll();

@@ -1,9 +1,10 @@
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Database as SqliteDatabase } from 'better-sqlite3';
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import { LRUCache } from 'lru-cache';
+import { attachDirect, createDirectSqlite } from './direct.js';
 import { MIGRATIONS, NewerSchemaError, runMigrations } from './migrations.js';
 import { createRepositories, type RepositoryOptions } from './repositories.js';
 import type { Tables } from './schema.js';
@@ -39,7 +40,10 @@ const DEFAULT_BUSY_TIMEOUT_MS = 5000;
  */
 export async function createStore(path: string, options: StoreOptions = {}): Promise<Store> {
   const sqlite = openFile(path, options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS);
-  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const prepare = statementCache(sqlite);
+  const database: KyselySqliteDatabase = { prepare, close: () => void sqlite.close() };
+  const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+  attachDirect(db, createDirectSqlite(sqlite, prepare, db));
   try {
     await runMigrations(db, 'sqlite', MIGRATIONS);
     const ping = sqlite.prepare('SELECT 1');
@@ -65,21 +69,18 @@ export async function createStore(path: string, options: StoreOptions = {}): Pro
 const STATEMENTS_KEPT = 500;
 
 /**
- * better-sqlite3 for Kysely, preparing each distinct SQL once: Kysely asks for `prepare` on every query, and
- * preparing costs more than running these small statements (the bench's `/qr` burst spends its CPU there).
+ * Prepares each distinct SQL once: Kysely asks for `prepare` on every query, and preparing costs more than running
+ * these small statements (the bench's `/qr` burst spent its CPU there).
  */
-function withStatementCache(sqlite: SqliteDatabase): KyselySqliteDatabase {
-  const statements = new LRUCache<string, ReturnType<SqliteDatabase['prepare']>>({ max: STATEMENTS_KEPT });
-  return {
-    prepare(sql) {
-      let statement = statements.get(sql);
-      if (statement === undefined) {
-        statement = sqlite.prepare(sql);
-        statements.set(sql, statement);
-      }
-      return statement;
-    },
-    close: () => void sqlite.close(),
+function statementCache(sqlite: SqliteDatabase): (sql: string) => Statement {
+  const statements = new LRUCache<string, Statement>({ max: STATEMENTS_KEPT });
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      statement = sqlite.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement;
   };
 }
 

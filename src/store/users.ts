@@ -1,4 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import type { Tables } from './schema.js';
+import { compiledOnce } from './compiled.js';
 import { clipGraphemes } from '../shared/display-name.js';
 import type { UserStore } from './types.js';
 import { PRUNE_EVERY, type Db } from './db.js';
@@ -15,6 +17,23 @@ export function createUserStore(db: Db, now: () => number): UserStore {
   // By grapheme: a clip never leaves half an emoji behind.
   const clip = (text: string | undefined, chars: number) => (text === undefined ? null : clipGraphemes(text, chars));
   let notes = 0;
+  // Read for every person's first update and written when what Telegram says of them changes: built once.
+  const byId = compiledOnce<Selectable<Tables['users']>>(db, (p) => db.selectFrom('users').selectAll().where('user_id', '=', p('userId')));
+  const upsert = compiledOnce(db, (p) =>
+    db
+      .insertInto('users')
+      .values({
+        user_id: p('userId'),
+        language: null,
+        first_name: p('firstName'),
+        username: p('username'),
+        language_code: p('languageCode'),
+        seen_at: p('at'),
+      })
+      .onConflict((oc) =>
+        oc.column('user_id').doUpdateSet({ first_name: p('firstName'), username: p('username'), language_code: p('languageCode'), seen_at: p('at') }),
+      ),
+  );
   const prune = () =>
     sql`DELETE FROM users WHERE language IS NULL AND user_id NOT IN (SELECT user_id FROM grants) AND user_id NOT IN (
           SELECT user_id FROM users WHERE language IS NULL AND user_id NOT IN (SELECT user_id FROM grants) ORDER BY seen_at DESC LIMIT ${MAX_UNGRANTED_USERS_KEPT})`.execute(
@@ -23,20 +42,16 @@ export function createUserStore(db: Db, now: () => number): UserStore {
   return {
     async note(user, at = now()) {
       if (++notes % PRUNE_EVERY === 0) await prune();
-      const seen = {
-        first_name: clip(user.firstName, NAME_CHARS),
+      await upsert({
+        userId: user.userId,
+        firstName: clip(user.firstName, NAME_CHARS),
         username: clip(user.username, 32),
-        language_code: clip(user.languageCode, 16),
-        seen_at: at,
-      };
-      await db
-        .insertInto('users')
-        .values({ user_id: user.userId, language: null, ...seen })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet(seen))
-        .execute();
+        languageCode: clip(user.languageCode, 16),
+        at,
+      });
     },
     async get(userId) {
-      const row = await db.selectFrom('users').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      const [row] = (await byId({ userId })).rows;
       if (row === undefined) return undefined;
       return {
         userId: row.user_id,

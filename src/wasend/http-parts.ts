@@ -90,8 +90,8 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-export async function discardBody(response: Response): Promise<Buffer> {
-  await response.body?.cancel().catch(() => undefined);
+export async function discardBody(response: { discard(): Promise<void> }): Promise<Buffer> {
+  await response.discard();
   return Buffer.alloc(0);
 }
 

@@ -14,7 +14,6 @@ import {
   readCode,
   type Method,
 } from './http-parts.js';
-import type { ReadableStreamReadResult } from 'node:stream/web';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { GatewayHttpOptions } from './http-options.js';
 import {
@@ -28,6 +27,7 @@ import {
   createWasendApiError,
 } from './errors.js';
 import { parseQrResponse } from './qr-response.js';
+import { fetchWire, undiciWire, type WireResponse } from './wire.js';
 import type { NormalizedQr, RequestOptions, RequestLane, SessionStatus } from './types.js';
 
 export { asCode, isRouteMissing, notOffered, PASSKEY_CODE, parseRetryAfter, readCode } from './http-parts.js';
@@ -45,7 +45,7 @@ export interface Outgoing {
 
 export interface Exchange {
   readonly status: number;
-  readonly headers: Headers;
+  readonly contentType: string | undefined;
   readonly body: Buffer;
 }
 
@@ -90,7 +90,7 @@ export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth
     throw new TypeError(`${auth.client}: apiKey is empty; set it to the gateway's API key`);
   }
   const apiKey = options.apiKey;
-  const fetchImpl = options.fetch ?? globalThis.fetch;
+  const wire = options.fetch ? fetchWire(options.fetch) : undiciWire;
   const timeoutMs = checkNumber('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS, 1, auth.client);
   const maxRetries = checkNumber('maxRetries', options.maxRetries, DEFAULT_MAX_RETRIES, 0, auth.client);
   const retryBaseDelayMs = checkNumber('retryBaseDelayMs', options.retryBaseDelayMs, DEFAULT_RETRY_BASE_DELAY_MS, 0, auth.client);
@@ -139,21 +139,22 @@ export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth
     try {
       const headers: Record<string, string> = { ...authHeaders, accept: out.accept };
       if (out.body !== undefined) headers['content-type'] = 'application/json';
-      const response = await fetchImpl(baseUrl + path, {
+      const response = await wire({
         method,
+        url: baseUrl + path,
         headers,
         ...(out.body !== undefined ? { body: JSON.stringify(out.body) } : {}),
         signal: controller.signal,
       });
-      if (response.ok) {
+      if (response.status >= 200 && response.status < 300) {
         const read = out.read ?? method === 'GET';
         const body = read ? await readBody(response, method, path) : await discardBody(response);
         onContact?.({ ok: true, at: Date.now() });
-        return { status: response.status, headers: response.headers, body };
+        return { status: response.status, contentType: response.header('content-type'), body };
       }
       const errorBody = await readBody(response, method, path, ERROR_BODY_BYTES);
       onContact?.({ ok: response.status < 500, at: Date.now() });
-      const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+      const retryAfterMs = parseRetryAfter(response.header('retry-after') ?? null);
       if (response.status === 429) budget?.penalize(retryAfterMs);
       throw createWasendApiError({
         status: response.status,
@@ -178,23 +179,19 @@ export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth
    * Reads the body by streaming, counting bytes. With no `truncateAt`, a body over `maxBodyBytes` is an
    * error; with it, the body is cut there (error bodies only matter for their first words).
    */
-  async function readBody(response: Response, method: Method, path: string, truncateAt?: number): Promise<Buffer> {
+  async function readBody(response: WireResponse, method: Method, path: string, truncateAt?: number): Promise<Buffer> {
     const limit = truncateAt ?? maxBodyBytes;
     const tooLarge = (detail: string) => new WasendInvalidResponseError({ method, path, status: response.status, reason: 'too_large', detail });
-    const declared = Number(response.headers.get('content-length') ?? Number.NaN);
+    const declared = Number(response.header('content-length') ?? Number.NaN);
     if (truncateAt === undefined && declared > limit) {
-      await response.body?.cancel().catch(() => undefined);
+      await response.cancel();
       throw tooLarge(`Content-Length ${declared} exceeds ${limit} bytes`);
     }
-    if (!response.body) return Buffer.alloc(0);
-    const reader = response.body.getReader();
     const chunks: Uint8Array[] = [];
     let size = 0;
-    for (;;) {
-      const { done, value } = (await reader.read()) as ReadableStreamReadResult<Uint8Array>;
-      if (done) break;
+    for await (const value of response.body) {
       if (size + value.byteLength > limit) {
-        await reader.cancel().catch(() => undefined);
+        await response.cancel();
         if (truncateAt === undefined) throw tooLarge(`body exceeds ${limit} bytes`);
         chunks.push(value.subarray(0, limit - size));
         size = limit;
@@ -239,7 +236,7 @@ export function createGatewayHttp(options: GatewayHttpOptions, auth: GatewayAuth
 
   async function fetchQr(path: string, options: RequestOptions, accept = 'application/json, image/*;q=0.9'): Promise<NormalizedQr> {
     const exchange = await send('GET', path, options, accept);
-    const parsed = parseQrResponse(exchange.body, exchange.headers.get('content-type') ?? undefined);
+    const parsed = parseQrResponse(exchange.body, exchange.contentType);
     if (parsed.ok) return parsed.qr;
     throw new WasendInvalidResponseError({
       method: 'GET',

@@ -1,6 +1,7 @@
 import { Api, type Transformer } from 'grammy';
 import type { Metrics } from '../shared/metrics.js';
 import { classifyTelegramAnswer, classifyTelegramError } from '../telegram/errors.js';
+import { createBotApiTransport, type BotApiTransport } from '../telegram/transport.js';
 import type { AccessRule } from '../access/access-rule.js';
 import { configureApi } from '../bot/bot.js';
 import { createOutbox } from '../bot/outbox.js';
@@ -27,10 +28,13 @@ export interface TelegramWiring {
   readonly outbox: ReturnType<typeof createOutbox>;
   /** Notes every Telegram answer for `/healthz` and the metrics. */
   readonly recordTelegram: Transformer;
+  /** The connections to the Bot API, shared by both clients. */
+  readonly transport: BotApiTransport;
 }
 
 export function wireTelegram(config: Config, logger: Logger, gw: GatewayWiring, metrics: Metrics): TelegramWiring {
-  const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot });
+  const transport = createBotApiTransport();
+  const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot, fetch: transport.fetch });
   configureApi(api, logger);
   const contact = createTelegramContactTransformer(gw.healthReport.recordTelegram);
   // Every Bot API call counted by method and outcome, next to the contact /healthz reports.
@@ -48,7 +52,7 @@ export function wireTelegram(config: Config, logger: Logger, gw: GatewayWiring, 
   const outbox = createOutbox(config.telegram.limits ?? {});
   api.config.use(outbox);
   api.config.use(recordTelegram);
-  return { api, outbox, recordTelegram };
+  return { api, outbox, recordTelegram, transport };
 }
 
 /** The live QR engine: the messenger that draws its messages, and the rules it runs by. */
