@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /** Timing statistics of one measured function, all in milliseconds. */
 export interface Stats {
   readonly medianMs: number;
@@ -66,4 +68,19 @@ export function printRow(label: string, stats: Stats, extra?: string): void {
 /** `PASS` or `MISS` with the target, e.g. `PASS (<= 3 ms)`. */
 export function verdict(ok: boolean, target: string): string {
   return `${ok ? 'PASS' : 'MISS'} (${target})`;
+}
+
+/**
+ * CPU time this process's main thread has used, in ms: from the kernel's own count (Linux), so time the thread
+ * waited for a core (the fakes' process and the render thread share the two cores) is not counted as work.
+ * `undefined` where the kernel does not say.
+ */
+export function mainThreadCpuMs(): number | undefined {
+  try {
+    const [runNs] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
+    const ms = Number(runNs) / 1e6;
+    return Number.isFinite(ms) ? ms : undefined;
+  } catch {
+    return undefined;
+  }
 }

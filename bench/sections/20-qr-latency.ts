@@ -1,6 +1,6 @@
 import { sleep, statsOf } from '../app-fixture.js';
 import { chatsFor, startLiveRig } from '../live-rig.js';
-import { formatRow, verdict } from '../lib.js';
+import { formatRow, mainThreadCpuMs, verdict } from '../lib.js';
 
 const LIVE = 20;
 const BURST = 50;
@@ -36,14 +36,25 @@ async function scenario(renderThreads: number) {
     );
     await sleep(2_000);
     const cpu = process.cpuUsage();
+    const main = mainThreadCpuMs();
     const loop = performance.eventLoopUtilization();
     const first = statsOf(await rig.fakes.qrBurst(burstChats));
     const cpuMs = process.cpuUsage(cpu);
-    // The main thread's busy time (the event loop not idle): what a person's next update waits behind.
-    const mainMs = performance.eventLoopUtilization(loop).active;
+    // The main thread's CPU time (what the target names), and its busy time (the event loop not idle, counting
+    // the moments it waited for a core): what a person's next update waits behind.
+    const mainCpuMs = main === undefined ? undefined : mainThreadCpuMs()! - main;
+    const busyMs = performance.eventLoopUtilization(loop).active;
     await sleep(1_000);
     const again = statsOf(await rig.fakes.qrBurst(burstChats));
-    return { first, again, cpuPerQrMs: (cpuMs.user + cpuMs.system) / 1000 / BURST, mainPerQrMs: mainMs / BURST, warnings: rig.bot.warnings.length };
+    return {
+      first,
+      again,
+      cpuPerQrMs: (cpuMs.user + cpuMs.system) / 1000 / BURST,
+      // Where the kernel does not count the thread's CPU, its busy time stands in (an upper bound).
+      mainPerQrMs: (mainCpuMs ?? busyMs) / BURST,
+      busyPerQrMs: busyMs / BURST,
+      warnings: rig.bot.warnings.length,
+    };
   } finally {
     await rig.close();
   }
@@ -79,7 +90,8 @@ export async function run(): Promise<void> {
       formatRow(
         `${BURST} new at once, render ${label}`,
         result.first,
-        `${verdict(ok, TARGET)}; main thread busy ${result.mainPerQrMs.toFixed(1)} ms/qr ${verdict(result.mainPerQrMs <= MAIN_TARGET_MS, `<= ${MAIN_TARGET_MS} ms`)}, bot CPU (all threads) ${result.cpuPerQrMs.toFixed(1)} ms/qr`,
+        `${verdict(ok, TARGET)}; main thread CPU ${result.mainPerQrMs.toFixed(1)} ms/qr ${verdict(result.mainPerQrMs <= MAIN_TARGET_MS, `<= ${MAIN_TARGET_MS} ms`)} ` +
+          `(busy ${result.busyPerQrMs.toFixed(1)} ms/qr with its waits for a core), bot CPU (all threads) ${result.cpuPerQrMs.toFixed(1)} ms/qr`,
       ),
     );
     console.log(

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { InputFile, type Api, type GrammyError } from 'grammy';
 import { describeError } from '../shared/describe-error.js';
 import { classifyTelegramError } from '../telegram/errors.js';
+import { canWait } from './outbox.js';
 import type { InputMediaPhoto, Message } from 'grammy/types';
 import { DeliveryUnknownError, PhotoRefusedError, type QrMessenger, type QrView } from '../live/types.js';
 import { displayName } from '../shared/display-name.js';
@@ -91,14 +92,16 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
 
   const editOnce = async (chatId: number, messageId: number, view: QrView, image: string, walk: WalkStep | undefined) => {
     const { caption, reply_markup, ...captionEntities } = dress(view, await textsFor(chatId), walk);
+    // A message a newer one replaced: nobody scans it, so it waits behind every photo and reply a person waits for.
+    const mark = view.kind === 'retired' ? canWait : <T>(other: T) => other;
     if (shownImage.get(`${chatId}:${messageId}`) === image) {
-      await api.editMessageCaption(chatId, messageId, { caption, ...captionEntities, reply_markup });
+      await api.editMessageCaption(chatId, messageId, mark({ caption, ...captionEntities, reply_markup }));
       return;
     }
     const { file, kind } = await media(view);
     const photo: InputMediaPhoto = { type: 'photo', media: file, caption, ...captionEntities };
     try {
-      learnFileId(kind, await api.editMessageMedia(chatId, messageId, photo, { reply_markup }));
+      learnFileId(kind, await api.editMessageMedia(chatId, messageId, photo, mark({ reply_markup })));
     } catch (error) {
       // A remembered file_id can stop working (another bot token, Telegram housekeeping): upload once more.
       if (kind === undefined || typeof file !== 'string' || !isBadFileId(error)) throw error;

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createOutbox } from '../../src/bot/outbox.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { canWait, createOutbox } from '../../src/bot/outbox.js';
 
 type Call = { method: string; chatId: number; at: number };
 
@@ -58,6 +58,27 @@ describe('the outgoing Telegram queue', () => {
     await outbox.stop();
   });
 
+  it('sends the old message of a session turning into "replaced" after every photo and reply a person waits for', async () => {
+    const outbox = createOutbox({ perSecond: 20, burst: 1 });
+    const sent: string[] = [];
+    const prev = (async (method: string, payload: { chat_id: number }) => {
+      sent.push(`${method}:${payload.chat_id}`);
+      return { ok: true, result: true };
+    }) as unknown as Parameters<typeof outbox>[0];
+    const call = (method: string, payload: object) => outbox(prev, method as never, payload as never);
+    await Promise.all([
+      call('sendMessage', { chat_id: 1 }),
+      call('editMessageMedia', canWait({ chat_id: 2, reply_markup: {} })),
+      call('sendMessage', { chat_id: 3 }),
+      call('sendPhoto', { chat_id: 4 }),
+      call('editMessageMedia', { chat_id: 5 }),
+    ]);
+    expect(sent).toEqual(['sendMessage:1', 'editMessageMedia:5', 'sendPhoto:4', 'sendMessage:3', 'editMessageMedia:2']);
+    // The mark is not a field Telegram would see.
+    expect(JSON.stringify(canWait({ chat_id: 2 }))).toBe('{"chat_id":2}');
+    await outbox.stop();
+  });
+
   it('lets calls that send no message through at once', async () => {
     const outbox = createOutbox({ perSecond: 1 });
     const sent = await through(outbox, [
@@ -68,5 +89,40 @@ describe('the outgoing Telegram queue', () => {
     ]);
     expect(sent.every((c) => c.at < 200)).toBe(true);
     await outbox.stop();
+  });
+
+  describe('on a clock the test moves', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it("sends a group's third message of a minute once the first is a minute old, and nobody else waits for it", async () => {
+      vi.useFakeTimers();
+      const outbox = createOutbox({ perSecond: 100, perGroupPerMinute: 2 });
+      const sent: Array<{ chatId: number; at: number }> = [];
+      const start = Date.now();
+      const prev = (async (_method: string, payload: { chat_id: number }) => {
+        sent.push({ chatId: payload.chat_id, at: Date.now() - start });
+        return { ok: true, result: true };
+      }) as unknown as Parameters<typeof outbox>[0];
+      const call = (chatId: number) => outbox(prev, 'sendMessage' as never, { chat_id: chatId } as never);
+      const group = [call(-500), call(-500)];
+      await vi.advanceTimersByTimeAsync(30_000);
+      const third = call(-500);
+      await call(7);
+      await Promise.all(group);
+      expect(sent).toEqual([
+        { chatId: -500, at: 0 },
+        { chatId: -500, at: 0 },
+        { chatId: 7, at: 30_000 },
+      ]);
+      expect(outbox.queued()).toBe(1);
+      await vi.advanceTimersByTimeAsync(29_999);
+      expect(sent).toHaveLength(3);
+      await vi.advanceTimersByTimeAsync(1);
+      await third;
+      expect(sent.at(-1)).toEqual({ chatId: -500, at: 60_000 });
+      await outbox.stop();
+    });
   });
 });
