@@ -57,10 +57,11 @@ export const undiciWire: Wire = async (outgoing) => {
       answer.body.on('error', () => undefined);
       answer.body.destroy();
     },
-    discard: () => answer.body.dump({ limit: DISCARD_LIMIT_BYTES }).then(
-      () => undefined,
-      () => undefined,
-    ),
+    discard: () =>
+      answer.body.dump({ limit: DISCARD_LIMIT_BYTES }).then(
+        () => undefined,
+        () => undefined,
+      ),
   };
 };
 

@@ -16,7 +16,10 @@ function open() {
   const db = new Kysely<Notes>({ dialect: new SqliteDialect({ database: sqlite }) });
   // The repositories' type of database; these queries name their own table.
   const asDb = db as unknown as Db;
-  attachDirect(asDb, createDirectSqlite(sqlite, (sql) => sqlite.prepare(sql), asDb));
+  attachDirect(
+    asDb,
+    createDirectSqlite(sqlite, (sql) => sqlite.prepare(sql), asDb),
+  );
   const add = compiledOnce(asDb, (p) => db.insertInto('notes').values({ id: p('id'), text: p('text') }));
   const all = compiledOnce(asDb, () => db.selectFrom('notes').selectAll().orderBy('id'));
   return { db, add, all };
