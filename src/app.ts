@@ -75,7 +75,7 @@ export async function createApp(config: Config, options: AppOptions): Promise<Ap
         names: gw.names,
         ...(options.confirmWindowMs !== undefined ? { confirmWindowMs: options.confirmWindowMs } : {}),
       },
-      { fetch: telegram.transport.fetch },
+      { transport: telegram.transport },
     );
     bot.api.config.use(telegram.outbox);
     bot.api.config.use(telegram.recordTelegram);

@@ -1,7 +1,9 @@
 import { classifyTelegramAnswer } from '../telegram/errors.js';
+import type { BotApiTransport } from '../telegram/transport.js';
+import { sendUploadsAsOneBody } from '../telegram/uploads.js';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
-import { Bot, type Api, type BotError } from 'grammy';
+import { Bot, type Api, type BotError, type Transformer } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
 import type { Logger } from '../shared/logger.js';
 import { AccessUnknownError } from '../access/access-rule.js';
@@ -30,8 +32,8 @@ const SENDS_A_MESSAGE = /^(send(?!ChatAction)|forward|copy)/;
 export interface CreateBotOptions {
   /** Skips `getMe` in `bot.init()` (tests). */
   readonly botInfo?: UserFromGetMe;
-  /** The Bot API's HTTP client (the app's kept connections); default grammY's. */
-  readonly fetch?: typeof fetch;
+  /** The Bot API's HTTP client (the app's kept connections, uploads in one body); default grammY's. */
+  readonly transport?: BotApiTransport;
 }
 
 /**
@@ -42,7 +44,9 @@ export interface CreateBotOptions {
  * would do so without limit; the live QR watcher re-edits and the runner re-polls by themselves).
  * Also logs failed `getUpdates` calls, which the runner would otherwise print raw (with the token in the URL).
  */
-export function configureApi(api: Api, logger: Logger): void {
+export function configureApi(api: Api, logger: Logger, uploads?: Transformer): void {
+  // Innermost: retries, the outbox and the metrics see an upload as any other call.
+  if (uploads) api.config.use(uploads);
   const sends = autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5, rethrowHttpErrors: true, rethrowInternalServerErrors: true });
   const repeatable = autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5, rethrowHttpErrors: true });
   api.config.use((prev, method, payload, signal) => (SENDS_A_MESSAGE.test(method) ? sends : repeatable)(prev, method, payload, signal));
@@ -70,10 +74,10 @@ export function configureApi(api: Api, logger: Logger): void {
 export function createBot(deps: BotDeps, options: CreateBotOptions = {}): Bot<BotContext> {
   const { config, logger } = deps;
   const bot = new Bot<BotContext>(config.telegram.token, {
-    client: { apiRoot: config.telegram.apiRoot, ...(options.fetch ? { fetch: options.fetch } : {}) },
+    client: { apiRoot: config.telegram.apiRoot, ...(options.transport ? { fetch: options.transport.fetch } : {}) },
     ...(options.botInfo ? { botInfo: options.botInfo } : {}),
   });
-  configureApi(bot.api, logger);
+  configureApi(bot.api, logger, options.transport && sendUploadsAsOneBody(options.transport, config.telegram.apiRoot, config.telegram.token));
 
   // Order is kept only where it matters: presses on one message run one after the other. Commands run at
   // once, so a /qr waiting up to 30 s for a first code never holds /cancel or /status in that chat.

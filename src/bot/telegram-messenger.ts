@@ -1,8 +1,9 @@
 import { LRUCache } from 'lru-cache';
-import { InputFile, type Api, type GrammyError } from 'grammy';
+import type { Api, GrammyError, InputFile } from 'grammy';
 import { describeError } from '../shared/describe-error.js';
 import { classifyTelegramError } from '../telegram/errors.js';
 import { canWait } from './outbox.js';
+import { memoryFile } from '../telegram/uploads.js';
 import type { InputMediaPhoto, Message } from 'grammy/types';
 import { DeliveryUnknownError, PhotoRefusedError, type QrMessenger, type QrView } from '../live/types.js';
 import { displayName } from '../shared/display-name.js';
@@ -78,11 +79,11 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
   const media = async (view: QrView): Promise<{ file: InputFile | string; kind?: PlaceholderKind }> => {
     const shown = mediaOf(view);
     // Only a code view has the QR face (the registry's types say so).
-    if (shown.kind === 'qr') return { file: new InputFile(view.kind === 'code' ? view.png : Buffer.alloc(0), 'qr.png') };
+    if (shown.kind === 'qr') return { file: memoryFile(view.kind === 'code' ? view.png : Buffer.alloc(0), 'qr.png') };
     // A pairing or passkey code, large: the caption carries it as copyable text too.
-    if (shown.kind === 'code_text') return { file: new InputFile(await renderCodeTextPng(shown.code), 'code.png') };
+    if (shown.kind === 'code_text') return { file: memoryFile(await renderCodeTextPng(shown.code), 'code.png') };
     const kind = shown.placeholder;
-    return { file: fileIds.get(kind) ?? new InputFile(await placeholder(kind), `${kind}.png`), kind };
+    return { file: fileIds.get(kind) ?? memoryFile(await placeholder(kind), `${kind}.png`), kind };
   };
 
   const learnFileId = (kind: PlaceholderKind | undefined, message: Message | true) => {
@@ -106,7 +107,7 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
       // A remembered file_id can stop working (another bot token, Telegram housekeeping): upload once more.
       if (kind === undefined || typeof file !== 'string' || !isBadFileId(error)) throw error;
       fileIds.delete(kind);
-      const upload = new InputFile(await placeholder(kind), `${kind}.png`);
+      const upload = memoryFile(await placeholder(kind), `${kind}.png`);
       learnFileId(
         kind,
         await api.editMessageMedia(chatId, messageId, { type: 'photo', media: upload, caption, ...captionEntities }, { reply_markup }),

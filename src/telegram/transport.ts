@@ -32,6 +32,8 @@ interface BotApiResponse {
 export interface BotApiTransport {
   /** For grammY's `client.fetch`. */
   readonly fetch: typeof fetch;
+  /** POSTs `body` to `url` on the kept connections and reads the answer as JSON (uploads, see `uploads.ts`). */
+  post(url: string, body: Buffer, contentType: string, signal: AbortSignal | undefined): Promise<unknown>;
   /** Closes the kept connections (after the last call). */
   close(): Promise<void>;
 }
@@ -60,6 +62,16 @@ export function createBotApiTransport(options: { readonly connections?: number }
   };
   return {
     fetch: botFetch as unknown as typeof fetch,
+    post: async (url, body, contentType, signal) => {
+      const answer = await request(url, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body,
+        ...(signal ? { signal } : {}),
+        dispatcher,
+      });
+      return answer.body.json();
+    },
     // Calls still out (a long poll the stop did not abort) get a moment, then their connections are cut.
     close: async () => {
       let timer: NodeJS.Timeout | undefined;

@@ -2,6 +2,7 @@ import { Api, type Transformer } from 'grammy';
 import type { Metrics } from '../shared/metrics.js';
 import { classifyTelegramAnswer, classifyTelegramError } from '../telegram/errors.js';
 import { createBotApiTransport, type BotApiTransport } from '../telegram/transport.js';
+import { sendUploadsAsOneBody } from '../telegram/uploads.js';
 import type { AccessRule } from '../access/access-rule.js';
 import { configureApi } from '../bot/bot.js';
 import { createOutbox } from '../bot/outbox.js';
@@ -35,7 +36,7 @@ export interface TelegramWiring {
 export function wireTelegram(config: Config, logger: Logger, gw: GatewayWiring, metrics: Metrics): TelegramWiring {
   const transport = createBotApiTransport();
   const api = new Api(config.telegram.token, { apiRoot: config.telegram.apiRoot, fetch: transport.fetch });
-  configureApi(api, logger);
+  configureApi(api, logger, sendUploadsAsOneBody(transport, config.telegram.apiRoot, config.telegram.token));
   const contact = createTelegramContactTransformer(gw.healthReport.recordTelegram);
   // Every Bot API call counted by method and outcome, next to the contact /healthz reports.
   const recordTelegram: Transformer = async (prev, method, payload, signal) => {
