@@ -31,7 +31,8 @@ interface Part {
  * another kind (grammY sends those). Values are serialized as grammY does (`null` fields left out), each file
  * named by `attach://<id>`.
  */
-export function multipartOf(payload: Record<string, unknown>): { body: Buffer; contentType: string } | undefined {
+export function multipartOf(payload: unknown): { body: Buffer; contentType: string } | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
   const parts: Part[] = [];
   let foreign = false;
   const attach = (file: InputFile) => {
@@ -49,7 +50,7 @@ export function multipartOf(payload: Record<string, unknown>): { body: Buffer; c
     if (value === null || value === undefined) continue;
     if (value instanceof InputFile) fields.push([key, attach(value)]);
     else if (typeof value === 'object') fields.push([key, JSON.stringify(withAttachments(value, attach), (_key, v: unknown) => v ?? undefined)]);
-    else fields.push([key, String(value as string | number | boolean)]);
+    else fields.push([key, String(value)]);
   }
   if (parts.length === 0 || foreign) return undefined;
   const boundary = `qrbot${randomBytes(12).toString('hex')}`;
@@ -77,15 +78,12 @@ export function multipartOf(payload: Record<string, unknown>): { body: Buffer; c
  */
 export function sendUploadsAsOneBody(transport: BotApiTransport, apiRoot: string, token: string): Transformer {
   return async (prev, method, payload, signal) => {
-    const upload = payload !== undefined && payload !== null ? multipartOf(payload as Record<string, unknown>) : undefined;
+    const upload = multipartOf(payload);
     if (upload === undefined) return prev(method, payload, signal);
     try {
-      return (await transport.post(
-        `${apiRoot}/bot${token}/${method}`,
-        upload.body,
-        upload.contentType,
-        signal as AbortSignal | undefined,
-      )) as Awaited<ReturnType<typeof prev>>;
+      const answer = await transport.post(`${apiRoot}/bot${token}/${method}`, upload.body, upload.contentType, signal as AbortSignal | undefined);
+      // Telegram's answer as it came, as grammY's own client hands it on.
+      return answer as never;
     } catch (error) {
       throw new HttpError(`Network request for '${method}' failed!`, error);
     }
