@@ -1,4 +1,4 @@
-import { createQueryId, type Compilable, type QueryResult, type RootOperationNode } from 'kysely';
+import { createQueryId, type Compilable, type QueryId, type QueryResult, type RootOperationNode } from 'kysely';
 import type { Db } from './db.js';
 import { directOf } from './direct.js';
 
@@ -12,7 +12,7 @@ export type Param = <K extends string>(name: K) => never;
  * dialect's own, as Kysely compiles it.
  */
 export function compiledOnce<R>(db: Db, build: (p: Param) => Compilable<R>): (values: Readonly<Record<string, unknown>>) => Promise<QueryResult<R>> {
-  let compiled: { sql: string; query: RootOperationNode; slots: ReadonlyArray<{ name: string } | { value: unknown }> } | undefined;
+  let compiled: { sql: string; query: RootOperationNode; slots: ReadonlyArray<{ name: string } | { value: unknown }>; queryId: QueryId } | undefined;
   const prepare = () => {
     const marks = new Map<unknown, string>();
     const p: Param = (name) => {
@@ -25,13 +25,14 @@ export function compiledOnce<R>(db: Db, build: (p: Param) => Compilable<R>): (va
       const name = marks.get(value);
       return name === undefined ? { value } : { name };
     });
-    return { sql: query.sql, query: query.query, slots };
+    // One id for every run: ids tie a plugin's result step to its query step, and these queries have no plugin.
+    return { sql: query.sql, query: query.query, slots, queryId: createQueryId() };
   };
   const direct = directOf(db);
   return (values) => {
     compiled ??= prepare();
     const parameters = compiled.slots.map((slot) => ('name' in slot ? values[slot.name] : slot.value));
-    const query = { sql: compiled.sql, query: compiled.query, parameters, queryId: createQueryId() };
+    const query = { sql: compiled.sql, query: compiled.query, parameters, queryId: compiled.queryId };
     return direct ? direct.run<R>(query) : db.executeQuery<R>(query);
   };
 }

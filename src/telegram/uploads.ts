@@ -12,6 +12,15 @@ export function memoryFile(bytes: Uint8Array, filename: string): InputFile {
   return file;
 }
 
+/** Whether a file is anywhere in `value` (most calls have none: they are left to grammY without copying them). */
+function holdsFile(value: object): boolean {
+  for (const item of Object.values(value)) {
+    if (item instanceof InputFile) return true;
+    if (typeof item === 'object' && item !== null && holdsFile(item)) return true;
+  }
+  return false;
+}
+
 /** `value` with every file in it replaced by its `attach://` name (a file's own `toJSON` refuses to be serialized). */
 function withAttachments(value: unknown, attach: (file: InputFile) => string): unknown {
   if (value instanceof InputFile) return attach(value);
@@ -32,7 +41,7 @@ interface Part {
  * named by `attach://<id>`.
  */
 export function multipartOf(payload: unknown): { body: Buffer; contentType: string } | undefined {
-  if (typeof payload !== 'object' || payload === null) return undefined;
+  if (typeof payload !== 'object' || payload === null || !holdsFile(payload)) return undefined;
   const parts: Part[] = [];
   let foreign = false;
   const attach = (file: InputFile) => {
