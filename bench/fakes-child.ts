@@ -87,7 +87,7 @@ type Ready = { ready: { wasendUrl: string; token: string; apiRoot: string } };
  */
 export async function startRemoteFakes(options: RemoteFakesOptions): Promise<RemoteFakes> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [JSON.stringify(options)], {
-    execArgv: ['--import', 'tsx', ...(process.env.FAKES_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof/fakes', '--cpu-prof-interval=250'] : [])],
+    execArgv: ['--import', 'tsx'],
     stdio: 'inherit',
   });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
