@@ -14,7 +14,7 @@ export function memoryFile(bytes: Uint8Array, filename: string): InputFile {
 
 /** Whether a file is anywhere in `value` (most calls have none: they are left to grammY without copying them). */
 function holdsFile(value: object): boolean {
-  for (const item of Object.values(value)) {
+  for (const item of Object.values(value) as unknown[]) {
     if (item instanceof InputFile) return true;
     if (typeof item === 'object' && item !== null && holdsFile(item)) return true;
   }
