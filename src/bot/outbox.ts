@@ -31,6 +31,8 @@ export function canWait<T extends object>(other: T): T {
 }
 
 type Priority = 0 | 1 | 2 | 3;
+/** The priority of what nobody waits for. */
+const BACKGROUND: Priority = 3;
 
 /**
  * Lower goes first. A live QR code that changed is worth more than anything else the bot says: a 20 s code
@@ -38,7 +40,7 @@ type Priority = 0 | 1 | 2 | 3;
  * waits for.
  */
 function priorityOf(method: string, payload: unknown): Priority {
-  if ((payload as { [CAN_WAIT]?: boolean } | undefined)?.[CAN_WAIT] === true) return 3;
+  if ((payload as { [CAN_WAIT]?: boolean } | undefined)?.[CAN_WAIT] === true) return BACKGROUND;
   if (method === 'editMessageMedia' || method === 'editMessageCaption') return 0;
   if (method === 'sendPhoto') return 1;
   return 2;
@@ -58,7 +60,8 @@ interface Group {
 
 /**
  * One outgoing queue for every Telegram call that sends or edits a message, within Telegram's limits, served by
- * priority: live QR edits before the photo of a new `/qr`, both before text replies. The bot's limit is a token
+ * priority: live QR edits before the photo of a new `/qr`, both before text replies, and what nobody waits for last,
+ * only while a third of the burst is left for the rest. The bot's limit is a token
  * bucket (`burst` at once after a quiet spell, refilled continuously at `perSecond`), so that over any few seconds
  * the bot stays at Telegram's rate while fifty phones linking at once all hear of it at once. Each group has its own
  * limit over the last minute, and a group waiting for it holds nobody else. Install it with `api.config.use(outbox)`
@@ -84,18 +87,21 @@ export function createOutbox(options: OutboxOptions = {}): Transformer & { stop(
     tokens = Math.min(burst, tokens + ((at - refilledAt) * perSecond) / 1000);
     refilledAt = at;
   };
+  // What nobody waits for leaves this many tokens to people: a burst of them cannot spend what the next photos need.
+  const reserve = Math.floor(burst / 3);
   const pump = () => {
     timer = undefined;
     refill();
     for (;;) {
-      const queue = queues.find((q) => q.length > 0);
-      if (queue === undefined) return;
-      if (tokens < 1) {
-        timer = setTimeout(pump, Math.ceil(((1 - tokens) * 1000) / perSecond));
+      const priority = queues.findIndex((q) => q.length > 0);
+      if (priority < 0) return;
+      const needed = priority === BACKGROUND ? 1 + reserve : 1;
+      if (tokens < needed) {
+        timer = setTimeout(pump, Math.ceil(((needed - tokens) * 1000) / perSecond));
         return;
       }
       tokens -= 1;
-      queue.shift()!.go();
+      queues[priority]!.shift()!.go();
     }
   };
   /** Waits for a token of the bot's bucket, by priority. */

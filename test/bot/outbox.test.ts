@@ -79,6 +79,30 @@ describe('the outgoing Telegram queue', () => {
     await outbox.stop();
   });
 
+  it('leaves a third of the burst to people when a wave of old messages turns into "replaced"', async () => {
+    const outbox = createOutbox({ perSecond: 10, burst: 6 });
+    const sent: Array<{ what: string; at: number }> = [];
+    const start = Date.now();
+    const prev = (async (method: string, payload: { chat_id: number }) => {
+      sent.push({ what: `${method}:${payload.chat_id}`, at: Date.now() - start });
+      return { ok: true, result: true };
+    }) as unknown as Parameters<typeof outbox>[0];
+    const call = (method: string, payload: object) => outbox(prev, method as never, payload as never);
+    const replaced = Array.from({ length: 6 }, (_, i) => call('editMessageMedia', canWait({ chat_id: 10 + i })));
+    // Four of six tokens went to the old messages; the photo that comes next finds two left and goes at once.
+    await call('sendPhoto', { chat_id: 1 });
+    await Promise.all(replaced);
+    expect(sent.slice(0, 5).map((c) => c.what)).toEqual([
+      'editMessageMedia:10',
+      'editMessageMedia:11',
+      'editMessageMedia:12',
+      'editMessageMedia:13',
+      'sendPhoto:1',
+    ]);
+    expect(sent[4]!.at).toBeLessThan(sent[5]!.at);
+    await outbox.stop();
+  });
+
   it('lets calls that send no message through at once', async () => {
     const outbox = createOutbox({ perSecond: 1 });
     const sent = await through(outbox, [
