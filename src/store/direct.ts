@@ -4,6 +4,8 @@ import type { Db } from './db.js';
 /** Runs SQL a query compiled once made (see `compiled.ts`) without Kysely's driver in between. */
 export interface DirectSql {
   run<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
+  /** Commits the writes still waiting for the end of the turn now (before the database closes). */
+  flush(): void;
 }
 
 const directs = new WeakMap<Db, DirectSql>();
@@ -54,6 +56,7 @@ export function createDirectSqlite(sqlite: Sqlite, prepare: (sql: string) => Sta
   const flush = () => {
     const batch = waiting;
     waiting = [];
+    if (batch.length === 0) return;
     if (sqlite.inTransaction) {
       for (const w of batch) db.executeQuery<never>(w.query).then(w.resolve, w.reject);
       return;
@@ -85,6 +88,9 @@ export function createDirectSqlite(sqlite: Sqlite, prepare: (sql: string) => Sta
   };
 
   return {
+    flush: () => {
+      if (waiting.length > 0) flush();
+    },
     run<R>(query: CompiledQuery<R>): Promise<QueryResult<R>> {
       if (sqlite.inTransaction) return db.executeQuery<R>(query);
       const statement = prepare(query.sql);

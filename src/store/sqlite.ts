@@ -43,7 +43,8 @@ export async function createStore(path: string, options: StoreOptions = {}): Pro
   const prepare = statementCache(sqlite);
   const database: KyselySqliteDatabase = { prepare, close: () => void sqlite.close() };
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
-  attachDirect(db, createDirectSqlite(sqlite, prepare, db));
+  const direct = createDirectSqlite(sqlite, prepare, db);
+  attachDirect(db, direct);
   try {
     await runMigrations(db, 'sqlite', MIGRATIONS);
     const ping = sqlite.prepare('SELECT 1');
@@ -57,7 +58,11 @@ export async function createStore(path: string, options: StoreOptions = {}): Pro
           return false;
         }
       },
-      close: () => (closing ??= db.destroy()),
+      // A write asked for in this very turn is committed before the file closes, not failed by the close.
+      close: () => {
+        if (closing === undefined) direct.flush();
+        return (closing ??= db.destroy());
+      },
     });
   } catch (error) {
     await db.destroy().catch(() => undefined);

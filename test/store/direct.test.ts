@@ -4,6 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compiledOnce } from '../../src/store/compiled.js';
 import { attachDirect, createDirectSqlite } from '../../src/store/direct.js';
 import type { Db } from '../../src/store/db.js';
+import { createStore } from '../../src/store/sqlite.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 interface Notes {
   notes: { id: number; text: string };
@@ -62,5 +66,21 @@ describe('SQLite direct path with group commit', () => {
       .catch(() => undefined);
     await outside;
     expect((await all({})).rows).toEqual([{ id: 11, text: 'outside' }]);
+  });
+
+  it('a write asked for just before the store closes is committed, not lost to the close', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'direct-close-'));
+    try {
+      const path = join(dir, 'bot.sqlite');
+      const store = await createStore(path);
+      const recorded = store.audit.record({ userId: 7, chatId: 7, action: 'qr', sessionId: 'shop', outcome: 'sent', detail: null });
+      await store.close();
+      await recorded;
+      const again = await createStore(path);
+      expect((await again.audit.latest(5)).map((e) => [e.userId, e.action, e.sessionId])).toEqual([[7, 'qr', 'shop']]);
+      await again.close();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
