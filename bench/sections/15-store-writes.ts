@@ -28,20 +28,18 @@ export async function run(): Promise<void> {
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
   const statements = new Map<string, Database.Statement>();
+  const prepare = (sql: string) => statements.get(sql) ?? statements.set(sql, sqlite.prepare(sql)).get(sql)!;
   const db: Db = new Kysely({
     dialect: new SqliteDialect({
       database: {
-        prepare: (sql: string) => statements.get(sql) ?? statements.set(sql, sqlite.prepare(sql)).get(sql)!,
+        prepare,
         close: () => sqlite.close(),
       },
     }),
   });
   // The store's own way: the same statements, run directly, writes of one turn committed together.
   const direct: Db = new Kysely({ dialect: new SqliteDialect({ database: sqlite }) });
-  attachDirect(
-    direct,
-    createDirectSqlite(sqlite, (sql) => statements.get(sql) ?? statements.set(sql, sqlite.prepare(sql)).get(sql)!, direct),
-  );
+  attachDirect(direct, createDirectSqlite(sqlite, prepare, direct));
   try {
     const entry = () => ({ at: Date.now(), userId: 1001, chatId: 1001, action: 'qr', sessionId: 'demo', outcome: 'sent', detail: null });
     const build = (p: Param | undefined, e: ReturnType<typeof entry>) =>

@@ -149,7 +149,7 @@ export function createOutbox(options: OutboxOptions = {}): Transformer & { stop(
       return count;
     },
     /** Stops taking calls; calls still waiting are dropped (they reject), so a stop never waits out a limit. */
-    async stop() {
+    stop() {
       stopped = true;
       clearTimeout(timer);
       const dropped = new Error('The outgoing queue stopped before this call went out');
@@ -158,7 +158,7 @@ export function createOutbox(options: OutboxOptions = {}): Transformer & { stop(
         for (const w of group.waiting.splice(0)) w.fail(dropped);
       }
       for (const queue of queues) for (const w of queue.splice(0)) w.fail(dropped);
-      await Promise.resolve();
+      return Promise.resolve();
     },
   });
 }

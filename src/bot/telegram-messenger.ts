@@ -110,7 +110,7 @@ export function createTelegramMessenger(options: TelegramMessengerOptions): QrMe
       const upload = memoryFile(await placeholder(kind), `${kind}.png`);
       learnFileId(
         kind,
-        await api.editMessageMedia(chatId, messageId, { type: 'photo', media: upload, caption, ...captionEntities }, { reply_markup }),
+        await api.editMessageMedia(chatId, messageId, { type: 'photo', media: upload, caption, ...captionEntities }, mark({ reply_markup })),
       );
     }
   };

@@ -49,29 +49,29 @@ export function createBotApiTransport(options: { readonly connections?: number }
     keepAliveTimeout: KEEP_ALIVE_MS,
     keepAliveMaxTimeout: KEEP_ALIVE_MS,
   });
-  const botFetch = async (url: string, init: BotApiInit = {}): Promise<BotApiResponse> => {
-    const body = init.body === undefined || typeof init.body === 'string' ? init.body : await collect(init.body);
-    const answer = await request(url, {
-      method: init.method === 'GET' ? 'GET' : 'POST',
-      ...(init.headers ? { headers: withoutConnection(init.headers) } : {}),
+  const send = (
+    url: string,
+    method: 'GET' | 'POST',
+    headers: Record<string, string> | undefined,
+    body: string | Buffer | undefined,
+    signal?: AbortSignal,
+  ) =>
+    request(url, {
+      method,
+      ...(headers ? { headers } : {}),
       ...(body !== undefined ? { body } : {}),
-      ...(init.signal ? { signal: init.signal } : {}),
+      ...(signal ? { signal } : {}),
       dispatcher,
     });
+  const botFetch = async (url: string, init: BotApiInit = {}): Promise<BotApiResponse> => {
+    const body = init.body === undefined || typeof init.body === 'string' ? init.body : await collect(init.body);
+    const headers = init.headers ? withoutConnection(init.headers) : undefined;
+    const answer = await send(url, init.method === 'GET' ? 'GET' : 'POST', headers, body, init.signal);
     return { ok: answer.statusCode >= 200 && answer.statusCode < 300, status: answer.statusCode, json: () => answer.body.json() };
   };
   return {
     fetch: botFetch as unknown as typeof fetch,
-    post: async (url, body, contentType, signal) => {
-      const answer = await request(url, {
-        method: 'POST',
-        headers: { 'content-type': contentType },
-        body,
-        ...(signal ? { signal } : {}),
-        dispatcher,
-      });
-      return answer.body.json();
-    },
+    post: async (url, body, contentType, signal) => (await send(url, 'POST', { 'content-type': contentType }, body, signal)).body.json(),
     // Calls still out (a long poll the stop did not abort) get a moment, then their connections are cut.
     close: async () => {
       let timer: NodeJS.Timeout | undefined;
