@@ -288,11 +288,10 @@ export function createHealthMonitor(deps: HealthMonitorDeps): HealthMonitor {
     async baseline(sessionId, status) {
       if (stopped) return;
       await inOneWrite([sessionId], () => {
-        if (recordOf(sessionId) === undefined && status.state !== 'connected') {
-          save(sessionId, { state: 'down', since: clock.now(), lastAlertAt: null });
-          return;
-        }
-        observe(sessionId, status);
+        // Only starts a record: read before the watch was stored, it is older than what the checks already know.
+        if (recordOf(sessionId) !== undefined) return;
+        if (status.state === 'connected') observe(sessionId, status);
+        else save(sessionId, { state: 'down', since: clock.now(), lastAlertAt: null });
       });
     },
     checkNow,

@@ -57,7 +57,7 @@ export interface HealthMonitor {
   /**
    * Someone started watching the session and its status was just read: from now on a drop from linked is
    * reported (also one that happens before the next check cycle), and a session not linked yet is reported once
-   * it is linked and then drops.
+   * it is linked and then drops. A session the checks already keep a record of is left as they know it.
    */
   baseline(sessionId: string, status: SessionStatus): Promise<void>;
   /** Runs one check cycle now (or joins the one running); resolves when it is done, never rejects. */

@@ -1,21 +1,33 @@
-import type { Api } from 'grammy';
 import type { AccessRule } from '../access/access-rule.js';
 import type { Cluster } from '../cluster/cluster.js';
 import type { Config } from '../config/config.js';
 import { createHealthMonitor } from '../health/monitor.js';
-import { createTelegramHealthNotifier, fencedNotifier } from '../health/notifier.js';
+import { createTelegramHealthNotifier, fencedNotifier, type HealthMessageApi } from '../health/notifier.js';
 import type { HealthMonitor } from '../health/types.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../store/types.js';
 import type { GatewayWiring } from './base.js';
+import { tellStatus, toldStatus } from './told.js';
+
+const BASELINE = 'health-baseline';
 
 /**
  * The health checks, run on one instance at a time (the `health` lease): the monitor exists only while this
  * instance holds it; the others pass their events on to nobody, and send a new watch's first status to the holder.
+ * A status heard from another instance is applied here or dropped, never passed on: with three instances, two that
+ * do not run the checks would otherwise send it back and forth for ever (a stale "linked" that, arriving again and
+ * again, would also keep clearing a drop being confirmed).
  */
 export function wireHealth(
-  parts: { config: Config; logger: Logger; store: Store; cluster: Cluster; accessRule: AccessRule; api: Api },
-  gw: GatewayWiring,
+  parts: {
+    config: Pick<Config, 'healthCheckIntervalMs'>;
+    logger: Logger;
+    store: Pick<Store, 'watches' | 'health'>;
+    cluster: Cluster;
+    accessRule: Pick<AccessRule, 'mayUse'>;
+    api: HealthMessageApi;
+  },
+  gw: Pick<GatewayWiring, 'wasend' | 'i18n' | 'localeOf'> & { readonly names: Pick<GatewayWiring['names'], 'label'> },
 ): HealthMonitor {
   const { config, store, cluster, accessRule, api } = parts;
   const logger = parts.logger.child({ module: 'health' });
@@ -46,10 +58,14 @@ export function wireHealth(
     // A new watch's first status must reach the instance that runs the checks, wherever the /watch was handled.
     baseline: async (sessionId, status) => {
       if (checks) return checks.baseline(sessionId, status);
-      cluster.broadcast({ kind: 'health-baseline', sessionId, status: { state: status.state, raw: status.raw.slice(0, 64) } });
+      cluster.broadcast(tellStatus(BASELINE, sessionId, status));
     },
     checkNow: async () => checks?.checkNow(),
   };
+  cluster.onBroadcast((message) => {
+    const told = toldStatus(message, BASELINE);
+    if (told !== undefined) void checks?.baseline(told.sessionId, told.status);
+  });
   cluster.lead('health', { gained: () => monitor.start(), lost: () => monitor.stop() });
   return monitor;
 }

@@ -341,6 +341,25 @@ describe('health monitor', () => {
     expect(s.notifier.of('down', 'fresh').map((a) => a.userId)).toEqual([1]);
   });
 
+  it("a watch's first status that arrives late (from another instance) neither clears a drop being confirmed nor announces a recovery", async () => {
+    const s = await setup();
+    await s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'fresh' });
+    await s.monitor.baseline('fresh', { state: 'connected', raw: 'WORKING' });
+    s.wasend.set('STOPPED', 'fresh');
+    s.monitor.poke('fresh', { state: 'stopped', raw: 'STOPPED' });
+    await s.clock.advance(CONFIRM_MS / 2);
+    // A second watcher's /watch read WORKING before the drop; its status is heard now, again and again.
+    await s.store.watches.add({ userId: 2, chatId: 102, sessionId: 'fresh' });
+    for (let i = 0; i < 3; i++) await s.monitor.baseline('fresh', { state: 'connected', raw: 'WORKING' });
+    await s.clock.advance(CONFIRM_MS / 2);
+    expect(s.notifier.of('down', 'fresh').map((a) => a.userId)).toEqual([1, 2]);
+    // The drop is recorded; a stale WORKING heard now is not "back online".
+    await s.monitor.baseline('fresh', { state: 'connected', raw: 'WORKING' });
+    await s.clock.advance(10);
+    expect(s.notifier.of('up', 'fresh')).toEqual([]);
+    expect(await s.store.health.get('fresh')).toMatchObject({ state: 'down' });
+  });
+
   it('a session not linked when watching began is reported once it was linked and then drops', async () => {
     const s = await setup();
     await s.store.watches.add({ userId: 1, chatId: 101, sessionId: 'later' });
