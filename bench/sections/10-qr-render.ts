@@ -6,6 +6,7 @@ import { encodeBitmapPng, renderQrPng, MIN_OUTPUT_WIDTH_PX, QUIET_ZONE_MODULES }
 import { formatMs, formatRow, measure, verdict } from '../lib.js';
 import { statsOf } from '../app-fixture.js';
 import { createRenderPool } from '../../src/qr/render-pool.js';
+import { decodeGreyscale, decodeWithSharp } from '../../src/qr/decode.js';
 import type { QrPayload } from '../../src/wasend/types.js';
 
 const ITERATIONS = 200;
@@ -62,6 +63,15 @@ export async function run(): Promise<void> {
       formatRow(`${label}: renderQrPng`, stats, `${verdict(stats.medianMs <= IMAGE_TARGET_MS, `median <= ${IMAGE_TARGET_MS} ms`)}, ${size} B`),
     );
     console.log(formatRow(`${label}: naive sharp`, baseline, `x${(baseline.medianMs / stats.medianMs).toFixed(1)}`));
+  }
+  // Why a plain PNG is decoded by our own reader, not sharp: the decode alone, to grey pixels flattened onto white.
+  console.log(`  decoding the gateway's image to grey pixels (the image path's first step):`);
+  for (const label of ['base64 PNG', 'transparent PNG'] as const) {
+    const bytes = Buffer.from(images[label], 'base64');
+    const used = await measure(() => decodeGreyscale(bytes), { iterations: ITERATIONS });
+    const other = await measure(() => decodeWithSharp(bytes), { iterations: ITERATIONS });
+    console.log(formatRow(`${label}: decodePlainPng`, used, 'used'));
+    console.log(formatRow(`${label}: sharp`, other, `x${(other.medianMs / used.medianMs).toFixed(1)}`));
   }
 
   // Why the raw path encodes 1-bit PNG with zlib itself: the alternatives, same matrix, same size.

@@ -1,6 +1,6 @@
 /** A QR code the gateway sent as an image, redrawn clean: flattened onto white, thresholded, re-sampled to its grid. */
-import sharp from 'sharp';
-import { MAX_INPUT_BYTES, MAX_INPUT_PIXELS, MAX_INPUT_SIDE_PX, MIN_OUTPUT_WIDTH_PX, QrRenderError, QUIET_ZONE_MODULES } from './errors.js';
+import { decodeGreyscale, type GreyImage } from './decode.js';
+import { MAX_INPUT_BYTES, MAX_INPUT_SIDE_PX, MIN_OUTPUT_WIDTH_PX, QrRenderError, QUIET_ZONE_MODULES } from './errors.js';
 import { encodeBitmapPng, encodeModuleMatrix, PNG_SIGNATURE, type Bitmap } from './png.js';
 
 export async function renderImageQr(bytes: Buffer): Promise<Buffer> {
@@ -40,40 +40,6 @@ function hasImageSignature(bytes: Buffer): boolean {
     return true;
   }
   return bytes.length >= 6 && /^GIF8[79]a$/.test(bytes.toString('latin1', 0, 6));
-}
-
-interface GreyImage {
-  readonly width: number;
-  readonly height: number;
-  /** One byte per pixel, 0 = black. */
-  readonly pixels: Uint8Array;
-}
-
-async function decodeGreyscale(bytes: Buffer): Promise<GreyImage> {
-  try {
-    const { data, info } = await sharp(bytes, {
-      limitInputPixels: MAX_INPUT_PIXELS,
-      failOn: 'truncated',
-      autoOrient: true,
-    })
-      .flatten({ background: '#ffffff' })
-      .greyscale()
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (info.channels === 1) return { width: info.width, height: info.height, pixels: data };
-    const pixels = new Uint8Array(info.width * info.height);
-    for (let i = 0; i < pixels.length; i += 1) pixels[i] = data[i * info.channels] as number;
-    return { width: info.width, height: info.height, pixels };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (/pixel limit/i.test(message)) {
-      throw new QrRenderError('too_large', `QR image has more than ${MAX_INPUT_PIXELS} pixels`, { cause: error });
-    }
-    if (/unsupported image format/i.test(message)) {
-      throw new QrRenderError('not_image', 'QR payload is not a supported image', { cause: error });
-    }
-    throw new QrRenderError('unreadable', 'QR image is corrupt or truncated', { cause: error });
-  }
 }
 
 /** Otsu's threshold (pixels below it are dark), or undefined when the image has no usable contrast. */
