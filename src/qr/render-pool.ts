@@ -10,28 +10,16 @@ export interface RenderPoolOptions {
   readonly threads?: number;
   /** A thread idle this long is ended, in ms (started again on demand); one is always kept. Default 60000. */
   readonly idleTimeoutMs?: number;
-  /** Practice rounds drawn after {@link RenderPool.warm}, one at a time, in the background. Default 40. */
-  readonly practiceRounds?: number;
 }
-
-/**
- * Rounds of practice after the first code. Measured on a new thread, 60 gateway images one after the other: without
- * practice the first 37 took about 5.5 ms each (the first 35 ms), the later ones about 2 ms; after 40 rounds the
- * first ones took about 3 ms.
- */
-export const DEFAULT_PRACTICE_ROUNDS = 40;
 
 export interface RenderPool {
   /** Same contract as `renderQrPng`: PNG bytes, or a {@link QrRenderError} for an unusable payload. */
   render: (payload: QrPayload) => Promise<Buffer>;
   /**
    * Starts a thread and draws one code in it: the first `/qr` after a start then finds the thread running, with
-   * sharp loaded and compiled, instead of paying for both (about 150 ms). Then, without being waited for, practice
-   * rounds run one at a time: a code asked for meanwhile waits for one round at most.
+   * sharp loaded and compiled, instead of paying for both (about 150 ms).
    */
   warm: () => Promise<void>;
-  /** Resolves with the practice rounds drawn, once they are over (or cut short by `close`). */
-  practised: () => Promise<number>;
   close: () => Promise<void>;
 }
 
@@ -54,14 +42,6 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     recordTiming: false,
     ...(typescript ? { execArgv: ['--import', 'tsx'] } : {}),
   });
-  let closed = false;
-  let practising: Promise<number> = Promise.resolve(0);
-  const practise = async (rounds: number) => {
-    let round = 0;
-    // A failed round ends the practice: it only costs the first codes some speed.
-    for (; round < rounds && !closed; round += 1) if (!(await pool.run(round, { name: 'practice' }).then(Boolean, () => false))) break;
-    return round;
-  };
   return {
     async render(payload) {
       try {
@@ -74,13 +54,7 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     },
     async warm() {
       await pool.run({ kind: 'raw', value: 'warm-up' } satisfies QrPayload);
-      practising = practise(options.practiceRounds ?? DEFAULT_PRACTICE_ROUNDS);
     },
-    practised: () => practising,
-    async close() {
-      closed = true;
-      await practising;
-      await pool.destroy();
-    },
+    close: () => pool.destroy(),
   };
 }

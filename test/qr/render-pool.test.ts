@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createRenderPool, DEFAULT_PRACTICE_ROUNDS } from '../../src/qr/render-pool.js';
+import { createRenderPool } from '../../src/qr/render-pool.js';
 import { QrRenderError, renderQrPng } from '../../src/qr/render.js';
 
 const pool = createRenderPool({ threads: 1 });
@@ -21,30 +21,5 @@ describe('the render pool', () => {
     const error = await pool.render({ kind: 'image', bytes: Buffer.from('<html>not an image</html>') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QrRenderError);
     expect((error as Error).message).toMatch(/not a PNG, JPEG, WebP or GIF/);
-  });
-});
-
-describe('the render pool after a start', () => {
-  it('practises the image path in the background, and a code asked for meanwhile does not wait for the practice', async () => {
-    const fresh = createRenderPool({ threads: 1 });
-    try {
-      await fresh.warm();
-      let practiceOver = false;
-      const rounds = fresh.practised().then((n) => ((practiceOver = true), n));
-      const image = { kind: 'image' as const, bytes: await QRCode.toBuffer('2@asked-during-practice', { errorCorrectionLevel: 'M' }) };
-      const png = await fresh.render(image);
-      expect(practiceOver).toBe(false);
-      expect(png.equals(await renderQrPng(image))).toBe(true);
-      expect(await rounds).toBe(DEFAULT_PRACTICE_ROUNDS);
-    } finally {
-      await fresh.close();
-    }
-  });
-
-  it('stops practising when closed', async () => {
-    const fresh = createRenderPool({ threads: 1 });
-    await fresh.warm();
-    await fresh.close();
-    expect(await fresh.practised()).toBeLessThan(DEFAULT_PRACTICE_ROUNDS);
   });
 });
