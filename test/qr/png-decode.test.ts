@@ -5,6 +5,7 @@ import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { greyOverWhite, decodeGreyscale, decodeWithSharp } from '../../src/qr/decode.js';
 import { decodePlainPng } from '../../src/qr/png-decode.js';
+import { pngChunk } from '../../src/qr/png.js';
 
 const LIMIT = 4096 * 4096;
 
@@ -101,12 +102,7 @@ describe('the PNG decoder of the image path', () => {
 /** `png` with a chunk of `type` inserted just before its first IDAT. */
 function withChunkBeforeIdat(png: Buffer, type: string, data: Buffer): Buffer {
   const at = png.indexOf('IDAT') - 4;
-  const chunk = Buffer.alloc(12 + data.length);
-  chunk.writeUInt32BE(data.length, 0);
-  chunk.write(type, 4, 'latin1');
-  data.copy(chunk, 8);
-  chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + data.length)), 8 + data.length);
-  return Buffer.concat([png.subarray(0, at), chunk, png.subarray(at)]);
+  return Buffer.concat([png.subarray(0, at), pngChunk(type, data), png.subarray(at)]);
 }
 
 /** `png` claiming `height` rows in its header (its checksum made right again). */
