@@ -37,9 +37,10 @@ export async function createWasendSimulator(options: SimulatorOptions): Promise<
 
   const server = http.createServer((req, res) => {
     const method = req.method ?? 'GET';
-    const path = new URL(req.url ?? '/', 'http://simulator').pathname;
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const path = url.pathname;
     const isControl = path.startsWith('/_sim/');
-    const record: SimRequestRecord | undefined = isControl ? undefined : { method, path, at: Date.now(), status: 0 };
+    const record: SimRequestRecord | undefined = isControl ? undefined : { method, path, query: url.search, at: Date.now(), status: 0 };
     if (record) {
       requests.push(record);
       if (requests.length > MAX_REQUEST_LOG + 10_000) requests.splice(0, 10_000);

@@ -116,6 +116,8 @@ export interface SimRequestRecord {
   readonly method: string;
   /** The path without the query string. */
   readonly path: string;
+  /** The query string with its `?`, or `''`. */
+  readonly query: string;
   /** Arrival time, ms epoch. */
   readonly at: number;
   /** The status sent; 0 when the connection was reset or no answer was sent. */

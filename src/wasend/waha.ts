@@ -8,7 +8,7 @@ import type { RequestOptions, SessionInfo, WasendApi } from './types.js';
 /**
  * Self-hosted WAHA (devlikeapro/waha): everything under `/api`, the key in `X-Api-Key` (no Bearer), sessions named
  * by the operator (the name is the id), listed as a bare array that leaves STOPPED ones out unless `?all=true`,
- * and the QR at `/api/{session}/auth/qr` (JSON only when asked for exactly `application/json`). Facts and
+ * and the QR at `/api/{session}/auth/qr` (`?format=raw` for the string it encodes). Facts and
  * sources: `shared/gateways.md` part 1.
  */
 export function createWahaClient(options: GatewayHttpOptions): WasendApi {
@@ -50,8 +50,10 @@ export function createWahaClient(options: GatewayHttpOptions): WasendApi {
   };
 
   return {
-    // Exactly `application/json`: anything else gets the binary PNG (which the QR parser reads as well).
-    getQr: (id, options = {}) => fetchQr(`${auth(id)}/qr`, options, 'application/json'),
+    // `format=raw`: the string the code encodes, drawn here. Nothing to decode, and a body of about 250 bytes
+    // instead of a PNG in base64. A server that ignores it sends the image, which the QR parser reads as well
+    // (asked for exactly `application/json`: anything else gets the binary PNG).
+    getQr: (id, options = {}) => fetchQr(`${auth(id)}/qr?format=raw`, options, 'application/json'),
 
     async getSession(id, options = {}) {
       const path = session(id);
