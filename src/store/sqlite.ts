@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
 import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import { LRUCache } from 'lru-cache';
+import { createCheckpointer } from './checkpointer.js';
 import { attachDirect, createDirectSqlite } from './direct.js';
 import { MIGRATIONS, NewerSchemaError, runMigrations } from './migrations.js';
 import { createRepositories, type RepositoryOptions } from './repositories.js';
@@ -43,7 +44,12 @@ export async function createStore(path: string, options: StoreOptions = {}): Pro
   const prepare = statementCache(sqlite);
   const database: KyselySqliteDatabase = { prepare, close: () => void sqlite.close() };
   const db = new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
-  const direct = createDirectSqlite(sqlite, prepare, db);
+  // A file's log is folded back on a thread of its own (checkpointer.ts); should that thread fail, here again.
+  const checkpointer =
+    path === ':memory:'
+      ? undefined
+      : createCheckpointer(path, { onFailure: () => sqlite.open && sqlite.pragma(`wal_autocheckpoint = ${OWN_CHECKPOINT_PAGES}`) });
+  const direct = createDirectSqlite(sqlite, prepare, db, () => checkpointer?.committed());
   attachDirect(db, direct);
   try {
     await runMigrations(db, 'sqlite', MIGRATIONS);
@@ -61,14 +67,20 @@ export async function createStore(path: string, options: StoreOptions = {}): Pro
       // A write asked for in this very turn is committed before the file closes, not failed by the close.
       close: () => {
         if (closing === undefined) direct.flush();
-        return (closing ??= db.destroy());
+        // The thread's connection first: the last connection to close folds the log in and removes it.
+        return (closing ??= (checkpointer?.close() ?? Promise.resolve()).then(() => db.destroy()));
       },
     });
   } catch (error) {
+    await checkpointer?.close();
     await db.destroy().catch(() => undefined);
     throw toOpenError(error, path);
   }
 }
+
+/** Pages of log (4 KiB each) after which a connection checkpoints itself: without the thread, and with it. */
+const OWN_CHECKPOINT_PAGES = 256;
+const BACKSTOP_CHECKPOINT_PAGES = 512;
 
 /** Statements kept prepared, by their SQL: the repositories' queries are a few dozen shapes. */
 const STATEMENTS_KEPT = 500;
@@ -112,9 +124,11 @@ function openFile(path: string, busyTimeoutMs: number): SqliteDatabase {
     if (!inMemory) restrictToOwner(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    // The write-ahead log is folded into the file every 1 MB of pages and cut back to 1 MB after: a burst of writes
-    // (a flood) leaves a small log behind, not one as large as the burst.
-    db.pragma('wal_autocheckpoint = 256');
+    // The write-ahead log is folded into the file by the checkpoint thread (checkpointer.ts) about every 1 MB, and
+    // cut back to 1 MB after: a burst of writes (a flood) leaves a small log behind, not one as large as the burst.
+    // This connection folds it itself only past 2 MB (a log the thread did not keep up with, or writes it does not
+    // count), or every 1 MB should the thread fail.
+    db.pragma(`wal_autocheckpoint = ${inMemory ? OWN_CHECKPOINT_PAGES : BACKSTOP_CHECKPOINT_PAGES}`);
     db.pragma('journal_size_limit = 1048576');
     db.pragma('foreign_keys = ON');
     const check = db.pragma('quick_check(1)', { simple: true });
