@@ -32,6 +32,8 @@ export interface StatusFeedDeps {
   readonly webhookFreshMs: number;
   /** The sessions with a live message now. */
   sessions(): readonly string[];
+  /** Whether any session has a live message now (asked at every attach: it must not list them all). */
+  anyLive(): boolean;
   /** What the feed learnt of one session, at the time its request went out. */
   onStatus(sessionId: string, status: FeedStatus, at: number): void;
 }
@@ -84,7 +86,7 @@ export function createStatusFeed(deps: StatusFeedDeps): StatusFeed {
   function arm(delayMs: number): void {
     if (timer !== null) clock.clearTimeout(timer);
     timer = null;
-    if (stopped || running !== null || deps.sessions().length === 0) return;
+    if (stopped || running !== null || !deps.anyLive()) return;
     timer = clock.setTimeout(fire, Math.max(0, delayMs));
   }
 
@@ -178,7 +180,7 @@ export function createStatusFeed(deps: StatusFeedDeps): StatusFeed {
 
   return {
     wake() {
-      if (deps.sessions().length === 0) {
+      if (!deps.anyLive()) {
         if (timer !== null) clock.clearTimeout(timer);
         timer = null;
       } else if (timer === null && running === null) {

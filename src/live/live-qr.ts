@@ -60,6 +60,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     webhookSlowdown: Math.max(1, deps.webhookPollFactor ?? DEFAULT_WEBHOOK_POLL_FACTOR),
     webhookFreshMs: deps.webhookFreshMs ?? DEFAULT_WEBHOOK_FRESH_MS,
     sessions: () => looks.liveSessions(),
+    anyLive: () => looks.anyLive(),
     onStatus: (sessionId, status, at) => looks.onStatus(sessionId, status, at),
   });
   const looks = createSessionLooks({
@@ -201,7 +202,11 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     }
   }
 
-  const hasWork = (sessionId: string) => looks.isLive(sessionId) || [...records.values()].some((record) => record.sessionId === sessionId);
+  const hasWork = (sessionId: string) => {
+    if (looks.isLive(sessionId)) return true;
+    for (const record of records.values()) if (record.sessionId === sessionId) return true;
+    return false;
+  };
 
   async function resume(): Promise<void> {
     // With several instances, sessions are adopted one by one as their owners' leases run out (see src/cluster/).

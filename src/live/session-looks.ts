@@ -41,6 +41,8 @@ export interface SessionLooks {
   /** Puts in front of the message what it should show now (after its pairing code came or went). */
   showNow: (record: LiveRecord) => Promise<void>;
   liveSessions: () => string[];
+  /** Whether any session has a live message, without listing them. */
+  anyLive: () => boolean;
   /** Live sessions by the state the feed last saw. */
   states: () => Record<string, number>;
   isLive: (sessionId: string) => boolean;

@@ -254,6 +254,10 @@ export function createSessionLooks(deps: SessionLooksDeps): SessionLooks {
       }
       return counts;
     },
+    anyLive() {
+      for (const members of records.values()) if (members.size > 0) return true;
+      return false;
+    },
     liveSessions: () =>
       [...records.entries()]
         .filter(([, members]) => members.size > 0)
