@@ -161,7 +161,8 @@ export function createStatusFeed(deps: StatusFeedDeps): StatusFeed {
       .filter((id) => now - (lastAskedAt.get(id) ?? Number.NEGATIVE_INFINITY) >= interval)
       .sort((a, b) => (lastAskedAt.get(a) ?? 0) - (lastAskedAt.get(b) ?? 0));
     for (const id of due) await askOne(id, lane);
-    for (const id of [...lastAskedAt.keys()]) if (!ids.includes(id)) lastAskedAt.delete(id);
+    const live = new Set(ids);
+    for (const id of [...lastAskedAt.keys()]) if (!live.has(id)) lastAskedAt.delete(id);
   }
 
   async function askOne(id: string, lane: RequestLane): Promise<void> {
