@@ -202,12 +202,6 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     }
   }
 
-  const hasWork = (sessionId: string) => {
-    if (looks.isLive(sessionId)) return true;
-    for (const record of records.values()) if (record.sessionId === sessionId) return true;
-    return false;
-  };
-
   async function resume(): Promise<void> {
     // With several instances, sessions are adopted one by one as their owners' leases run out (see src/cluster/).
     if (stopped || !ownership.solo) return;
@@ -294,7 +288,7 @@ export function createLiveQr(deps: LiveQrDeps): LiveQr {
     resume,
     adoptSession: (sessionId) => track(adoptSession(sessionId)),
     dropSession,
-    hasWork,
+    hasWork: (sessionId) => looks.isLive(sessionId) || records.holdsSession(sessionId),
     sweepStrays: (alive, olderThanMs) =>
       track(opener.sweepIntents((intent) => !alive.includes(intent.holder ?? '') && clock.now() - intent.createdAt >= olderThanMs)),
     liveSessions: () => looks.liveSessions(),

@@ -34,6 +34,12 @@ export class LiveRecords {
     return this.byKey.values();
   }
 
+  /** Whether a message of `sessionId` is kept (without copying them all). */
+  holdsSession(sessionId: string): boolean {
+    for (const record of this.byKey.values()) if (record.sessionId === sessionId) return true;
+    return false;
+  }
+
   /** Rows from the store; a store failure is logged and reads as none. */
   async rows(read: (store: LiveMessageStore) => Promise<LiveMessage[]>): Promise<LiveMessage[]> {
     try {
