@@ -44,8 +44,12 @@ function hasImageSignature(bytes: Buffer): boolean {
 
 /** Otsu's threshold (pixels below it are dark), or undefined when the image has no usable contrast. */
 function otsuThreshold(pixels: Uint8Array): number | undefined {
-  const histogram = new Float64Array(256);
-  for (const value of pixels) histogram[value] = (histogram[value] as number) + 1;
+  // Counts in 32 bits (an image has at most MAX_INPUT_PIXELS), an indexed loop: the hot part of a gateway's image.
+  const histogram = new Uint32Array(256);
+  for (let i = 0; i < pixels.length; i += 1) {
+    const value = pixels[i] as number;
+    histogram[value] = (histogram[value] as number) + 1;
+  }
   let min = 0;
   while (min < 255 && histogram[min] === 0) min += 1;
   let max = 255;

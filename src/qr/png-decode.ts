@@ -63,45 +63,59 @@ export function decodePlainPng(bytes: Buffer, maxPixels: number): PngSamples | u
   return samples === undefined ? undefined : { ...header, samples };
 }
 
-/** PNG's five row filters undone (the spec's section 7.3), a small function per filter; undefined for an unknown one. */
+/**
+ * PNG's five row filters undone (the spec's section 7.3); undefined for an unknown one. One function over flat
+ * offsets into typed arrays of one type: no view made per row, every access monomorphic.
+ */
 function unfilter(inflated: Buffer, stride: number, height: number, bpp: number): Uint8Array | undefined {
-  // One array type for every access below (a Buffer beside plain Uint8Arrays makes them polymorphic, and slow).
   const raw = new Uint8Array(inflated.buffer, inflated.byteOffset, inflated.byteLength);
   const out = new Uint8Array(stride * height);
-  const zeros = new Uint8Array(stride);
+  // Up, the filter a QR library's rows mostly use, adds four bytes at a time where rows are whole words.
+  const words = stride % 4 === 0 ? { out: new Uint32Array(out.buffer), line: new Uint8Array(stride) } : undefined;
+  const line32 = words && new Uint32Array(words.line.buffer);
   for (let y = 0; y < height; y += 1) {
-    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
-    const row = out.subarray(y * stride, (y + 1) * stride);
-    const up = y > 0 ? out.subarray((y - 1) * stride, y * stride) : zeros;
-    const filter = FILTERS[raw[y * (stride + 1)] as number];
-    if (filter === undefined) return undefined;
-    filter(line, row, up, bpp);
+    const filter = raw[y * (stride + 1)] as number;
+    const src = y * (stride + 1) + 1;
+    const dst = y * stride;
+    // On the first row the row above is all zeros: Up is a copy, Paeth is Sub, Average adds half of the left byte.
+    const top = y === 0;
+    const up = dst - stride;
+    if (filter === 0 || (filter === 2 && top)) {
+      out.set(raw.subarray(src, src + stride), dst);
+    } else if (filter === 1 || (filter === 4 && top)) {
+      for (let x = 0; x < bpp; x += 1) out[dst + x] = raw[src + x] as number;
+      for (let x = bpp; x < stride; x += 1) out[dst + x] = (raw[src + x] as number) + (out[dst + x - bpp] as number);
+    } else if (filter === 2 && words !== undefined && line32 !== undefined) {
+      words.line.set(raw.subarray(src, src + stride));
+      addBytewise(words.out, dst >> 2, line32, up >> 2, stride >> 2);
+    } else if (filter === 2) {
+      for (let x = 0; x < stride; x += 1) out[dst + x] = (raw[src + x] as number) + (out[up + x] as number);
+    } else if (filter === 3) {
+      for (let x = 0; x < stride; x += 1) {
+        const left = x < bpp ? 0 : (out[dst + x - bpp] as number);
+        out[dst + x] = (raw[src + x] as number) + ((left + (top ? 0 : (out[up + x] as number))) >> 1);
+      }
+    } else if (filter === 4) {
+      for (let x = 0; x < bpp; x += 1) out[dst + x] = (raw[src + x] as number) + (out[up + x] as number);
+      for (let x = bpp; x < stride; x += 1) {
+        out[dst + x] = (raw[src + x] as number) + paeth(out[dst + x - bpp] as number, out[up + x] as number, out[up + x - bpp] as number);
+      }
+    } else return undefined;
   }
   return out;
 }
 
-type Filter = (line: Uint8Array, row: Uint8Array, up: Uint8Array, bpp: number) => void;
-
-const FILTERS: readonly Filter[] = [
-  (line, row) => row.set(line),
-  (line, row, _up, bpp) => {
-    row.set(line.subarray(0, bpp));
-    for (let x = bpp; x < row.length; x += 1) row[x] = (line[x] as number) + (row[x - bpp] as number);
-  },
-  (line, row, up) => {
-    for (let x = 0; x < row.length; x += 1) row[x] = (line[x] as number) + (up[x] as number);
-  },
-  (line, row, up, bpp) => {
-    for (let x = 0; x < bpp; x += 1) row[x] = (line[x] as number) + ((up[x] as number) >> 1);
-    for (let x = bpp; x < row.length; x += 1) row[x] = (line[x] as number) + (((row[x - bpp] as number) + (up[x] as number)) >> 1);
-  },
-  (line, row, up, bpp) => {
-    for (let x = 0; x < bpp; x += 1) row[x] = (line[x] as number) + (up[x] as number);
-    for (let x = bpp; x < row.length; x += 1) {
-      row[x] = (line[x] as number) + paeth(row[x - bpp] as number, up[x] as number, up[x - bpp] as number);
-    }
-  },
-];
+/**
+ * `out[at + i] = line[i] + out[from + i]` for `count` words, each of its four bytes added on its own, modulo 256
+ * (the low seven bits of each byte added, then the top bits put back without a carry between bytes).
+ */
+function addBytewise(out: Uint32Array, at: number, line: Uint32Array, from: number, count: number): void {
+  for (let i = 0; i < count; i += 1) {
+    const a = line[i] as number;
+    const b = out[from + i] as number;
+    out[at + i] = ((a & 0x7f7f7f7f) + (b & 0x7f7f7f7f)) ^ ((a ^ b) & 0x80808080);
+  }
+}
 
 function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
