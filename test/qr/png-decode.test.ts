@@ -95,6 +95,10 @@ describe('the PNG decoder of the image path', () => {
     ];
     const grey = greyOverWhite({ width: pixels.length, height: 1, channels: 4, samples: Uint8Array.from(pixels.flat()) });
     expect([...grey.pixels]).toEqual([0, 255, 255, 127, 53]);
+    // Samples that do not start on a word (read byte by byte) give the same picture.
+    const unaligned = new Uint8Array(1 + pixels.length * 4).subarray(1);
+    unaligned.set(pixels.flat());
+    expect([...greyOverWhite({ width: pixels.length, height: 1, channels: 4, samples: unaligned }).pixels]).toEqual([0, 255, 255, 127, 53]);
     expect([...greyOverWhite({ width: 2, height: 1, channels: 2, samples: Uint8Array.from([0, 255, 0, 0]) }).pixels]).toEqual([0, 255]);
   });
 });
