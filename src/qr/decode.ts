@@ -12,7 +12,7 @@ export interface GreyImage {
 
 /**
  * A plain PNG (8-bit, not interlaced, no palette: what QR libraries draw) is decoded on this thread by
- * {@link decodePlainPng}: sharp costs about three times as much for an image this small (`npm run bench -- qr-render`).
+ * {@link decodePlainPng}: sharp costs three to four times as much for an image this small (`npm run bench -- qr-render`).
  * Anything else, and a PNG that it does not read, goes to sharp, whose verdict stands.
  */
 export async function decodeGreyscale(bytes: Buffer): Promise<GreyImage> {

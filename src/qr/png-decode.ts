@@ -1,6 +1,6 @@
 /**
  * The plain PNG a QR library draws (the `qrcode` package's: 8-bit RGBA, not interlaced), decoded here: inflate
- * is zlib's, the rest is one pass over the rows. For such an image this takes about a quarter of sharp's time
+ * is zlib's, the rest is one pass over the rows. For such an image this takes a third to a quarter of sharp's time
  * (`npm run bench -- qr-render`). Anything else is not read here (undefined): sharp decodes it.
  */
 import { crc32, inflateSync } from 'node:zlib';

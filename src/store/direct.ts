@@ -46,8 +46,9 @@ interface Waiting {
  * the event loop, and every write asked for in that turn is committed in one transaction: a commit writes its
  * pages to the write-ahead log, and a burst of `/qr` wrote about seven rows each, one commit per row. Each write
  * still succeeds or fails on its own (SQLite undoes only the failed statement); a failure that ends the whole
- * transaction fails the rest of the batch. `onCommit` hears of each commit (the checkpointer counts them). While a transaction made through Kysely is open (it spans awaits on
- * the one connection), statements take Kysely's way, which waits for it.
+ * transaction fails the rest of the batch. `onCommit` hears of each commit (the checkpointer counts them). While a
+ * transaction made through Kysely is open (it spans awaits on the one connection), statements take Kysely's way,
+ * which waits for it.
  */
 export function createDirectSqlite(sqlite: Sqlite, prepare: (sql: string) => Statement, db: Db, onCommit: () => void = () => undefined): DirectSql {
   let waiting: Waiting[] = [];

@@ -9,13 +9,13 @@ import { useStores, useTempDir } from './temp-dir.js';
 const tempDir = useTempDir();
 const open = useStores();
 
-/** Rows of `notes` the database file itself holds: a copy of the file alone, without its log, is read. */
-function rowsInFileAlone(path: string, dir: string): number {
+/** Rows of `table` the database file itself holds: a copy of the file alone, without its log, is read. */
+function rowsInFileAlone(path: string, dir: string, table = 'notes'): number {
   const copy = join(dir, `alone-${Math.random().toString(36).slice(2)}.sqlite`);
   copyFileSync(path, copy);
   const db = new Database(copy, { readonly: true });
   try {
-    return (db.prepare('SELECT count(*) AS n FROM notes').get() as { n: number }).n;
+    return (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   } finally {
     db.close();
   }
@@ -80,16 +80,7 @@ describe('a SQLite store', () => {
     }
     // 66 commits, a few pages each: far from the 512 pages past which the store's own connection folds the log in
     // (and from the 256 it folded at before the thread), so rows in the file alone were put there by the thread.
-    await eventually(() => {
-      const copy = join(dir, `alone-${Math.random().toString(36).slice(2)}.sqlite`);
-      copyFileSync(path, copy);
-      const alone = new Database(copy, { readonly: true });
-      try {
-        return (alone.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n >= 64;
-      } finally {
-        alone.close();
-      }
-    }, 'audit rows in the database file itself');
+    await eventually(() => rowsInFileAlone(path, dir, 'audit_log') >= 64, 'audit rows in the database file itself');
     await store.close();
     expect(existsSync(`${path}-wal`)).toBe(false);
     expect(readdirSync(dir).filter((name) => name.startsWith('bot.sqlite'))).toEqual(['bot.sqlite']);
