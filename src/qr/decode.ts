@@ -29,15 +29,21 @@ export function greyOverWhite(image: PngSamples): GreyImage {
   else if (channels === 2) for (let i = 0, p = 0; i < count; i += 1, p += 2) pixels[i] = overWhite(samples[p] as number, samples[p + 1] as number);
   else if (channels === 3) for (let i = 0, p = 0; i < count; i += 1, p += 3) pixels[i] = luma(samples, p);
   else if (samples.byteOffset % 4 !== 0) for (let i = 0, p = 0; i < count; i += 1, p += 4) pixels[i] = rgbaOverWhite(samples, p);
-  else {
-    // Nearly every pixel of a QR code is opaque black or opaque white: one 32-bit compare each, the same values.
-    const words = new Uint32Array(samples.buffer, samples.byteOffset, count);
-    for (let i = 0; i < count; i += 1) {
-      const word = words[i] as number;
-      pixels[i] = word === OPAQUE_WHITE ? 255 : word === OPAQUE_BLACK ? 0 : rgbaOverWhite(samples, i * 4);
-    }
-  }
+  else rgbaWordsOverWhite(samples, pixels);
   return { width, height, pixels };
+}
+
+/**
+ * Nearly every pixel of a QR code is opaque black or opaque white: one 32-bit compare each, the same values.
+ * A function of its own, the loop and nothing after it: V8 compiles a long loop while it runs (on-stack
+ * replacement), and code after it that had never run would throw that compiled code away on every call.
+ */
+function rgbaWordsOverWhite(samples: Uint8Array, pixels: Uint8Array): void {
+  const words = new Uint32Array(samples.buffer, samples.byteOffset, pixels.length);
+  for (let i = 0; i < pixels.length; i += 1) {
+    const word = words[i] as number;
+    pixels[i] = word === OPAQUE_WHITE ? 255 : word === OPAQUE_BLACK ? 0 : rgbaOverWhite(samples, i * 4);
+  }
 }
 
 /** The bytes 255 255 255 255 and 0 0 0 255 read as one word, in this machine's byte order. */

@@ -2,6 +2,7 @@
 import { decodeGreyscale, type GreyImage } from './decode.js';
 import { MAX_INPUT_BYTES, MAX_INPUT_SIDE_PX, MIN_OUTPUT_WIDTH_PX, QrRenderError, QUIET_ZONE_MODULES } from './errors.js';
 import { encodeBitmapPng, encodeModuleMatrix, PNG_SIGNATURE, type Bitmap } from './png.js';
+import { darkBoundingBox, otsuThreshold, type Box } from './grey-measure.js';
 
 export async function renderImageQr(bytes: Buffer): Promise<Buffer> {
   if (bytes.length === 0) throw new QrRenderError('not_image', 'QR image is empty');
@@ -40,75 +41,6 @@ function hasImageSignature(bytes: Buffer): boolean {
     return true;
   }
   return bytes.length >= 6 && /^GIF8[79]a$/.test(bytes.toString('latin1', 0, 6));
-}
-
-/** Otsu's threshold (pixels below it are dark), or undefined when the image has no usable contrast. */
-function otsuThreshold(pixels: Uint8Array): number | undefined {
-  // Counts in 32 bits (an image has at most MAX_INPUT_PIXELS), an indexed loop: the hot part of a gateway's image.
-  const histogram = new Uint32Array(256);
-  for (let i = 0; i < pixels.length; i += 1) {
-    const value = pixels[i] as number;
-    histogram[value] = (histogram[value] as number) + 1;
-  }
-  let min = 0;
-  while (min < 255 && histogram[min] === 0) min += 1;
-  let max = 255;
-  while (max > 0 && histogram[max] === 0) max -= 1;
-  if (max - min < 64) return undefined;
-
-  const total = pixels.length;
-  let sumAll = 0;
-  for (let v = 0; v < 256; v += 1) sumAll += v * (histogram[v] as number);
-  let weightBelow = 0;
-  let sumBelow = 0;
-  let best = -1;
-  let threshold = 128;
-  for (let v = 0; v < 256; v += 1) {
-    weightBelow += histogram[v] as number;
-    if (weightBelow === 0) continue;
-    const weightAbove = total - weightBelow;
-    if (weightAbove === 0) break;
-    sumBelow += v * (histogram[v] as number);
-    const meanBelow = sumBelow / weightBelow;
-    const meanAbove = (sumAll - sumBelow) / weightAbove;
-    const between = weightBelow * weightAbove * (meanBelow - meanAbove) ** 2;
-    if (between > best) {
-      best = between;
-      threshold = v + 1;
-    }
-  }
-  return threshold;
-}
-
-interface Box {
-  readonly left: number;
-  readonly top: number;
-  readonly right: number;
-  readonly bottom: number;
-}
-
-function darkBoundingBox(grey: GreyImage, threshold: number): Box | undefined {
-  let left = grey.width;
-  let right = -1;
-  let top = grey.height;
-  let bottom = -1;
-  for (let y = 0; y < grey.height; y += 1) {
-    const row = y * grey.width;
-    let first = -1;
-    let last = -1;
-    for (let x = 0; x < grey.width; x += 1) {
-      if ((grey.pixels[row + x] as number) < threshold) {
-        if (first < 0) first = x;
-        last = x;
-      }
-    }
-    if (first < 0) continue;
-    if (top > y) top = y;
-    bottom = y;
-    if (first < left) left = first;
-    if (last > right) right = last;
-  }
-  return right < 0 ? undefined : { left, top, right, bottom };
 }
 
 /**

@@ -10,14 +10,23 @@ export interface RenderPoolOptions {
   readonly threads?: number;
   /** A thread idle this long is ended, in ms (started again on demand); one is always kept. Default 60000. */
   readonly idleTimeoutMs?: number;
+  /** Sample codes {@link RenderPool.warm} draws; default {@link WARM_UP_ROUNDS}. */
+  readonly warmUpRounds?: number;
 }
+
+/**
+ * Sample codes drawn at start (each once as an image, once from a string). V8 compiles the decoder's loops after a
+ * few dozen runs; until then a gateway's image costs about twice as much (`npm run bench -- qr-render`).
+ */
+export const WARM_UP_ROUNDS = 30;
 
 export interface RenderPool {
   /** Same contract as `renderQrPng`: PNG bytes, or a {@link QrRenderError} for an unusable payload. */
   render: (payload: QrPayload) => Promise<Buffer>;
   /**
-   * Starts a thread and draws one code in it: the first `/qr` after a start then finds the thread running, with
-   * sharp loaded and compiled, instead of paying for both (about 150 ms).
+   * Starts a thread and draws a sample code in it: the first `/qr` after a start then finds the thread running
+   * instead of paying for it (about 150 ms). Resolves then; more samples follow in the background, one at a time,
+   * until the decoder's loops are compiled.
    */
   warm: () => Promise<void>;
   close: () => Promise<void>;
@@ -42,6 +51,7 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     recordTiming: false,
     ...(typescript ? { execArgv: ['--import', 'tsx'] } : {}),
   });
+  let closed = false;
   return {
     async render(payload) {
       try {
@@ -53,8 +63,15 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
       }
     },
     async warm() {
-      await pool.run({ kind: 'raw', value: 'warm-up' } satisfies QrPayload);
+      await pool.run(undefined, { name: 'warmUp' });
+      // The rest in the background, one at a time: a real code waits behind one sample at most.
+      void (async () => {
+        for (let i = 1; i < (options.warmUpRounds ?? WARM_UP_ROUNDS) && !closed; i += 1) await pool.run(undefined, { name: 'warmUp' });
+      })().catch(() => undefined);
     },
-    close: () => pool.destroy(),
+    close: () => {
+      closed = true;
+      return pool.destroy();
+    },
   };
 }

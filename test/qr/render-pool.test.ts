@@ -2,6 +2,7 @@ import QRCode from 'qrcode';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRenderPool } from '../../src/qr/render-pool.js';
 import { QrRenderError, renderQrPng } from '../../src/qr/render.js';
+import { warmUp } from '../../src/qr/render-worker.js';
 
 const pool = createRenderPool({ threads: 1 });
 afterAll(() => pool.close());
@@ -21,5 +22,18 @@ describe('the render pool', () => {
     const error = await pool.render({ kind: 'image', bytes: Buffer.from('<html>not an image</html>') }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QrRenderError);
     expect((error as Error).message).toMatch(/not a PNG, JPEG, WebP or GIF/);
+  });
+
+  it('warms up on a thread of its own: draws right away, and closes cleanly while samples are still being drawn', async () => {
+    const warming = createRenderPool({ threads: 1, warmUpRounds: 50 });
+    await warming.warm();
+    const payload = { kind: 'image' as const, bytes: await QRCode.toBuffer('2@warm-pool', { errorCorrectionLevel: 'M' }) };
+    expect((await warming.render(payload)).equals(await renderQrPng(payload))).toBe(true);
+    // Samples are still queued (50 rounds): closing ends them without an unhandled rejection, which fails the run.
+    await warming.close();
+  });
+
+  it("draws its sample code both ways a gateway sends one (the warm-up's own work, on this thread)", async () => {
+    await expect(warmUp()).resolves.toBeUndefined();
   });
 });
