@@ -15,8 +15,9 @@ export interface RenderPoolOptions {
 }
 
 /**
- * Sample codes drawn at start (each once as an image, once from a string). V8 compiles the decoder's loops after a
- * few dozen runs; until then a gateway's image costs about twice as much (`npm run bench -- qr-render`).
+ * Sample codes drawn after start while no real one is asked for (each once as an image, once from a string). V8
+ * compiles the decoder's loops after a few dozen runs: in a fresh thread the first 20 gateway images took 64-83 ms
+ * in all, 29-44 ms after these rounds, which cost the thread about 200 ms once.
  */
 export const WARM_UP_ROUNDS = 30;
 
@@ -26,9 +27,11 @@ export interface RenderPool {
   /**
    * Starts a thread and draws a sample code in it: the first `/qr` after a start then finds the thread running
    * instead of paying for it (about 150 ms). Resolves then; more samples follow in the background, one at a time,
-   * until the decoder's loops are compiled.
+   * and stop at the first real code (which then waits behind one sample at most: people first).
    */
   warm: () => Promise<void>;
+  /** Resolves, once {@link warm} was called, with the number of samples drawn when the warm-up ended. */
+  readonly warmUpEnded: Promise<number>;
   close: () => Promise<void>;
 }
 
@@ -52,8 +55,14 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     ...(typescript ? { execArgv: ['--import', 'tsx'] } : {}),
   });
   let closed = false;
+  let asked = false;
+  let ended: (rounds: number) => void = () => undefined;
+  const warmUpEnded = new Promise<number>((resolve) => (ended = resolve));
+  const rounds = options.warmUpRounds ?? WARM_UP_ROUNDS;
   return {
+    warmUpEnded,
     async render(payload) {
+      asked = true;
       try {
         const png = (await pool.run(payload)) as Uint8Array;
         return Buffer.from(png.buffer, png.byteOffset, png.byteLength);
@@ -64,10 +73,12 @@ export function createRenderPool(options: RenderPoolOptions = {}): RenderPool {
     },
     async warm() {
       await pool.run(undefined, { name: 'warmUp' });
-      // The rest in the background, one at a time: a real code waits behind one sample at most.
+      let drawn = 1;
       void (async () => {
-        for (let i = 1; i < (options.warmUpRounds ?? WARM_UP_ROUNDS) && !closed; i += 1) await pool.run(undefined, { name: 'warmUp' });
-      })().catch(() => undefined);
+        for (; drawn < rounds && !asked && !closed; drawn += 1) await pool.run(undefined, { name: 'warmUp' });
+      })()
+        .catch(() => undefined)
+        .finally(() => ended(drawn));
     },
     close: () => {
       closed = true;

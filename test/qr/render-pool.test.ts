@@ -24,13 +24,22 @@ describe('the render pool', () => {
     expect((error as Error).message).toMatch(/not a PNG, JPEG, WebP or GIF/);
   });
 
-  it('warms up on a thread of its own: draws right away, and closes cleanly while samples are still being drawn', async () => {
-    const warming = createRenderPool({ threads: 1, warmUpRounds: 50 });
+  it('warms up in the background until the first real code is asked for, which is drawn as the main thread draws it', async () => {
+    // Far more rounds than the test could wait for: the warm-up ends early only because a real code came.
+    const warming = createRenderPool({ threads: 1, warmUpRounds: 100_000 });
     await warming.warm();
     const payload = { kind: 'image' as const, bytes: await QRCode.toBuffer('2@warm-pool', { errorCorrectionLevel: 'M' }) };
     expect((await warming.render(payload)).equals(await renderQrPng(payload))).toBe(true);
-    // Samples are still queued (50 rounds): closing ends them without an unhandled rejection, which fails the run.
+    expect(await warming.warmUpEnded).toBeLessThan(100_000);
     await warming.close();
+  });
+
+  it('closes cleanly while samples are still being drawn', async () => {
+    const warming = createRenderPool({ threads: 1, warmUpRounds: 100_000 });
+    await warming.warm();
+    // Samples are still queued: closing ends them without an unhandled rejection, which fails the run.
+    await warming.close();
+    expect(await warming.warmUpEnded).toBeLessThan(100_000);
   });
 
   it("draws its sample code both ways a gateway sends one (the warm-up's own work, on this thread)", async () => {
