@@ -38,7 +38,7 @@ export function otsuThreshold(pixels: Uint8Array): number | undefined {
  * Counts of each grey value. Nearly every pixel of a QR code is pure black or pure white, mostly in runs: four
  * pixels are read as one word, and a word of four blacks or four whites is counted in a local (adding one to the same
  * slot of memory again and again waits for each previous store). A function of its own, the loop and nothing after
- * it (see `rgbaWordsOverWhite`).
+ * it (see `rgbaWordsOverWhite` in `decode.ts`).
  */
 export function histogramOf(pixels: Uint8Array): Uint32Array {
   // 32 bits: an image has at most MAX_INPUT_PIXELS.
@@ -49,7 +49,12 @@ export function histogramOf(pixels: Uint8Array): Uint32Array {
       histogram[value] = (histogram[value] as number) + 1;
     }
   };
-  const head = Math.min(pixels.length, (4 - (pixels.byteOffset % 4)) % 4);
+  // Bytes before the first whole word of the buffer; too few pixels for a word after them: counted one by one.
+  const head = (4 - (pixels.byteOffset % 4)) % 4;
+  if (pixels.length - head < 4) {
+    count(0, pixels.length);
+    return histogram;
+  }
   const words = new Uint32Array(pixels.buffer, pixels.byteOffset + head, (pixels.length - head) >> 2);
   const tail = head + words.length * 4;
   let black = 0;

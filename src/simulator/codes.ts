@@ -31,7 +31,7 @@ export function pairingCode(sessionId: string, series: number, index: number): s
   return code;
 }
 
-/** Codes already derived: every QR request asks for one, and four SHA-512s each are the fake's cost, not the bot's. */
+/** Codes already derived: every QR request and state read asks for one (four SHA-512s each), on the fakes' side of the bench. */
 const pairingCodes = new LRUCache<string, string>({ max: 10_000 });
 
 async function render(code: string, style: ImageStyle): Promise<RenderedImage> {

@@ -54,6 +54,16 @@ describe("measuring a gateway image's grey pixels", () => {
     );
   });
 
+  it('counts a few pixels, too few for a whole word, at every offset in their buffer', () => {
+    for (let offset = 0; offset < 8; offset += 1) {
+      for (let length = 0; length < 12; length += 1) {
+        const pixels = new Uint8Array(offset + length).fill(255).subarray(offset);
+        pixels.forEach((_, i) => (pixels[i] = i % 3 === 0 ? 0 : 255));
+        expect([...histogramOf(pixels)]).toEqual(countedOneByOne(pixels));
+      }
+    }
+  });
+
   it('finds the box of every dark pixel, or none, as reading every pixel would', () => {
     fc.assert(
       fc.property(greyImage, fc.integer({ min: 1, max: 255 }), (image, threshold) => {

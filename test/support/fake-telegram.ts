@@ -1060,25 +1060,16 @@ function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** The whole body, read by events: an async iterator per request was the larger part of what a call cost the fake. */
-function bodyBytes(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
-      request.destroy();
-      reject(new Error('request body too large'));
-    });
-    request.once('end', () => resolve(Buffer.concat(chunks)));
-    request.once('error', reject);
-    request.once('close', () => reject(new Error('request closed before its end')));
-  });
-}
-
 async function readBody(request: IncomingMessage, url: URL): Promise<RequestBody> {
-  const raw = await bodyBytes(request);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(buffer);
+  }
+  const raw = Buffer.concat(chunks);
   const params: Record<string, unknown> = {};
   const uploads = new Map<string, Buffer>();
   for (const [key, value] of url.searchParams) params[key] = coerceField(key, value);
