@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { sleep, statsOf } from '../app-fixture.js';
 import { chatsFor, startLiveRig } from '../live-rig.js';
 import { formatRow, mainThreadCpuMs, verdict } from '../lib.js';
@@ -46,11 +47,13 @@ async function scenario(setting: Setting) {
       30_000,
     );
     await sleep(2_000);
+    const fakesBefore = await rig.fakes.cpuMs();
     const cpu = process.cpuUsage();
     const main = mainThreadCpuMs();
     const loop = performance.eventLoopUtilization();
     const first = statsOf(await rig.fakes.qrBurst(burstChats));
     const cpuMs = process.cpuUsage(cpu);
+    const fakesMs = (await rig.fakes.cpuMs()) - fakesBefore;
     // The main thread's CPU time (what the target names), and its busy time (the event loop not idle, counting
     // the moments it waited for a core): what a person's next update waits behind.
     const mainCpuMs = main === undefined ? undefined : mainThreadCpuMs()! - main;
@@ -61,6 +64,7 @@ async function scenario(setting: Setting) {
       first,
       again,
       cpuPerQrMs: (cpuMs.user + cpuMs.system) / 1000 / BURST,
+      fakesPerQrMs: fakesMs / BURST,
       // Where the kernel does not count the thread's CPU, its busy time stands in (an upper bound).
       mainPerQrMs: (mainCpuMs ?? busyMs) / BURST,
       busyPerQrMs: busyMs / BURST,
@@ -97,9 +101,23 @@ function pooled(results: readonly Result[]) {
     mainPerQrMs: median(results.map((r) => r.mainPerQrMs)),
     busyPerQrMs: median(results.map((r) => r.busyPerQrMs)),
     cpuPerQrMs: median(results.map((r) => r.cpuPerQrMs)),
+    fakesPerQrMs: median(results.map((r) => r.fakesPerQrMs)),
     warnings: results.reduce((sum, r) => sum + r.warnings, 0),
     perRun: results.map((r) => `${r.first.medianMs}/${r.first.p99Ms} ms, main ${r.mainPerQrMs.toFixed(1)}`).join('; '),
   };
+}
+
+/**
+ * The fakes run on the same cores as the bot. With every thread of both busy, the cores finish a /qr every
+ * (bot + fakes CPU) / cores ms at best, so the photo that makes the median cannot leave before half the burst of those.
+ */
+function floorOf(botPerQrMs: number, fakesPerQrMs: number): string {
+  const cores = availableParallelism();
+  const everyMs = (botPerQrMs + fakesPerQrMs) / cores;
+  return (
+    `fakes CPU ${fakesPerQrMs.toFixed(1)} ms/qr on the same ${cores} cores: one /qr done every ${everyMs.toFixed(1)} ms at best, ` +
+    `so the median photo (the ${BURST / 2}th) no sooner than ${((BURST / 2) * everyMs).toFixed(0)} ms`
+  );
 }
 
 export async function run(): Promise<void> {
@@ -131,6 +149,7 @@ export async function run(): Promise<void> {
           `(busy ${result.busyPerQrMs.toFixed(1)} ms/qr with its waits for a core), bot CPU (all threads) ${result.cpuPerQrMs.toFixed(1)} ms/qr`,
       ),
     );
+    console.log(`    ${floorOf(result.cpuPerQrMs, result.fakesPerQrMs)}`);
     if (setting.runs > 1) console.log(`    each run: median/p99, main thread ms/qr: ${result.perRun}`);
     console.log(
       formatRow(
